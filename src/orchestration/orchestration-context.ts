@@ -1,0 +1,18 @@
+/**
+ * What every use case of the service layer receives: the database, a clock and the event bus.
+ *
+ * Pattern: each area of the service layer is a file exporting `createXService(ctx)`, which returns
+ * an object whose methods are named and typed exactly as in `OrchestrationApi`
+ * (src/client/orchestration-api.ts). The in-process client composes these objects; the HTTP
+ * server routes call the same objects. Decisions (state rules, claims, limits) are made here only.
+ */
+import type { Clock } from "../core/clock.js";
+import type { WeirDatabase } from "../db/weir-database.js";
+import type { EventBus } from "./event-bus.js";
+
+/** Dependencies of the service layer. */
+export interface OrchestrationContext {
+  database: WeirDatabase;
+  clock: Clock;
+  events: EventBus;
+}
