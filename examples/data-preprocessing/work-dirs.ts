@@ -1,0 +1,51 @@
+/**
+ * Where the pipeline keeps its files under the output directory:
+ * - `.cache/<sha256 of the source>/`: raw and cleaned data, content-addressed, reused across runs;
+ * - `.staging/<version>/`: one run's outputs while they are being written;
+ * - `<version>/`: one run's finished outputs, renamed into place only when complete;
+ * - `latest.json`: the newest finished version.
+ */
+import { rename, rm, writeFile } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+
+/** The absolute output directory of a run. */
+export function resolveOutputDir(outputDir: string, cwd: string = process.cwd()): string {
+  return isAbsolute(outputDir) ? outputDir : resolve(cwd, outputDir);
+}
+
+/** The content-addressed cache folder of one source. */
+export function sourceCacheDir(outputDir: string, sha256: string): string {
+  return join(outputDir, ".cache", sha256);
+}
+
+/** Where downloaded sources are kept. */
+export function downloadDir(outputDir: string): string {
+  return join(outputDir, ".cache", "downloads");
+}
+
+/** The folder a run writes into before it is complete. */
+export function stagingDir(outputDir: string, version: string): string {
+  return join(outputDir, ".staging", version);
+}
+
+/** The folder of a finished run's outputs. */
+export function versionDir(outputDir: string, version: string): string {
+  return join(outputDir, version);
+}
+
+/** A sortable version name for a run: UTC time plus the start of the run id. */
+export function versionName(now: Date, runId: string): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `${stamp}-${runId.replaceAll("-", "").slice(0, 8)}`;
+}
+
+/** Write a file completely under a temporary name, then rename it into place. */
+export async function writeFileAtomically(path: string, content: string): Promise<void> {
+  const partial = `${path}.${process.pid}.partial`;
+  try {
+    await writeFile(partial, content);
+    await rename(partial, path);
+  } finally {
+    await rm(partial, { force: true });
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * `weir deployment ls|inspect|run|pause|resume`: deployments by `flow/name` (or id, or a unique
+ * deployment name). `run --watch` follows the new run's states and logs until it ends and exits
+ * non-zero unless it completed.
+ */
+import type { Command } from "commander";
+import type { OrchestrationApi } from "../../client/orchestration-api.js";
+import type { Deployment, DeploymentSchedule, FlowRun, LogRecord } from "../../core/models.js";
+import { isTerminalStateType, type State } from "../../core/states.js";
+import { nextScheduleTimes } from "../../core/schedules/next-schedule-times.js";
+import { isWeirError, WeirError } from "../../core/weir-error.js";
+import { cliClient } from "../cli-client.js";
+import { readNewLogs } from "../flow-runs/follow-flow-run.js";
+import { formatLogLine } from "../flow-runs/format-flow-run.js";
+import { formatFields, formatTable } from "../output/format-table.js";
+import { printJson, printLine } from "../output/print-output.js";
+import { readAllPages } from "../output/read-all-pages.js";
+import { formatState } from "../output/state-colour.js";
+import { collectValues, parseParameters } from "../parse-parameters.js";
+
+/** Find a deployment by `flow/name`, id, or a deployment name unique across flows. */
+export async function resolveDeployment(client: OrchestrationApi, value: string): Promise<Deployment> {
+  if (value.includes("/")) return client.readDeploymentByName(value);
+  try {
+    return await client.readDeployment(value);
+  } catch (error) {
+    if (!isWeirError(error) || error.code !== "NOT_FOUND") throw error;
+  }
+  const matches = (await readAllPages((cursor) => client.listDeployments({}, { cursor, limit: 1000 }))).filter((deployment) => deployment.name === value);
+  if (matches.length === 1 && matches[0]) return matches[0];
+  if (matches.length > 1) throw new WeirError("BAD_REQUEST", `deployment name '${value}' is ambiguous: use flow/deployment (${matches.map((d) => `${d.flowName}/${d.name}`).join(", ")})`);
+  throw WeirError.notFound("deployment", value);
+}
+
+/** What `watchFlowRun` reports as it goes. */
+export interface WatchCallbacks {
+  onState(state: State): void;
+  onLogs(logs: LogRecord[]): void;
+}
+
+/**
+ * Follow a run until it is terminal: every state of its history once, in order (so a short
+ * Running is never missed between polls), and its logs; keeps reading logs for `drainMs` after
+ * the end (buffered writes reach the API within a second).
+ */
+export async function watchFlowRun(client: OrchestrationApi, flowRunId: string, callbacks: WatchCallbacks, pollIntervalMs = 200, drainMs = 1000): Promise<FlowRun> {
+  const seen = new Set<string>();
+  let afterId: number | undefined;
+  let terminalSince: number | null = null;
+  for (;;) {
+    const [run, states] = await Promise.all([client.readFlowRun(flowRunId), client.readFlowRunStates(flowRunId)]);
+    for (const state of states) {
+      if (seen.has(state.id)) continue;
+      seen.add(state.id);
+      callbacks.onState(state);
+    }
+    afterId = await readNewLogs(client, flowRunId, afterId, { onLogs: callbacks.onLogs });
+    if (isTerminalStateType(run.stateType)) {
+      terminalSince ??= Date.now();
+      if (Date.now() - terminalSince >= drainMs) return run;
+    } else {
+      terminalSince = null;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+  }
+}
+
+/** A schedule in one line, e.g. `cron 0 8 * * * (Asia/Phnom_Penh)`. */
+export function describeSchedule(schedule: DeploymentSchedule): string {
+  const spec = schedule.schedule;
+  const zone = spec.timezone ?? "UTC";
+  const what = "cron" in spec ? `cron ${spec.cron}` : "interval" in spec ? `every ${spec.interval}s` : `rrule ${spec.rrule}`;
+  return `${what} (${zone})${schedule.isActive ? "" : " [inactive]"}`;
+}
+
+function nextRunOf(deployment: Deployment, now: Date): string | null {
+  const times = deployment.schedules
+    .filter((schedule) => schedule.isActive)
+    .flatMap((schedule) => {
+      try {
+        return nextScheduleTimes(schedule.schedule, { after: now, count: 1 });
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => a.getTime() - b.getTime());
+  return times[0]?.toISOString() ?? null;
+}
+
+function deploymentTable(deployments: readonly Deployment[]): string {
+  const now = new Date();
+  return formatTable(
+    [
+      { header: "name", value: (d: Deployment) => `${d.flowName}/${d.name}` },
+      { header: "pool/queue", value: (d) => (d.isServed ? "(served)" : `${d.workPoolName}/${d.workQueueName}`) },
+      { header: "schedules", value: (d) => d.schedules.map(describeSchedule).join("; ") || "-", maxWidth: 50 },
+      { header: "next run", value: (d) => nextRunOf(d, now) ?? "-" },
+      { header: "status", value: (d) => (d.isPaused ? "paused" : "active") },
+    ],
+    deployments,
+    "(no deployments)",
+  );
+}
+
+function deploymentDetails(deployment: Deployment): string {
+  return formatFields([
+    ["name", `${deployment.flowName}/${deployment.name}`],
+    ["id", deployment.id],
+    ["entrypoint", deployment.entrypoint],
+    ["path", deployment.path ?? "-"],
+    ["work pool", deployment.isServed ? "(served by a runner)" : deployment.workPoolName],
+    ["work queue", deployment.isServed ? "-" : deployment.workQueueName],
+    ["status", deployment.isPaused ? "paused" : "active"],
+    ["parameters", JSON.stringify(deployment.parameters)],
+    ["tags", deployment.tags.join(", ") || "-"],
+    ["concurrency", deployment.concurrencyLimit === null ? "unlimited" : `${deployment.concurrencyLimit} (${deployment.collisionStrategy})`],
+    ["description", deployment.description ?? "-"],
+    ...deployment.schedules.map((schedule, index) => [`schedule ${index + 1}`, describeSchedule(schedule)] as const),
+    ["next run", nextRunOf(deployment, new Date()) ?? "-"],
+  ]);
+}
+
+/** Register `weir deployment …`. */
+export function registerDeploymentCommand(program: Command): void {
+  const deployment = program.command("deployment").description("list, inspect, run, pause and resume deployments");
+
+  deployment
+    .command("ls")
+    .description("list deployments")
+    .option("-f, --flow <name>", "only deployments of this flow (repeatable)", collectValues)
+    .option("--json", "print JSON")
+    .action(async (options: { flow?: string[]; json?: boolean }) => {
+      const client = await cliClient();
+      const all = await readAllPages((cursor) => client.listDeployments(options.flow ? { flowNames: options.flow } : {}, { cursor, limit: 1000 }));
+      if (options.json) printJson(all);
+      else printLine(deploymentTable(all));
+    });
+
+  deployment
+    .command("inspect")
+    .description("show a deployment with its schedules and next run")
+    .argument("<name>", "flow/deployment (or id)")
+    .option("--json", "print JSON")
+    .action(async (name: string, options: { json?: boolean }) => {
+      const found = await resolveDeployment(await cliClient(), name);
+      if (options.json) printJson({ ...found, nextRunTime: nextRunOf(found, new Date()) });
+      else printLine(deploymentDetails(found));
+    });
+
+  deployment
+    .command("run")
+    .description("create a run of a deployment now (or at --start-in seconds)")
+    .argument("<name>", "flow/deployment (or id)")
+    .option("-p, --param <key=value>", "a parameter (repeatable; values parse as JSON when they can)", collectValues)
+    .option("--params <json>", "parameters as a JSON object (--param entries go over it)")
+    .option("--start-in <seconds>", "schedule the run this many seconds from now")
+    .option("-t, --tag <tag>", "extra tag of the run (repeatable)", collectValues)
+    .option("-w, --watch", "follow states and logs until the run ends; exit non-zero unless it completed")
+    .option("--json", "print JSON")
+    .action(async (name: string, options: { param?: string[]; params?: string; startIn?: string; tag?: string[]; watch?: boolean; json?: boolean }) => {
+      const parameters = parseParameters(options.param, options.params);
+      const client = await cliClient();
+      const found = await resolveDeployment(client, name);
+      const startIn = options.startIn === undefined ? 0 : Number(options.startIn);
+      if (!Number.isFinite(startIn) || startIn < 0) throw WeirError.validation("options", [{ path: "--start-in", message: "must be a number of seconds ≥ 0" }]);
+      const run = await client.createDeploymentFlowRun(found.id, {
+        parameters,
+        ...(options.tag ? { tags: options.tag } : {}),
+        ...(startIn > 0 ? { scheduledTime: new Date(Date.now() + startIn * 1000).toISOString() } : {}),
+      });
+      if (options.json && !options.watch) return printJson(run);
+      if (!options.json) printLine(`Created flow run '${run.name}' (${run.id}) of ${found.flowName}/${found.name}, ${formatState(run.state)}`);
+      if (!options.watch) return;
+      const final = await watchFlowRun(client, run.id, {
+        onState: (state) => {
+          if (!options.json) printLine(`${state.timestamp}  ${formatState(state)}${state.message ? `  ${state.message}` : ""}`);
+        },
+        onLogs: (logs) => {
+          for (const log of logs) printLine(options.json ? JSON.stringify(log) : formatLogLine(log));
+        },
+      });
+      if (options.json) printJson(final);
+      else printLine(`Flow run '${final.name}' finished in state ${formatState(final.state)}`);
+      if (final.stateType !== "COMPLETED") process.exitCode = 1;
+    });
+
+  for (const [verb, isPaused] of [["pause", true], ["resume", false]] as const) {
+    deployment
+      .command(verb)
+      .description(isPaused ? "pause a deployment (its runs are not claimed, its schedules make no new runs)" : "resume a paused deployment")
+      .argument("<name>", "flow/deployment (or id)")
+      .option("--json", "print JSON")
+      .action(async (name: string, options: { json?: boolean }) => {
+        const client = await cliClient();
+        const found = await resolveDeployment(client, name);
+        const updated = await client.updateDeployment(found.id, { isPaused });
+        if (options.json) printJson(updated);
+        else printLine(`Deployment ${updated.flowName}/${updated.name} ${isPaused ? "paused" : "resumed"}`);
+      });
+  }
+}

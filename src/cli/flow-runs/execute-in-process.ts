@@ -1,0 +1,43 @@
+/**
+ * Run an already created flow run in this process through the SDK (`executeFlowRun`), on the
+ * CLI's client, and drain every buffered task-run and log write before returning. SIGINT and
+ * SIGTERM abort the run's signal (a worker cancels its child with SIGTERM); a second one exits.
+ */
+import type { OrchestrationApi } from "../../client/orchestration-api.js";
+import type { State } from "../../core/states.js";
+import type { loadFlow } from "../../sdk/load-flow.js";
+
+/** The flow object SDK's `loadFlow` returns. */
+export type LoadedFlow = Awaited<ReturnType<typeof loadFlow>>;
+
+/** Load a flow from `path/file.ts:exportName` (TypeScript needs no set-up; the SDK registers tsx). */
+export async function loadFlowFromEntrypoint(entrypoint: string, cwd?: string): Promise<LoadedFlow> {
+  const sdk = await import("../../sdk/load-flow.js");
+  return sdk.loadFlow(entrypoint, cwd);
+}
+
+/** Execute flow run `flowRunId` of `flow` here and resolve to its final state. */
+export async function executeInProcess(client: OrchestrationApi, flow: LoadedFlow, flowRunId: string): Promise<State> {
+  const [{ executeFlowRun }, provider] = await Promise.all([
+    import("../../sdk/execute-flow-run.js"),
+    import("../../sdk/client-provider.js"),
+  ]);
+  provider.setClient(client);
+  const controller = new AbortController();
+  let signalCount = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalCount += 1;
+    if (signalCount > 1) process.exit(signal === "SIGINT" ? 130 : 143);
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await executeFlowRun(flow, flowRunId, { client, signal: controller.signal });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await provider.releaseClient(client);
+    await provider.flushAll();
+  }
+}

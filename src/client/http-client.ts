@@ -1,0 +1,374 @@
+/**
+ * `HttpClient`: the orchestration API over a Weir server's REST API (docs/api.md).
+ *
+ * Errors in responses are rebuilt into the same `WeirError` the server raised. Calls that are
+ * safe to repeat are retried on connection errors with a bounded exponential backoff; task-run
+ * writes and logs are retried longer (a server restart must not lose a batch), within a bounded
+ * number of buffered items.
+ */
+import type {
+  AcquireSlotsInput,
+  ArtifactFilter,
+  CacheHit,
+  ClaimFlowRunsInput,
+  CreateArtifactInput,
+  CreateConcurrencyLimitInput,
+  CreateDeploymentFlowRunInput,
+  CreateFlowRunInput,
+  CreateWorkPoolInput,
+  CreateWorkQueueInput,
+  DeploymentFilter,
+  FlowRunFilter,
+  LogFilter,
+  LogInput,
+  OrchestrationResult,
+  Page,
+  PageRequest,
+  ProposeStateInput,
+  ScheduleInput,
+  TaskRunFilter,
+  TaskRunWrite,
+  UpdateDeploymentInput,
+  UpdateWorkPoolInput,
+  UpdateWorkQueueInput,
+  UpsertDeploymentInput,
+  UpsertFlowInput,
+  WorkerHeartbeatInput,
+} from "../core/api-types.js";
+import type {
+  Artifact,
+  ConcurrencyLease,
+  ConcurrencyLimit,
+  Deployment,
+  DeploymentSchedule,
+  Flow,
+  FlowRun,
+  LogRecord,
+  TaskRun,
+  Variable,
+  WeirEvent,
+  Worker,
+  WorkPool,
+  WorkQueue,
+} from "../core/models.js";
+import type { State } from "../core/states.js";
+import { realSleep, type Sleep } from "../core/clock.js";
+import { WeirError } from "../core/weir-error.js";
+import type { OrchestrationApi } from "./orchestration-api.js";
+import { readServerSentEvents } from "./http-event-stream.js";
+import { sendHttpRequest, type HttpRequest, type RetryBudget } from "./http-request.js";
+import { flowRunFilterQuery, pageQuery, type QueryValues } from "./http-query.js";
+
+/** Options of `HttpClient`. */
+export interface HttpClientOptions {
+  /** Base URL of the server, with or without `/api` (e.g. `http://127.0.0.1:4200/api`). */
+  apiUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. @default undefined */
+  apiKey?: string;
+  /** The fetch to use (tests pass `app.request`). @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Sleep between retries. @default realSleep */
+  sleep?: Sleep;
+  /** Retries of idempotent calls on connection errors. @default 4 */
+  retries?: number;
+  /** Retries of task-run writes and logs on connection errors (~1 s apart at most). @default 60 */
+  bufferedWriteRetries?: number;
+  /** Most task-run writes + log lines waiting for a retry at once; beyond it calls fail fast. @default 100000 */
+  maxBufferedItems?: number;
+}
+
+/** The compiled, frozen `HttpClientOptions`. */
+export interface CompiledHttpClientOptions {
+  baseUrl: string;
+  apiKey: string | undefined;
+  fetch: typeof fetch;
+  sleep: Sleep;
+  retries: number;
+  bufferedWriteRetries: number;
+  maxBufferedItems: number;
+}
+
+/** Validate `HttpClientOptions`, fill defaults and freeze. */
+export function compileHttpClientOptions(options: HttpClientOptions): CompiledHttpClientOptions {
+  let url: URL;
+  try {
+    url = new URL(options.apiUrl);
+  } catch (cause) {
+    throw new WeirError("VALIDATION", `apiUrl: not a URL: '${options.apiUrl}'`, { cause });
+  }
+  const path = url.pathname.replace(/\/+$/, "");
+  const baseUrl = `${url.origin}${path.endsWith("/api") ? path : `${path}/api`}`;
+  return Object.freeze({
+    baseUrl,
+    apiKey: options.apiKey || undefined,
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    sleep: options.sleep ?? realSleep,
+    retries: options.retries ?? 4,
+    bufferedWriteRetries: options.bufferedWriteRetries ?? 60,
+    maxBufferedItems: options.maxBufferedItems ?? 100_000,
+  });
+}
+
+const enc = encodeURIComponent;
+
+/** The orchestration API over HTTP (see file header). */
+export class HttpClient implements OrchestrationApi {
+  readonly options: CompiledHttpClientOptions;
+  #bufferedItems = 0;
+  readonly #closed = new AbortController();
+
+  constructor(options: HttpClientOptions) {
+    this.options = compileHttpClientOptions(options);
+  }
+
+  async #call<T>(request: HttpRequest, budget: RetryBudget = "idempotent"): Promise<T> {
+    return (await sendHttpRequest(this.options, request, budget, this.#closed.signal)) as T;
+  }
+
+  async #buffered(path: string, body: unknown, items: number): Promise<void> {
+    if (items === 0) return;
+    if (this.#bufferedItems + items > this.options.maxBufferedItems) {
+      throw new WeirError("UNAVAILABLE", `too many writes waiting for the server (${this.#bufferedItems} items buffered)`);
+    }
+    this.#bufferedItems += items;
+    try {
+      await this.#call({ method: "POST", path, body }, "buffered");
+    } finally {
+      this.#bufferedItems -= items;
+    }
+  }
+
+  // flows
+  upsertFlow(input: UpsertFlowInput): Promise<Flow> {
+    return this.#call({ method: "POST", path: "/flows", body: input });
+  }
+  readFlow(idOrName: string): Promise<Flow> {
+    return this.#call({ method: "GET", path: `/flows/${enc(idOrName)}` });
+  }
+  listFlows(page?: PageRequest): Promise<Page<Flow>> {
+    return this.#call({ method: "GET", path: "/flows", query: pageQuery(page) });
+  }
+
+  // flow runs
+  createFlowRun(input: CreateFlowRunInput): Promise<FlowRun> {
+    return this.#call({ method: "POST", path: "/flow-runs", body: input }, input.id ? "idempotent" : "once");
+  }
+  readFlowRun(id: string): Promise<FlowRun> {
+    return this.#call({ method: "GET", path: `/flow-runs/${enc(id)}` });
+  }
+  listFlowRuns(filter?: FlowRunFilter, page?: PageRequest): Promise<Page<FlowRun>> {
+    return this.#call({ method: "GET", path: "/flow-runs", query: { ...flowRunFilterQuery(filter), ...pageQuery(page) } });
+  }
+  async countFlowRuns(filter?: FlowRunFilter): Promise<number> {
+    const body = await this.#call<{ count: number }>({ method: "GET", path: "/flow-runs/count", query: flowRunFilterQuery(filter) });
+    return body.count;
+  }
+  setFlowRunState(id: string, input: ProposeStateInput): Promise<OrchestrationResult> {
+    const budget = input.transitionId ? "idempotent" : "once";
+    return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/set-state`, body: input }, budget);
+  }
+  async readFlowRunStates(id: string): Promise<State[]> {
+    return (await this.#call<{ items: State[] }>({ method: "GET", path: `/flow-runs/${enc(id)}/states` })).items;
+  }
+  heartbeatFlowRun(id: string, input: { infrastructurePid?: string; heartbeatIntervalSeconds?: number } = {}): Promise<FlowRun> {
+    return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/heartbeat`, body: input });
+  }
+  cancelFlowRun(id: string): Promise<FlowRun> {
+    return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/cancel`, body: {} });
+  }
+  retryFlowRun(id: string): Promise<FlowRun> {
+    return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/retry`, body: {} }, "once");
+  }
+  resumeFlowRun(id: string, input?: Record<string, unknown>): Promise<FlowRun> {
+    return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/resume`, body: input === undefined ? {} : { input } }, "once");
+  }
+  async deleteFlowRun(id: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/flow-runs/${enc(id)}` });
+  }
+
+  // task runs
+  writeTaskRuns(writes: TaskRunWrite[]): Promise<void> {
+    return this.#buffered("/task-runs/batch", { writes }, writes.length);
+  }
+  readTaskRun(id: string): Promise<TaskRun> {
+    return this.#call({ method: "GET", path: `/task-runs/${enc(id)}` });
+  }
+  listTaskRuns(filter: TaskRunFilter = {}, page?: PageRequest): Promise<Page<TaskRun>> {
+    const query: QueryValues = { flowRunId: filter.flowRunId, stateType: filter.stateTypes, taskKey: filter.taskKey };
+    return this.#call({ method: "GET", path: "/task-runs", query: { ...query, ...pageQuery(page) } });
+  }
+  async readTaskRunStates(id: string): Promise<State[]> {
+    return (await this.#call<{ items: State[] }>({ method: "GET", path: `/task-runs/${enc(id)}/states` })).items;
+  }
+  async findCachedTaskRun(cacheKey: string, now?: string): Promise<CacheHit | null> {
+    try {
+      return await this.#call<CacheHit>({ method: "GET", path: `/task-runs/cache/${enc(cacheKey)}`, query: { now } });
+    } catch (error) {
+      if (error instanceof WeirError && error.code === "NOT_FOUND") return null;
+      throw error;
+    }
+  }
+
+  // logs
+  appendLogs(logs: LogInput[]): Promise<void> {
+    return this.#buffered("/logs", { logs }, logs.length);
+  }
+  async readLogs(filter: LogFilter): Promise<LogRecord[]> {
+    const query: QueryValues = { ...filter };
+    return (await this.#call<{ items: LogRecord[] }>({ method: "GET", path: "/logs", query })).items;
+  }
+
+  // artifacts
+  createArtifact(input: CreateArtifactInput): Promise<Artifact> {
+    return this.#call({ method: "POST", path: "/artifacts", body: input }, "once");
+  }
+  updateArtifact(id: string, patch: { data?: unknown; description?: string | null }): Promise<Artifact> {
+    return this.#call({ method: "PATCH", path: `/artifacts/${enc(id)}`, body: patch });
+  }
+  readArtifact(id: string): Promise<Artifact> {
+    return this.#call({ method: "GET", path: `/artifacts/${enc(id)}` });
+  }
+  listArtifacts(filter: ArtifactFilter = {}, page?: PageRequest): Promise<Page<Artifact>> {
+    return this.#call({ method: "GET", path: "/artifacts", query: { ...filter, ...pageQuery(page) } });
+  }
+
+  // variables
+  setVariable(name: string, value: unknown, tags?: string[]): Promise<Variable> {
+    return this.#call({ method: "PUT", path: `/variables/${enc(name)}`, body: { value, ...(tags ? { tags } : {}) } });
+  }
+  async getVariable(name: string): Promise<Variable | null> {
+    try {
+      return await this.#call<Variable>({ method: "GET", path: `/variables/${enc(name)}` });
+    } catch (error) {
+      if (error instanceof WeirError && error.code === "NOT_FOUND") return null;
+      throw error;
+    }
+  }
+  listVariables(page?: PageRequest): Promise<Page<Variable>> {
+    return this.#call({ method: "GET", path: "/variables", query: pageQuery(page) });
+  }
+  async deleteVariable(name: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/variables/${enc(name)}` });
+  }
+
+  // concurrency limits
+  createConcurrencyLimit(input: CreateConcurrencyLimitInput): Promise<ConcurrencyLimit> {
+    return this.#call({ method: "POST", path: "/concurrency-limits", body: input }, "once");
+  }
+  async listConcurrencyLimits(): Promise<ConcurrencyLimit[]> {
+    return (await this.#call<{ items: ConcurrencyLimit[] }>({ method: "GET", path: "/concurrency-limits" })).items;
+  }
+  readConcurrencyLimit(tag: string): Promise<ConcurrencyLimit> {
+    return this.#call({ method: "GET", path: `/concurrency-limits/${enc(tag)}` });
+  }
+  async deleteConcurrencyLimit(tag: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/concurrency-limits/${enc(tag)}` });
+  }
+  acquireConcurrencySlots(input: AcquireSlotsInput): Promise<ConcurrencyLease | null> {
+    return this.#call({ method: "POST", path: "/concurrency-limits/acquire", body: input }, "once");
+  }
+  async renewConcurrencyLease(leaseId: string, leaseSeconds?: number): Promise<void> {
+    const body = leaseSeconds === undefined ? {} : { leaseSeconds };
+    await this.#call({ method: "POST", path: `/concurrency-leases/${enc(leaseId)}/renew`, body });
+  }
+  async releaseConcurrencyLease(leaseId: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/concurrency-leases/${enc(leaseId)}` });
+  }
+
+  // deployments and schedules
+  upsertDeployment(input: UpsertDeploymentInput): Promise<Deployment> {
+    return this.#call({ method: "POST", path: "/deployments", body: input });
+  }
+  readDeployment(id: string): Promise<Deployment> {
+    return this.#call({ method: "GET", path: `/deployments/${enc(id)}` });
+  }
+  readDeploymentByName(fullName: string): Promise<Deployment> {
+    const slash = fullName.indexOf("/");
+    if (slash < 0) {
+      return Promise.reject(WeirError.validation("deployment name", [{ path: "fullName", message: "expected 'flowName/deploymentName'" }]));
+    }
+    const path = `/deployments/name/${enc(fullName.slice(0, slash))}/${enc(fullName.slice(slash + 1))}`;
+    return this.#call({ method: "GET", path });
+  }
+  listDeployments(filter: DeploymentFilter = {}, page?: PageRequest): Promise<Page<Deployment>> {
+    const query: QueryValues = { flowName: filter.flowNames, workPoolName: filter.workPoolNames, isServed: filter.isServed };
+    return this.#call({ method: "GET", path: "/deployments", query: { ...query, ...pageQuery(page) } });
+  }
+  updateDeployment(id: string, patch: UpdateDeploymentInput): Promise<Deployment> {
+    return this.#call({ method: "PATCH", path: `/deployments/${enc(id)}`, body: patch });
+  }
+  async deleteDeployment(id: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/deployments/${enc(id)}` });
+  }
+  createDeploymentFlowRun(deploymentId: string, input: CreateDeploymentFlowRunInput = {}): Promise<FlowRun> {
+    const budget = input.idempotencyKey ? "idempotent" : "once";
+    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/runs`, body: input }, budget);
+  }
+  createDeploymentSchedule(deploymentId: string, input: ScheduleInput): Promise<DeploymentSchedule> {
+    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/schedules`, body: input }, "once");
+  }
+  updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>): Promise<DeploymentSchedule> {
+    return this.#call({ method: "PATCH", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}`, body: patch });
+  }
+  async deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}` });
+  }
+
+  // work pools, queues, workers
+  createWorkPool(input: CreateWorkPoolInput): Promise<WorkPool> {
+    return this.#call({ method: "POST", path: "/work-pools", body: input }, "once");
+  }
+  readWorkPool(name: string): Promise<WorkPool> {
+    return this.#call({ method: "GET", path: `/work-pools/${enc(name)}` });
+  }
+  async listWorkPools(): Promise<WorkPool[]> {
+    return (await this.#call<{ items: WorkPool[] }>({ method: "GET", path: "/work-pools" })).items;
+  }
+  updateWorkPool(name: string, patch: UpdateWorkPoolInput): Promise<WorkPool> {
+    return this.#call({ method: "PATCH", path: `/work-pools/${enc(name)}`, body: patch });
+  }
+  async deleteWorkPool(name: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/work-pools/${enc(name)}` });
+  }
+  createWorkQueue(input: CreateWorkQueueInput): Promise<WorkQueue> {
+    const { workPoolName, ...body } = input;
+    return this.#call({ method: "POST", path: `/work-pools/${enc(workPoolName)}/queues`, body }, "once");
+  }
+  readWorkQueue(workPoolName: string, name: string): Promise<WorkQueue> {
+    return this.#call({ method: "GET", path: `/work-pools/${enc(workPoolName)}/queues/${enc(name)}` });
+  }
+  async listWorkQueues(workPoolName?: string): Promise<WorkQueue[]> {
+    const path = workPoolName === undefined ? "/work-queues" : `/work-pools/${enc(workPoolName)}/queues`;
+    return (await this.#call<{ items: WorkQueue[] }>({ method: "GET", path })).items;
+  }
+  updateWorkQueue(workPoolName: string, name: string, patch: UpdateWorkQueueInput): Promise<WorkQueue> {
+    return this.#call({ method: "PATCH", path: `/work-pools/${enc(workPoolName)}/queues/${enc(name)}`, body: patch });
+  }
+  async deleteWorkQueue(workPoolName: string, name: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/work-pools/${enc(workPoolName)}/queues/${enc(name)}` });
+  }
+  workerHeartbeat(input: WorkerHeartbeatInput): Promise<Worker> {
+    const { workPoolName, ...body } = input;
+    return this.#call({ method: "POST", path: `/work-pools/${enc(workPoolName)}/workers/heartbeat`, body });
+  }
+  async listWorkers(workPoolName?: string): Promise<Worker[]> {
+    const path = workPoolName === undefined ? "/workers" : `/work-pools/${enc(workPoolName)}/workers`;
+    return (await this.#call<{ items: Worker[] }>({ method: "GET", path })).items;
+  }
+  async claimFlowRuns(input: ClaimFlowRunsInput): Promise<FlowRun[]> {
+    const { workPoolName, ...body } = input;
+    const path = `/work-pools/${enc(workPoolName)}/claim`;
+    return (await this.#call<{ items: FlowRun[] }>({ method: "POST", path, body }, "once")).items;
+  }
+
+  /** Live changes from `GET /api/events` (Server-Sent Events); reconnects until the signal aborts. */
+  subscribe(signal: AbortSignal, filter: { flowRunId?: string } = {}): AsyncIterable<WeirEvent> {
+    const query = filter.flowRunId === undefined ? "" : `?flowRunId=${enc(filter.flowRunId)}`;
+    return readServerSentEvents<WeirEvent>(this.options, `${this.options.baseUrl}/events${query}`, signal);
+  }
+
+  /** Stops retries in progress; nothing else to release (fetch keeps no state here). */
+  async close(): Promise<void> {
+    this.#closed.abort();
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * One REST call of `HttpClient`: builds the request, retries on connection errors within a
+ * budget, and turns error bodies back into the `WeirError` the server raised.
+ */
+import { isErrorCode, type ErrorCode } from "../core/error-codes.js";
+import type { Sleep } from "../core/clock.js";
+import { WeirError } from "../core/weir-error.js";
+import { encodeQuery, type QueryValues } from "./http-query.js";
+
+/** A call to make: method, path under `/api`, optional query and JSON body. */
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  query?: QueryValues;
+  body?: unknown;
+}
+
+/**
+ * How hard to retry on connection errors: `once` retries only when the request surely never
+ * reached the server (connection refused); `idempotent` on any connection error; `buffered`
+ * like idempotent, but many more times (task-run writes and logs across a server restart).
+ */
+export type RetryBudget = "once" | "idempotent" | "buffered";
+
+/** What a request needs of the client's options. */
+export interface HttpRequestSettings {
+  baseUrl: string;
+  apiKey: string | undefined;
+  fetch: typeof fetch;
+  sleep: Sleep;
+  retries: number;
+  bufferedWriteRetries: number;
+}
+
+const MAX_BACKOFF_MS = 1000;
+
+/** Send a request and return its parsed JSON body (undefined for 204). */
+export async function sendHttpRequest(
+  settings: HttpRequestSettings,
+  request: HttpRequest,
+  budget: RetryBudget,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const url = `${settings.baseUrl}${request.path}${encodeQuery(request.query)}`;
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
+  if (request.body !== undefined) headers["content-type"] = "application/json";
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const retries = budget === "buffered" ? settings.bufferedWriteRetries : settings.retries;
+  // Buffered writes keep retrying after close(): losing a batch is worse than a late exit.
+  const retrySignal = budget === "buffered" ? undefined : signal;
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await settings.fetch(url, { method: request.method, headers, body });
+    } catch (cause) {
+      const canRetry = budget !== "once" || isConnectionRefused(cause);
+      if (!canRetry || attempt >= retries || retrySignal?.aborted) {
+        throw new WeirError("UNAVAILABLE", `cannot reach the Weir server at ${settings.baseUrl}: ${describe(cause)}`, { cause });
+      }
+      await settings.sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt), retrySignal);
+      continue;
+    }
+    return readResponse(response, request);
+  }
+}
+
+async function readResponse(response: Response, request: HttpRequest): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (response.ok) {
+    if (parsed === undefined && text !== "") {
+      throw new WeirError("INTERNAL", `${request.method} ${request.path}: the server answered with a body that is not JSON`);
+    }
+    return parsed;
+  }
+  throw errorFromResponse(response.status, parsed, `${request.method} ${request.path}`);
+}
+
+/** Rebuild the WeirError of an error response (`{ error: { code, message, details } }`). */
+export function errorFromResponse(status: number, body: unknown, what: string): WeirError {
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  if (error && isErrorCode(error.code) && typeof error.message === "string") {
+    const details = typeof error.details === "object" && error.details !== null ? (error.details as Record<string, unknown>) : undefined;
+    return new WeirError(error.code, error.message, details ? { details } : {});
+  }
+  return new WeirError(codeOfStatus(status), `${what}: HTTP ${status}`);
+}
+
+function codeOfStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return "BAD_REQUEST";
+    case 401:
+      return "UNAUTHORIZED";
+    case 403:
+      return "FORBIDDEN";
+    case 404:
+      return "NOT_FOUND";
+    case 409:
+      return "CONFLICT";
+    case 413:
+      return "PAYLOAD_TOO_LARGE";
+    case 422:
+      return "VALIDATION";
+    case 503:
+      return "UNAVAILABLE";
+    case 504:
+      return "TIMEOUT";
+    default:
+      return "INTERNAL";
+  }
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return cause?.code === "ECONNREFUSED";
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === "string") return cause.code;
+  return error instanceof Error ? error.message : String(error);
+}

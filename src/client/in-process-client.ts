@@ -1,0 +1,142 @@
+/**
+ * The orchestration API in this process: calls the service layer directly over the embedded
+ * SQLite file (or PostgreSQL), no server needed. The database opens on first use (migrations
+ * run then); `subscribe()` listens to the service layer's event bus, so it sees the changes made
+ * through this client (and its server, when one shares the same OpenedOrchestration).
+ */
+import type { Clock } from "../core/clock.js";
+import type { WeirEvent } from "../core/models.js";
+import { openOrchestration, type OpenedOrchestration, type Orchestration } from "../orchestration/create-orchestration.js";
+import type { OrchestrationApi } from "./orchestration-api.js";
+
+type Api = OrchestrationApi;
+
+/** How to build an in-process client: a database to open, or an already opened service layer. */
+export type InProcessClientOptions =
+  | { databaseUrl: string; /** @default systemClock */ clock?: Clock }
+  | { opened: OpenedOrchestration; /** Close `opened` when the client closes. @default false */ isOwner?: boolean };
+
+/** `OrchestrationApi` over the service layer in this process. */
+export class InProcessClient implements OrchestrationApi {
+  private readonly ready: Promise<OpenedOrchestration>;
+  private readonly isOwner: boolean;
+  private isClosed = false;
+
+  constructor(options: InProcessClientOptions) {
+    if ("opened" in options) {
+      this.ready = Promise.resolve(options.opened);
+      this.isOwner = options.isOwner ?? false;
+    } else {
+      this.ready = openOrchestration({ databaseUrl: options.databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
+      // A failed open is reported by the first call; never as an unhandled rejection.
+      this.ready.catch(() => {});
+      this.isOwner = true;
+    }
+  }
+
+  /** Open the database now (instead of on first use) and return the client. */
+  static async open(options: InProcessClientOptions): Promise<InProcessClient> {
+    const client = new InProcessClient(options);
+    await client.ready;
+    return client;
+  }
+
+  /** The opened service layer (for runners that share it with a server). */
+  opened(): Promise<OpenedOrchestration> {
+    return this.ready;
+  }
+
+  private async call<T>(fn: (orchestration: Orchestration) => Promise<T>): Promise<T> {
+    return fn((await this.ready).orchestration);
+  }
+
+  // flows
+  upsertFlow: Api["upsertFlow"] = (input) => this.call((o) => o.upsertFlow(input));
+  readFlow: Api["readFlow"] = (idOrName) => this.call((o) => o.readFlow(idOrName));
+  listFlows: Api["listFlows"] = (page) => this.call((o) => o.listFlows(page));
+
+  // flow runs
+  createFlowRun: Api["createFlowRun"] = (input) => this.call((o) => o.createFlowRun(input));
+  readFlowRun: Api["readFlowRun"] = (id) => this.call((o) => o.readFlowRun(id));
+  listFlowRuns: Api["listFlowRuns"] = (filter, page) => this.call((o) => o.listFlowRuns(filter, page));
+  countFlowRuns: Api["countFlowRuns"] = (filter) => this.call((o) => o.countFlowRuns(filter));
+  setFlowRunState: Api["setFlowRunState"] = (id, input) => this.call((o) => o.setFlowRunState(id, input));
+  readFlowRunStates: Api["readFlowRunStates"] = (id) => this.call((o) => o.readFlowRunStates(id));
+  heartbeatFlowRun: Api["heartbeatFlowRun"] = (id, input) => this.call((o) => o.heartbeatFlowRun(id, input));
+  cancelFlowRun: Api["cancelFlowRun"] = (id) => this.call((o) => o.cancelFlowRun(id));
+  retryFlowRun: Api["retryFlowRun"] = (id) => this.call((o) => o.retryFlowRun(id));
+  resumeFlowRun: Api["resumeFlowRun"] = (id, input) => this.call((o) => o.resumeFlowRun(id, input));
+  deleteFlowRun: Api["deleteFlowRun"] = (id) => this.call((o) => o.deleteFlowRun(id));
+
+  // task runs
+  writeTaskRuns: Api["writeTaskRuns"] = (writes) => this.call((o) => o.writeTaskRuns(writes));
+  readTaskRun: Api["readTaskRun"] = (id) => this.call((o) => o.readTaskRun(id));
+  listTaskRuns: Api["listTaskRuns"] = (filter, page) => this.call((o) => o.listTaskRuns(filter, page));
+  readTaskRunStates: Api["readTaskRunStates"] = (id) => this.call((o) => o.readTaskRunStates(id));
+  findCachedTaskRun: Api["findCachedTaskRun"] = (cacheKey, now) => this.call((o) => o.findCachedTaskRun(cacheKey, now));
+
+  // logs
+  appendLogs: Api["appendLogs"] = (logs) => this.call((o) => o.appendLogs(logs));
+  readLogs: Api["readLogs"] = (filter) => this.call((o) => o.readLogs(filter));
+
+  // artifacts
+  createArtifact: Api["createArtifact"] = (input) => this.call((o) => o.createArtifact(input));
+  updateArtifact: Api["updateArtifact"] = (id, patch) => this.call((o) => o.updateArtifact(id, patch));
+  readArtifact: Api["readArtifact"] = (id) => this.call((o) => o.readArtifact(id));
+  listArtifacts: Api["listArtifacts"] = (filter, page) => this.call((o) => o.listArtifacts(filter, page));
+
+  // variables
+  setVariable: Api["setVariable"] = (name, value, tags) => this.call((o) => o.setVariable(name, value, tags));
+  getVariable: Api["getVariable"] = (name) => this.call((o) => o.getVariable(name));
+  listVariables: Api["listVariables"] = (page) => this.call((o) => o.listVariables(page));
+  deleteVariable: Api["deleteVariable"] = (name) => this.call((o) => o.deleteVariable(name));
+
+  // concurrency limits
+  createConcurrencyLimit: Api["createConcurrencyLimit"] = (input) => this.call((o) => o.createConcurrencyLimit(input));
+  listConcurrencyLimits: Api["listConcurrencyLimits"] = () => this.call((o) => o.listConcurrencyLimits());
+  readConcurrencyLimit: Api["readConcurrencyLimit"] = (tag) => this.call((o) => o.readConcurrencyLimit(tag));
+  deleteConcurrencyLimit: Api["deleteConcurrencyLimit"] = (tag) => this.call((o) => o.deleteConcurrencyLimit(tag));
+  acquireConcurrencySlots: Api["acquireConcurrencySlots"] = (input) => this.call((o) => o.acquireConcurrencySlots(input));
+  renewConcurrencyLease: Api["renewConcurrencyLease"] = (leaseId, leaseSeconds) => this.call((o) => o.renewConcurrencyLease(leaseId, leaseSeconds));
+  releaseConcurrencyLease: Api["releaseConcurrencyLease"] = (leaseId) => this.call((o) => o.releaseConcurrencyLease(leaseId));
+
+  // deployments
+  upsertDeployment: Api["upsertDeployment"] = (input) => this.call((o) => o.upsertDeployment(input));
+  readDeployment: Api["readDeployment"] = (id) => this.call((o) => o.readDeployment(id));
+  readDeploymentByName: Api["readDeploymentByName"] = (fullName) => this.call((o) => o.readDeploymentByName(fullName));
+  listDeployments: Api["listDeployments"] = (filter, page) => this.call((o) => o.listDeployments(filter, page));
+  updateDeployment: Api["updateDeployment"] = (id, patch) => this.call((o) => o.updateDeployment(id, patch));
+  deleteDeployment: Api["deleteDeployment"] = (id) => this.call((o) => o.deleteDeployment(id));
+  createDeploymentFlowRun: Api["createDeploymentFlowRun"] = (deploymentId, input) => this.call((o) => o.createDeploymentFlowRun(deploymentId, input));
+  createDeploymentSchedule: Api["createDeploymentSchedule"] = (deploymentId, input) => this.call((o) => o.createDeploymentSchedule(deploymentId, input));
+  updateDeploymentSchedule: Api["updateDeploymentSchedule"] = (deploymentId, scheduleId, patch) => this.call((o) => o.updateDeploymentSchedule(deploymentId, scheduleId, patch));
+  deleteDeploymentSchedule: Api["deleteDeploymentSchedule"] = (deploymentId, scheduleId) => this.call((o) => o.deleteDeploymentSchedule(deploymentId, scheduleId));
+
+  // work pools, queues, workers
+  createWorkPool: Api["createWorkPool"] = (input) => this.call((o) => o.createWorkPool(input));
+  readWorkPool: Api["readWorkPool"] = (name) => this.call((o) => o.readWorkPool(name));
+  listWorkPools: Api["listWorkPools"] = () => this.call((o) => o.listWorkPools());
+  updateWorkPool: Api["updateWorkPool"] = (name, patch) => this.call((o) => o.updateWorkPool(name, patch));
+  deleteWorkPool: Api["deleteWorkPool"] = (name) => this.call((o) => o.deleteWorkPool(name));
+  createWorkQueue: Api["createWorkQueue"] = (input) => this.call((o) => o.createWorkQueue(input));
+  readWorkQueue: Api["readWorkQueue"] = (workPoolName, name) => this.call((o) => o.readWorkQueue(workPoolName, name));
+  listWorkQueues: Api["listWorkQueues"] = (workPoolName) => this.call((o) => o.listWorkQueues(workPoolName));
+  updateWorkQueue: Api["updateWorkQueue"] = (workPoolName, name, patch) => this.call((o) => o.updateWorkQueue(workPoolName, name, patch));
+  deleteWorkQueue: Api["deleteWorkQueue"] = (workPoolName, name) => this.call((o) => o.deleteWorkQueue(workPoolName, name));
+  workerHeartbeat: Api["workerHeartbeat"] = (input) => this.call((o) => o.workerHeartbeat(input));
+  listWorkers: Api["listWorkers"] = (workPoolName) => this.call((o) => o.listWorkers(workPoolName));
+  claimFlowRuns: Api["claimFlowRuns"] = (input) => this.call((o) => o.claimFlowRuns(input));
+
+  async *subscribe(signal: AbortSignal, filter?: { flowRunId?: string }): AsyncIterable<WeirEvent> {
+    const { context } = await this.ready;
+    yield* context.events.stream(signal, filter);
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (!this.isOwner) return;
+    const opened = await this.ready.catch(() => null);
+    await opened?.close();
+  }
+}

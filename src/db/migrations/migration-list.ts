@@ -1,0 +1,6 @@
+/** Every migration, in order. Add a new file `NNN-name.ts` and list it here. */
+import type { Migration } from "../migration.js";
+import { initialSchema } from "./001-initial-schema.js";
+
+/** All migrations of Weir's schema. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema]);

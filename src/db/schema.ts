@@ -1,0 +1,279 @@
+/**
+ * Row types of every table, as Kysely sees them (columns are snake_case).
+ *
+ * Conventions, the same on SQLite and PostgreSQL:
+ * - timestamps are ISO-8601 UTC strings from `Date#toISOString()` (TEXT columns), so they sort
+ *   and compare as strings on both engines;
+ * - JSON is TEXT on SQLite and jsonb on PostgreSQL, always written and read as a JSON string
+ *   through `toJsonColumn` / `fromJsonColumn` (src/db/json-column.ts);
+ * - booleans are integers 0/1;
+ * - a run row carries its current state twice: `state_type/state_name/state_timestamp` columns for
+ *   fast listing and the full state JSON in `state`; every state is also in the history table.
+ * - `next_scheduled_start_time` is set while a flow run is SCHEDULED (its due time: the schedule
+ *   slot, or the AwaitingRetry time); claims look for due runs by (state_type, this column).
+ */
+import type { Generated } from "kysely";
+
+/** JSON stored as a string (TEXT on SQLite, jsonb on PostgreSQL). */
+export type JsonText = string;
+
+/** Table `flows`. */
+export interface FlowTable {
+  id: string;
+  name: string;
+  description: string | null;
+  version: string | null;
+  parameter_schema: JsonText | null;
+  tags: JsonText;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `flow_runs`. */
+export interface FlowRunTable {
+  id: string;
+  name: string;
+  flow_id: string;
+  flow_name: string;
+  deployment_id: string | null;
+  deployment_name: string | null;
+  parent_flow_run_id: string | null;
+  parent_task_run_id: string | null;
+  parameters: JsonText;
+  tags: JsonText;
+  state: JsonText;
+  state_id: string;
+  state_type: string;
+  state_name: string;
+  state_timestamp: string;
+  run_count: number;
+  retry_policy: JsonText;
+  expected_start_time: string;
+  next_scheduled_start_time: string | null;
+  start_time: string | null;
+  end_time: string | null;
+  total_run_time_ms: number;
+  work_pool_name: string | null;
+  work_queue_name: string | null;
+  worker_id: string | null;
+  worker_name: string | null;
+  heartbeat_at: string | null;
+  heartbeat_interval_seconds: number | null;
+  infrastructure_pid: string | null;
+  idempotency_key: string | null;
+  schedule_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `flow_run_states`: the history of every flow run (in `seq` order). */
+export interface FlowRunStateTable {
+  seq: Generated<number>;
+  id: string;
+  flow_run_id: string;
+  type: string;
+  name: string;
+  timestamp: string;
+  state: JsonText;
+}
+
+/** Table `flow_run_transitions`: decisions remembered by transition id (idempotent set-state). */
+export interface FlowRunTransitionTable {
+  flow_run_id: string;
+  transition_id: string;
+  result: JsonText;
+  created_at: string;
+}
+
+/** Table `task_runs`. */
+export interface TaskRunTable {
+  id: string;
+  flow_run_id: string | null;
+  name: string;
+  task_key: string;
+  dynamic_key: string;
+  tags: JsonText;
+  inputs: JsonText | null;
+  cache_key: string | null;
+  cache_expiration: string | null;
+  state: JsonText;
+  state_id: string;
+  state_type: string;
+  state_name: string;
+  state_timestamp: string;
+  run_count: number;
+  retry_policy: JsonText;
+  expected_start_time: string | null;
+  start_time: string | null;
+  end_time: string | null;
+  total_run_time_ms: number;
+  subflow_run_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `task_run_states`: the history of every task run (in `seq` order). */
+export interface TaskRunStateTable {
+  seq: Generated<number>;
+  id: string;
+  task_run_id: string;
+  type: string;
+  name: string;
+  timestamp: string;
+  state: JsonText;
+}
+
+/** Table `logs`; `id` increases monotonically and is the read cursor. */
+export interface LogTable {
+  id: Generated<number>;
+  flow_run_id: string | null;
+  task_run_id: string | null;
+  worker_id: string | null;
+  level: string;
+  level_rank: number;
+  name: string;
+  message: string;
+  timestamp: string;
+}
+
+/** Table `artifacts`. */
+export interface ArtifactTable {
+  id: string;
+  key: string | null;
+  type: string;
+  description: string | null;
+  data: JsonText;
+  flow_run_id: string | null;
+  task_run_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `variables`. */
+export interface VariableTable {
+  id: string;
+  name: string;
+  value: JsonText;
+  tags: JsonText;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `concurrency_limits` (one per tag). */
+export interface ConcurrencyLimitTable {
+  id: string;
+  tag: string;
+  slot_limit: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `concurrency_leases`: one row per (lease, tag) slot; expired rows do not count. */
+export interface ConcurrencyLeaseTable {
+  id: string;
+  tag: string;
+  holder_id: string;
+  expires_at: string;
+  created_at: string;
+}
+
+/** Table `deployments` (unique by flow_id + name). */
+export interface DeploymentTable {
+  id: string;
+  name: string;
+  flow_id: string;
+  flow_name: string;
+  description: string | null;
+  version: string | null;
+  entrypoint: string;
+  path: string | null;
+  parameters: JsonText;
+  parameter_schema: JsonText | null;
+  tags: JsonText;
+  work_pool_name: string;
+  work_queue_name: string;
+  is_paused: number;
+  concurrency_limit: number | null;
+  collision_strategy: string;
+  job_variables: JsonText;
+  is_served: number;
+  last_polled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `deployment_schedules`. */
+export interface DeploymentScheduleTable {
+  id: string;
+  deployment_id: string;
+  schedule: JsonText;
+  parameters: JsonText;
+  is_active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `work_pools`. */
+export interface WorkPoolTable {
+  id: string;
+  name: string;
+  type: string;
+  description: string | null;
+  is_paused: number;
+  concurrency_limit: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `work_queues` (unique by work_pool_id + name). */
+export interface WorkQueueTable {
+  id: string;
+  work_pool_id: string;
+  work_pool_name: string;
+  name: string;
+  description: string | null;
+  priority: number;
+  concurrency_limit: number | null;
+  is_paused: number;
+  last_polled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `workers` (unique by work_pool_id + name). */
+export interface WorkerTable {
+  id: string;
+  name: string;
+  work_pool_id: string;
+  work_pool_name: string;
+  last_heartbeat_at: string;
+  heartbeat_interval_seconds: number;
+  created_at: string;
+}
+
+/** Table `weir_migrations`: applied migrations. */
+export interface MigrationTable {
+  name: string;
+  applied_at: string;
+}
+
+/** The whole database, for `Kysely<DatabaseSchema>`. */
+export interface DatabaseSchema {
+  flows: FlowTable;
+  flow_runs: FlowRunTable;
+  flow_run_states: FlowRunStateTable;
+  flow_run_transitions: FlowRunTransitionTable;
+  task_runs: TaskRunTable;
+  task_run_states: TaskRunStateTable;
+  logs: LogTable;
+  artifacts: ArtifactTable;
+  variables: VariableTable;
+  concurrency_limits: ConcurrencyLimitTable;
+  concurrency_leases: ConcurrencyLeaseTable;
+  deployments: DeploymentTable;
+  deployment_schedules: DeploymentScheduleTable;
+  work_pools: WorkPoolTable;
+  work_queues: WorkQueueTable;
+  workers: WorkerTable;
+  weir_migrations: MigrationTable;
+}

@@ -1,0 +1,57 @@
+/**
+ * The SQLite variant of WeirDatabase (better-sqlite3): WAL journal, 10 s busy timeout,
+ * synchronous=NORMAL, foreign keys on; write transactions start with `BEGIN IMMEDIATE` so that
+ * several processes sharing one file queue for the write lock instead of failing with
+ * "database is locked".
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import { createSqliteBulkWriter } from "./bulk-writer.js";
+import type { DatabaseSchema } from "./schema.js";
+import type { WeirDatabase } from "./weir-database.js";
+
+/** How long a connection waits for another process's write lock, in milliseconds. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/** Open (creating if needed) the SQLite file at `path` (`:memory:` for a private in-memory database). */
+export function openSqliteDatabase(path: string): WeirDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const connection = new Database(path);
+  connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  connection.pragma("journal_mode = WAL");
+  connection.pragma("synchronous = NORMAL");
+  connection.pragma("foreign_keys = ON");
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    dialect: "sqlite",
+    db,
+    capabilities: {
+      supportsSkipLocked: false,
+      supportsListenNotify: false,
+      supportsAdvisoryLocks: false,
+      supportsRowLocks: false,
+    },
+    sql: {
+      jsonArrayContainsAll: (column, values) =>
+        sql<boolean>`(select count(distinct value) from json_each(${sql.ref(column)}) where value in (${sql.join(
+          values.map((value) => sql`${value}`),
+        )})) = ${new Set(values).size}`,
+    },
+    bulk: createSqliteBulkWriter(connection),
+    writeTransaction: (fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          if (connection.inTransaction) await sql`rollback`.execute(conn);
+          throw error;
+        }
+      }),
+    close: () => db.destroy(),
+  };
+}

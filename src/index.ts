@@ -1,0 +1,46 @@
+/**
+ * The `weir` package root: flows, tasks and everything a flow body uses (DESIGN §2).
+ * Clients, server, worker and core types live under the subpath exports (`weir/client`, …).
+ */
+export { flow, isFlow } from "./sdk/flow.js";
+export type { Flow, AnyFlow, FlowDeployOptions, FlowServeOptions } from "./sdk/flow.js";
+export type { FlowOptions, FlowHook, FlowHookContext } from "./sdk/flow-options.js";
+export { task, unmapped } from "./sdk/task.js";
+export type { Task, TaskFunction, SubmitOptions, MapArgs, Unmapped } from "./sdk/task.js";
+export type { TaskOptions, TaskHook, TaskHookContext, TaskCacheOptions } from "./sdk/task-options.js";
+export type { CachePolicy, CacheKeyContext } from "./sdk/cache-key.js";
+export { TaskFuture, waitAll, asCompleted } from "./sdk/task-future.js";
+export type { TaskFutureList } from "./sdk/task-future.js";
+export { allowFailure } from "./sdk/upstream-failure.js";
+export type { AllowedFailure } from "./sdk/upstream-failure.js";
+export { exponentialBackoff } from "./sdk/retry-policy.js";
+export type { RetryOptions, RetryDelay } from "./sdk/retry-policy.js";
+export { NonRetryableError } from "./sdk/non-retryable-error.js";
+export { RetryAfterError } from "./sdk/retry-after-error.js";
+export { getRunContext } from "./sdk/run-context.js";
+export type { RunContext } from "./sdk/run-context.js";
+export { getRunLogger } from "./sdk/run-logger.js";
+export type { RunLogger } from "./sdk/run-logger.js";
+export {
+  createMarkdownArtifact,
+  createTableArtifact,
+  createLinkArtifact,
+  createProgressArtifact,
+  updateProgressArtifact,
+} from "./sdk/artifacts.js";
+export type { ArtifactOptions } from "./sdk/artifacts.js";
+export { Variables } from "./sdk/variables.js";
+export { pauseFlowRun } from "./sdk/pause-flow-run.js";
+export type { PauseFlowRunOptions } from "./sdk/pause-flow-run.js";
+export { runDeployment } from "./sdk/run-deployment.js";
+export type { RunDeploymentOptions } from "./sdk/run-deployment.js";
+export { executeFlowRun } from "./sdk/execute-flow-run.js";
+export type { ExecuteFlowRunOptions } from "./sdk/execute-flow-run.js";
+export { loadFlow } from "./sdk/load-flow.js";
+export { getClient, setClient, flushAll } from "./sdk/client-provider.js";
+export { setEngineEffects } from "./sdk/engine-effects.js";
+export type { EngineEffects } from "./sdk/engine-effects.js";
+export type { StandardSchemaV1 } from "./sdk/standard-schema.js";
+export { WeirError, isWeirError } from "./core/weir-error.js";
+export type { ErrorCode } from "./core/error-codes.js";
+export type { State, StateType, StateName } from "./core/states.js";

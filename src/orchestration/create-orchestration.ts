@@ -1,0 +1,73 @@
+/**
+ * The whole service layer as one object: every area's service spread together, with method
+ * names and signatures exactly those of `OrchestrationApi` (minus `subscribe`/`close`, which the
+ * clients build from the event bus and `openOrchestration`'s `close`). The in-process client and
+ * the HTTP server's routes call this same object.
+ */
+import { systemClock, type Clock } from "../core/clock.js";
+import { openDatabase } from "../db/open-database.js";
+import { createArtifactService } from "./artifact-service.js";
+import { createClaimService } from "./claim-service.js";
+import { createConcurrencyLimitService } from "./concurrency-limit-service.js";
+import { createDeploymentService } from "./deployment-service.js";
+import { createEventBus, type EventBus } from "./event-bus.js";
+import { createFlowRunService } from "./flow-run-service.js";
+import { createFlowRunStateService } from "./flow-run-state-service.js";
+import { createFlowService } from "./flow-service.js";
+import { createLogService } from "./log-service.js";
+import type { OrchestrationContext } from "./orchestration-context.js";
+import { createTaskRunService } from "./task-run-service.js";
+import { createVariableService } from "./variable-service.js";
+import { createWorkPoolService } from "./work-pool-service.js";
+import { createWorkerService } from "./worker-service.js";
+
+/** Compose every area's service over one context. */
+export function createOrchestration(ctx: OrchestrationContext) {
+  return {
+    ...createFlowService(ctx),
+    ...createFlowRunService(ctx),
+    ...createFlowRunStateService(ctx),
+    ...createTaskRunService(ctx),
+    ...createLogService(ctx),
+    ...createArtifactService(ctx),
+    ...createVariableService(ctx),
+    ...createConcurrencyLimitService(ctx),
+    ...createDeploymentService(ctx),
+    ...createWorkPoolService(ctx),
+    ...createWorkerService(ctx),
+    ...createClaimService(ctx),
+  };
+}
+
+/** The service layer: every OrchestrationApi method except `subscribe` and `close`. */
+export type Orchestration = ReturnType<typeof createOrchestration>;
+
+/** Options of `openOrchestration`. */
+export interface OpenOrchestrationOptions {
+  /** `sqlite:///abs/path.db` or `postgres://…[?schema=NAME]`. */
+  databaseUrl: string;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default a new bus */
+  events?: EventBus;
+}
+
+/** An opened service layer. */
+export interface OpenedOrchestration {
+  orchestration: Orchestration;
+  context: OrchestrationContext;
+  /** Close the database (idempotent). */
+  close(): Promise<void>;
+}
+
+/** Open the database (running migrations) and build the service layer over it. */
+export async function openOrchestration(options: OpenOrchestrationOptions): Promise<OpenedOrchestration> {
+  const database = await openDatabase(options.databaseUrl);
+  const context: OrchestrationContext = { database, clock: options.clock ?? systemClock, events: options.events ?? createEventBus() };
+  let closing: Promise<void> | null = null;
+  return {
+    orchestration: createOrchestration(context),
+    context,
+    close: () => (closing ??= database.close()),
+  };
+}

@@ -1,0 +1,80 @@
+/** Checks of deployment and schedule input: each bad field gets a VALIDATION error naming it. */
+import type { ScheduleInput, UpsertDeploymentInput } from "../core/api-types.js";
+import type { CollisionStrategy, Parameters, ScheduleSpec } from "../core/models.js";
+import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
+import { checkName, checkObject, checkStringList, invalid } from "./input-checks.js";
+import { checkConcurrencyLimit, checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
+
+const COLLISION_STRATEGIES: readonly CollisionStrategy[] = ["ENQUEUE", "CANCEL_NEW"];
+
+/** A schedule input, validated (cron/interval/rrule and time zone), with defaults filled. */
+export interface CompiledScheduleInput {
+  schedule: ScheduleSpec;
+  parameters: Parameters;
+  isActive: boolean;
+}
+
+/** Validate one schedule input; `path` prefixes the field names (e.g. `schedules.0`). */
+export function compileScheduleInput(input: ScheduleInput, path: string): CompiledScheduleInput {
+  checkObject(input, path);
+  if (typeof input.schedule !== "object" || input.schedule === null) invalid(`${path}.schedule`, "must be an object with cron, interval or rrule");
+  validateScheduleSpec(input.schedule, `${path}.schedule`);
+  return {
+    schedule: input.schedule,
+    parameters: checkObject(input.parameters, `${path}.parameters`),
+    isActive: checkOptionalBoolean(input.isActive, `${path}.isActive`) ?? true,
+  };
+}
+
+/** Validated upsert input with defaults filled. */
+export interface CompiledUpsertDeployment {
+  name: string;
+  flowName: string;
+  entrypoint: string;
+  path: string | null;
+  description: string | null;
+  version: string | null;
+  parameters: Parameters;
+  parameterSchema: Record<string, unknown> | null;
+  tags: string[];
+  workPoolName: string;
+  workQueueName: string;
+  isPaused: boolean;
+  concurrencyLimit: number | null;
+  collisionStrategy: CollisionStrategy;
+  schedules: CompiledScheduleInput[] | undefined;
+  jobVariables: Record<string, unknown>;
+  isServed: boolean;
+}
+
+/** Validate an upsert of a deployment. */
+export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): CompiledUpsertDeployment {
+  checkObject(input, "input");
+  const name = checkName(input.name, "name");
+  if (name.includes("/")) invalid("name", "must not contain '/'");
+  const flowName = checkName(input.flowName, "flowName");
+  if (flowName.includes("/")) invalid("flowName", "must not contain '/'");
+  const collisionStrategy = input.collisionStrategy ?? "ENQUEUE";
+  if (!COLLISION_STRATEGIES.includes(collisionStrategy)) invalid("collisionStrategy", `must be one of ${COLLISION_STRATEGIES.join(", ")}`);
+  if (input.schedules !== undefined && !Array.isArray(input.schedules)) invalid("schedules", "must be a list");
+  const parameterSchema = input.parameterSchema === undefined || input.parameterSchema === null ? null : checkObject(input.parameterSchema, "parameterSchema");
+  return {
+    name,
+    flowName,
+    entrypoint: checkName(input.entrypoint, "entrypoint"),
+    path: input.path === undefined || input.path === null ? null : checkName(input.path, "path"),
+    description: checkDescription(input.description, "description"),
+    version: checkDescription(input.version, "version"),
+    parameters: checkObject(input.parameters, "parameters"),
+    parameterSchema,
+    tags: checkStringList(input.tags, "tags"),
+    workPoolName: input.workPoolName === undefined ? "default" : checkName(input.workPoolName, "workPoolName"),
+    workQueueName: input.workQueueName === undefined ? "default" : checkName(input.workQueueName, "workQueueName"),
+    isPaused: checkOptionalBoolean(input.isPaused, "isPaused") ?? false,
+    concurrencyLimit: checkConcurrencyLimit(input.concurrencyLimit, "concurrencyLimit"),
+    collisionStrategy,
+    schedules: input.schedules?.map((schedule, index) => compileScheduleInput(schedule, `schedules.${index}`)),
+    jobVariables: checkObject(input.jobVariables, "jobVariables"),
+    isServed: checkOptionalBoolean(input.isServed, "isServed") ?? false,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Creating a run of a deployment: the deployment's default parameters, then the schedule's, then
+ * the per-run ones are merged and validated against the stored JSON Schema (422 naming the
+ * field); the run starts `Scheduled` at `scheduledTime` (default now) in the deployment's pool and
+ * queue (served deployments: no pool, their runner picks them up). An idempotency key is unique per
+ * deployment: repeating it returns the run created first. Wake-ups: the event bus, and on
+ * PostgreSQL a `NOTIFY weir_runs` with the pool name, for listeners in other processes.
+ */
+import { sql } from "kysely";
+import type { CreateDeploymentFlowRunInput } from "../core/api-types.js";
+import type { FlowRun, Parameters } from "../core/models.js";
+import { makeState } from "../core/states.js";
+import { WeirError } from "../core/weir-error.js";
+import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
+import type { DeploymentTable, FlowRunTable } from "../db/schema.js";
+import { appendFlowRunStates, columnsAfterStates } from "./apply-flow-run-state.js";
+import { validateAgainstJsonSchema } from "./deployment-parameter-validation.js";
+import { flowRunFromRow } from "./flow-run-mapper.js";
+import { newFlowRunRow } from "./flow-run-service.js";
+import { checkName, checkObject, checkStringList, checkTime, invalid } from "./input-checks.js";
+import type { OrchestrationContext } from "./orchestration-context.js";
+import { ensureWorkQueue } from "./work-pool-service.js";
+
+/** PostgreSQL channel on which new deployment runs are announced (payload: the pool name). */
+export const RUNS_NOTIFY_CHANNEL = "weir_runs";
+
+/** Merge and validate parameters for a run of `deployment` (throws VALIDATION naming the field). */
+export function deploymentRunParameters(deployment: DeploymentTable, ...layers: (Parameters | undefined)[]): Parameters {
+  const merged: Parameters = { ...fromJsonColumn<Parameters>(deployment.parameters) };
+  for (const layer of layers) Object.assign(merged, layer ?? {});
+  const schema = fromJsonColumn<Record<string, unknown> | null>(deployment.parameter_schema);
+  if (schema) {
+    const issues = validateAgainstJsonSchema(schema, merged);
+    if (issues.length > 0) {
+      throw WeirError.validation(
+        `parameters for deployment '${deployment.flow_name}/${deployment.name}'`,
+        issues.map((issue) => ({ path: issue.path === "" ? "parameters" : `parameters.${issue.path}`, message: issue.message })),
+      );
+    }
+  }
+  return merged;
+}
+
+/** Create a run of the deployment `deploymentId` (see file header). */
+export async function createDeploymentFlowRun(ctx: OrchestrationContext, deploymentId: string, input: CreateDeploymentFlowRunInput = {}): Promise<FlowRun> {
+  const { database } = ctx;
+  checkName(deploymentId, "deploymentId");
+  checkObject(input, "input");
+  const perRun = checkObject(input.parameters, "parameters");
+  const extraTags = checkStringList(input.tags, "tags");
+  const idempotencyKey = input.idempotencyKey === undefined ? null : checkName(input.idempotencyKey, "idempotencyKey");
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const scheduledTime = input.scheduledTime === undefined ? nowIso : checkTime(input.scheduledTime, "scheduledTime");
+
+  const { row, isCreated } = await database.writeTransaction(async (trx) => {
+    const deployment = await trx.selectFrom("deployments").selectAll().where("id", "=", deploymentId).executeTakeFirst();
+    if (!deployment) throw WeirError.notFound("deployment", deploymentId);
+    if (idempotencyKey !== null) {
+      const existing = await trx.selectFrom("flow_runs").selectAll().where("deployment_id", "=", deploymentId).where("idempotency_key", "=", idempotencyKey).executeTakeFirst();
+      if (existing) return { row: existing, isCreated: false };
+    }
+    let scheduleParameters: Parameters | undefined;
+    if (input.scheduleId !== undefined) {
+      const schedule = await trx.selectFrom("deployment_schedules").select("parameters").where("id", "=", input.scheduleId).where("deployment_id", "=", deploymentId).executeTakeFirst();
+      if (!schedule) invalid("scheduleId", `schedule '${input.scheduleId}' does not belong to this deployment`);
+      scheduleParameters = fromJsonColumn<Parameters>(schedule.parameters);
+    }
+    const parameters = deploymentRunParameters(deployment, scheduleParameters, perRun);
+    const isServed = Boolean(deployment.is_served);
+    let queueName: string | null = isServed ? null : deployment.work_queue_name;
+    if (!isServed && input.workQueueName !== undefined) {
+      queueName = (await ensureWorkQueue(trx, deployment.work_pool_name, checkName(input.workQueueName, "workQueueName"), nowIso)).name;
+    }
+    const state = makeState("Scheduled", { now, scheduledTime });
+    const base: FlowRunTable = newFlowRunRow(
+      {
+        id: crypto.randomUUID(),
+        flow_id: deployment.flow_id,
+        flow_name: deployment.flow_name,
+        deployment_id: deployment.id,
+        deployment_name: deployment.name,
+        parent_flow_run_id: input.parentFlowRunId ?? null,
+        parameters: toJsonColumn(parameters),
+        tags: toJsonColumn([...new Set([...fromJsonColumn<string[]>(deployment.tags), ...extraTags])]),
+        expected_start_time: scheduledTime,
+        work_pool_name: isServed ? null : deployment.work_pool_name,
+        work_queue_name: queueName,
+        idempotency_key: idempotencyKey,
+        schedule_id: input.scheduleId ?? null,
+        state_type: "SCHEDULED",
+        ...(input.name === undefined ? {} : { name: checkName(input.name, "name") }),
+      },
+      nowIso,
+    );
+    const created = { ...base, ...columnsAfterStates(base, [state], nowIso) };
+    const inserted = await trx
+      .insertInto("flow_runs")
+      .values(created)
+      .onConflict((oc) => oc.columns(["deployment_id", "idempotency_key"]).doNothing())
+      .executeTakeFirst();
+    if (idempotencyKey !== null && Number(inserted.numInsertedOrUpdatedRows ?? 1n) === 0) {
+      const existing = await trx.selectFrom("flow_runs").selectAll().where("deployment_id", "=", deploymentId).where("idempotency_key", "=", idempotencyKey).executeTakeFirstOrThrow();
+      return { row: existing, isCreated: false };
+    }
+    await appendFlowRunStates(trx, created.id, [state]);
+    if (database.capabilities.supportsListenNotify) {
+      await sql`select pg_notify(${RUNS_NOTIFY_CHANNEL}, ${created.work_pool_name ?? ""})`.execute(trx);
+    }
+    return { row: created, isCreated: true };
+  });
+  const flowRun = flowRunFromRow(row);
+  if (isCreated) ctx.events.publish({ kind: "flow-run", flowRun });
+  return flowRun;
+}

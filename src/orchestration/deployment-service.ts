@@ -1,0 +1,242 @@
+/**
+ * Deployments and their schedules: upsert by (flow, name) — the flow is registered if missing and
+ * its parameter schema updated; the queue is created in the pool if missing; given schedules
+ * replace the old ones (an unchanged schedule keeps its id and its runs, a removed or changed one
+ * loses its unstarted future runs). Read by id or `flow/name`, list, patch (pause/resume), delete
+ * (past runs are kept), and runs created from a deployment (src/orchestration/deployment-flow-run.ts).
+ */
+import type { Kysely } from "kysely";
+import type { CreateDeploymentFlowRunInput, DeploymentFilter, Page, PageRequest, ScheduleInput, UpdateDeploymentInput, UpsertDeploymentInput } from "../core/api-types.js";
+import type { Deployment, DeploymentSchedule, FlowRun } from "../core/models.js";
+import { WeirError } from "../core/weir-error.js";
+import { toJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
+import type { DatabaseSchema, DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
+import { compileScheduleInput, compileUpsertDeploymentInput, type CompiledScheduleInput } from "./deployment-checks.js";
+import { createDeploymentFlowRun } from "./deployment-flow-run.js";
+import { deploymentFromRow, deploymentScheduleFromRow } from "./deployment-mapper.js";
+import { deleteUnstartedScheduleRuns } from "./deployment-schedule-runs.js";
+import { ensureFlow } from "./flow-service.js";
+import { checkName, checkObject, checkStringList } from "./input-checks.js";
+import type { OrchestrationContext } from "./orchestration-context.js";
+import { compilePageRequest, toPage } from "./page-cursor.js";
+import { checkConcurrencyLimit, checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
+import { ensureWorkQueue } from "./work-pool-service.js";
+
+type Trx = Kysely<DatabaseSchema>;
+
+function scheduleKey(schedule: { schedule: unknown; parameters: unknown; isActive: boolean }): string {
+  return JSON.stringify([schedule.schedule, schedule.parameters, schedule.isActive]);
+}
+
+function newScheduleRow(deploymentId: string, input: CompiledScheduleInput, now: string): DeploymentScheduleTable {
+  return {
+    id: crypto.randomUUID(),
+    deployment_id: deploymentId,
+    schedule: toJsonColumn(input.schedule),
+    parameters: toJsonColumn(input.parameters),
+    is_active: input.isActive ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+async function replaceSchedules(trx: Trx, deploymentId: string, wanted: CompiledScheduleInput[], now: string): Promise<void> {
+  const existing = await trx.selectFrom("deployment_schedules").selectAll().where("deployment_id", "=", deploymentId).execute();
+  const kept = new Set<string>();
+  const remaining = [...wanted];
+  for (const row of existing) {
+    const key = scheduleKey(deploymentScheduleFromRow(row));
+    const index = remaining.findIndex((schedule) => scheduleKey(schedule) === key);
+    if (index >= 0) {
+      kept.add(row.id);
+      remaining.splice(index, 1);
+    }
+  }
+  const removed = existing.filter((row) => !kept.has(row.id)).map((row) => row.id);
+  await deleteUnstartedScheduleRuns(trx, { scheduleIds: removed }, now);
+  if (removed.length > 0) await trx.deleteFrom("deployment_schedules").where("id", "in", removed).execute();
+  if (remaining.length > 0) await trx.insertInto("deployment_schedules").values(remaining.map((schedule) => newScheduleRow(deploymentId, schedule, now))).execute();
+}
+
+/** The deployments area of the service layer. */
+export function createDeploymentService(ctx: OrchestrationContext) {
+  const { database, events } = ctx;
+  const { db } = database;
+
+  async function load(trx: Trx, where: { id: string } | { flowName: string; name: string }): Promise<Deployment> {
+    let query = trx.selectFrom("deployments").selectAll();
+    query = "id" in where ? query.where("id", "=", where.id) : query.where("flow_name", "=", where.flowName).where("name", "=", where.name);
+    const row = await query.executeTakeFirst();
+    if (!row) throw WeirError.notFound("deployment", "id" in where ? where.id : `${where.flowName}/${where.name}`);
+    const schedules = await trx.selectFrom("deployment_schedules").selectAll().where("deployment_id", "=", row.id).execute();
+    return deploymentFromRow(row, schedules);
+  }
+
+  function published(deployment: Deployment): Deployment {
+    events.publish({ kind: "deployment", deployment });
+    return deployment;
+  }
+
+  return {
+    async upsertDeployment(input: UpsertDeploymentInput): Promise<Deployment> {
+      const compiled = compileUpsertDeploymentInput(input);
+      const now = ctx.clock.now().toISOString();
+      const deployment = await database.writeTransaction(async (trx) => {
+        const flow = await ensureFlow(trx, compiled.flowName, now);
+        if (compiled.parameterSchema !== null) {
+          await trx.updateTable("flows").set({ parameter_schema: toJsonColumn(compiled.parameterSchema), updated_at: now }).where("id", "=", flow.id).execute();
+        }
+        await ensureWorkQueue(trx, compiled.workPoolName, compiled.workQueueName, now);
+        const values = {
+          flow_name: compiled.flowName,
+          description: compiled.description,
+          version: compiled.version,
+          entrypoint: compiled.entrypoint,
+          path: compiled.path,
+          parameters: toJsonColumn(compiled.parameters),
+          parameter_schema: toNullableJsonColumn(compiled.parameterSchema),
+          tags: toJsonColumn(compiled.tags),
+          work_pool_name: compiled.workPoolName,
+          work_queue_name: compiled.workQueueName,
+          is_paused: compiled.isPaused ? 1 : 0,
+          concurrency_limit: compiled.concurrencyLimit,
+          collision_strategy: compiled.collisionStrategy,
+          job_variables: toJsonColumn(compiled.jobVariables),
+          is_served: compiled.isServed ? 1 : 0,
+          updated_at: now,
+        };
+        const existing = await trx.selectFrom("deployments").select("id").where("flow_id", "=", flow.id).where("name", "=", compiled.name).executeTakeFirst();
+        const id = existing?.id ?? crypto.randomUUID();
+        if (existing) {
+          await trx.updateTable("deployments").set(values).where("id", "=", id).execute();
+        } else {
+          const row: DeploymentTable = { id, name: compiled.name, flow_id: flow.id, last_polled_at: null, created_at: now, ...values };
+          await trx.insertInto("deployments").values(row).execute();
+        }
+        if (compiled.schedules !== undefined) await replaceSchedules(trx, id, compiled.schedules, now);
+        return load(trx, { id });
+      });
+      return published(deployment);
+    },
+
+    async readDeployment(id: string): Promise<Deployment> {
+      checkName(id, "id");
+      return load(db, { id });
+    },
+
+    async readDeploymentByName(fullName: string): Promise<Deployment> {
+      checkName(fullName, "name");
+      const slash = fullName.indexOf("/");
+      if (slash <= 0 || slash === fullName.length - 1) {
+        throw WeirError.validation("deployment name", [{ path: "name", message: `'${fullName}' is not of the form flowName/deploymentName` }]);
+      }
+      return load(db, { flowName: fullName.slice(0, slash), name: fullName.slice(slash + 1) });
+    },
+
+    async listDeployments(filter: DeploymentFilter = {}, page?: PageRequest): Promise<Page<Deployment>> {
+      checkObject(filter, "filter");
+      const { limit, after } = compilePageRequest(page, "FULL_NAME_ASC");
+      let query = db.selectFrom("deployments").selectAll().orderBy("flow_name").orderBy("name").limit(limit + 1);
+      const flowNames = checkStringList(filter.flowNames, "flowNames");
+      const poolNames = checkStringList(filter.workPoolNames, "workPoolNames");
+      if (flowNames.length > 0) query = query.where("flow_name", "in", flowNames);
+      if (poolNames.length > 0) query = query.where("work_pool_name", "in", poolNames);
+      const isServed = checkOptionalBoolean(filter.isServed, "isServed");
+      if (isServed !== undefined) query = query.where("is_served", "=", isServed ? 1 : 0);
+      if (after) {
+        const [flowName, name] = JSON.parse(String(after.key)) as [string, string];
+        query = query.where((eb) => eb(eb.refTuple("flow_name", "name"), ">", eb.tuple(flowName, name)));
+      }
+      const rows = await query.execute();
+      const ids = rows.map((row) => row.id);
+      const schedules = ids.length === 0 ? [] : await db.selectFrom("deployment_schedules").selectAll().where("deployment_id", "in", ids).execute();
+      return toPage(rows, limit, (row) => deploymentFromRow(row, schedules), (row) => ({ key: JSON.stringify([row.flow_name, row.name]), id: row.id, sort: "FULL_NAME_ASC" }));
+    },
+
+    async updateDeployment(id: string, patch: UpdateDeploymentInput): Promise<Deployment> {
+      checkName(id, "id");
+      checkObject(patch, "patch");
+      const now = ctx.clock.now().toISOString();
+      const set: Partial<DeploymentTable> = { updated_at: now };
+      if (patch.description !== undefined) set.description = checkDescription(patch.description, "description");
+      if (patch.parameters !== undefined) set.parameters = toJsonColumn(checkObject(patch.parameters, "parameters"));
+      if (patch.tags !== undefined) set.tags = toJsonColumn(checkStringList(patch.tags, "tags"));
+      if (patch.concurrencyLimit !== undefined) set.concurrency_limit = checkConcurrencyLimit(patch.concurrencyLimit, "concurrencyLimit");
+      const isPaused = checkOptionalBoolean(patch.isPaused, "isPaused");
+      if (isPaused !== undefined) set.is_paused = isPaused ? 1 : 0;
+      const deployment = await database.writeTransaction(async (trx) => {
+        const current = await load(trx, { id });
+        if (patch.workQueueName !== undefined) {
+          set.work_queue_name = (await ensureWorkQueue(trx, current.workPoolName, checkName(patch.workQueueName, "workQueueName"), now)).name;
+        }
+        await trx.updateTable("deployments").set(set).where("id", "=", id).execute();
+        return load(trx, { id });
+      });
+      return published(deployment);
+    },
+
+    async deleteDeployment(id: string): Promise<void> {
+      checkName(id, "id");
+      const now = ctx.clock.now().toISOString();
+      await database.writeTransaction(async (trx) => {
+        await load(trx, { id });
+        await deleteUnstartedScheduleRuns(trx, { deploymentId: id }, now);
+        await trx.deleteFrom("deployment_schedules").where("deployment_id", "=", id).execute();
+        await trx.deleteFrom("deployments").where("id", "=", id).execute();
+      });
+    },
+
+    async createDeploymentFlowRun(deploymentId: string, input?: CreateDeploymentFlowRunInput): Promise<FlowRun> {
+      return createDeploymentFlowRun(ctx, deploymentId, input);
+    },
+
+    async createDeploymentSchedule(deploymentId: string, input: ScheduleInput): Promise<DeploymentSchedule> {
+      checkName(deploymentId, "deploymentId");
+      const compiled = compileScheduleInput(input, "schedule");
+      const now = ctx.clock.now().toISOString();
+      const row = newScheduleRow(deploymentId, compiled, now);
+      await database.writeTransaction(async (trx) => {
+        await load(trx, { id: deploymentId });
+        await trx.insertInto("deployment_schedules").values(row).execute();
+      });
+      return deploymentScheduleFromRow(row);
+    },
+
+    async updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>): Promise<DeploymentSchedule> {
+      checkName(deploymentId, "deploymentId");
+      checkName(scheduleId, "scheduleId");
+      checkObject(patch, "patch");
+      const now = ctx.clock.now().toISOString();
+      return database.writeTransaction(async (trx) => {
+        const row = await trx.selectFrom("deployment_schedules").selectAll().where("id", "=", scheduleId).where("deployment_id", "=", deploymentId).executeTakeFirst();
+        if (!row) throw WeirError.notFound("deployment schedule", scheduleId);
+        const current = deploymentScheduleFromRow(row);
+        const merged = compileScheduleInput(
+          {
+            schedule: patch.schedule ?? current.schedule,
+            parameters: patch.parameters ?? current.parameters,
+            isActive: patch.isActive ?? current.isActive,
+          },
+          "schedule",
+        );
+        if (scheduleKey(merged) !== scheduleKey(current)) await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
+        const updated = { ...row, schedule: toJsonColumn(merged.schedule), parameters: toJsonColumn(merged.parameters), is_active: merged.isActive ? 1 : 0, updated_at: now };
+        await trx.updateTable("deployment_schedules").set(updated).where("id", "=", scheduleId).execute();
+        return deploymentScheduleFromRow(updated);
+      });
+    },
+
+    async deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void> {
+      checkName(deploymentId, "deploymentId");
+      checkName(scheduleId, "scheduleId");
+      const now = ctx.clock.now().toISOString();
+      await database.writeTransaction(async (trx) => {
+        const row = await trx.selectFrom("deployment_schedules").select("id").where("id", "=", scheduleId).where("deployment_id", "=", deploymentId).executeTakeFirst();
+        if (!row) throw WeirError.notFound("deployment schedule", scheduleId);
+        await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
+        await trx.deleteFrom("deployment_schedules").where("id", "=", scheduleId).execute();
+      });
+    },
+  };
+}
+

@@ -1,0 +1,99 @@
+/**
+ * Typed in-process publish/subscribe of WeirEvent. Services publish after their transaction
+ * commits; the in-process client's `subscribe()` and the server's event stream listen.
+ * A throwing listener never breaks the publisher or the other listeners.
+ */
+import type { WeirEvent } from "../core/models.js";
+
+/** A listener of events. */
+export type EventListener = (event: WeirEvent) => void;
+
+/** Which events a subscriber wants. */
+export interface EventFilter {
+  /** Only events about this flow run (its run, task runs, logs, artifacts). */
+  flowRunId?: string;
+}
+
+/** The bus. */
+export interface EventBus {
+  publish(event: WeirEvent): void;
+  /** Listen; returns the function that stops listening. */
+  on(listener: EventListener, filter?: EventFilter): () => void;
+  /** Events as an async iterable until the signal aborts (buffered, never dropped while iterating). */
+  stream(signal: AbortSignal, filter?: EventFilter): AsyncIterable<WeirEvent>;
+  /** How many listeners are attached (for leak checks). */
+  listenerCount(): number;
+}
+
+/** The flow run an event concerns, if any. */
+export function flowRunIdOfEvent(event: WeirEvent): string | null {
+  switch (event.kind) {
+    case "flow-run":
+      return event.flowRun.id;
+    case "task-run":
+      return event.taskRun.flowRunId;
+    case "logs":
+      return event.logs[0]?.flowRunId ?? null;
+    case "artifact":
+      return event.artifact.flowRunId;
+    case "deployment":
+    case "worker":
+      return null;
+  }
+}
+
+function matches(event: WeirEvent, filter: EventFilter | undefined): boolean {
+  if (!filter?.flowRunId) return true;
+  if (event.kind === "logs") return event.logs.some((log) => log.flowRunId === filter.flowRunId);
+  if (event.kind === "flow-run" && event.flowRun.parentFlowRunId === filter.flowRunId) return true;
+  return flowRunIdOfEvent(event) === filter.flowRunId;
+}
+
+/** Create an empty bus. */
+export function createEventBus(): EventBus {
+  const listeners = new Set<EventListener>();
+  const bus: EventBus = {
+    publish(event) {
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch {
+          // A subscriber's bug must not undo or break a committed write.
+        }
+      }
+    },
+    on(listener, filter) {
+      const filtered: EventListener = (event) => {
+        if (matches(event, filter)) listener(event);
+      };
+      listeners.add(filtered);
+      return () => listeners.delete(filtered);
+    },
+    async *stream(signal, filter) {
+      const queue: WeirEvent[] = [];
+      let wake: (() => void) | null = null;
+      const off = bus.on((event) => {
+        queue.push(event);
+        wake?.();
+      }, filter);
+      const onAbort = (): void => wake?.();
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        while (!signal.aborted) {
+          const next = queue.shift();
+          if (next) {
+            yield next;
+            continue;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+        }
+      } finally {
+        off();
+        signal.removeEventListener("abort", onAbort);
+      }
+    },
+    listenerCount: () => listeners.size,
+  };
+  return bus;
+}

@@ -1,0 +1,168 @@
+/** Flow runs: create (with a client-chosen id), read, list with filters and keyset pages, count, delete. */
+import { sql } from "kysely";
+import type { CreateFlowRunInput, FlowRunFilter, Page, PageRequest } from "../core/api-types.js";
+import type { FlowRun } from "../core/models.js";
+import { makeState } from "../core/states.js";
+import { WeirError } from "../core/weir-error.js";
+import { toJsonColumn } from "../db/json-column.js";
+import type { FlowRunTable } from "../db/schema.js";
+import { appendFlowRunStates, columnsAfterStates } from "./apply-flow-run-state.js";
+import { FLOW_RUN_SORTS, applyFlowRunFilter } from "./flow-run-filter.js";
+import { compileRetryPolicy, flowRunFromRow } from "./flow-run-mapper.js";
+import { ensureFlow } from "./flow-service.js";
+import { generateRunName } from "./generate-run-name.js";
+import { checkName, checkObject, checkState, checkStringList, invalid } from "./input-checks.js";
+import type { OrchestrationContext } from "./orchestration-context.js";
+import { compilePageRequest, toPage } from "./page-cursor.js";
+
+const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
+
+/** A new flow run row in its first state (not yet written); shared with deployment runs. */
+export function newFlowRunRow(fields: Pick<FlowRunTable, "id" | "flow_id" | "flow_name"> & Partial<FlowRunTable>, now: string): FlowRunTable {
+  return {
+    name: generateRunName(),
+    deployment_id: null,
+    deployment_name: null,
+    parent_flow_run_id: null,
+    parent_task_run_id: null,
+    parameters: "{}",
+    tags: "[]",
+    state: "null",
+    state_id: "",
+    state_type: "",
+    state_name: "",
+    state_timestamp: now,
+    run_count: 0,
+    retry_policy: toJsonColumn(compileRetryPolicy(undefined)),
+    expected_start_time: now,
+    next_scheduled_start_time: null,
+    start_time: null,
+    end_time: null,
+    total_run_time_ms: 0,
+    work_pool_name: null,
+    work_queue_name: null,
+    worker_id: null,
+    worker_name: null,
+    heartbeat_at: null,
+    heartbeat_interval_seconds: null,
+    infrastructure_pid: null,
+    idempotency_key: null,
+    schedule_id: null,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+  };
+}
+
+/** The flow-runs area of the service layer (state changes are in flow-run-state-service.ts). */
+export function createFlowRunService(ctx: OrchestrationContext) {
+  const { database } = ctx;
+  const { db } = database;
+
+  async function readRow(id: string): Promise<FlowRunTable> {
+    checkName(id, "id");
+    const row = await db.selectFrom("flow_runs").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw WeirError.notFound("flow run", id);
+    return row;
+  }
+
+  return {
+    async createFlowRun(input: CreateFlowRunInput): Promise<FlowRun> {
+      if (typeof input !== "object" || input === null) invalid("input", "must be an object");
+      const flowName = checkName(input.flowName, "flowName");
+      const id = input.id === undefined ? crypto.randomUUID() : checkName(input.id, "id");
+      const now = ctx.clock.now();
+      const nowIso = now.toISOString();
+      const state = input.state === undefined ? makeState("Pending", { now }) : checkState(input.state, "state");
+      if (!INITIAL_STATE_TYPES.has(state.type)) invalid("state", `a new run starts Scheduled, Pending or Running, not ${state.name}`);
+      const parameters = checkObject(input.parameters, "parameters");
+      const tags = checkStringList(input.tags, "tags");
+      const { row, isCreated } = await database.writeTransaction(async (trx) => {
+        const existing = await trx.selectFrom("flow_runs").selectAll().where("id", "=", id).executeTakeFirst();
+        if (existing) {
+          if (existing.flow_name !== flowName) throw new WeirError("CONFLICT", `flow run '${id}' already exists for flow '${existing.flow_name}'`);
+          return { row: existing, isCreated: false };
+        }
+        const flow = await ensureFlow(trx, flowName, nowIso);
+        const base = newFlowRunRow(
+          {
+            id,
+            flow_id: flow.id,
+            flow_name: flowName,
+            name: input.name === undefined ? generateRunName() : checkName(input.name, "name"),
+            parent_flow_run_id: input.parentFlowRunId ?? null,
+            parent_task_run_id: input.parentTaskRunId ?? null,
+            parameters: toJsonColumn(parameters),
+            tags: toJsonColumn(tags),
+            retry_policy: toJsonColumn(compileRetryPolicy(input.retryPolicy)),
+            expected_start_time: state.type === "SCHEDULED" ? (state.scheduledTime ?? state.timestamp) : state.timestamp,
+          },
+          nowIso,
+        );
+        const created = { ...base, ...columnsAfterStates(base, [state], nowIso) };
+        const inserted = await trx.insertInto("flow_runs").values(created).onConflict((oc) => oc.column("id").doNothing()).executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+          // A concurrent create with the same id won: the same request repeated.
+          const winner = await trx.selectFrom("flow_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+          if (winner.flow_name !== flowName) throw new WeirError("CONFLICT", `flow run '${id}' already exists for flow '${winner.flow_name}'`);
+          return { row: winner, isCreated: false };
+        }
+        await appendFlowRunStates(trx, id, [state]);
+        return { row: created, isCreated: true };
+      });
+      const flowRun = flowRunFromRow(row);
+      if (isCreated) ctx.events.publish({ kind: "flow-run", flowRun });
+      return flowRun;
+    },
+
+    async readFlowRun(id: string): Promise<FlowRun> {
+      return flowRunFromRow(await readRow(id));
+    },
+
+    async listFlowRuns(filter?: FlowRunFilter, page?: PageRequest): Promise<Page<FlowRun>> {
+      const sort = filter?.sort ?? "EXPECTED_START_TIME_DESC";
+      if (!FLOW_RUN_SORTS.includes(sort)) invalid("sort", `must be one of ${FLOW_RUN_SORTS.join(", ")}`);
+      const { limit, after } = compilePageRequest(page, sort);
+      const column = sort === "CREATED_DESC" ? "created_at" : "expected_start_time";
+      const direction = sort === "EXPECTED_START_TIME_ASC" ? "asc" : "desc";
+      let query = applyFlowRunFilter(database, db.selectFrom("flow_runs").selectAll(), filter)
+        .orderBy(column, direction)
+        .orderBy("id", direction)
+        .limit(limit + 1);
+      if (after) {
+        query = query.where((eb) => eb(eb.refTuple(column, "id"), direction === "asc" ? ">" : "<", eb.tuple(String(after.key), after.id)));
+      }
+      const rows = await query.execute();
+      return toPage(rows, limit, flowRunFromRow, (row) => ({ key: row[column], id: row.id, sort }));
+    },
+
+    async countFlowRuns(filter?: FlowRunFilter): Promise<number> {
+      const row = await applyFlowRunFilter(database, db.selectFrom("flow_runs").select(sql<number>`count(*)`.as("count")), filter).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    async deleteFlowRun(id: string): Promise<void> {
+      await readRow(id);
+      await database.writeTransaction(async (trx) => {
+        // Subflow runs go with their parent, depth first.
+        const ids = [id];
+        for (let index = 0; index < ids.length; index++) {
+          const children = await trx.selectFrom("flow_runs").select("id").where("parent_flow_run_id", "=", ids[index] ?? "").execute();
+          ids.push(...children.map((child) => child.id));
+        }
+        for (let start = 0; start < ids.length; start += 500) {
+          const chunk = ids.slice(start, start + 500);
+          await trx.deleteFrom("logs").where("flow_run_id", "in", chunk).execute();
+          await trx.deleteFrom("artifacts").where("flow_run_id", "in", chunk).execute();
+          // task_run_states has no foreign key (hot path), so its rows go explicitly.
+          await trx
+            .deleteFrom("task_run_states")
+            .where("task_run_id", "in", (eb) => eb.selectFrom("task_runs").select("id").where("flow_run_id", "in", chunk))
+            .execute();
+          await trx.deleteFrom("task_runs").where("flow_run_id", "in", chunk).execute();
+          await trx.deleteFrom("flow_runs").where("id", "in", chunk).execute();
+        }
+      });
+    },
+  };
+}

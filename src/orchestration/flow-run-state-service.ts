@@ -1,0 +1,121 @@
+/**
+ * Flow-run state changes: propose a state (rules decide, in one write transaction with the run
+ * row locked), read the history, heartbeat, and the explicit moves cancel / retry / resume.
+ * Events are published after commit.
+ */
+import type { OrchestrationResult, ProposeStateInput } from "../core/api-types.js";
+import type { FlowRun } from "../core/models.js";
+import { isTerminalStateType, makeState, type State } from "../core/states.js";
+import { WeirError } from "../core/weir-error.js";
+import { fromJsonColumn } from "../db/json-column.js";
+import { applyFlowRunState, lockFlowRun, type ApplyFlowRunStateOptions } from "./apply-flow-run-state.js";
+import { flowRunFromRow } from "./flow-run-mapper.js";
+import { checkInteger, checkName, checkObject, checkState, invalid } from "./input-checks.js";
+import type { OrchestrationContext } from "./orchestration-context.js";
+
+/** The flow-run state area of the service layer. */
+export function createFlowRunStateService(ctx: OrchestrationContext) {
+  const { database } = ctx;
+  const { db } = database;
+
+  /** Lock, decide, apply; publish the run when it changed. */
+  async function propose(id: string, choose: (current: State) => State, options: ApplyFlowRunStateOptions): Promise<{ result: OrchestrationResult; flowRun: FlowRun }> {
+    checkName(id, "id");
+    const now = ctx.clock.now();
+    const applied = await database.writeTransaction(async (trx) => {
+      const row = await lockFlowRun(trx, database, id);
+      return applyFlowRunState(trx, row, choose(fromJsonColumn<State>(row.state)), now, options);
+    });
+    const flowRun = flowRunFromRow(applied.row);
+    if (applied.isChanged) ctx.events.publish({ kind: "flow-run", flowRun });
+    return { result: applied.result, flowRun };
+  }
+
+  /** An explicit move that must be accepted, else INVALID_TRANSITION. */
+  async function move(id: string, choose: (current: State) => State, via: ApplyFlowRunStateOptions["via"]): Promise<FlowRun> {
+    const { result, flowRun } = await propose(id, choose, { via });
+    if (result.status !== "ACCEPT") {
+      throw new WeirError("INVALID_TRANSITION", `flow run '${id}' cannot move from ${flowRun.stateName}: ${result.reason}`, {
+        details: { status: result.status, stateName: flowRun.stateName },
+      });
+    }
+    return flowRun;
+  }
+
+  return {
+    async setFlowRunState(id: string, input: ProposeStateInput): Promise<OrchestrationResult> {
+      if (typeof input !== "object" || input === null) invalid("input", "must be an object");
+      const state = checkState(input.state, "state");
+      const transitionId = input.transitionId === undefined ? undefined : checkName(input.transitionId, "transitionId");
+      const { result } = await propose(id, () => state, { force: input.force === true, ...(transitionId ? { transitionId } : {}) });
+      return result;
+    },
+
+    async readFlowRunStates(id: string): Promise<State[]> {
+      checkName(id, "id");
+      const rows = await db.selectFrom("flow_run_states").select("state").where("flow_run_id", "=", id).orderBy("seq").execute();
+      if (rows.length === 0) {
+        const exists = await db.selectFrom("flow_runs").select("id").where("id", "=", id).executeTakeFirst();
+        if (!exists) throw WeirError.notFound("flow run", id);
+      }
+      return rows.map((row) => fromJsonColumn<State>(row.state));
+    },
+
+    async heartbeatFlowRun(id: string, input: { infrastructurePid?: string; heartbeatIntervalSeconds?: number } = {}): Promise<FlowRun> {
+      checkName(id, "id");
+      const patch = checkObject(input, "input") as typeof input;
+      const columns = {
+        heartbeat_at: ctx.clock.now().toISOString(),
+        ...(patch.infrastructurePid === undefined ? {} : { infrastructure_pid: checkName(patch.infrastructurePid, "infrastructurePid") }),
+        ...(patch.heartbeatIntervalSeconds === undefined ? {} : { heartbeat_interval_seconds: checkInteger(patch.heartbeatIntervalSeconds, "heartbeatIntervalSeconds", 1) }),
+      };
+      const row = await db.updateTable("flow_runs").set(columns).where("id", "=", id).returningAll().executeTakeFirst();
+      if (!row) throw WeirError.notFound("flow run", id);
+      return flowRunFromRow(row);
+    },
+
+    async cancelFlowRun(id: string): Promise<FlowRun> {
+      return move(
+        id,
+        (current) => {
+          const now = ctx.clock.now();
+          if (current.type === "RUNNING" || (current.type === "PAUSED" && current.name === "Paused")) {
+            return makeState("Cancelling", { now, message: "cancellation requested" });
+          }
+          return makeState("Cancelled", { now, message: "cancelled before it ran to completion" });
+        },
+        "propose",
+      );
+    },
+
+    async retryFlowRun(id: string): Promise<FlowRun> {
+      return move(
+        id,
+        (current) => {
+          if (!isTerminalStateType(current.type)) {
+            throw new WeirError("INVALID_TRANSITION", `flow run '${id}' is ${current.name}; only a finished run can be retried`);
+          }
+          const now = ctx.clock.now();
+          return makeState("Scheduled", { now, scheduledTime: now.toISOString(), message: "retry requested" });
+        },
+        "retry",
+      );
+    },
+
+    async resumeFlowRun(id: string, input?: Record<string, unknown>): Promise<FlowRun> {
+      const resumeInput = input === undefined ? null : checkObject(input, "input");
+      return move(
+        id,
+        (current) => {
+          if (current.type !== "PAUSED") throw new WeirError("INVALID_TRANSITION", `flow run '${id}' is ${current.name}, not paused`);
+          const now = ctx.clock.now();
+          const details = resumeInput === null ? null : { resumeInput };
+          return current.name === "Suspended"
+            ? makeState("Scheduled", { now, scheduledTime: now.toISOString(), message: "resumed", details })
+            : makeState("Running", { now, message: "resumed", details });
+        },
+        "resume",
+      );
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/** Logs: appended in batches (one multi-row insert per chunk), read in id order by an `afterId` cursor. */
+import type { LogFilter, LogInput } from "../core/api-types.js";
+import { LOG_LEVEL_RANK, type LogLevel, type LogRecord } from "../core/models.js";
+import { sql, type Selectable } from "kysely";
+import type { LogTable } from "../db/schema.js";
+
+type LogRow = Selectable<LogTable>;
+import { checkInteger, checkName, checkTime, invalid } from "./input-checks.js";
+import type { OrchestrationContext } from "./orchestration-context.js";
+
+const LOG_CHUNK = 500;
+/** Longest stored message; longer ones are cut (with a marker) rather than refused. */
+export const MAX_LOG_MESSAGE_LENGTH = 100_000;
+
+function checkLevel(value: unknown, field: string): LogLevel {
+  if (typeof value !== "string" || !Object.hasOwn(LOG_LEVEL_RANK, value)) invalid(field, `must be one of ${Object.keys(LOG_LEVEL_RANK).join(", ")}`);
+  return value as LogLevel;
+}
+
+function logFromRow(row: LogRow): LogRecord {
+  return {
+    id: Number(row.id),
+    flowRunId: row.flow_run_id,
+    taskRunId: row.task_run_id,
+    workerId: row.worker_id,
+    level: row.level as LogLevel,
+    name: row.name,
+    message: row.message,
+    timestamp: row.timestamp,
+  };
+}
+
+/** The logs area of the service layer. */
+export function createLogService(ctx: OrchestrationContext) {
+  const { database } = ctx;
+  const { db } = database;
+  return {
+    async appendLogs(logs: LogInput[]): Promise<void> {
+      if (!Array.isArray(logs)) invalid("logs", "must be a list");
+      if (logs.length === 0) return;
+      const rows = logs.map((log, index) => {
+        if (typeof log !== "object" || log === null) invalid(`logs.${index}`, "must be an object");
+        const level = checkLevel(log.level, `logs.${index}.level`);
+        if (typeof log.message !== "string") invalid(`logs.${index}.message`, "must be a string");
+        const message = log.message.length > MAX_LOG_MESSAGE_LENGTH ? `${log.message.slice(0, MAX_LOG_MESSAGE_LENGTH)}… [truncated]` : log.message;
+        return {
+          flow_run_id: log.flowRunId ?? null,
+          task_run_id: log.taskRunId ?? null,
+          worker_id: log.workerId ?? null,
+          level,
+          level_rank: LOG_LEVEL_RANK[level],
+          name: checkName(log.name, `logs.${index}.name`),
+          message,
+          timestamp: checkTime(log.timestamp, `logs.${index}.timestamp`),
+        };
+      });
+      const inserted = await database.writeTransaction(async (trx) => {
+        // Ids must become visible in increasing order, or a reader following by `afterId` could
+        // skip a batch that commits late; SQLite's write lock gives that, PostgreSQL needs a lock.
+        if (database.capabilities.supportsAdvisoryLocks) await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.logs'))`.execute(trx);
+        const out: Array<LogRow> = [];
+        for (let start = 0; start < rows.length; start += LOG_CHUNK) {
+          out.push(...(await trx.insertInto("logs").values(rows.slice(start, start + LOG_CHUNK)).returningAll().execute()));
+        }
+        return out;
+      });
+      if (ctx.events.listenerCount() === 0) return;
+      // One event per flow run so subscribers filtered by run get exactly theirs.
+      const byRun = new Map<string | null, LogRecord[]>();
+      for (const row of inserted) {
+        const record = logFromRow(row);
+        const list = byRun.get(record.flowRunId) ?? [];
+        list.push(record);
+        byRun.set(record.flowRunId, list);
+      }
+      for (const list of byRun.values()) ctx.events.publish({ kind: "logs", logs: list });
+    },
+
+    async readLogs(filter: LogFilter): Promise<LogRecord[]> {
+      if (typeof filter !== "object" || filter === null) invalid("filter", "must be an object");
+      const limit = filter.limit === undefined ? 1000 : checkInteger(filter.limit, "limit", 1);
+      if (limit > 10_000) invalid("limit", "must be at most 10000");
+      let query = db.selectFrom("logs").selectAll().orderBy("id", "asc").limit(limit);
+      if (filter.flowRunId !== undefined) query = query.where("flow_run_id", "=", checkName(filter.flowRunId, "flowRunId"));
+      if (filter.taskRunId !== undefined) query = query.where("task_run_id", "=", checkName(filter.taskRunId, "taskRunId"));
+      if (filter.workerId !== undefined) query = query.where("worker_id", "=", checkName(filter.workerId, "workerId"));
+      if (filter.minLevel !== undefined) query = query.where("level_rank", ">=", LOG_LEVEL_RANK[checkLevel(filter.minLevel, "minLevel")]);
+      if (filter.afterId !== undefined) query = query.where("id", ">", checkInteger(filter.afterId, "afterId", 0));
+      return (await query.execute()).map(logFromRow);
+    },
+  };
+}

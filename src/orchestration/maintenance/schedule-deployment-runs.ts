@@ -1,0 +1,120 @@
+/**
+ * The scheduler's use case: create the runs of every active schedule of every unpaused deployment
+ * ahead of time.
+ *
+ * Policy (documented defaults in src/services/start-services.ts):
+ * - Horizon: every slot due within `horizonSeconds` from now gets a run; a schedule always has at
+ *   least `minRuns` future runs (so a daily schedule shows its next run), and at most `maxRuns`
+ *   are created per schedule and pass.
+ * - Missed slots: after downtime, slots due more than `maxLatenessSeconds` ago are skipped (never
+ *   run in a burst); slots that are late by less are still created and start at once.
+ * - Idempotency: each run has the key `scheduled:<scheduleId>:<slot ISO>`, unique per deployment
+ *   in the database, so any number of schedulers (processes, replicas) create each slot once.
+ */
+import type { FlowRun, Parameters, ScheduleSpec } from "../../core/models.js";
+import { compileScheduleSpec, nextScheduleTimes, type CompiledSchedule } from "../../core/schedules/next-schedule-times.js";
+import { fromJsonColumn } from "../../db/json-column.js";
+import { createDeploymentFlowRun } from "../deployment-flow-run.js";
+import type { OrchestrationContext } from "../orchestration-context.js";
+
+/** Options of {@link scheduleDeploymentRuns}. */
+export interface ScheduleDeploymentRunsOptions {
+  /** Create runs for slots up to this far ahead. @default 3600 */
+  horizonSeconds?: number;
+  /** Keep at least this many future runs per schedule, even beyond the horizon. @default 3 */
+  minRuns?: number;
+  /** Create at most this many runs per schedule and pass. @default 100 */
+  maxRuns?: number;
+  /** Skip slots due longer ago than this. @default 300 */
+  maxLatenessSeconds?: number;
+  /** Schedules worked on at the same time (PostgreSQL commits them in parallel). @default 4 */
+  concurrency?: number;
+  /** Told about a schedule that cannot be expanded or a run that cannot be created; the pass continues. */
+  onScheduleError?: (error: unknown, scheduleId: string) => void;
+}
+
+/** What a scheduler pass did. */
+export interface SchedulePassResult {
+  /** Runs this pass created (a slot another scheduler created at the same instant may be counted too). */
+  created: FlowRun[];
+  schedulesVisited: number;
+}
+
+/** The idempotency key of a schedule slot. */
+export function scheduledRunKey(scheduleId: string, slot: Date): string {
+  return `scheduled:${scheduleId}:${slot.toISOString()}`;
+}
+
+/** The slots a schedule should have runs for at `now` under the policy above. */
+export function slotsToSchedule(schedule: ScheduleSpec | CompiledSchedule, now: Date, options: Required<Omit<ScheduleDeploymentRunsOptions, "onScheduleError" | "concurrency">>): Date[] {
+  const earliest = new Date(now.getTime() - options.maxLatenessSeconds * 1000 - 1);
+  const horizon = new Date(now.getTime() + options.horizonSeconds * 1000);
+  const slots = nextScheduleTimes(schedule, { after: earliest, until: horizon, count: options.maxRuns });
+  const futureCount = slots.filter((slot) => slot > now).length;
+  if (futureCount < options.minRuns && slots.length < options.maxRuns) {
+    const last = slots[slots.length - 1] ?? now;
+    const more = Math.min(options.minRuns - futureCount, options.maxRuns - slots.length);
+    slots.push(...nextScheduleTimes(schedule, { after: last > now ? last : now, count: more }));
+  }
+  return slots;
+}
+
+/** One scheduler pass over all active schedules of unpaused deployments (see header). */
+export async function scheduleDeploymentRuns(ctx: OrchestrationContext, options: ScheduleDeploymentRunsOptions = {}): Promise<SchedulePassResult> {
+  const policy = {
+    horizonSeconds: options.horizonSeconds ?? 3600,
+    minRuns: options.minRuns ?? 3,
+    maxRuns: options.maxRuns ?? 100,
+    maxLatenessSeconds: options.maxLatenessSeconds ?? 300,
+  };
+  const now = ctx.clock.now();
+  const { db } = ctx.database;
+  const schedules = await db
+    .selectFrom("deployment_schedules as s")
+    .innerJoin("deployments as d", "d.id", "s.deployment_id")
+    .select(["s.id", "s.deployment_id", "s.schedule", "s.parameters"])
+    .where("s.is_active", "=", 1)
+    .where("d.is_paused", "=", 0)
+    .orderBy("s.id")
+    .execute();
+  const created: FlowRun[] = [];
+  const failures: unknown[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let schedule = schedules[next++]; schedule !== undefined; schedule = schedules[next++]) await scheduleOne(schedule);
+  };
+  const scheduleOne = async (schedule: (typeof schedules)[number]): Promise<void> => {
+    try {
+      const slots = slotsToSchedule(compileScheduleSpec(fromJsonColumn<ScheduleSpec>(schedule.schedule)), now, policy);
+      if (slots.length === 0) return;
+      // Skip slots that already have a run without a write; the unique key still guards races.
+      const existing = await db
+        .selectFrom("flow_runs")
+        .select("idempotency_key")
+        .where("deployment_id", "=", schedule.deployment_id)
+        .where("schedule_id", "=", schedule.id)
+        .where("expected_start_time", ">=", (slots[0] ?? now).toISOString())
+        .execute();
+      const existingKeys = new Set(existing.map((row) => row.idempotency_key));
+      const parameters = fromJsonColumn<Parameters>(schedule.parameters);
+      for (const slot of slots) {
+        const idempotencyKey = scheduledRunKey(schedule.id, slot);
+        if (existingKeys.has(idempotencyKey)) continue;
+        const run = await createDeploymentFlowRun(ctx, schedule.deployment_id, {
+          scheduledTime: slot.toISOString(),
+          idempotencyKey,
+          scheduleId: schedule.id,
+          parameters,
+        });
+        if (run.createdAt === now.toISOString() && run.idempotencyKey === idempotencyKey && run.scheduleId === schedule.id) created.push(run);
+      }
+    } catch (error) {
+      if (options.onScheduleError) options.onScheduleError(error, schedule.id);
+      else failures.push(error);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  // Without an error callback, the first failure is thrown once every schedule has been tried.
+  if (failures.length > 0) throw failures[0];
+  return { created, schedulesVisited: schedules.length };
+}

@@ -1,0 +1,99 @@
+/**
+ * `deployFlow(flow, options)` (what `flow.deploy()` calls): register or update a deployment of
+ * the flow — entrypoint inferred unless given, the flow's parameter JSON Schema sent along so the
+ * server validates run parameters, schedules in any of the accepted shapes.
+ * @example await greeting.deploy({ name: "basic_greeting", workQueue: "GreetingWorkQueue", parameters: { name: "Navin" }, schedule: { cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" } });
+ */
+import type { OrchestrationApi } from "../client/orchestration-api.js";
+import type { ScheduleInput } from "../core/api-types.js";
+import type { CollisionStrategy, Deployment, Parameters, ScheduleSpec } from "../core/models.js";
+import { WeirError } from "../core/weir-error.js";
+import { getClient } from "./client-provider.js";
+import { inferEntrypoint } from "./entrypoint-inference.js";
+import type { AnyFlow } from "./flow.js";
+import { parameterJsonSchema } from "./validate-parameters.js";
+
+/** A schedule as users write it: a spec with optional `parameters` and `active`, or a full ScheduleInput. */
+export type DeploySchedule = (ScheduleSpec & { parameters?: Parameters; active?: boolean; isActive?: boolean }) | ScheduleInput;
+
+/** Options of `flow.deploy()`. */
+export interface DeployOptions {
+  /** Deployment name (unique per flow). */
+  name: string;
+  /** @default "default" */
+  workPool?: string;
+  /** Created in the pool if missing. @default "default" */
+  workQueue?: string;
+  /** Default parameters of runs. @default {} */
+  parameters?: Parameters;
+  /** One schedule (shorthand for `schedules: [schedule]`). */
+  schedule?: DeploySchedule;
+  /** Replaces the deployment's schedules when given. */
+  schedules?: DeploySchedule[];
+  /** `path/to/file.ts:exportName` relative to `path`. @default inferred from the caller */
+  entrypoint?: string;
+  /** Working directory of runs. @default process.cwd() */
+  path?: string;
+  /** @default [] */
+  tags?: string[];
+  description?: string;
+  version?: string;
+  /** Most runs of this deployment at once. @default null (no limit) */
+  concurrencyLimit?: number | null;
+  /** @default "ENQUEUE" */
+  collisionStrategy?: CollisionStrategy;
+  /** Environment variables for runs. @default {} */
+  jobVariables?: Record<string, unknown>;
+  /** @default false */
+  paused?: boolean;
+  /** @default getClient() */
+  client?: OrchestrationApi;
+}
+
+/** Turn a user schedule into the API's ScheduleInput (`path` names it in errors). */
+export function toScheduleInput(schedule: DeploySchedule, path = "schedule"): ScheduleInput {
+  if (typeof schedule !== "object" || schedule === null) throw WeirError.validation("deployment", [{ path, message: "must be an object with cron, interval or rrule" }]);
+  if ("schedule" in schedule) return schedule;
+  const { parameters, active, isActive, ...spec } = schedule;
+  return {
+    schedule: spec,
+    ...(parameters === undefined ? {} : { parameters }),
+    ...(active ?? isActive) === undefined ? {} : { isActive: (active ?? isActive) },
+  };
+}
+
+/** The schedules of deploy options, or undefined when none were given (keep the existing ones). */
+export function schedulesOf(options: { schedule?: DeploySchedule; schedules?: DeploySchedule[] }): ScheduleInput[] | undefined {
+  if (options.schedule !== undefined && options.schedules !== undefined) {
+    throw WeirError.validation("deployment", [{ path: "schedule", message: "give schedule or schedules, not both" }]);
+  }
+  if (options.schedule !== undefined) return [toScheduleInput(options.schedule)];
+  return options.schedules?.map((schedule, index) => toScheduleInput(schedule, `schedules.${index}`));
+}
+
+/** Register or update a deployment of `flow` (see file header). */
+export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise<Deployment> {
+  if (typeof options !== "object" || options === null) throw WeirError.validation("deployment", [{ path: "options", message: "must be an object with at least a name" }]);
+  const cwd = options.path ?? process.cwd();
+  const entrypoint = options.entrypoint ?? inferEntrypoint(flow.name, cwd);
+  const schedules = schedulesOf(options);
+  const client = options.client ?? (await getClient());
+  return client.upsertDeployment({
+    name: options.name,
+    flowName: flow.name,
+    entrypoint,
+    path: cwd,
+    description: options.description ?? flow.options.description,
+    version: options.version ?? flow.options.version,
+    parameters: options.parameters ?? {},
+    parameterSchema: parameterJsonSchema(flow.options.params),
+    tags: options.tags ?? [],
+    workPoolName: options.workPool ?? "default",
+    workQueueName: options.workQueue ?? "default",
+    isPaused: options.paused ?? false,
+    concurrencyLimit: options.concurrencyLimit ?? null,
+    ...(options.collisionStrategy === undefined ? {} : { collisionStrategy: options.collisionStrategy }),
+    ...(schedules === undefined ? {} : { schedules }),
+    jobVariables: options.jobVariables ?? {},
+  });
+}

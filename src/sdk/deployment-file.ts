@@ -1,0 +1,236 @@
+/**
+ * `weir.yaml`: deployments described in a file and applied with `weir deploy` (upsert by flow +
+ * name). Format:
+ *
+ * ```yaml
+ * deployments:
+ *   - name: basic_greeting                       # required
+ *     entrypoint: flows/greeting.ts:greeting     # required, relative to this file's folder
+ *     parameters: { name: Navin }
+ *     workPool: { name: default, workQueue: GreetingWorkQueue }
+ *     schedules:
+ *       - { cron: "0 8 * * *", timezone: Asia/Phnom_Penh, parameters: {}, active: true }
+ *     tags: [demo]
+ *     description: The tutorial's greeting
+ *     concurrencyLimit: 1
+ * ```
+ *
+ * Errors name the field and its line (`deployments.0.schedules.0.timezone (line 9): …`).
+ * Applying loads each entrypoint (SDK `loadFlow`) for the flow's name and parameter schema.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import type { OrchestrationApi } from "../client/orchestration-api.js";
+import type { ScheduleInput } from "../core/api-types.js";
+import type { Deployment, Parameters, ScheduleSpec } from "../core/models.js";
+import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
+import { WeirError, isWeirError, type FieldIssue } from "../core/weir-error.js";
+import { getClient } from "./client-provider.js";
+import { loadFlow } from "./load-flow.js";
+import { parameterJsonSchema } from "./validate-parameters.js";
+
+/** One deployment of a weir.yaml, validated. */
+export interface DeploymentFileEntry {
+  name: string;
+  entrypoint: string;
+  parameters: Parameters;
+  workPoolName: string;
+  workQueueName: string;
+  schedules: ScheduleInput[];
+  tags: string[];
+  description: string | null;
+  concurrencyLimit: number | null;
+  /** Working directory of runs (absolute). */
+  path: string;
+}
+
+const ENTRY_KEYS = new Set(["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version"]);
+const SCHEDULE_KEYS = new Set(["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active"]);
+
+type Raw = Record<string, unknown>;
+
+function isObject(value: unknown): value is Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+class IssueCollector {
+  readonly issues: FieldIssue[] = [];
+  constructor(
+    private readonly document: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  add(path: (string | number)[], message: string): void {
+    const node = this.document.getIn(path, true);
+    const offset = isNode(node) ? node.range?.[0] : undefined;
+    const line = offset === undefined ? "" : ` (line ${this.lines.linePos(offset).line})`;
+    this.issues.push({ path: `${path.join(".")}${line}`, message });
+  }
+}
+
+function checkSchedule(raw: unknown, path: (string | number)[], issues: IssueCollector): ScheduleInput | null {
+  if (!isObject(raw)) {
+    issues.add(path, "must be a mapping with cron, interval or rrule");
+    return null;
+  }
+  for (const key of Object.keys(raw)) if (!SCHEDULE_KEYS.has(key)) issues.add([...path, key], `unknown field (expected one of ${[...SCHEDULE_KEYS].join(", ")})`);
+  const { parameters, active, ...spec } = raw;
+  try {
+    validateScheduleSpec(spec as ScheduleSpec, "");
+  } catch (error) {
+    if (!isWeirError(error)) throw error;
+    const found = (error.details?.issues as FieldIssue[] | undefined) ?? [{ path: "", message: error.message }];
+    for (const issue of found) issues.add([...path, ...issue.path.split(".").filter(Boolean)], issue.message);
+    return null;
+  }
+  if (parameters !== undefined && !isObject(parameters)) issues.add([...path, "parameters"], "must be a mapping");
+  if (active !== undefined && typeof active !== "boolean") issues.add([...path, "active"], "must be true or false");
+  return { schedule: spec as ScheduleSpec, parameters: (parameters as Parameters | undefined) ?? {}, isActive: active !== false };
+}
+
+function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueCollector): DeploymentFileEntry | null {
+  const at = (...rest: (string | number)[]): (string | number)[] => ["deployments", index, ...rest];
+  if (!isObject(raw)) {
+    issues.add(at(), "must be a mapping with at least name and entrypoint");
+    return null;
+  }
+  const before = issues.issues.length;
+  for (const key of Object.keys(raw)) if (!ENTRY_KEYS.has(key)) issues.add(at(key), `unknown field (expected one of ${[...ENTRY_KEYS].join(", ")})`);
+  const text = (key: string, isRequired: boolean): string | null => {
+    const value = raw[key];
+    if (value === undefined || value === null) {
+      if (isRequired) issues.add(at(), `${key} is required`);
+      return null;
+    }
+    if (typeof value !== "string" || value.trim() === "") issues.add(at(key), "must be a non-empty string");
+    return typeof value === "string" ? value : null;
+  };
+  const name = text("name", true);
+  const entrypoint = text("entrypoint", true);
+  if (entrypoint !== null && !/^.+:[A-Za-z_$][\w$]*$/.test(entrypoint)) issues.add(at("entrypoint"), "must be path/to/file.ts:exportName");
+  const description = text("description", false);
+  const path = text("path", false);
+  if (raw.parameters !== undefined && raw.parameters !== null && !isObject(raw.parameters)) issues.add(at("parameters"), "must be a mapping");
+  const tags = raw.tags ?? [];
+  if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string")) issues.add(at("tags"), "must be a list of strings");
+  const limit = raw.concurrencyLimit ?? null;
+  if (limit !== null && (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0)) issues.add(at("concurrencyLimit"), "must be an integer ≥ 0");
+  let workPoolName = "default";
+  let workQueueName = "default";
+  const pool = raw.workPool;
+  if (typeof pool === "string") workPoolName = pool;
+  else if (isObject(pool)) {
+    for (const key of Object.keys(pool)) if (key !== "name" && key !== "workQueue") issues.add(at("workPool", key), "unknown field (expected name, workQueue)");
+    if (pool.name !== undefined && typeof pool.name !== "string") issues.add(at("workPool", "name"), "must be a string");
+    if (pool.workQueue !== undefined && typeof pool.workQueue !== "string") issues.add(at("workPool", "workQueue"), "must be a string");
+    workPoolName = typeof pool.name === "string" ? pool.name : workPoolName;
+    workQueueName = typeof pool.workQueue === "string" ? pool.workQueue : workQueueName;
+  } else if (pool !== undefined && pool !== null) issues.add(at("workPool"), "must be a mapping with name and workQueue");
+  const schedules: ScheduleInput[] = [];
+  if (raw.schedules !== undefined && raw.schedules !== null) {
+    if (!Array.isArray(raw.schedules)) issues.add(at("schedules"), "must be a list");
+    else
+      raw.schedules.forEach((schedule: unknown, scheduleIndex) => {
+        const checked = checkSchedule(schedule, at("schedules", scheduleIndex), issues);
+        if (checked) schedules.push(checked);
+      });
+  }
+  if (issues.issues.length > before || name === null || entrypoint === null) return null;
+  return {
+    name,
+    entrypoint,
+    parameters: (raw.parameters as Parameters | undefined) ?? {},
+    workPoolName,
+    workQueueName,
+    schedules,
+    tags: tags as string[],
+    description,
+    concurrencyLimit: limit as number | null,
+    path: path === null ? baseDir : resolve(baseDir, path),
+  };
+}
+
+/** Parse and validate weir.yaml text; `baseDir` is the folder entrypoints are relative to. */
+export function parseDeploymentFile(text: string, baseDir: string, fileName = "weir.yaml"): DeploymentFileEntry[] {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    const line = first?.pos ? ` (line ${lines.linePos(first.pos[0]).line})` : "";
+    throw WeirError.validation(fileName, [{ path: `(yaml)${line}`, message: first?.message.split("\n")[0] ?? "invalid YAML" }]);
+  }
+  const root: unknown = document.toJS();
+  const issues = new IssueCollector(document, lines);
+  if (!isObject(root) || !Array.isArray(root.deployments)) {
+    issues.add(["deployments"], "the file must have a `deployments:` list");
+    throw WeirError.validation(fileName, issues.issues);
+  }
+  const entries = root.deployments.map((raw: unknown, index) => checkEntry(raw, index, baseDir, issues));
+  const names = new Set<string>();
+  entries.forEach((entry, index) => {
+    if (!entry) return;
+    if (names.has(entry.name)) issues.add(["deployments", index, "name"], `duplicate deployment name '${entry.name}'`);
+    names.add(entry.name);
+  });
+  if (issues.issues.length > 0) throw WeirError.validation(fileName, issues.issues);
+  return entries.filter((entry): entry is DeploymentFileEntry => entry !== null);
+}
+
+/** Read and validate a weir.yaml file (entrypoints relative to its folder). */
+export function readDeploymentFile(file: string): DeploymentFileEntry[] {
+  const absolute = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (cause) {
+    throw new WeirError("NOT_FOUND", `deployment file ${absolute} cannot be read`, { cause });
+  }
+  return parseDeploymentFile(text, dirname(absolute), file);
+}
+
+/** Options of `applyDeploymentFile`. */
+export interface ApplyDeploymentFileOptions {
+  /** @default "weir.yaml" */
+  file?: string;
+  /** Deployment names to apply (`name` or `flow/name`); empty means all. @default [] */
+  names?: string[];
+  /** @default getClient() */
+  client?: OrchestrationApi;
+}
+
+/** Upsert the deployments of a weir.yaml (all, or those named); resolves to them in file order. */
+export async function applyDeploymentFile(options: ApplyDeploymentFileOptions = {}): Promise<Deployment[]> {
+  const file = options.file ?? "weir.yaml";
+  const entries = readDeploymentFile(file);
+  const names = options.names ?? [];
+  const client = options.client ?? (await getClient());
+  const applied: Deployment[] = [];
+  const found = new Set<string>();
+  for (const entry of entries) {
+    const wanted = names.length === 0 || names.some((name) => name === entry.name || name.endsWith(`/${entry.name}`));
+    if (!wanted) continue;
+    const flow = await loadFlow(entry.entrypoint, entry.path);
+    if (names.length > 0 && !names.some((name) => name === entry.name || name === `${flow.name}/${entry.name}`)) continue;
+    found.add(entry.name);
+    applied.push(
+      await client.upsertDeployment({
+        name: entry.name,
+        flowName: flow.name,
+        entrypoint: entry.entrypoint,
+        path: entry.path,
+        description: entry.description ?? flow.options.description,
+        parameters: entry.parameters,
+        parameterSchema: parameterJsonSchema(flow.options.params),
+        tags: entry.tags,
+        workPoolName: entry.workPoolName,
+        workQueueName: entry.workQueueName,
+        concurrencyLimit: entry.concurrencyLimit,
+        schedules: entry.schedules,
+      }),
+    );
+  }
+  const missing = names.filter((name) => !entries.some((entry) => found.has(entry.name) && (name === entry.name || name.endsWith(`/${entry.name}`))));
+  if (missing.length > 0) throw new WeirError("NOT_FOUND", `no deployment named ${missing.map((name) => `'${name}'`).join(", ")} in ${file} (it has: ${entries.map((e) => e.name).join(", ")})`);
+  return applied;
+}

@@ -1,0 +1,119 @@
+import type { Parameters, RetryPolicy } from "../core/models.js";
+import type { State } from "../core/states.js";
+import { WeirError } from "../core/weir-error.js";
+import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
+import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
+import type { StandardSchemaV1 } from "./standard-schema.js";
+
+/** What a flow hook receives. */
+export interface FlowHookContext<R = unknown> {
+  flowRunId: string;
+  flowName: string;
+  parameters: Parameters;
+  state: State;
+  /** The return value (onCompletion). */
+  value?: R;
+  /** What was thrown (onFailure, onCrashed, onCancellation). */
+  error?: unknown;
+}
+
+/** A function called at a point of a flow run's life; its errors are logged, never change the run. */
+export type FlowHook<R = unknown> = (context: FlowHookContext<R>) => void | Promise<void>;
+
+/** Options of `flow()`. */
+export interface FlowOptions<R = unknown> extends RetryOptions {
+  /** @default the function's name */
+  name?: string;
+  /** @default null */
+  description?: string;
+  /** @default null */
+  version?: string;
+  /** Schema of the parameters object (zod 4 or any Standard Schema); its JSON Schema is stored for run forms. @default undefined (any object) */
+  params?: StandardSchemaV1;
+  /** Fail the attempt (`TimedOut`) and abort its signal after this long. @default undefined (no timeout) */
+  timeoutSeconds?: number;
+  /** Store console.* calls made inside the run as its logs (still printed). @default true */
+  logPrints?: boolean;
+  /** Name of each flow run (a function gets the parameters). @default a generated name */
+  runName?: string | ((parameters: never) => string);
+  /** At most this many of the flow's task runs execute at once. @default undefined (no limit) */
+  taskConcurrency?: number;
+  /** Store the return value under `$WEIR_HOME/storage` rather than inline in the final state. @default false */
+  persistResult?: boolean;
+  /** @default [] */
+  tags?: string[];
+  /** @default [] */
+  onRunning?: FlowHook<R> | Array<FlowHook<R>>;
+  /** @default [] */
+  onCompletion?: FlowHook<R> | Array<FlowHook<R>>;
+  /** @default [] */
+  onFailure?: FlowHook<R> | Array<FlowHook<R>>;
+  /** @default [] */
+  onCancellation?: FlowHook<R> | Array<FlowHook<R>>;
+  /** @default [] */
+  onCrashed?: FlowHook<R> | Array<FlowHook<R>>;
+}
+
+/** Flow options validated, with defaults filled. */
+export interface CompiledFlowOptions {
+  readonly name: string;
+  readonly description: string | null;
+  readonly version: string | null;
+  readonly params: StandardSchemaV1 | undefined;
+  readonly retry: CompiledRetryPolicy;
+  readonly storedRetryPolicy: RetryPolicy;
+  readonly timeoutMs: number | null;
+  readonly logPrints: boolean;
+  readonly runName: string | ((parameters: Parameters) => string) | null;
+  readonly taskConcurrency: number | null;
+  readonly persistResult: boolean;
+  readonly tags: readonly string[];
+  readonly hooks: Readonly<Record<"onRunning" | "onCompletion" | "onFailure" | "onCancellation" | "onCrashed", readonly FlowHook[]>>;
+}
+
+/** Validate flow options (errors name the bad field) and fill defaults. */
+export function compileFlowOptions(options: FlowOptions<never>, fallbackName: string): CompiledFlowOptions {
+  const name = options.name ?? fallbackName;
+  const what = `options of flow '${name || "(anonymous)"}'`;
+  if (typeof name !== "string" || name.trim() === "") {
+    throw WeirError.validation(what, [{ path: "name", message: "a flow needs a name (give one, or use a named function)" }]);
+  }
+  const timeout = options.timeoutSeconds;
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
+    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: "must be a number > 0" }]);
+  }
+  const concurrency = options.taskConcurrency;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw WeirError.validation(what, [{ path: "taskConcurrency", message: "must be a whole number ≥ 1" }]);
+  }
+  if (options.params !== undefined && typeof options.params?.["~standard"]?.validate !== "function") {
+    throw WeirError.validation(what, [{ path: "params", message: "must be a zod schema or another Standard Schema validator" }]);
+  }
+  const retry = compileRetryPolicy(options, what);
+  return Object.freeze({
+    name,
+    description: options.description ?? null,
+    version: options.version ?? null,
+    params: options.params,
+    retry,
+    storedRetryPolicy: { retries: retry.retries, retryDelaySeconds: storedRetryDelays(retry) },
+    timeoutMs: timeout === undefined ? null : timeout * 1000,
+    logPrints: options.logPrints ?? true,
+    runName: (options.runName as CompiledFlowOptions["runName"]) ?? null,
+    taskConcurrency: concurrency ?? null,
+    persistResult: options.persistResult ?? false,
+    tags: Object.freeze([...(options.tags ?? [])]),
+    hooks: Object.freeze({
+      onRunning: toList(options.onRunning),
+      onCompletion: toList(options.onCompletion),
+      onFailure: toList(options.onFailure),
+      onCancellation: toList(options.onCancellation),
+      onCrashed: toList(options.onCrashed),
+    }),
+  });
+}
+
+function toList(value: FlowHook<never> | Array<FlowHook<never>> | undefined): readonly FlowHook[] {
+  if (value === undefined) return Object.freeze([]);
+  return Object.freeze((Array.isArray(value) ? value : [value]) as FlowHook[]);
+}

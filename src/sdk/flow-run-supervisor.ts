@@ -1,0 +1,252 @@
+/**
+ * Drives one flow run after it exists: start (propose Running), attempts with timeout and
+ * retries, heartbeats (which also tell about cancellation), the final state and the hooks.
+ * See run-flow.ts for the whole life of a flow run.
+ */
+import type { OrchestrationApi } from "../client/orchestration-api.js";
+import type { OrchestrationResult } from "../core/api-types.js";
+import type { FlowRun } from "../core/models.js";
+import type { State, StateName } from "../core/states.js";
+import { makeState } from "../core/states.js";
+import { WeirError } from "../core/weir-error.js";
+import { getEngineEffects } from "./engine-effects.js";
+import type { CompiledFlowOptions, FlowHook } from "./flow-options.js";
+import { flowResultRef } from "./flow-result-ref.js";
+import { retryDelaySeconds, shouldRetry } from "./retry-policy.js";
+import { recordLog } from "./run-logger.js";
+import type { RunOutcome } from "./run-outcome.js";
+import { runScopeStorage } from "./run-scope.js";
+import type { FlowRunScope } from "./run-scope.js";
+import { linkedController, runWithTimeout, RunTimeoutError } from "./run-with-timeout.js";
+import type { RunWriteBuffer } from "./run-write-buffer.js";
+import { toStoredError } from "./stored-error.js";
+import { TaskLimiter } from "./task-limiter.js";
+
+/** The flow function as the engine calls it. */
+export type FlowBody = (parameters: Record<string, unknown>) => unknown;
+
+/** The reason a run's signal aborts when the run is cancelled. */
+export class FlowRunCancelledError extends WeirError {
+  constructor(flowRunId: string) {
+    super("CONFLICT", `flow run ${flowRunId} was cancelled`);
+  }
+}
+
+/** What the supervisor works with. */
+export interface SupervisorInput {
+  client: OrchestrationApi;
+  buffer: RunWriteBuffer;
+  flowRun: FlowRun;
+  parameters: Record<string, unknown>;
+  /** Whether the run was created Running already. */
+  isStarted: boolean;
+  /** Heartbeat at once and every interval (runs executed for a worker/runner). */
+  isHeartbeating: boolean;
+  signals: Array<AbortSignal | undefined>;
+}
+
+/** Seconds between heartbeats of a run (WEIR_HEARTBEAT_INTERVAL_SECONDS). @default 10 */
+export function heartbeatIntervalSeconds(): number {
+  const value = Number(process.env.WEIR_HEARTBEAT_INTERVAL_SECONDS);
+  return Number.isFinite(value) && value > 0 ? value : 10;
+}
+
+/** Supervises one flow run (see file header). */
+export class FlowRunSupervisor {
+  /** The run's last known state (null until decided). */
+  finalState: State | null = null;
+  private readonly controller = new AbortController();
+  private readonly scope: FlowRunScope;
+  private readonly id: string;
+
+  constructor(
+    private readonly options: CompiledFlowOptions,
+    private readonly body: FlowBody,
+    private readonly input: SupervisorInput,
+  ) {
+    this.id = input.flowRun.id;
+    this.scope = {
+      kind: "flow",
+      client: input.client,
+      buffer: input.buffer,
+      flowRunId: this.id,
+      flowName: options.name,
+      parameters: input.parameters,
+      attempt: 1,
+      deploymentId: input.flowRun.deploymentId,
+      scheduledTime: input.flowRun.expectedStartTime,
+      signal: this.controller.signal,
+      logPrints: options.logPrints,
+      taskLimiter: options.taskConcurrency === null ? null : new TaskLimiter(options.taskConcurrency),
+      dynamicKeys: new Map(),
+      pendingTasks: new Set(),
+    };
+  }
+
+  /** Run the flow to a final state. */
+  async run(): Promise<RunOutcome> {
+    const unlink = this.input.signals.map((signal) => linkedAbort(signal, this.controller));
+    const heartbeat = this.startHeartbeat();
+    try {
+      return await this.attempts();
+    } catch (error) {
+      return await this.crash(error);
+    } finally {
+      clearInterval(heartbeat);
+      for (const dispose of unlink) dispose();
+      await this.input.buffer.flush().catch(() => undefined);
+    }
+  }
+
+  private async attempts(): Promise<RunOutcome> {
+    let isRunning = this.input.isStarted;
+    let hasFiredRunning = false;
+    for (let attempt = 1; ; attempt += 1) {
+      if (!isRunning) {
+        const refused = await this.start(attempt);
+        if (refused !== null) return refused;
+      }
+      isRunning = false;
+      this.scope.attempt = attempt;
+      if (!hasFiredRunning) {
+        hasFiredRunning = true;
+        await this.fire("onRunning", { state: makeState(attempt === 1 ? "Running" : "Retrying") });
+      }
+      const { value, error, isFailed, isTimedOut } = await this.runBody();
+      await this.input.buffer.flush();
+      if (this.controller.signal.reason instanceof FlowRunCancelledError) return this.finish("Cancelled", "onCancellation", undefined, this.controller.signal.reason);
+      if (!isFailed) {
+        const result = await flowResultRef(value, this.options);
+        return this.finish("Completed", "onCompletion", value, undefined, result);
+      }
+      if (await shouldRetry(this.options.retry, attempt, error).catch(() => false)) {
+        const { clock, sleep, random } = getEngineEffects();
+        const delaySeconds = retryDelaySeconds(this.options.retry, attempt, error, random);
+        const scheduledTime = new Date(clock.now().getTime() + delaySeconds * 1000).toISOString();
+        const message = `retry ${attempt} of ${this.options.retry.retries} in ${delaySeconds} s after: ${errorMessage(error)}`;
+        const decided = await this.propose(makeState("AwaitingRetry", { now: clock.now(), scheduledTime, message, error: toStoredError(error) }));
+        if (decided.state.type === "SCHEDULED") {
+          if (delaySeconds > 0) await sleep(delaySeconds * 1000, this.controller.signal);
+          continue;
+        }
+      }
+      return this.finish(isTimedOut ? "TimedOut" : "Failed", "onFailure", undefined, error);
+    }
+  }
+
+  // Propose Running (Retrying after the first attempt); null when started, else the refusal.
+  private async start(attempt: number): Promise<RunOutcome | null> {
+    for (;;) {
+      const decided = await this.propose(makeState(attempt === 1 ? "Running" : "Retrying", { now: getEngineEffects().clock.now() }));
+      if (decided.status === "ACCEPT") return null;
+      if (decided.status === "WAIT") {
+        await getEngineEffects().sleep(Math.max(0.05, decided.retryAfterSeconds ?? 1) * 1000, this.controller.signal);
+        if (!this.controller.signal.aborted) continue;
+      }
+      const error = new WeirError("CONFLICT", `flow run ${this.id} was not started: ${decided.reason ?? decided.status}`);
+      return { state: decided.state, value: undefined, error, isFailed: true };
+    }
+  }
+
+  private async runBody(): Promise<{ value: unknown; error: unknown; isFailed: boolean; isTimedOut: boolean }> {
+    const link = linkedController(this.controller.signal);
+    this.scope.signal = link.controller.signal;
+    try {
+      const value = this.options.timeoutMs === null
+        ? await runScopeStorage.run(this.scope, this.body, this.input.parameters)
+        : await runWithTimeout(() => runScopeStorage.run(this.scope, this.body, this.input.parameters), this.options.timeoutMs, link.controller, `flow run '${this.input.flowRun.name}'`);
+      await Promise.allSettled([...this.scope.pendingTasks]);
+      return { value, error: undefined, isFailed: false, isTimedOut: false };
+    } catch (error) {
+      const isTimedOut = error instanceof RunTimeoutError && link.controller.signal.reason === error;
+      if (!isTimedOut && !this.controller.signal.aborted) await Promise.allSettled([...this.scope.pendingTasks]);
+      return { value: undefined, error, isFailed: true, isTimedOut };
+    } finally {
+      link.dispose();
+    }
+  }
+
+  private async finish(name: StateName, hook: HookName, value: unknown, error: unknown, result: State["result"] = null): Promise<RunOutcome> {
+    const now = getEngineEffects().clock.now();
+    const stored = error === undefined ? null : { ...toStoredError(error), isRetryable: false };
+    let proposed = makeState(name, { now, result, error: stored, message: stored?.message ?? null });
+    let decided = await this.propose(proposed);
+    if (decided.status !== "ACCEPT" && decided.state.type === "CANCELLING") {
+      // Cancelled while finishing: the run can only become Cancelled now.
+      proposed = makeState("Cancelled", { now, message: "cancelled while finishing" });
+      decided = await this.propose(proposed);
+      hook = "onCancellation";
+    }
+    this.finalState = decided.state;
+    const isFailed = decided.state.type !== "COMPLETED";
+    const outcomeError = isFailed ? (error ?? new WeirError("CONFLICT", `flow run ${this.id} ended ${decided.state.name}: ${decided.reason ?? ""}`)) : undefined;
+    await this.fire(hook, { state: decided.state, value, error: outcomeError });
+    return { state: decided.state, value: isFailed ? undefined : value, error: outcomeError, isFailed };
+  }
+
+  private async crash(error: unknown): Promise<RunOutcome> {
+    const state = makeState("Crashed", { now: getEngineEffects().clock.now(), message: errorMessage(error), error: toStoredError(error) });
+    let decided: OrchestrationResult | null = null;
+    try {
+      decided = await this.propose(state);
+    } catch {
+      // The store itself failed; crash detection will mark the run from missed heartbeats.
+    }
+    this.finalState = decided?.state ?? state;
+    await this.fire("onCrashed", { state: this.finalState, error });
+    return { state: this.finalState, value: undefined, error, isFailed: true };
+  }
+
+  private propose(state: State): Promise<OrchestrationResult> {
+    return this.input.client.setFlowRunState(this.id, { state, transitionId: state.id }).then((decided) => {
+      this.finalState = decided.state;
+      return decided;
+    });
+  }
+
+  private async fire(hook: HookName, context: { state: State; value?: unknown; error?: unknown }): Promise<void> {
+    const hooks: readonly FlowHook[] = this.options.hooks[hook];
+    for (const fn of hooks) {
+      try {
+        await fn({ flowRunId: this.id, flowName: this.options.name, parameters: this.input.parameters, ...context });
+      } catch (hookError) {
+        recordLog(this.scope, "ERROR", `${hook} hook ${fn.name || "(anonymous)"} of flow '${this.options.name}' failed: ${errorMessage(hookError)}`);
+      }
+    }
+  }
+
+  private startHeartbeat(): NodeJS.Timeout {
+    const intervalSeconds = heartbeatIntervalSeconds();
+    // The store keeps whole seconds (at least 1).
+    const promisedSeconds = Math.max(1, Math.ceil(intervalSeconds));
+    const beat = (): void => {
+      this.input.client
+        .heartbeatFlowRun(this.id, { infrastructurePid: String(process.pid), heartbeatIntervalSeconds: promisedSeconds })
+        .then((run) => {
+          if (run.stateType === "CANCELLING" || run.stateType === "CANCELLED") this.controller.abort(new FlowRunCancelledError(this.id));
+        })
+        .catch(() => undefined);
+    };
+    if (this.input.isHeartbeating) beat();
+    const timer = setInterval(beat, intervalSeconds * 1000);
+    timer.unref();
+    return timer;
+  }
+}
+
+type HookName = keyof CompiledFlowOptions["hooks"];
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function linkedAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  if (signal === undefined) return () => undefined;
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return () => undefined;
+  }
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
+}

@@ -1,0 +1,50 @@
+import { format } from "node:util";
+import type { LogLevel } from "../core/models.js";
+import { getEngineEffects } from "./engine-effects.js";
+import { originalConsole } from "./original-console.js";
+import { runScopeStorage, currentFlowScope } from "./run-scope.js";
+import type { RunScope } from "./run-scope.js";
+
+/** A logger whose lines are stored with the current flow/task run (and printed). */
+export interface RunLogger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warning(...args: unknown[]): void;
+  /** Same as `warning`. */
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  critical(...args: unknown[]): void;
+}
+
+/** A logger for the current run; outside a run its lines are only printed. */
+export function getRunLogger(): RunLogger {
+  const scope = runScopeStorage.getStore();
+  const log = (level: LogLevel) => (...args: unknown[]) => {
+    const message = format(...args);
+    if (scope !== undefined) recordLog(scope, level, message);
+    printLog(scope, level, message);
+  };
+  const warning = log("WARNING");
+  return { debug: log("DEBUG"), info: log("INFO"), warning, warn: warning, error: log("ERROR"), critical: log("CRITICAL") };
+}
+
+/** Store a log line with the run of a scope (through the write buffer). */
+export function recordLog(scope: RunScope, level: LogLevel, message: string): void {
+  const flow = currentFlowScope(scope);
+  const isTask = scope.kind === "task";
+  void scope.buffer.addLog({
+    flowRunId: flow?.flowRunId ?? null,
+    taskRunId: isTask ? scope.taskRunId : null,
+    level,
+    name: isTask ? "weir.task_runs" : "weir.flow_runs",
+    message,
+    timestamp: getEngineEffects().clock.now().toISOString(),
+  });
+}
+
+function printLog(scope: RunScope | undefined, level: LogLevel, message: string): void {
+  if (process.env.WEIR_LOGGING_QUIET === "1") return;
+  const time = new Date().toISOString().slice(11, 23);
+  const who = scope === undefined ? "weir" : scope.kind === "task" ? `Task run '${scope.taskName}'` : `Flow run '${scope.flowName}'`;
+  originalConsole.error(`${time} | ${level.padEnd(8)} | ${who} - ${message}`);
+}

@@ -1,0 +1,262 @@
+/**
+ * The task engine: one call of a task, to its final state.
+ *
+ * Life of a task run: [Pending, only when it has something to wait for] → (upstream `waitFor`
+ * futures settle; a failed one without
+ * `allowFailure` ends it Failed) → (cache hit: Cached, body skipped) → (a slot of the flow's
+ * `taskConcurrency` and of tag limits; AwaitingConcurrencySlot while waiting) → Running →
+ * Completed | Failed | TimedOut; a failed attempt with retries left goes AwaitingRetry → Retrying.
+ * Every state goes through the client's write buffer (batched), never one write per state.
+ */
+import type { State, StateName } from "../core/states.js";
+import { STATE_TYPE_OF_NAME } from "../core/states.js";
+import type { OrchestrationApi } from "../client/orchestration-api.js";
+import { WeirError } from "../core/weir-error.js";
+import { computeCacheKey } from "./cache-key.js";
+import { getClient, writeBufferFor } from "./client-provider.js";
+import { getEngineEffects } from "./engine-effects.js";
+import { persistResult, readResult } from "./result-storage.js";
+import { retryDelaySeconds, shouldRetry } from "./retry-policy.js";
+import { recordLog } from "./run-logger.js";
+import type { RunOutcome } from "./run-outcome.js";
+import { runScopeStorage, currentFlowScope } from "./run-scope.js";
+import type { FlowRunScope, RunScope, TaskRunScope } from "./run-scope.js";
+import { linkedController, runWithTimeout } from "./run-with-timeout.js";
+import type { RunWriteBuffer, TaskRunFields } from "./run-write-buffer.js";
+import { toStoredError } from "./stored-error.js";
+import type { CompiledTaskOptions, TaskHook } from "./task-options.js";
+import { upstreamFailure } from "./upstream-failure.js";
+import type { WaitForItem } from "./upstream-failure.js";
+
+/** The live handle of a task run: its id (known at once) and its latest state. */
+export interface TaskRunHandle {
+  readonly id: string;
+  state: State | null;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** The task function as the engine calls it. */
+export type TaskBody = (...args: unknown[]) => unknown;
+
+/** Run one call of a task to its final state. */
+export async function runTask(
+  options: CompiledTaskOptions,
+  body: TaskBody,
+  args: readonly unknown[],
+  handle: TaskRunHandle,
+  waitFor: readonly WaitForItem[] | undefined,
+): Promise<RunOutcome> {
+  const parent = runScopeStorage.getStore();
+  const flow = currentFlowScope(parent);
+  const client = parent?.client ?? (await getClient());
+  const buffer = parent?.buffer ?? writeBufferFor(client);
+  const { clock } = getEngineEffects();
+  let dynamicKey = "0";
+  if (flow !== null) {
+    const next = flow.dynamicKeys.get(options.taskKey) ?? 0;
+    flow.dynamicKeys.set(options.taskKey, next + 1);
+    dynamicKey = String(next);
+  }
+  const fields: TaskRunFields = {
+    id: handle.id,
+    flowRunId: flow?.flowRunId ?? null,
+    name: runNameOf(options, args, dynamicKey),
+    taskKey: options.taskKey,
+    dynamicKey,
+    tags: options.tags as string[],
+    retryPolicy: options.storedRetryPolicy,
+  };
+  const run = new TaskRunExecution(options, body, args, handle, fields, client, buffer, flow, parent);
+  let cacheKey: string | null = null;
+  try {
+    if (options.cache !== null) {
+      cacheKey = computeCacheKey(options.cache.policy, { taskKey: options.taskKey, taskName: options.name, flowRunId: flow?.flowRunId ?? null, parameters: flow?.parameters ?? {} }, args);
+      fields.cacheKey = cacheKey;
+    }
+  } catch (error) {
+    await run.setState("Pending");
+    return run.fail(error, "Failed");
+  }
+  // A task that waits for nothing goes straight to Running: one state fewer to store per task.
+  const hasToWait = (waitFor !== undefined && waitFor.length > 0) || cacheKey !== null || flow?.taskLimiter != null || options.tags.length > 0;
+  if (hasToWait) {
+    const pushed = run.setState("Pending");
+    if (pushed !== undefined) await pushed;
+  }
+  if (waitFor !== undefined && waitFor.length > 0) {
+    const failure = await upstreamFailure(waitFor);
+    if (failure !== null) return run.fail(failure, "Failed");
+  }
+  if (cacheKey !== null && options.cache?.refresh === false) {
+    const cached = await run.fromCache(cacheKey, clock.now());
+    if (cached !== null) return cached;
+  }
+  return run.execute(cacheKey);
+}
+
+class TaskRunExecution {
+  constructor(
+    private readonly options: CompiledTaskOptions,
+    private readonly body: TaskBody,
+    private readonly args: readonly unknown[],
+    private readonly handle: TaskRunHandle,
+    private readonly fields: TaskRunFields,
+    private readonly client: OrchestrationApi,
+    private readonly buffer: RunWriteBuffer,
+    private readonly flow: FlowRunScope | null,
+    private readonly parent: RunScope | undefined,
+  ) {}
+
+  setState(name: StateName, extra?: Partial<Omit<State, "type" | "name">>): Promise<void> | undefined {
+    // The hot path stores only the fields a state has (smaller JSON to write per task).
+    const state: State = { id: crypto.randomUUID(), type: STATE_TYPE_OF_NAME[name], name, timestamp: getEngineEffects().clock.now().toISOString() };
+    if (extra !== undefined) Object.assign(state, extra);
+    this.handle.state = state;
+    return this.buffer.addTaskRunState(this.fields, state);
+  }
+
+  async fromCache(cacheKey: string, now: Date): Promise<RunOutcome | null> {
+    // Results of earlier runs in this process may still sit in the buffer.
+    await this.buffer.flush();
+    const hit = await this.client.findCachedTaskRun(cacheKey, now.toISOString());
+    if (hit === null || hit.state.result === null || hit.state.result === undefined) return null;
+    let value: unknown;
+    try {
+      value = await readResult(hit.state.result);
+    } catch {
+      return null;
+    }
+    this.fields.cacheExpiration = hit.expiresAt;
+    this.buffer.updateTaskRunFields(this.fields);
+    await this.setState("Cached", { result: hit.state.result, message: `cached result of task run ${hit.taskRunId}` });
+    return this.complete(value);
+  }
+
+  async execute(cacheKey: string | null): Promise<RunOutcome> {
+    const limiter = this.flow?.taskLimiter ?? null;
+    const waitSlot = limiter?.acquire();
+    if (waitSlot !== undefined) await waitSlot;
+    let leaseId: string | null = null;
+    try {
+      if (this.options.tags.length > 0) leaseId = await this.acquireTagSlots();
+      return await this.attempts(cacheKey);
+    } finally {
+      limiter?.release();
+      if (leaseId !== null) await this.client.releaseConcurrencyLease(leaseId).catch(() => undefined);
+    }
+  }
+
+  private async acquireTagSlots(): Promise<string> {
+    const { sleep } = getEngineEffects();
+    for (let isWaiting = false; ; isWaiting = true) {
+      const lease = await this.client.acquireConcurrencySlots({ tags: [...this.options.tags], holderId: this.handle.id, leaseSeconds: 3600 });
+      if (lease !== null) return lease.id;
+      if (!isWaiting) await this.setState("AwaitingConcurrencySlot", { message: `waiting for a slot of tags ${this.options.tags.join(", ")}` });
+      await sleep(500, this.flow?.signal);
+    }
+  }
+
+  private async attempts(cacheKey: string | null): Promise<RunOutcome> {
+    const { options } = this;
+    const flowSignal = this.parent?.signal ?? NEVER_ABORTED;
+    for (let attempt = 1; ; attempt += 1) {
+      const backlog = this.setState(attempt === 1 ? "Running" : "Retrying");
+      if (backlog !== undefined) await backlog;
+      let signal = flowSignal;
+      let link: ReturnType<typeof linkedController> | null = null;
+      if (options.timeoutMs !== null) {
+        link = linkedController(flowSignal);
+        signal = link.controller.signal;
+      }
+      const scope: TaskRunScope = {
+        kind: "task",
+        flow: this.flow,
+        client: this.client,
+        buffer: this.buffer,
+        taskRunId: this.handle.id,
+        taskName: options.name,
+        attempt,
+        signal,
+        args: this.args,
+      };
+      let value: unknown;
+      try {
+        value = link === null
+          ? await runScopeStorage.run(scope, this.body, ...this.args)
+          : await runWithTimeout(() => runScopeStorage.run(scope, this.body, ...this.args), options.timeoutMs!, link.controller, `task run '${this.fields.name}'`);
+      } catch (error) {
+        link?.dispose();
+        const isTimeout = link !== null && link.controller.signal.reason === error;
+        if (await shouldRetry(options.retry, attempt, error).catch(() => false)) {
+          const { sleep, clock, random } = getEngineEffects();
+          const delaySeconds = retryDelaySeconds(options.retry, attempt, error, random);
+          const scheduledTime = new Date(clock.now().getTime() + delaySeconds * 1000).toISOString();
+          await this.setState("AwaitingRetry", { scheduledTime, message: `retry ${attempt} of ${options.retry.retries} in ${delaySeconds} s`, error: toStoredError(error) });
+          if (delaySeconds > 0) await sleep(delaySeconds * 1000, flowSignal);
+          continue;
+        }
+        return this.fail(error, isTimeout ? "TimedOut" : "Failed");
+      }
+      link?.dispose();
+      return this.succeed(value, cacheKey);
+    }
+  }
+
+  private async succeed(value: unknown, cacheKey: string | null): Promise<RunOutcome> {
+    let result: State["result"] = null;
+    if (this.options.persistResult || cacheKey !== null) {
+      try {
+        result = await persistResult(value, `result of task '${this.options.name}'`);
+      } catch (error) {
+        return this.fail(error, "Failed");
+      }
+      const expiration = this.options.cache?.expirationSeconds ?? null;
+      if (cacheKey !== null && expiration !== null) {
+        this.fields.cacheExpiration = new Date(getEngineEffects().clock.now().getTime() + expiration * 1000).toISOString();
+        this.buffer.updateTaskRunFields(this.fields);
+      }
+    }
+    const backlog = this.setState("Completed", result === null ? undefined : { result });
+    if (backlog !== undefined) await backlog;
+    return this.complete(value);
+  }
+
+  private async complete(value: unknown): Promise<RunOutcome> {
+    const state = this.handle.state!;
+    if (this.options.onCompletion.length > 0) await this.runHooks(this.options.onCompletion, state, value, undefined);
+    return { state, value, error: undefined, isFailed: false };
+  }
+
+  async fail(error: unknown, name: "Failed" | "TimedOut"): Promise<RunOutcome> {
+    const message = error instanceof Error ? error.message : String(error);
+    await this.setState(name, { message, error: toStoredError(error) });
+    const state = this.handle.state!;
+    if (this.options.onFailure.length > 0) await this.runHooks(this.options.onFailure, state, undefined, error);
+    return { state, value: undefined, error, isFailed: true };
+  }
+
+  private async runHooks(hooks: readonly TaskHook[], state: State, value: unknown, error: unknown): Promise<void> {
+    for (const hook of hooks) {
+      try {
+        await hook({ taskRunId: this.handle.id, taskName: this.options.name, flowRunId: this.flow?.flowRunId ?? null, state, value, error, args: this.args });
+      } catch (hookError) {
+        const scope = this.parent ?? null;
+        const text = `hook ${hook.name || "(anonymous)"} of task '${this.options.name}' failed: ${hookError instanceof Error ? hookError.message : String(hookError)}`;
+        if (scope !== null) recordLog(scope, "ERROR", text);
+        else process.stderr.write(`weir: ${text}\n`);
+      }
+    }
+  }
+}
+
+function runNameOf(options: CompiledTaskOptions, args: readonly unknown[], dynamicKey: string): string {
+  const { runName } = options;
+  if (runName === null) return `${options.name}-${dynamicKey}`;
+  if (typeof runName === "string") return runName;
+  try {
+    return String(runName(...args));
+  } catch (error) {
+    throw new WeirError("BAD_REQUEST", `runName of task '${options.name}' threw: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,115 @@
+import type { State } from "../core/states.js";
+import { WeirError } from "../core/weir-error.js";
+import type { CachePolicy } from "./cache-key.js";
+import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
+import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
+import type { RetryPolicy } from "../core/models.js";
+
+/** What a task hook receives. */
+export interface TaskHookContext<R = unknown> {
+  taskRunId: string;
+  taskName: string;
+  flowRunId: string | null;
+  state: State;
+  /** The return value (onCompletion). */
+  value?: R;
+  /** What was thrown (onFailure). */
+  error?: unknown;
+  args: readonly unknown[];
+}
+
+/** A function called when a task run ends; its errors are logged, never change the run. */
+export type TaskHook<R = unknown> = (context: TaskHookContext<R>) => void | Promise<void>;
+
+/** Caching of a task's results across runs. */
+export interface TaskCacheOptions {
+  /** @default "inputs" */
+  policy?: CachePolicy;
+  /** How long a cached result stays valid; unset: forever. @default undefined */
+  expirationSeconds?: number;
+  /** Run anyway and store a fresh result under the key. @default false */
+  refresh?: boolean;
+}
+
+/** Options of `task()`. */
+export interface TaskOptions<R = unknown> extends RetryOptions {
+  /** @default the function's name */
+  name?: string;
+  /** @default null */
+  description?: string;
+  /** Tags; tags with a concurrency limit (`weir concurrency-limit create`) throttle the task. @default [] */
+  tags?: string[];
+  /** Fail the attempt (`TimedOut`) and abort its signal after this long. @default undefined (no timeout) */
+  timeoutSeconds?: number;
+  /** @default undefined (no caching) */
+  cache?: TaskCacheOptions;
+  /** Store the return value under `$WEIR_HOME/storage` (always on when caching). @default false */
+  persistResult?: boolean;
+  /** Name of each task run (a function gets the call's arguments). @default `${name}-${dynamicKey}` */
+  runName?: string | ((...args: never[]) => string);
+  /** @default [] */
+  onCompletion?: TaskHook<R> | Array<TaskHook<R>>;
+  /** @default [] */
+  onFailure?: TaskHook<R> | Array<TaskHook<R>>;
+}
+
+/** Task options validated, with defaults filled. */
+export interface CompiledTaskOptions {
+  readonly name: string;
+  readonly taskKey: string;
+  readonly description: string | null;
+  readonly tags: readonly string[];
+  readonly retry: CompiledRetryPolicy;
+  readonly storedRetryPolicy: RetryPolicy;
+  readonly timeoutMs: number | null;
+  readonly cache: Readonly<{ policy: CachePolicy; expirationSeconds: number | null; refresh: boolean }> | null;
+  readonly persistResult: boolean;
+  readonly runName: string | ((...args: unknown[]) => string) | null;
+  readonly onCompletion: readonly TaskHook[];
+  readonly onFailure: readonly TaskHook[];
+}
+
+/** Validate task options (errors name the bad field) and fill defaults. */
+export function compileTaskOptions(options: TaskOptions<never>, fallbackName: string): CompiledTaskOptions {
+  const name = options.name ?? fallbackName;
+  const what = `options of task '${name || "(anonymous)"}'`;
+  if (typeof name !== "string" || name.trim() === "") {
+    throw WeirError.validation(what, [{ path: "name", message: "a task needs a name (give one, or use a named function)" }]);
+  }
+  const timeout = options.timeoutSeconds;
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
+    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: "must be a number > 0" }]);
+  }
+  const expiration = options.cache?.expirationSeconds;
+  if (expiration !== undefined && (!Number.isFinite(expiration) || expiration <= 0)) {
+    throw WeirError.validation(what, [{ path: "cache.expirationSeconds", message: "must be a number > 0" }]);
+  }
+  const policy = options.cache?.policy ?? "inputs";
+  if (policy !== "inputs" && policy !== "none" && typeof policy !== "function") {
+    throw WeirError.validation(what, [{ path: "cache.policy", message: 'must be "inputs", "none" or a function' }]);
+  }
+  if (options.tags !== undefined && (!Array.isArray(options.tags) || options.tags.some((tag) => typeof tag !== "string"))) {
+    throw WeirError.validation(what, [{ path: "tags", message: "must be a list of strings" }]);
+  }
+  const retry = compileRetryPolicy(options, what);
+  const cache = options.cache === undefined || policy === "none" ? null : { policy, expirationSeconds: expiration ?? null, refresh: options.cache.refresh ?? false };
+  return Object.freeze({
+    name,
+    taskKey: name,
+    description: options.description ?? null,
+    tags: Object.freeze([...(options.tags ?? [])]),
+    retry,
+    storedRetryPolicy: { retries: retry.retries, retryDelaySeconds: storedRetryDelays(retry) },
+    timeoutMs: timeout === undefined ? null : timeout * 1000,
+    cache: cache === null ? null : Object.freeze(cache),
+    persistResult: options.persistResult ?? false,
+    runName: (options.runName as CompiledTaskOptions["runName"]) ?? null,
+    onCompletion: Object.freeze(toList(options.onCompletion) as TaskHook[]),
+    onFailure: Object.freeze(toList(options.onFailure) as TaskHook[]),
+  });
+}
+
+function toList<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}

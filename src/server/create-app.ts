@@ -1,0 +1,102 @@
+/**
+ * The Hono app of the Weir server: auth, body limit, request parsing against the route
+ * schemas, the routes of every resource, the OpenAPI document, and (optionally) the dashboard.
+ * HTTP-free in itself: tests call `app.request()` without sockets.
+ */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { z } from "zod";
+import { WeirError, type FieldIssue } from "../core/weir-error.js";
+import { isSameKey, presentedKey } from "./api-key-check.js";
+import { errorResponse, type ErrorLogger } from "./error-response.js";
+import { buildOpenApiDocument } from "./openapi-document.js";
+import type { AnyRouteDefinition, RouteDependencies } from "./route-registry.js";
+import { allRoutes } from "./routes/all-routes.js";
+import { serveStaticUi } from "./static-ui.js";
+
+/** Options of `createApp`. */
+export interface CreateAppOptions extends RouteDependencies {
+  /** Required as `Authorization: Bearer` on every route but health and ready. @default undefined (open) */
+  apiKey?: string;
+  /** Largest accepted request body in bytes. @default 10485760 (10 MB) */
+  maxBodyBytes?: number;
+  /** Folder of the built dashboard served at `/`; null serves no dashboard. @default null */
+  uiDir?: string | null;
+  /** Where unexpected errors are logged. @default console.error */
+  logError?: ErrorLogger;
+}
+
+/** The app and the routes it serves (for the OpenAPI document and route tests). */
+export interface WeirApp {
+  app: Hono;
+  routes: readonly AnyRouteDefinition[];
+}
+
+/** Build the app (see file header). */
+export function createApp(options: CreateAppOptions): WeirApp {
+  const logError = options.logError ?? ((message, error) => console.error(`weir server: ${message}:`, error));
+  const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new WeirError("VALIDATION", `maxBodyBytes: expected a positive integer, got ${maxBodyBytes}`);
+  }
+  const apiKey = options.apiKey || undefined;
+  const routes = allRoutes(options);
+  const app = new Hono();
+  app.onError((error) => errorResponse(error, logError));
+
+  app.use("/api/*", async (context, next) => {
+    if (!apiKey) return next();
+    const route = routes.find((candidate) => candidate.isPublic && context.req.path === candidate.path);
+    if (route) return next();
+    const key = presentedKey(context, context.req.path === "/api/events");
+    if (key === undefined || !isSameKey(key, apiKey)) {
+      throw new WeirError("UNAUTHORIZED", "missing or wrong API key: send 'Authorization: Bearer <key>'");
+    }
+    return next();
+  });
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => errorResponse(new WeirError("PAYLOAD_TOO_LARGE", `request body over ${maxBodyBytes} bytes`), logError),
+    }),
+  );
+
+  let openApi: unknown;
+  app.get("/api/openapi.json", (context) => context.json((openApi ??= buildOpenApiDocument(routes))));
+  for (const route of routes) {
+    app.on(route.method, route.path, async (context) => {
+      const body = route.body ? parseWith(route.body, await readJsonBody(context), "request body") : undefined;
+      const query = route.query ? parseWith(route.query, context.req.query(), "query string") : undefined;
+      const result = await route.handle({ params: context.req.param() as Record<string, string>, body, query, context } as never);
+      if (result instanceof Response) return result;
+      if (result === undefined) return context.body(null, 204);
+      return context.json(result as object);
+    });
+  }
+  app.all("/api/*", (context) => {
+    throw new WeirError("NOT_FOUND", `no route ${context.req.method} ${context.req.path}`);
+  });
+  if (options.uiDir !== undefined && options.uiDir !== null) serveStaticUi(app, options.uiDir);
+  return { app, routes };
+}
+
+async function readJsonBody(context: Context): Promise<unknown> {
+  const text = await context.req.text();
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new WeirError("BAD_REQUEST", `malformed JSON body: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+  throw WeirError.validation(what, issues);
+}

@@ -1,0 +1,69 @@
+/**
+ * The route registry: every REST route is declared once with `defineRoute` (method, path,
+ * request schemas, summary, handler). The app mounts the routes from it and the OpenAPI
+ * document is generated from the same declarations, so the two never drift apart.
+ */
+import type { Context } from "hono";
+import type { z } from "zod";
+import type { Orchestration } from "../orchestration/create-orchestration.js";
+import type { WeirEvent } from "../core/models.js";
+
+/** HTTP methods the API uses. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** The orchestration the routes call (STORE's `Orchestration` fits it). */
+export type ServedOrchestration = Orchestration;
+
+/** A source of live events for the stream route. */
+export type EventSubscriber = (signal: AbortSignal, filter: { flowRunId?: string }) => AsyncIterable<WeirEvent>;
+
+/** What the route handlers may use. */
+export interface RouteDependencies {
+  orchestration: ServedOrchestration;
+  subscribe: EventSubscriber;
+  /** Whether the database answers (for `/api/ready`). */
+  isReady(): Promise<boolean>;
+}
+
+/** The parsed request a handler receives. */
+export interface RouteInput<B, Q> {
+  params: Record<string, string>;
+  body: B;
+  query: Q;
+  context: Context;
+}
+
+/** One route: what it accepts, what it does; a returned `undefined` becomes 204, a Response passes as is. */
+export interface RouteDefinition<B = unknown, Q = unknown> {
+  method: HttpMethod;
+  /** Hono-style path under the server root, e.g. `/api/flow-runs/:id`. */
+  path: string;
+  summary: string;
+  /** Schema of the JSON body; without it the body is ignored. */
+  body?: z.ZodType<B>;
+  /** Schema of the query-string object (string values in). */
+  query?: z.ZodType<Q>;
+  /** Answers without the API key (health and readiness only). @default false */
+  isPublic?: boolean;
+  /** Answers with a Server-Sent Events stream instead of JSON. @default false */
+  isStream?: boolean;
+  handle(input: RouteInput<B, Q>): Promise<unknown>;
+}
+
+/** A route with its types erased, as the registry stores it. */
+export type AnyRouteDefinition = RouteDefinition<never, never>;
+
+/** Declare a route (identity with type inference for body and query). */
+export function defineRoute<B = undefined, Q = Record<string, string>>(route: RouteDefinition<B, Q>): AnyRouteDefinition {
+  return route as unknown as AnyRouteDefinition;
+}
+
+/** Path parameter names of a Hono-style path (`/a/:id/b/:x` → `["id", "x"]`). */
+export function pathParameterNames(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1] ?? "");
+}
+
+/** An OpenAPI path template of a Hono-style path (`/a/:id` → `/a/{id}`). */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+}

@@ -1,0 +1,36 @@
+/** Every route of the API, in mount order (static paths before parameterised ones). */
+import type { AnyRouteDefinition, RouteDependencies } from "../route-registry.js";
+import { artifactRoutes } from "./artifact-routes.js";
+import { concurrencyLimitRoutes } from "./concurrency-limit-routes.js";
+import { deploymentRoutes } from "./deployment-routes.js";
+import { eventRoutes } from "./event-routes.js";
+import { flowRoutes } from "./flow-routes.js";
+import { flowRunRoutes } from "./flow-run-routes.js";
+import { healthRoutes } from "./health-routes.js";
+import { logRoutes } from "./log-routes.js";
+import { scheduleRoutes } from "./schedule-routes.js";
+import { taskRunRoutes } from "./task-run-routes.js";
+import { variableRoutes } from "./variable-routes.js";
+import { workPoolRoutes } from "./work-pool-routes.js";
+import { workQueueRoutes } from "./work-queue-routes.js";
+import { workerRoutes } from "./worker-routes.js";
+
+/** All routes over some dependencies. */
+export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[] {
+  return [
+    ...healthRoutes(dependencies),
+    ...flowRoutes(dependencies),
+    ...flowRunRoutes(dependencies),
+    ...taskRunRoutes(dependencies),
+    ...logRoutes(dependencies),
+    ...artifactRoutes(dependencies),
+    ...variableRoutes(dependencies),
+    ...concurrencyLimitRoutes(dependencies),
+    ...deploymentRoutes(dependencies),
+    ...scheduleRoutes(dependencies),
+    ...workerRoutes(dependencies),
+    ...workQueueRoutes(dependencies),
+    ...workPoolRoutes(dependencies),
+    ...eventRoutes(dependencies),
+  ];
+}

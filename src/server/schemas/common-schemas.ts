@@ -1,0 +1,102 @@
+/**
+ * Building blocks of the request schemas: states, retry policies, schedules, paging and the
+ * comma-separated lists of query strings. Each schema is checked against its core type.
+ */
+import { z } from "zod";
+import type { PageRequest } from "../../core/api-types.js";
+import type { RetryPolicy, ScheduleSpec } from "../../core/models.js";
+import { STATE_NAMES, STATE_TYPES, STATE_TYPE_OF_NAME, type ResultRef, type State, type StateName, type StateType, type StoredError } from "../../core/states.js";
+
+/** A non-empty string of bounded length (names, ids, keys). */
+export const nameSchema = z.string().min(1).max(1000);
+
+/** An ISO-8601 timestamp. */
+export const timestampSchema = z.iso.datetime({ offset: true });
+
+/** A JSON object. */
+export const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+/** A state type. */
+export const stateTypeSchema = z.enum(STATE_TYPES as [StateType, ...StateType[]]);
+
+/** A state name. */
+export const stateNameSchema = z.enum(STATE_NAMES as [StateName, ...StateName[]]);
+
+/** A stored failure (its cause nests). */
+export const storedErrorSchema: z.ZodType<StoredError> = z.object({
+  name: z.string(),
+  message: z.string(),
+  stack: z.string().optional(),
+  get cause() {
+    return storedErrorSchema.optional();
+  },
+  isRetryable: z.boolean().optional(),
+});
+
+/** Where a result lives. */
+export const resultRefSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("inline"), value: z.unknown() }),
+  z.object({ kind: z.literal("stored"), storageKey: z.string(), serializer: z.literal("json") }),
+]) satisfies z.ZodType<ResultRef>;
+
+/** A state record. */
+export const stateSchema = z
+  .object({
+    id: nameSchema,
+    type: stateTypeSchema,
+    name: stateNameSchema,
+    timestamp: timestampSchema,
+    message: z.string().nullable().optional(),
+    scheduledTime: timestampSchema.nullable().optional(),
+    result: resultRefSchema.nullable().optional(),
+    error: storedErrorSchema.nullable().optional(),
+    details: jsonObjectSchema.nullable().optional(),
+  })
+  .refine((state) => STATE_TYPE_OF_NAME[state.name] === state.type, {
+    message: "type does not match the state name",
+    path: ["type"],
+  }) satisfies z.ZodType<State>;
+
+/** A partial retry policy. */
+export const retryPolicySchema = z.object({
+  retries: z.int().min(0).max(1000).optional(),
+  retryDelaySeconds: z.array(z.number().min(0)).max(1000).optional(),
+}) satisfies z.ZodType<Partial<RetryPolicy>>;
+
+/** A cron, interval or RRULE schedule. */
+export const scheduleSpecSchema = z.union([
+  z.strictObject({ cron: z.string().min(1), timezone: z.string().optional(), dayOr: z.boolean().optional() }),
+  z.strictObject({ interval: z.number().positive(), anchorDate: timestampSchema.optional(), timezone: z.string().optional() }),
+  z.strictObject({ rrule: z.string().min(1), timezone: z.string().optional() }),
+]) satisfies z.ZodType<ScheduleSpec>;
+
+/** A string list in a query string: `a,b,c`. */
+export function csv<T extends z.ZodType<string, string>>(item: T) {
+  return z
+    .string()
+    .transform((text) => text.split(",").filter((part) => part !== ""))
+    .pipe(z.array(item));
+}
+
+/** A boolean in a query string: `true` or `false`. */
+export const queryBooleanSchema = z.enum(["true", "false"]).transform((text) => text === "true");
+
+/** An integer in a query string. */
+export function queryInt(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^-?\d+$/, "expected an integer")
+    .transform(Number)
+    .pipe(z.int().min(min).max(max));
+}
+
+/** Paging in a query string. */
+export const pageQuerySchema = z.object({
+  cursor: z.string().max(2000).optional(),
+  limit: queryInt(1, 1000).optional(),
+});
+
+/** The page request of parsed paging query values. */
+export function pageOf(query: z.infer<typeof pageQuerySchema>): PageRequest {
+  return { cursor: query.cursor, limit: query.limit };
+}

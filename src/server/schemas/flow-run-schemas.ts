@@ -1,0 +1,87 @@
+/** Request schemas of the flow-run routes. */
+import { z } from "zod";
+import type { CreateFlowRunInput, FlowRunFilter, ProposeStateInput } from "../../core/api-types.js";
+import type { StateName, StateType } from "../../core/states.js";
+import {
+  csv,
+  jsonObjectSchema,
+  nameSchema,
+  pageQuerySchema,
+  retryPolicySchema,
+  stateNameSchema,
+  stateSchema,
+  stateTypeSchema,
+  timestampSchema,
+} from "./common-schemas.js";
+
+/** Body of `POST /api/flow-runs`. */
+export const createFlowRunSchema = z.object({
+  id: nameSchema.optional(),
+  flowName: nameSchema,
+  name: nameSchema.optional(),
+  parameters: jsonObjectSchema.optional(),
+  tags: z.array(nameSchema).optional(),
+  parentFlowRunId: nameSchema.nullable().optional(),
+  parentTaskRunId: nameSchema.nullable().optional(),
+  retryPolicy: retryPolicySchema.optional(),
+  state: stateSchema.optional(),
+}) satisfies z.ZodType<CreateFlowRunInput>;
+
+/** Query of `GET /api/flow-runs` and `/api/flow-runs/count`. */
+export const flowRunFilterQuerySchema = z.object({
+  id: csv(nameSchema).optional(),
+  // Checked by the service layer, whose error names the filter field (`stateTypes`).
+  stateType: csv(nameSchema).optional().meta({ description: `comma-separated: ${stateTypeSchema.options.join(",")}` }),
+  stateName: csv(nameSchema).optional().meta({ description: `comma-separated: ${stateNameSchema.options.join(",")}` }),
+  flowName: csv(nameSchema).optional(),
+  deploymentId: csv(nameSchema).optional(),
+  workPoolName: csv(nameSchema).optional(),
+  workQueueName: csv(nameSchema).optional(),
+  tag: csv(nameSchema).optional(),
+  /** `null` lists top-level runs only. */
+  parentFlowRunId: nameSchema.optional(),
+  startAfter: timestampSchema.optional(),
+  startBefore: timestampSchema.optional(),
+  sort: z.enum(["EXPECTED_START_TIME_DESC", "EXPECTED_START_TIME_ASC", "CREATED_DESC"]).optional(),
+});
+
+/** Query of the runs list (filter and page). */
+export const listFlowRunsQuerySchema = flowRunFilterQuerySchema.extend(pageQuerySchema.shape);
+
+/** The filter of parsed flow-run query values. */
+export function flowRunFilterOf(query: z.infer<typeof flowRunFilterQuerySchema>): FlowRunFilter {
+  const filter: FlowRunFilter = {
+    ids: query.id,
+    stateTypes: query.stateType as StateType[] | undefined,
+    stateNames: query.stateName as StateName[] | undefined,
+    flowNames: query.flowName,
+    deploymentIds: query.deploymentId,
+    workPoolNames: query.workPoolName,
+    workQueueNames: query.workQueueName,
+    tags: query.tag,
+    startAfter: query.startAfter,
+    startBefore: query.startBefore,
+    sort: query.sort,
+  };
+  if (query.parentFlowRunId !== undefined) filter.parentFlowRunId = query.parentFlowRunId === "null" ? null : query.parentFlowRunId;
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
+}
+
+/** Body of `POST /api/flow-runs/:id/set-state`. */
+export const proposeStateSchema = z.object({
+  state: stateSchema,
+  force: z.boolean().optional(),
+  transitionId: nameSchema.optional(),
+}) satisfies z.ZodType<ProposeStateInput>;
+
+/** Body of `POST /api/flow-runs/:id/heartbeat`. */
+export const heartbeatFlowRunSchema = z.object({
+  infrastructurePid: z.string().max(1000).optional(),
+  heartbeatIntervalSeconds: z.number().positive().max(86_400).optional(),
+});
+
+/** Body of `POST /api/flow-runs/:id/resume`. */
+export const resumeFlowRunSchema = z.object({ input: jsonObjectSchema.optional() });
+
+/** Body of actions without input (`cancel`, `retry`). */
+export const emptyBodySchema = z.object({});

@@ -1,0 +1,158 @@
+/**
+ * `startServer`: opens the orchestration (migrations run on open), starts the background
+ * services, and serves the REST API under /api and the dashboard at / until `close()`.
+ */
+import type { AddressInfo } from "node:net";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
+import type { Clock } from "../core/clock.js";
+import { WeirError } from "../core/weir-error.js";
+import { openOrchestration } from "../orchestration/create-orchestration.js";
+import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
+import type { RunningServices, ServicesOptions } from "../services/start-services.js";
+import { createApp } from "./create-app.js";
+
+/** Options of `startServer`. */
+export interface StartServerOptions {
+  /** Interface to bind. @default "127.0.0.1" */
+  host?: string;
+  /** Port to bind; 0 picks a free one. @default 4200 */
+  port?: number;
+  /** Database URL. @default WEIR_DATABASE_URL, else `sqlite://$WEIR_HOME/weir.db` */
+  databaseUrl?: string;
+  /** API key required on every route but health and ready. @default WEIR_API_KEY, else none */
+  apiKey?: string;
+  /** Allow a non-loopback host without an API key. @default false */
+  isInsecure?: boolean;
+  /** Run the background services (scheduler, late runs, crash detection, …). @default true */
+  runServices?: boolean;
+  /** Largest accepted request body in bytes. @default 10485760 */
+  maxBodyBytes?: number;
+  /** Folder of the built dashboard. @default <package>/ui/dist */
+  uiDir?: string | null;
+  /** Where the ready line goes. @default console.log */
+  log?: (line: string) => void;
+  /** The clock of the service layer (tests move it). @default systemClock */
+  clock?: Clock;
+  /** Options passed to the background services. @default {} */
+  servicesOptions?: ServicesOptions;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:4200` (the actual port when 0 was asked). */
+  url: string;
+  /** The orchestration context (tests reach the database and the event bus through it). */
+  context: OrchestrationContext;
+  /** Stop services, close connections and the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The options `startServer` acts on, validated, with defaults filled. */
+export interface CompiledStartServerOptions {
+  host: string;
+  port: number;
+  apiKey: string | undefined;
+  databaseUrl: string;
+}
+
+/** Validate the listening options, fill defaults from the environment, and apply the loopback rule. */
+export function compileStartServerOptions(options: StartServerOptions, env: NodeJS.ProcessEnv = process.env): CompiledStartServerOptions {
+  const host = options.host ?? "127.0.0.1";
+  if (host.trim() === "") throw new WeirError("VALIDATION", "host: must not be empty");
+  const port = options.port ?? 4200;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new WeirError("VALIDATION", `port: expected an integer from 0 to 65535, got ${port}`);
+  }
+  const apiKey = options.apiKey ?? (env.WEIR_API_KEY || undefined);
+  if (!apiKey && !isLoopbackHost(host) && !options.isInsecure) {
+    throw new WeirError(
+      "FORBIDDEN",
+      `refusing to listen on non-loopback host '${host}' without an API key: set WEIR_API_KEY, or pass --insecure to accept anyone on the network`,
+    );
+  }
+  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl(env) });
+}
+
+/** Start the Weir server (see file header). */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const { host, port, apiKey, databaseUrl } = compileStartServerOptions(options);
+  const opened = await openOrchestration({ databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
+  const stops: (() => Promise<void>)[] = [() => opened.close()];
+  try {
+    if (options.runServices ?? true) {
+      const services = await startBackgroundServices(opened.context, options.servicesOptions ?? {});
+      stops.unshift(() => services.stop());
+    }
+    const { app } = createApp({
+      orchestration: opened.orchestration,
+      subscribe: (signal, filter) => opened.context.events.stream(signal, filter),
+      isReady: async () => {
+        await sql`select 1`.execute(opened.context.database.db);
+        return true;
+      },
+      apiKey,
+      maxBodyBytes: options.maxBodyBytes,
+      uiDir: options.uiDir === undefined ? defaultUiDir() : options.uiDir,
+    });
+    const { serve } = await import("@hono/node-server");
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const listening = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(listening));
+      listening.once("error", (cause: NodeJS.ErrnoException) =>
+        reject(new WeirError("UNAVAILABLE", `cannot listen on ${host}:${port}: ${cause.code ?? cause.message}`, { cause })),
+      );
+    });
+    stops.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Event streams never end on their own: cut them so close() returns.
+          if ("closeAllConnections" in server) server.closeAllConnections();
+        }),
+    );
+    const address = server.address() as AddressInfo;
+    const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+    (options.log ?? console.log)(`Weir server ready at ${url}`);
+    let closing: Promise<void> | undefined;
+    return { url, context: opened.context, close: () => (closing ??= runAll(stops)) };
+  } catch (error) {
+    await runAll(stops);
+    throw error;
+  }
+}
+
+/** Whether a host name or address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+function defaultDatabaseUrl(env: NodeJS.ProcessEnv): string {
+  if (env.WEIR_DATABASE_URL) return env.WEIR_DATABASE_URL;
+  const home = env.WEIR_HOME || join(homedir(), ".weir");
+  return `sqlite://${join(home, "weir.db")}`;
+}
+
+function defaultUiDir(): string {
+  return fileURLToPath(new URL("../../ui/dist", import.meta.url));
+}
+
+async function runAll(stops: (() => Promise<void>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new WeirError("INTERNAL", "the server did not shut down cleanly", { cause: errors[0] });
+}
+
+async function startBackgroundServices(context: OrchestrationContext, options: ServicesOptions): Promise<RunningServices> {
+  // Loaded only when wanted: `--no-services` and tests start faster without the loops.
+  const { startServices } = await import("../services/start-services.js");
+  return startServices(context, options);
+}

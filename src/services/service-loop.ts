@@ -1,0 +1,14 @@
+/**
+ * A background service as data: its name, how often it runs and one round of its work. The
+ * services in this folder build these; `startServices` runs each through `runLoop` with the
+ * shared clock, sleep, leadership and error reporting.
+ */
+import type { TickContext } from "./run-loop.js";
+
+/** One background service. */
+export interface ServiceLoop {
+  /** Unique name (also the leader-election key). */
+  name: string;
+  intervalMs: number;
+  tick(context: TickContext): Promise<void>;
+}

@@ -1,0 +1,84 @@
+/**
+ * Start Weir's background services over one service-layer context: scheduler, late runs, crash
+ * detection, cancellation cleanup, concurrency lease expiry and retention (off by default). Each
+ * is a `runLoop` with the shared clock, sleep and leadership (one leader per loop on PostgreSQL);
+ * `stop()` aborts every loop, waits for the current ticks and gives up leadership.
+ *
+ * @example const services = startServices(context, { retentionSeconds: 30 * 86_400 }); … await services.stop();
+ */
+import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
+import { createCancellationCleanupService } from "./cancellation-cleanup-service.js";
+import { createCrashDetectionService } from "./crash-detection-service.js";
+import { createLateRunsService } from "./late-runs-service.js";
+import { createLeadership } from "./create-leadership.js";
+import { createLeaseExpiryService } from "./lease-expiry-service.js";
+import { createRetentionService } from "./retention-service.js";
+import { runLoop } from "./run-loop.js";
+import { createSchedulerService } from "./scheduler-service.js";
+import type { ServiceLoop } from "./service-loop.js";
+import { compileServicesOptions, type CompiledServicesOptions, type ServiceName, type ServicesOptions } from "./services-options.js";
+
+export { compileServicesOptions, type ServicesOptions } from "./services-options.js";
+
+/** Running services. */
+export interface RunningServices {
+  /** Names of the loops that run. */
+  names: readonly ServiceName[];
+  /** Stop every loop (idempotent); resolves when all have stopped and leadership is released. */
+  stop(): Promise<void>;
+}
+
+/** Build the enabled service loops (without running them). */
+export function createServiceLoops(ctx: OrchestrationContext, options: CompiledServicesOptions): ServiceLoop[] {
+  const ms = (seconds: number): number => seconds * 1000;
+  const all: Record<ServiceName, () => ServiceLoop> = {
+    scheduler: () =>
+      createSchedulerService(ctx, {
+        intervalMs: ms(options.schedulerIntervalSeconds),
+        horizonSeconds: options.scheduleHorizonSeconds,
+        minRuns: options.scheduleMinRuns,
+        maxRuns: options.scheduleMaxRuns,
+        maxLatenessSeconds: options.scheduleMaxLatenessSeconds,
+        onError: options.onError,
+      }),
+    "late-runs": () => createLateRunsService(ctx, { intervalMs: ms(options.lateRunsIntervalSeconds), lateAfterSeconds: options.lateAfterSeconds }),
+    "crash-detection": () =>
+      createCrashDetectionService(ctx, {
+        intervalMs: ms(options.crashDetectionIntervalSeconds),
+        missedHeartbeats: options.missedHeartbeats,
+        defaultHeartbeatIntervalSeconds: options.defaultHeartbeatIntervalSeconds,
+      }),
+    "cancellation-cleanup": () => createCancellationCleanupService(ctx, { intervalMs: ms(options.cancellationCleanupIntervalSeconds) }),
+    "lease-expiry": () => createLeaseExpiryService(ctx, { intervalMs: ms(options.leaseExpiryIntervalSeconds) }),
+    retention: () => createRetentionService(ctx, { intervalMs: ms(options.retentionIntervalSeconds), retentionSeconds: options.retentionSeconds ?? 0 }),
+  };
+  return (Object.keys(all) as ServiceName[]).filter((name) => options.enabled[name]).map((name) => all[name]());
+}
+
+/** Start the background services (see file header). Throws VALIDATION on bad options. */
+export function startServices(ctx: OrchestrationContext, options: ServicesOptions = {}): RunningServices {
+  const compiled = compileServicesOptions(options);
+  const leadership = compiled.leadership ?? createLeadership(ctx.database, compiled.databaseUrl);
+  const controller = new AbortController();
+  const loops = createServiceLoops(ctx, compiled);
+  const running = loops.map((loop) =>
+    runLoop({
+      ...loop,
+      clock: compiled.clock ?? ctx.clock,
+      sleep: compiled.sleep,
+      signal: controller.signal,
+      onError: compiled.onError,
+      leader: leadership,
+    }),
+  );
+  let stopping: Promise<void> | null = null;
+  return {
+    names: loops.map((loop) => loop.name as ServiceName),
+    stop: () =>
+      (stopping ??= (async () => {
+        controller.abort();
+        await Promise.all(running);
+        if (!compiled.leadership) await leadership.release();
+      })()),
+  };
+}

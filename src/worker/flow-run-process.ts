@@ -1,0 +1,113 @@
+/**
+ * The child process of one flow run: `node <weir>/bin/weir.js flow-run execute <id>` in the
+ * deployment's working directory, with `WEIR_API_URL` (and WEIR_FROM_SOURCE, the deployment's job
+ * variables) in its environment. Its stderr lines go to the run's logs (logger `weir.worker`,
+ * level ERROR) in small batches: what the SDK cannot capture itself, such as a module that fails
+ * to load. Stdout goes there too only with `forwardStdout`, because the SDK already records the
+ * run's prints (logPrints) and forwarding them would log every line twice. Both are echoed to the
+ * worker's own output when asked. Stopping sends SIGTERM, then SIGKILL after a grace period.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { OrchestrationApi } from "../client/orchestration-api.js";
+import type { LogInput } from "../core/api-types.js";
+import type { LogLevel } from "../core/models.js";
+
+/** Path of the `weir` executable script of this package. */
+export const WEIR_BIN = fileURLToPath(new URL("../../bin/weir.js", import.meta.url));
+
+/** What starting a run's process needs. */
+export interface FlowRunProcessRequest {
+  flowRunId: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** Starts a run's child process (injected in tests). */
+export type SpawnFlowRun = (request: FlowRunProcessRequest) => ChildProcess;
+
+/** The default: a real `node bin/weir.js flow-run execute <id>` child. */
+export const spawnFlowRunProcess: SpawnFlowRun = (request) =>
+  spawn(process.execPath, [WEIR_BIN, "flow-run", "execute", request.flowRunId], {
+    cwd: request.cwd,
+    env: request.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+
+/** How a child ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A started run process. */
+export interface FlowRunProcess {
+  pid: number | undefined;
+  /** Resolves when the process exited and its output was written to the logs. */
+  exited: Promise<ProcessExit>;
+  /** SIGTERM now, SIGKILL after `graceMs` if still alive. */
+  stop(graceMs: number): void;
+  /** SIGKILL now. */
+  kill(): void;
+}
+
+const FLUSH_EVERY_MS = 200;
+const FLUSH_AT_LINES = 200;
+
+/** Start the process of `flowRunId` and stream its output into the run's logs. */
+export function startFlowRunProcess(
+  spawnProcess: SpawnFlowRun,
+  request: FlowRunProcessRequest,
+  client: OrchestrationApi,
+  echo: NodeJS.WritableStream | null,
+  forwardStdout = false,
+): FlowRunProcess {
+  const child = spawnProcess(request);
+  let pending: LogInput[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    // Lost output must never fail the run; the next batch still goes out.
+    writing = writing.then(() => client.appendLogs(batch)).catch(() => undefined);
+  };
+  const timer = setInterval(flush, FLUSH_EVERY_MS);
+  const follow = (stream: NodeJS.ReadableStream | null, level: LogLevel, isForwarded: boolean): Promise<void> => {
+    if (!stream) return Promise.resolve();
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    lines.on("line", (message) => {
+      echo?.write(`${request.flowRunId.slice(0, 8)} | ${message}\n`);
+      if (!isForwarded) return;
+      pending.push({ flowRunId: request.flowRunId, level, name: "weir.worker", message, timestamp: new Date().toISOString() });
+      if (pending.length >= FLUSH_AT_LINES) flush();
+    });
+    return new Promise((resolve) => lines.once("close", () => resolve()));
+  };
+  const outputDone = Promise.all([follow(child.stdout, "INFO", forwardStdout), follow(child.stderr, "ERROR", true)]);
+  let killTimer: NodeJS.Timeout | null = null;
+  const exited = new Promise<ProcessExit>((resolve) => {
+    child.once("error", () => resolve({ code: null, signal: null }));
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+  }).then(async (exit) => {
+    await Promise.race([outputDone, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    clearInterval(timer);
+    if (killTimer) clearTimeout(killTimer);
+    flush();
+    await writing;
+    return exit;
+  });
+  return {
+    pid: child.pid,
+    exited,
+    stop(graceMs) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      killTimer ??= setTimeout(() => child.kill("SIGKILL"), graceMs);
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}

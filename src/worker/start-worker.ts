@@ -1,0 +1,243 @@
+/**
+ * The worker loop. A worker heartbeats against its pool, claims as many due runs as it has free
+ * slots (claims are atomic server-side: one claim per run, ever), and starts each in a child
+ * process (src/worker/flow-run-process.ts) whose stderr goes to the run's logs. It wakes on the live event stream (a Scheduled run in
+ * its pool, a run of its own being cancelled) with a poll fallback.
+ *
+ * Run lifecycle as the worker sees it:
+ * - claimed (Pending) → child started, the run heartbeats with the child's pid every interval;
+ * - a heartbeat answer or event says Cancelling → SIGTERM, SIGKILL after `killGraceMs`, then the
+ *   run is proposed Cancelled;
+ * - the child exits and the run is not terminal (nor waiting: Scheduled/Paused) → Crashed
+ *   (retried by the orchestrator if it has retries left);
+ * - stop (signal aborted): no more claims; runs may finish within `shutdownGraceMs`, the rest are
+ *   killed and proposed Crashed ("worker shut down"), so a retry or another worker takes them.
+ */
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import type { FlowRun, WeirEvent } from "../core/models.js";
+import { isTerminalStateType, makeState } from "../core/states.js";
+import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
+import { startFlowRunProcess, type FlowRunProcess, type ProcessExit } from "./flow-run-process.js";
+import { isWeirError } from "../core/weir-error.js";
+
+/** A started worker. */
+export interface RunningWorker {
+  /** The worker record's id (claims carry it). */
+  readonly id: string;
+  readonly name: string;
+  /** Ids of the runs this worker executes now. */
+  runningFlowRunIds(): string[];
+  /** Resolves once the worker stopped and its runs settled. */
+  readonly stopped: Promise<void>;
+  /** Stop the worker (like aborting its signal) and wait until it stopped. */
+  stop(): Promise<void>;
+}
+
+interface RunEntry {
+  run: FlowRun;
+  process: FlowRunProcess;
+  isCancelling: boolean;
+  isShutdown: boolean;
+}
+
+async function ensurePool(options: CompiledWorkerOptions): Promise<void> {
+  const { client } = options;
+  try {
+    await client.readWorkPool(options.workPoolName);
+  } catch (error) {
+    if (!options.createPoolIfMissing || !isWeirError(error) || error.code !== "NOT_FOUND") throw error;
+    await client.createWorkPool({ name: options.workPoolName }).catch((raced: unknown) => {
+      if (!isWeirError(raced) || raced.code !== "CONFLICT") throw raced;
+    });
+  }
+}
+
+/** Start a worker (see file header); it runs until `signal` aborts or `stop()` is called. */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const o = compileWorkerOptions(options);
+  const { client, clock } = o;
+  await ensurePool(o);
+  const heartbeatSeconds = Math.max(1, Math.ceil(o.heartbeatIntervalSeconds));
+  const record = await client.workerHeartbeat({ workPoolName: o.workPoolName, name: o.name, heartbeatIntervalSeconds: heartbeatSeconds });
+  const stopping = new AbortController();
+  const onAbort = (): void => stopping.abort();
+  o.signal?.addEventListener("abort", onAbort, { once: true });
+  if (o.signal?.aborted) stopping.abort();
+  const runs = new Map<string, RunEntry>();
+  const settling = new Set<Promise<void>>();
+  let isWakeRequested = false;
+  let wakeWaiter: AbortController | null = null;
+  const wake = (): void => {
+    isWakeRequested = true;
+    wakeWaiter?.abort();
+  };
+
+  const report = (error: unknown): void => {
+    try {
+      o.onError(error);
+    } catch {
+      // An error handler's own failure must not stop the worker.
+    }
+  };
+
+  const cancel = (entry: RunEntry): void => {
+    if (entry.isCancelling) return;
+    entry.isCancelling = true;
+    entry.process.stop(o.killGraceMs);
+  };
+
+  async function finish(entry: RunEntry, exit: ProcessExit): Promise<void> {
+    const id = entry.run.id;
+    try {
+      const current = await client.readFlowRun(id);
+      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      if (entry.isCancelling || current.stateType === "CANCELLING") {
+        if (current.stateType !== "CANCELLED") {
+          await client.setFlowRunState(id, { state: makeState("Cancelled", { now: clock.now(), message: `cancelled; the run's process ${how}` }) });
+        }
+      } else if (!isTerminalStateType(current.stateType) && current.stateType !== "SCHEDULED" && current.stateType !== "PAUSED") {
+        const message = entry.isShutdown ? `the worker shut down before the run finished (its process ${how})` : `the run's process ${how} without reporting a final state`;
+        await client.setFlowRunState(id, {
+          state: makeState("Crashed", { now: clock.now(), message, error: { name: "Crashed", message, isRetryable: true } }),
+        });
+      }
+    } catch (error) {
+      report(error);
+    } finally {
+      runs.delete(id);
+      wake();
+    }
+  }
+
+  async function launch(run: FlowRun): Promise<void> {
+    try {
+      let cwd = process.cwd();
+      const env: Record<string, string> = {};
+      for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+      if (run.deploymentId !== null) {
+        const deployment = await client.readDeployment(run.deploymentId);
+        if (deployment.path) cwd = resolve(deployment.path);
+        for (const [key, value] of Object.entries(deployment.jobVariables)) env[key] = typeof value === "string" ? value : JSON.stringify(value);
+      }
+      Object.assign(env, o.env);
+      if (o.apiUrl) env.WEIR_API_URL = o.apiUrl;
+      const child = startFlowRunProcess(o.spawn, { flowRunId: run.id, cwd, env }, client, o.echo, o.forwardStdout);
+      const entry: RunEntry = { run, process: child, isCancelling: false, isShutdown: false };
+      runs.set(run.id, entry);
+      const settled = child.exited.then((exit) => finish(entry, exit));
+      settling.add(settled);
+      void settled.finally(() => settling.delete(settled));
+      await heartbeatRun(entry);
+    } catch (error) {
+      report(error);
+      if (!runs.has(run.id)) {
+        const message = `the worker could not start the run: ${error instanceof Error ? error.message : String(error)}`;
+        await client
+          .setFlowRunState(run.id, { state: makeState("Crashed", { now: clock.now(), message, error: { name: "Crashed", message, isRetryable: true } }) })
+          .catch(report);
+      }
+    }
+  }
+
+  async function heartbeatRun(entry: RunEntry): Promise<void> {
+    try {
+      const pid = entry.process.pid === undefined ? undefined : `${hostname()}:${entry.process.pid}`;
+      const current = await client.heartbeatFlowRun(entry.run.id, { heartbeatIntervalSeconds: heartbeatSeconds, ...(pid ? { infrastructurePid: pid } : {}) });
+      if (current.stateType === "CANCELLING" || current.stateType === "CANCELLED") cancel(entry);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  async function heartbeatLoop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      await o.sleep(o.heartbeatIntervalSeconds * 1000, stopping.signal);
+      if (stopping.signal.aborted) break;
+      await client.workerHeartbeat({ workPoolName: o.workPoolName, name: o.name, heartbeatIntervalSeconds: heartbeatSeconds }).catch(report);
+      await Promise.all([...runs.values()].map(heartbeatRun));
+    }
+  }
+
+  const isMine = (event: WeirEvent): boolean =>
+    event.kind === "flow-run" &&
+    event.flowRun.stateType === "SCHEDULED" &&
+    event.flowRun.workPoolName === o.workPoolName &&
+    (o.workQueueNames === null || o.workQueueNames.includes(event.flowRun.workQueueName ?? ""));
+
+  async function eventLoop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      try {
+        for await (const event of client.subscribe(stopping.signal)) {
+          if (event.kind !== "flow-run") continue;
+          const entry = runs.get(event.flowRun.id);
+          if (entry && (event.flowRun.stateType === "CANCELLING" || event.flowRun.stateType === "CANCELLED")) cancel(entry);
+          else if (isMine(event)) wake();
+        }
+      } catch (error) {
+        report(error);
+      }
+      // The stream ended or failed: polling carries on; try the stream again later.
+      await o.sleep(o.pollIntervalMs, stopping.signal);
+    }
+  }
+
+  async function claimLoop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      isWakeRequested = false;
+      const free = o.limit - runs.size;
+      let claimed: FlowRun[] = [];
+      if (free > 0) {
+        try {
+          claimed = await client.claimFlowRuns({
+            workPoolName: o.workPoolName,
+            ...(o.workQueueNames === null ? {} : { workQueueNames: [...o.workQueueNames] }),
+            workerId: record.id,
+            workerName: o.name,
+            limit: free,
+          });
+        } catch (error) {
+          report(error);
+        }
+        for (const run of claimed) await launch(run);
+        if (claimed.length > 0 && claimed.length === free) continue;
+      }
+      if (isWakeRequested || stopping.signal.aborted) continue;
+      const waiter = new AbortController();
+      wakeWaiter = waiter;
+      const onStop = (): void => waiter.abort();
+      stopping.signal.addEventListener("abort", onStop, { once: true });
+      await o.sleep(o.pollIntervalMs, waiter.signal);
+      stopping.signal.removeEventListener("abort", onStop);
+      wakeWaiter = null;
+    }
+  }
+
+  async function run(): Promise<void> {
+    const loops = [heartbeatLoop(), eventLoop()];
+    await claimLoop();
+    const allSettled = Promise.allSettled([...settling]);
+    const grace = new AbortController();
+    await Promise.race([allSettled, o.sleep(o.shutdownGraceMs, grace.signal)]);
+    grace.abort();
+    for (const entry of runs.values()) {
+      entry.isShutdown = true;
+      entry.process.kill();
+    }
+    await Promise.allSettled([...settling]);
+    await Promise.allSettled(loops);
+    o.signal?.removeEventListener("abort", onAbort);
+  }
+
+  const stopped = run();
+  return {
+    id: record.id,
+    name: o.name,
+    runningFlowRunIds: () => [...runs.keys()],
+    stopped,
+    async stop() {
+      stopping.abort();
+      await stopped;
+    },
+  };
+}

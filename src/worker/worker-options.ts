@@ -1,0 +1,95 @@
+/** Options of `startWorker` (src/worker/start-worker.ts), and their compiled form. */
+import { hostname } from "node:os";
+import type { OrchestrationApi } from "../client/orchestration-api.js";
+import { realSleep, systemClock, type Clock, type Sleep } from "../core/clock.js";
+import { WeirError } from "../core/weir-error.js";
+import { spawnFlowRunProcess, type SpawnFlowRun } from "./flow-run-process.js";
+
+/** Options of a worker. */
+export interface WorkerOptions {
+  /** The orchestration API to claim from and report to. */
+  client: OrchestrationApi;
+  /** Pool to poll. @default "default" */
+  workPoolName?: string;
+  /** Queues of the pool to poll. @default all of the pool's queues, by priority */
+  workQueueNames?: string[];
+  /** Most runs executing at once. @default 4 */
+  limit?: number;
+  /** Worker name (unique per pool). @default `<hostname>-<pid>` */
+  name?: string;
+  /** Fallback poll when no event woke the worker. @default 5000 */
+  pollIntervalMs?: number;
+  /** How often the worker and each of its runs heartbeat. @default 10 */
+  heartbeatIntervalSeconds?: number;
+  /** Between SIGTERM and SIGKILL when cancelling a run. @default 10000 */
+  killGraceMs?: number;
+  /** On stop, how long runs may still finish before they are killed and marked Crashed. @default 30000 */
+  shutdownGraceMs?: number;
+  /** Server URL given to child processes as WEIR_API_URL. @default process.env.WEIR_API_URL */
+  apiUrl?: string;
+  /** Extra environment of child processes. @default {} */
+  env?: Record<string, string>;
+  /** Starts the child process of a run. @default spawnFlowRunProcess */
+  spawn?: SpawnFlowRun;
+  /** Also record child stdout in the run's logs (the SDK records prints already). @default false */
+  forwardStdout?: boolean;
+  /** Also write child output to this stream (the CLI passes stdout). */
+  echo?: NodeJS.WritableStream | null;
+  /** Create the pool when it does not exist. @default false */
+  createPoolIfMissing?: boolean;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default realSleep */
+  sleep?: Sleep;
+  /** Aborting stops the worker (see `shutdownGraceMs`). */
+  signal?: AbortSignal;
+  /** Called with errors the loop survives (a failed claim or heartbeat). @default ignore */
+  onError?: (error: unknown) => void;
+}
+
+/** Worker options validated, with defaults filled. */
+export type CompiledWorkerOptions = Readonly<
+  Required<Omit<WorkerOptions, "workQueueNames" | "apiUrl" | "signal" | "echo">> & {
+    workQueueNames: readonly string[] | null;
+    apiUrl: string | null;
+    signal: AbortSignal | null;
+    echo: NodeJS.WritableStream | null;
+  }
+>;
+
+function positive(value: number | undefined, fallback: number, field: string, min = 1): number {
+  const result = value ?? fallback;
+  if (typeof result !== "number" || !Number.isFinite(result) || result < min) {
+    throw WeirError.validation("worker options", [{ path: field, message: `must be a number ≥ ${min}` }]);
+  }
+  return result;
+}
+
+/** Validate worker options (errors name the field) and fill defaults. */
+export function compileWorkerOptions(options: WorkerOptions): CompiledWorkerOptions {
+  if (typeof options?.client !== "object" || options.client === null) {
+    throw WeirError.validation("worker options", [{ path: "client", message: "an orchestration client is required" }]);
+  }
+  const queues = options.workQueueNames?.filter((name) => name.trim() !== "");
+  return Object.freeze({
+    client: options.client,
+    workPoolName: options.workPoolName ?? "default",
+    workQueueNames: queues === undefined || queues.length === 0 ? null : Object.freeze([...queues]),
+    limit: Math.floor(positive(options.limit, 4, "limit")),
+    name: options.name ?? `${hostname()}-${process.pid}`,
+    pollIntervalMs: positive(options.pollIntervalMs, 5000, "pollIntervalMs", 10),
+    heartbeatIntervalSeconds: positive(options.heartbeatIntervalSeconds, 10, "heartbeatIntervalSeconds", 0.05),
+    killGraceMs: positive(options.killGraceMs, 10_000, "killGraceMs", 0),
+    shutdownGraceMs: positive(options.shutdownGraceMs, 30_000, "shutdownGraceMs", 0),
+    apiUrl: options.apiUrl ?? process.env.WEIR_API_URL ?? null,
+    env: { ...(options.env ?? {}) },
+    spawn: options.spawn ?? spawnFlowRunProcess,
+    echo: options.echo ?? null,
+    forwardStdout: options.forwardStdout ?? false,
+    createPoolIfMissing: options.createPoolIfMissing ?? false,
+    clock: options.clock ?? systemClock,
+    sleep: options.sleep ?? realSleep,
+    signal: options.signal ?? null,
+    onError: options.onError ?? (() => undefined),
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Helpers of the worker tests: a long-running `weir` child process (worker, agent) whose output
+ * is collected and which is always stopped at the end, and polling until a condition holds.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** Root of the repository. */
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** A `weir` child process that keeps running. */
+export interface WeirProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code once it exited. */
+  exited: Promise<number | null>;
+  /** Send a signal and wait for the exit (SIGKILL after `graceMs`). */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
+}
+
+/** Environment for a `weir` child talking to a server at `apiUrl`. */
+export function serverEnv(apiUrl: string, home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, WEIR_FROM_SOURCE: "1", WEIR_HOME: home, WEIR_API_URL: apiUrl, NO_COLOR: "1", ...extra };
+  delete env.WEIR_API_KEY;
+  delete env.WEIR_DATABASE_URL;
+  delete env.FORCE_COLOR;
+  return env;
+}
+
+/** Start `weir args…` in the background. */
+export function startWeir(args: readonly string[], env: NodeJS.ProcessEnv): WeirProcess {
+  const child = spawn(process.execPath, [`${REPO_ROOT}bin/weir.js`, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async stop(signal = "SIGTERM", graceMs = 15_000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      return exited;
+    },
+  };
+}
+
+/** Poll `probe` until it returns a truthy value (or throw after `timeoutMs`). */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Whether a process id is alive. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
