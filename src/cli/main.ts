@@ -2,6 +2,11 @@
  * The `weir` command line: builds the commander program, registers every command, and turns
  * failures into one clear line on stderr with a non-zero exit code (1 for failures, 2 for
  * usage errors). `bin/weir.js` imports this file; it runs `main()` when it is the entry.
+ *
+ * Contract for command files: export `registerXCommand(program)`; actions throw (WeirError,
+ * UsageError) instead of printing errors, set `process.exitCode = 1` for a failure that is not
+ * an exception (a flow run that failed), and a long-running command (server, worker) resolves
+ * its action only when it has stopped: `main()` closes the client and exits right after.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -71,9 +76,22 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     code = exitCodeOf(error);
     if (code !== 0 && !isHelpDisplay(error)) process.stderr.write(`${errorLine(error)}\n`);
   } finally {
-    await closeCliClient().catch(() => undefined);
+    await closeWithin(CLOSE_TIMEOUT_MS);
   }
   return code;
+}
+
+/** How long closing the client may take before the CLI exits anyway. */
+const CLOSE_TIMEOUT_MS = 5000;
+
+async function closeWithin(timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  await Promise.race([closeCliClient().catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 // Commander already printed the help text; a group called without a subcommand ends here.
@@ -103,6 +121,13 @@ function isEntry(): boolean {
 }
 
 if (isEntry()) {
+  // A failure outside any awaited action (a stray rejected promise) still ends as one line.
+  const crash = (error: unknown): void => {
+    process.stderr.write(`${errorLine(error)}\n`);
+    process.exit(EXIT_FAILURE);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
   const code = await main(process.argv);
   // One-shot commands: leave no pool, timer or socket keeping the process alive.
   process.exit(code);

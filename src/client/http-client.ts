@@ -75,6 +75,10 @@ export interface HttpClientOptions {
   bufferedWriteRetries?: number;
   /** Most task-run writes + log lines waiting for a retry at once; beyond it calls fail fast. @default 100000 */
   maxBufferedItems?: number;
+  /** How long one request may wait for its answer before failing with TIMEOUT. @default 60000 */
+  requestTimeoutMs?: number;
+  /** Task-run and log batches larger than this (JSON bytes) are split; keep it under the server's body limit. @default 4194304 */
+  maxBatchBytes?: number;
 }
 
 /** The compiled, frozen `HttpClientOptions`. */
@@ -86,6 +90,8 @@ export interface CompiledHttpClientOptions {
   retries: number;
   bufferedWriteRetries: number;
   maxBufferedItems: number;
+  requestTimeoutMs: number;
+  maxBatchBytes: number;
 }
 
 /** Validate `HttpClientOptions`, fill defaults and freeze. */
@@ -98,6 +104,12 @@ export function compileHttpClientOptions(options: HttpClientOptions): CompiledHt
   }
   const path = url.pathname.replace(/\/+$/, "");
   const baseUrl = `${url.origin}${path.endsWith("/api") ? path : `${path}/api`}`;
+  for (const field of ["retries", "bufferedWriteRetries", "maxBufferedItems", "requestTimeoutMs", "maxBatchBytes"] as const) {
+    const value = options[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new WeirError("VALIDATION", `${field}: expected a non-negative integer, got ${String(value)}`);
+    }
+  }
   return Object.freeze({
     baseUrl,
     apiKey: options.apiKey || undefined,
@@ -106,6 +118,8 @@ export function compileHttpClientOptions(options: HttpClientOptions): CompiledHt
     retries: options.retries ?? 4,
     bufferedWriteRetries: options.bufferedWriteRetries ?? 60,
     maxBufferedItems: options.maxBufferedItems ?? 100_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+    maxBatchBytes: options.maxBatchBytes ?? 4 * 1024 * 1024,
   });
 }
 
@@ -125,17 +139,29 @@ export class HttpClient implements OrchestrationApi {
     return (await sendHttpRequest(this.options, request, budget, this.#closed.signal)) as T;
   }
 
-  async #buffered(path: string, body: unknown, items: number): Promise<void> {
-    if (items === 0) return;
-    if (this.#bufferedItems + items > this.options.maxBufferedItems) {
+  async #buffered(path: string, field: "writes" | "logs", items: readonly unknown[]): Promise<void> {
+    if (items.length === 0) return;
+    if (this.#bufferedItems + items.length > this.options.maxBufferedItems) {
       throw new WeirError("UNAVAILABLE", `too many writes waiting for the server (${this.#bufferedItems} items buffered)`);
     }
-    this.#bufferedItems += items;
+    this.#bufferedItems += items.length;
     try {
-      await this.#call({ method: "POST", path, body }, "buffered");
+      await this.#sendInBatches(path, field, items);
     } finally {
-      this.#bufferedItems -= items;
+      this.#bufferedItems -= items.length;
     }
+  }
+
+  // A batch over the server's body limit would be refused for good: split it, keeping the order.
+  async #sendInBatches(path: string, field: "writes" | "logs", items: readonly unknown[]): Promise<void> {
+    const bodyText = JSON.stringify({ [field]: items });
+    if (Buffer.byteLength(bodyText) > this.options.maxBatchBytes && items.length > 1) {
+      const middle = Math.ceil(items.length / 2);
+      await this.#sendInBatches(path, field, items.slice(0, middle));
+      await this.#sendInBatches(path, field, items.slice(middle));
+      return;
+    }
+    await this.#call({ method: "POST", path, bodyText }, "buffered");
   }
 
   // flows
@@ -188,7 +214,7 @@ export class HttpClient implements OrchestrationApi {
 
   // task runs
   writeTaskRuns(writes: TaskRunWrite[]): Promise<void> {
-    return this.#buffered("/task-runs/batch", { writes }, writes.length);
+    return this.#buffered("/task-runs/batch", "writes", writes);
   }
   readTaskRun(id: string): Promise<TaskRun> {
     return this.#call({ method: "GET", path: `/task-runs/${enc(id)}` });
@@ -211,7 +237,7 @@ export class HttpClient implements OrchestrationApi {
 
   // logs
   appendLogs(logs: LogInput[]): Promise<void> {
-    return this.#buffered("/logs", { logs }, logs.length);
+    return this.#buffered("/logs", "logs", logs);
   }
   async readLogs(filter: LogFilter): Promise<LogRecord[]> {
     const query: QueryValues = { ...filter };

@@ -13,6 +13,8 @@ export interface HttpRequest {
   path: string;
   query?: QueryValues;
   body?: unknown;
+  /** The body already serialized (takes precedence over `body`). */
+  bodyText?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface HttpRequestSettings {
   sleep: Sleep;
   retries: number;
   bufferedWriteRetries: number;
+  requestTimeoutMs: number;
 }
 
 const MAX_BACKOFF_MS = 1000;
@@ -44,16 +47,19 @@ export async function sendHttpRequest(
   const url = `${settings.baseUrl}${request.path}${encodeQuery(request.query)}`;
   const headers: Record<string, string> = { accept: "application/json" };
   if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
-  if (request.body !== undefined) headers["content-type"] = "application/json";
-  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const body = request.bodyText ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+  if (body !== undefined) headers["content-type"] = "application/json";
   const retries = budget === "buffered" ? settings.bufferedWriteRetries : settings.retries;
   // Buffered writes keep retrying after close(): losing a batch is worse than a late exit.
   const retrySignal = budget === "buffered" ? undefined : signal;
   for (let attempt = 0; ; attempt++) {
     let response: Response;
     try {
-      response = await settings.fetch(url, { method: request.method, headers, body });
+      response = await settings.fetch(url, { method: request.method, headers, body, signal: AbortSignal.timeout(settings.requestTimeoutMs) });
     } catch (cause) {
+      if (cause instanceof DOMException && cause.name === "TimeoutError") {
+        throw new WeirError("TIMEOUT", `${request.method} ${request.path}: no answer from ${settings.baseUrl} within ${settings.requestTimeoutMs} ms`, { cause });
+      }
       const canRetry = budget !== "once" || isConnectionRefused(cause);
       if (!canRetry || attempt >= retries || retrySignal?.aborted) {
         throw new WeirError("UNAVAILABLE", `cannot reach the Weir server at ${settings.baseUrl}: ${describe(cause)}`, { cause });

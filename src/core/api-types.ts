@@ -215,6 +215,8 @@ export interface UpsertDeploymentInput {
   schedules?: ScheduleInput[];
   jobVariables?: Record<string, unknown>;
   isServed?: boolean;
+  /** The flow's retry policy, copied into each run of the deployment. @default none (no retries) */
+  retryPolicy?: Partial<RetryPolicy> | null;
 }
 
 /** A schedule to attach to a deployment. */

@@ -224,6 +224,8 @@ export interface Deployment {
   jobVariables: Record<string, unknown>;
   /** `served` deployments run in a `flow.serve()` runner, not through a pool. */
   isServed: boolean;
+  /** The flow's retry policy, given to each run of the deployment (null: no retries). */
+  retryPolicy?: RetryPolicy | null;
   lastPolledAt: string | null;
   createdAt: string;
   updatedAt: string;

@@ -6,6 +6,7 @@
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createPostgresBulkWriter } from "./bulk-writer.js";
+import { createPostgresNotificationChannel } from "./notification-channel.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
 
@@ -35,12 +36,13 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
   if (schema !== null && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
     throw new Error(`invalid schema name '${schema}' in database URL`);
   }
-  const pool = new pg.Pool({
+  const connection: pg.ClientConfig = {
     connectionString: parsed.toString(),
-    max: options.maxConnections ?? 10,
     types: typeParsers,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  };
+  // allowExitOnIdle: a script that forgets to close its client still exits once idle.
+  const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 10, allowExitOnIdle: true });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
@@ -57,6 +59,7 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
       jsonArrayContainsAll: (column, values) => sql<boolean>`${sql.ref(column)} @> ${JSON.stringify(values)}::jsonb`,
     },
     bulk: createPostgresBulkWriter(),
+    notifications: createPostgresNotificationChannel(pool, connection, `weir_events${schema ? `_${schema}` : ""}`.toLowerCase()),
     writeTransaction: (fn) => db.transaction().execute(fn),
     close: () => db.destroy(),
   };

@@ -198,6 +198,8 @@ export interface DeploymentTable {
   job_variables: JsonText;
   is_served: number;
   last_polled_at: string | null;
+  /** Retry policy of the flow, copied into each run (migration 002). */
+  retry_policy: JsonText | null;
   created_at: string;
   updated_at: string;
 }

@@ -40,6 +40,7 @@ export function openSqliteDatabase(path: string): WeirDatabase {
         )})) = ${new Set(values).size}`,
     },
     bulk: createSqliteBulkWriter(connection),
+    notifications: null,
     writeTransaction: (fn) =>
       db.connection().execute(async (conn) => {
         await sql`begin immediate`.execute(conn);

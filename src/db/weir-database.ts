@@ -5,6 +5,7 @@
  */
 import type { Kysely, RawBuilder, SqlBool } from "kysely";
 import type { BulkWriter } from "./bulk-writer.js";
+import type { NotificationChannel } from "./notification-channel.js";
 import type { DatabaseSchema } from "./schema.js";
 
 export { openDatabase } from "./open-database.js";
@@ -35,6 +36,8 @@ export interface WeirDatabase {
   sql: DialectSql;
   /** Raw multi-row writes for hot paths (use inside `writeTransaction`). */
   bulk: BulkWriter;
+  /** Cross-process event channel; present when `capabilities.supportsListenNotify`. */
+  notifications: NotificationChannel | null;
   /**
    * Run `fn` in a write transaction: `BEGIN IMMEDIATE` on SQLite (takes the write lock up front,
    * so read-modify-write never deadlocks between processes; waits up to the busy timeout), a

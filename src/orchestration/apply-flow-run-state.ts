@@ -65,8 +65,12 @@ export function columnsAfterStates(row: FlowRunTable, recorded: State[], now: st
     if (state.type === "RUNNING" || state.type === "PENDING") heartbeatAt = now;
     if (isTerminalStateType(state.type)) endTime = state.timestamp;
     else if (state.type === "SCHEDULED") endTime = null;
-    nextScheduled =
-      state.type === "SCHEDULED" ? (state.scheduledTime ?? state.timestamp) : state.type === "PAUSED" ? (state.scheduledTime ?? null) : null;
+    if (state.type === "SCHEDULED") {
+      // Late / AwaitingConcurrencySlot without a time of their own keep the slot they were due at.
+      nextScheduled = state.scheduledTime ?? (previous.type === "SCHEDULED" && nextScheduled !== null ? nextScheduled : state.timestamp);
+    } else {
+      nextScheduled = state.type === "PAUSED" ? (state.scheduledTime ?? null) : null;
+    }
     previous = state;
   }
   const last = recorded[recorded.length - 1];

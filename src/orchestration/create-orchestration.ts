@@ -11,6 +11,7 @@ import { createClaimService } from "./claim-service.js";
 import { createConcurrencyLimitService } from "./concurrency-limit-service.js";
 import { createDeploymentService } from "./deployment-service.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
+import { createEventRelay } from "./event-relay.js";
 import { createFlowRunService } from "./flow-run-service.js";
 import { createFlowRunStateService } from "./flow-run-state-service.js";
 import { createFlowService } from "./flow-service.js";
@@ -50,6 +51,8 @@ export interface OpenOrchestrationOptions {
   clock?: Clock;
   /** @default a new bus */
   events?: EventBus;
+  /** Relay events between processes through the database when it can (PostgreSQL NOTIFY). @default true */
+  relayEvents?: boolean;
 }
 
 /** An opened service layer. */
@@ -63,11 +66,23 @@ export interface OpenedOrchestration {
 /** Open the database (running migrations) and build the service layer over it. */
 export async function openOrchestration(options: OpenOrchestrationOptions): Promise<OpenedOrchestration> {
   const database = await openDatabase(options.databaseUrl);
-  const context: OrchestrationContext = { database, clock: options.clock ?? systemClock, events: options.events ?? createEventBus() };
+  const localEvents = options.events ?? createEventBus();
+  const relay = database.notifications && options.relayEvents !== false ? createEventRelay(localEvents, database.notifications) : null;
+  const context: OrchestrationContext = { database, clock: options.clock ?? systemClock, events: relay?.bus ?? localEvents };
+  const orchestration = createOrchestration(context);
+  try {
+    await relay?.start(orchestration);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   let closing: Promise<void> | null = null;
   return {
-    orchestration: createOrchestration(context),
+    orchestration,
     context,
-    close: () => (closing ??= database.close()),
+    close: () => (closing ??= (async () => {
+      await relay?.stop();
+      await database.close();
+    })()),
   };
 }

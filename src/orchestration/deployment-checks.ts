@@ -1,7 +1,8 @@
 /** Checks of deployment and schedule input: each bad field gets a VALIDATION error naming it. */
 import type { ScheduleInput, UpsertDeploymentInput } from "../core/api-types.js";
-import type { CollisionStrategy, Parameters, ScheduleSpec } from "../core/models.js";
+import type { CollisionStrategy, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
+import { compileRetryPolicy } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkStringList, invalid } from "./input-checks.js";
 import { checkConcurrencyLimit, checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
 
@@ -45,6 +46,7 @@ export interface CompiledUpsertDeployment {
   schedules: CompiledScheduleInput[] | undefined;
   jobVariables: Record<string, unknown>;
   isServed: boolean;
+  retryPolicy: RetryPolicy | null;
 }
 
 /** Validate an upsert of a deployment. */
@@ -76,5 +78,6 @@ export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): Comp
     schedules: input.schedules?.map((schedule, index) => compileScheduleInput(schedule, `schedules.${index}`)),
     jobVariables: checkObject(input.jobVariables, "jobVariables"),
     isServed: checkOptionalBoolean(input.isServed, "isServed") ?? false,
+    retryPolicy: input.retryPolicy === undefined || input.retryPolicy === null ? null : compileRetryPolicy(checkObject(input.retryPolicy, "retryPolicy")),
   };
 }

@@ -84,6 +84,7 @@ export async function createDeploymentFlowRun(ctx: OrchestrationContext, deploym
         parameters: toJsonColumn(parameters),
         tags: toJsonColumn([...new Set([...fromJsonColumn<string[]>(deployment.tags), ...extraTags])]),
         expected_start_time: scheduledTime,
+        ...(deployment.retry_policy ? { retry_policy: deployment.retry_policy } : {}),
         work_pool_name: isServed ? null : deployment.work_pool_name,
         work_queue_name: queueName,
         idempotency_key: idempotencyKey,

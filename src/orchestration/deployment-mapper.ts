@@ -1,5 +1,5 @@
 /** Conversion of `deployments` and `deployment_schedules` rows to the API's records. */
-import type { CollisionStrategy, Deployment, DeploymentSchedule, ScheduleSpec } from "../core/models.js";
+import type { CollisionStrategy, Deployment, DeploymentSchedule, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { fromJsonColumn } from "../db/json-column.js";
 import type { DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
 
@@ -41,6 +41,7 @@ export function deploymentFromRow(row: DeploymentTable, schedules: DeploymentSch
       .map(deploymentScheduleFromRow),
     jobVariables: fromJsonColumn(row.job_variables),
     isServed: Boolean(row.is_served),
+    retryPolicy: fromJsonColumn<RetryPolicy | null>(row.retry_policy ?? null),
     lastPolledAt: row.last_polled_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -55,7 +55,9 @@ async function replaceSchedules(trx: Trx, deploymentId: string, wanted: Compiled
   const removed = existing.filter((row) => !kept.has(row.id)).map((row) => row.id);
   await deleteUnstartedScheduleRuns(trx, { scheduleIds: removed }, now);
   if (removed.length > 0) await trx.deleteFrom("deployment_schedules").where("id", "in", removed).execute();
-  if (remaining.length > 0) await trx.insertInto("deployment_schedules").values(remaining.map((schedule) => newScheduleRow(deploymentId, schedule, now))).execute();
+  // Schedules list in creation order; a millisecond apart keeps the order they were given in.
+  const stamp = (index: number): string => new Date(Date.parse(now) + index).toISOString();
+  if (remaining.length > 0) await trx.insertInto("deployment_schedules").values(remaining.map((schedule, index) => newScheduleRow(deploymentId, schedule, stamp(index)))).execute();
 }
 
 /** The deployments area of the service layer. */
@@ -103,6 +105,7 @@ export function createDeploymentService(ctx: OrchestrationContext) {
           collision_strategy: compiled.collisionStrategy,
           job_variables: toJsonColumn(compiled.jobVariables),
           is_served: compiled.isServed ? 1 : 0,
+          retry_policy: toNullableJsonColumn(compiled.retryPolicy),
           updated_at: now,
         };
         const existing = await trx.selectFrom("deployments").select("id").where("flow_id", "=", flow.id).where("name", "=", compiled.name).executeTakeFirst();

@@ -21,8 +21,10 @@ export interface EventBus {
   on(listener: EventListener, filter?: EventFilter): () => void;
   /** Events as an async iterable until the signal aborts (buffered, never dropped while iterating). */
   stream(signal: AbortSignal, filter?: EventFilter): AsyncIterable<WeirEvent>;
-  /** How many listeners are attached (for leak checks). */
+  /** How many listeners are attached in this process (for leak checks). */
   listenerCount(): number;
+  /** Whether publishing events of this kind reaches anyone (lets hot paths skip building them). */
+  hasListeners(kind: WeirEvent["kind"]): boolean;
 }
 
 /** The flow run an event concerns, if any. */
@@ -94,6 +96,7 @@ export function createEventBus(): EventBus {
       }
     },
     listenerCount: () => listeners.size,
+    hasListeners: () => listeners.size > 0,
   };
   return bus;
 }

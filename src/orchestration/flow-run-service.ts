@@ -58,6 +58,8 @@ export function newFlowRunRow(fields: Pick<FlowRunTable, "id" | "flow_id" | "flo
 export function createFlowRunService(ctx: OrchestrationContext) {
   const { database } = ctx;
   const { db } = database;
+  // Flows are never deleted, so their ids can be remembered (saves a query per run created).
+  const flowIds = new Map<string, string>();
 
   async function readRow(id: string): Promise<FlowRunTable> {
     checkName(id, "id");
@@ -78,16 +80,15 @@ export function createFlowRunService(ctx: OrchestrationContext) {
       const parameters = checkObject(input.parameters, "parameters");
       const tags = checkStringList(input.tags, "tags");
       const { row, isCreated } = await database.writeTransaction(async (trx) => {
-        const existing = await trx.selectFrom("flow_runs").selectAll().where("id", "=", id).executeTakeFirst();
-        if (existing) {
-          if (existing.flow_name !== flowName) throw new WeirError("CONFLICT", `flow run '${id}' already exists for flow '${existing.flow_name}'`);
-          return { row: existing, isCreated: false };
+        let flowId = flowIds.get(flowName);
+        if (flowId === undefined) {
+          flowId = (await ensureFlow(trx, flowName, nowIso)).id;
+          flowIds.set(flowName, flowId);
         }
-        const flow = await ensureFlow(trx, flowName, nowIso);
         const base = newFlowRunRow(
           {
             id,
-            flow_id: flow.id,
+            flow_id: flowId,
             flow_name: flowName,
             name: input.name === undefined ? generateRunName() : checkName(input.name, "name"),
             parent_flow_run_id: input.parentFlowRunId ?? null,
@@ -102,7 +103,7 @@ export function createFlowRunService(ctx: OrchestrationContext) {
         const created = { ...base, ...columnsAfterStates(base, [state], nowIso) };
         const inserted = await trx.insertInto("flow_runs").values(created).onConflict((oc) => oc.column("id").doNothing()).executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-          // A concurrent create with the same id won: the same request repeated.
+          // The id exists: the same request repeated (or raced), or a clash with another flow's run.
           const winner = await trx.selectFrom("flow_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
           if (winner.flow_name !== flowName) throw new WeirError("CONFLICT", `flow run '${id}' already exists for flow '${winner.flow_name}'`);
           return { row: winner, isCreated: false };

@@ -64,7 +64,7 @@ export function createLogService(ctx: OrchestrationContext) {
         }
         return out;
       });
-      if (ctx.events.listenerCount() === 0) return;
+      if (!ctx.events.hasListeners("logs")) return;
       // One event per flow run so subscribers filtered by run get exactly theirs.
       const byRun = new Map<string | null, LogRecord[]>();
       for (const row of inserted) {

@@ -129,7 +129,7 @@ export function createTaskRunService(ctx: OrchestrationContext) {
         await database.bulk.insert(trx, "task_run_states", STATE_COLUMNS, history, { columns: ["task_run_id", "id"], update: null });
         return upserts;
       });
-      if (ctx.events.listenerCount() > 0) for (const row of rows) ctx.events.publish({ kind: "task-run", taskRun: taskRunFromRow(row) });
+      if (ctx.events.hasListeners("task-run")) for (const row of rows) ctx.events.publish({ kind: "task-run", taskRun: taskRunFromRow(row) });
     },
 
     async readTaskRun(id: string): Promise<TaskRun> {

@@ -9,7 +9,7 @@ import type { ScheduleInput } from "../core/api-types.js";
 import type { CollisionStrategy, Deployment, Parameters, ScheduleSpec } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
-import { inferEntrypoint } from "./entrypoint-inference.js";
+import { definitionStackOf, inferEntrypoint } from "./entrypoint-inference.js";
 import type { AnyFlow } from "./flow.js";
 import { parameterJsonSchema } from "./validate-parameters.js";
 
@@ -75,7 +75,7 @@ export function schedulesOf(options: { schedule?: DeploySchedule; schedules?: De
 export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise<Deployment> {
   if (typeof options !== "object" || options === null) throw WeirError.validation("deployment", [{ path: "options", message: "must be an object with at least a name" }]);
   const cwd = options.path ?? process.cwd();
-  const entrypoint = options.entrypoint ?? inferEntrypoint(flow.name, cwd);
+  const entrypoint = options.entrypoint ?? inferEntrypoint(flow.name, cwd, definitionStackOf(flow), new Error().stack ?? "");
   const schedules = schedulesOf(options);
   const client = options.client ?? (await getClient());
   return client.upsertDeployment({
@@ -95,5 +95,6 @@ export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise
     ...(options.collisionStrategy === undefined ? {} : { collisionStrategy: options.collisionStrategy }),
     ...(schedules === undefined ? {} : { schedules }),
     jobVariables: options.jobVariables ?? {},
+    retryPolicy: flow.options.storedRetryPolicy,
   });
 }

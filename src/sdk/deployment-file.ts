@@ -227,6 +227,7 @@ export async function applyDeploymentFile(options: ApplyDeploymentFileOptions = 
         workQueueName: entry.workQueueName,
         concurrencyLimit: entry.concurrencyLimit,
         schedules: entry.schedules,
+        retryPolicy: flow.options.storedRetryPolicy,
       }),
     );
   }

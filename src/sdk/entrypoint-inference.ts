@@ -1,7 +1,8 @@
 /**
  * Inference of a flow's entrypoint (`path/to/file.ts:exportName`, relative to the run's working
  * directory) for `flow.deploy()` / `flow.serve()`: the file is the first caller outside Weir on
- * the stack (where `deploy()` was called, usually next to the flow's definition); the export is
+ * the stack of the `flow()` call (recorded by src/sdk/flow.ts), else on the stack of the
+ * `deploy()` call; the export is
  * found in that file's source — the `export const X = flow(...)` whose options name the flow, or
  * the only exported flow. The module itself is not imported (it may still be evaluating a
  * top-level `await flow.deploy()`). When in doubt it fails asking for `entrypoint`.
@@ -50,9 +51,18 @@ export function findFlowExport(source: string, flowName: string): string | null 
   return matches.length === 1 ? (matches[0]?.[1] ?? null) : null;
 }
 
-/** Infer `file:export` for `flowName` relative to `cwd`, from the caller's stack (see file header). */
-export function inferEntrypoint(flowName: string, cwd: string, stack: string = new Error().stack ?? ""): string {
-  const file = callerFile(stack);
+const FLOW_DEFINITION_STACK = Symbol.for("weir.flow.definitionStack");
+
+/** The stack recorded when `flow` was defined by `flow()`, or null. */
+export function definitionStackOf(flow: object): string | null {
+  const stack = (flow as Record<symbol, unknown>)[FLOW_DEFINITION_STACK];
+  return typeof stack === "string" && stack !== "" ? stack : null;
+}
+
+/** Infer `file:export` for `flowName` relative to `cwd`, from the given stacks in order (see file header). */
+export function inferEntrypoint(flowName: string, cwd: string, ...stacks: (string | null)[]): string {
+  const candidates = stacks.length > 0 ? stacks : [new Error().stack ?? ""];
+  const file = candidates.map((stack) => (stack ? callerFile(stack) : null)).find((found) => found !== null) ?? null;
   const hint = `pass entrypoint: "path/to/file.ts:exportName" (relative to ${cwd})`;
   if (!file) throw WeirError.validation("deployment", [{ path: "entrypoint", message: `cannot infer where flow '${flowName}' is defined; ${hint}` }]);
   const exportName = findFlowExport(readFileSync(file, "utf8"), flowName);

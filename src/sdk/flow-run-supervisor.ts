@@ -119,7 +119,8 @@ export class FlowRunSupervisor {
         const result = await flowResultRef(value, this.options);
         return this.finish("Completed", "onCompletion", value, undefined, result);
       }
-      if (await shouldRetry(this.options.retry, attempt, error).catch(() => false)) {
+      // A run stopped from outside (cancel, SIGTERM) is not retried.
+      if (!this.controller.signal.aborted && (await shouldRetry(this.options.retry, attempt, error).catch(() => false))) {
         const { clock, sleep, random } = getEngineEffects();
         const delaySeconds = retryDelaySeconds(this.options.retry, attempt, error, random);
         const scheduledTime = new Date(clock.now().getTime() + delaySeconds * 1000).toISOString();
@@ -185,7 +186,9 @@ export class FlowRunSupervisor {
   }
 
   private async crash(error: unknown): Promise<RunOutcome> {
-    const state = makeState("Crashed", { now: getEngineEffects().clock.now(), message: errorMessage(error), error: toStoredError(error) });
+    // Only a deployment run has someone (a worker) to pick up a server-side retry of a crash.
+    const stored = { ...toStoredError(error), ...(this.input.flowRun.deploymentId === null ? { isRetryable: false } : {}) };
+    const state = makeState("Crashed", { now: getEngineEffects().clock.now(), message: errorMessage(error), error: stored });
     let decided: OrchestrationResult | null = null;
     try {
       decided = await this.propose(state);

@@ -15,6 +15,8 @@ import type { RunOutcome } from "./run-outcome.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
 const FLOW_MARK = Symbol.for("weir.flow");
+// Where flow() was called: deploy/serve infer the entrypoint file from it (src/sdk/entrypoint-inference.ts).
+const FLOW_DEFINITION_STACK = Symbol.for("weir.flow.definitionStack");
 
 /** Options of `flow.deploy()` (see src/sdk/deploy.ts). */
 export type FlowDeployOptions = Parameters<typeof deployFlow>[1];
@@ -57,7 +59,7 @@ export function flow<P extends object = Record<string, never>, R = unknown>(
 export function flow(nameOrOptions: string | FlowOptions<never>, fn: FlowBody): AnyFlow {
   if (typeof fn !== "function") throw WeirError.validation("flow()", [{ path: "fn", message: "the second argument must be a function" }]);
   const options = typeof nameOrOptions === "string" ? { name: nameOrOptions } : (nameOrOptions ?? {});
-  return makeFlow(options, fn);
+  return Object.defineProperty(makeFlow(options, fn), FLOW_DEFINITION_STACK, { value: new Error().stack ?? "" });
 }
 
 function makeFlow(raw: FlowOptions<never>, body: FlowBody): AnyFlow {

@@ -1,11 +1,11 @@
 /**
  * The task engine: one call of a task, to its final state.
  *
- * Life of a task run: [Pending, only when it has something to wait for] → (upstream `waitFor`
- * futures settle; a failed one without
- * `allowFailure` ends it Failed) → (cache hit: Cached, body skipped) → (a slot of the flow's
- * `taskConcurrency` and of tag limits; AwaitingConcurrencySlot while waiting) → Running →
- * Completed | Failed | TimedOut; a failed attempt with retries left goes AwaitingRetry → Retrying.
+ * Life of a task run: Pending, only when it has something to wait for (upstream `waitFor`
+ * futures, where a failed one without `allowFailure` ends it Failed; a cache lookup, where a hit
+ * ends it Cached without running the body; a slot of the flow's `taskConcurrency` or of tag
+ * limits, AwaitingConcurrencySlot while waiting) → Running → Completed | Failed | TimedOut; a
+ * failed attempt with retries left goes AwaitingRetry → Retrying.
  * Every state goes through the client's write buffer (batched), never one write per state.
  */
 import type { State, StateName } from "../core/states.js";
@@ -13,6 +13,7 @@ import { STATE_TYPE_OF_NAME } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import { WeirError } from "../core/weir-error.js";
 import { computeCacheKey } from "./cache-key.js";
+import { installConsoleCapture } from "./console-capture.js";
 import { getClient, writeBufferFor } from "./client-provider.js";
 import { getEngineEffects } from "./engine-effects.js";
 import { persistResult, readResult } from "./result-storage.js";
@@ -35,6 +36,8 @@ export interface TaskRunHandle {
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+// Task runs outside any flow are numbered per process.
+const standaloneDynamicKeys = new Map<string, number>();
 
 /** The task function as the engine calls it. */
 export type TaskBody = (...args: unknown[]) => unknown;
@@ -52,12 +55,11 @@ export async function runTask(
   const client = parent?.client ?? (await getClient());
   const buffer = parent?.buffer ?? writeBufferFor(client);
   const { clock } = getEngineEffects();
-  let dynamicKey = "0";
-  if (flow !== null) {
-    const next = flow.dynamicKeys.get(options.taskKey) ?? 0;
-    flow.dynamicKeys.set(options.taskKey, next + 1);
-    dynamicKey = String(next);
-  }
+  if (flow === null) installConsoleCapture();
+  const keys = flow?.dynamicKeys ?? standaloneDynamicKeys;
+  const next = keys.get(options.taskKey) ?? 0;
+  keys.set(options.taskKey, next + 1);
+  const dynamicKey = String(next);
   const fields: TaskRunFields = {
     id: handle.id,
     flowRunId: flow?.flowRunId ?? null,

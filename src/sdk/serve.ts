@@ -11,7 +11,7 @@ import type { Deployment, FlowRun, Parameters } from "../core/models.js";
 import { realSleep } from "../core/clock.js";
 import { getClient } from "./client-provider.js";
 import { schedulesOf, type DeploySchedule } from "./deploy.js";
-import { inferEntrypoint } from "./entrypoint-inference.js";
+import { definitionStackOf, inferEntrypoint } from "./entrypoint-inference.js";
 import { executeFlowRun } from "./execute-flow-run.js";
 import type { AnyFlow } from "./flow.js";
 import { parameterJsonSchema } from "./validate-parameters.js";
@@ -61,11 +61,11 @@ function servedSchedules(options: ServeOptions): DeploySchedule[] | undefined {
   return options.schedules;
 }
 
-function tryInferEntrypoint(flowName: string): string {
+function tryInferEntrypoint(flow: AnyFlow): string {
   try {
-    return inferEntrypoint(flowName, process.cwd());
+    return inferEntrypoint(flow.name, process.cwd(), definitionStackOf(flow), new Error().stack ?? "");
   } catch {
-    return `served:${flowName}`;
+    return `served:${flow.name}`;
   }
 }
 
@@ -76,13 +76,14 @@ export async function serveFlow(flow: AnyFlow, options: ServeOptions): Promise<v
   const deployment = await client.upsertDeployment({
     name: options.name,
     flowName: flow.name,
-    entrypoint: options.entrypoint ?? tryInferEntrypoint(flow.name),
+    entrypoint: options.entrypoint ?? tryInferEntrypoint(flow),
     path: process.cwd(),
     description: options.description ?? flow.options.description,
     parameters: options.parameters ?? {},
     parameterSchema: parameterJsonSchema(flow.options.params),
     tags: options.tags ?? [],
     isServed: true,
+    retryPolicy: flow.options.storedRetryPolicy,
     ...(schedules === undefined ? {} : { schedules }),
   });
   const limit = options.limit ?? 10;

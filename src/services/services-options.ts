@@ -116,7 +116,9 @@ export function compileServicesOptions(options: ServicesOptions = {}): CompiledS
     issues.push({ path: "retentionSeconds", message: "must be a number of seconds > 0, or null to keep everything" });
   }
   const enabled = Object.fromEntries(SERVICE_NAMES.map((name) => [name, name === "retention" ? retentionSeconds !== null : true])) as Record<ServiceName, boolean>;
-  for (const [name, isOn] of Object.entries(options.enabled ?? {})) {
+  const wanted = options.enabled ?? {};
+  if (typeof wanted !== "object" || wanted === null || Array.isArray(wanted)) issues.push({ path: "enabled", message: "must be an object of service name → boolean" });
+  for (const [name, isOn] of Object.entries(typeof wanted === "object" && wanted !== null && !Array.isArray(wanted) ? wanted : {})) {
     if (!(SERVICE_NAMES as readonly string[]).includes(name)) issues.push({ path: `enabled.${name}`, message: `unknown service (one of ${SERVICE_NAMES.join(", ")})` });
     else if (typeof isOn !== "boolean") issues.push({ path: `enabled.${name}`, message: "must be a boolean" });
     else enabled[name as ServiceName] = isOn;

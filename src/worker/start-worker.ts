@@ -120,6 +120,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         if (deployment.path) cwd = resolve(deployment.path);
         for (const [key, value] of Object.entries(deployment.jobVariables)) env[key] = typeof value === "string" ? value : JSON.stringify(value);
       }
+      // The run's own heartbeats (from the SDK in the child) keep the worker's pace.
+      env.WEIR_HEARTBEAT_INTERVAL_SECONDS = String(o.heartbeatIntervalSeconds);
       Object.assign(env, o.env);
       if (o.apiUrl) env.WEIR_API_URL = o.apiUrl;
       const child = startFlowRunProcess(o.spawn, { flowRunId: run.id, cwd, env }, client, o.echo, o.forwardStdout);

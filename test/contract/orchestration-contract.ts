@@ -265,6 +265,16 @@ export function describeOrchestrationContract(name: string, makeHarness: MakeCon
         await expectWeirError(client().resumeFlowRun(paused.id), "INVALID_TRANSITION");
       });
 
+      it("keeps a scheduled run's due time when it is marked Late", async () => {
+        const due = at(-60_000);
+        const run = await client().createFlowRun({ flowName: "late", state: makeState("Scheduled", { now: clock.now(), scheduledTime: due }) });
+        expect(run).toMatchObject({ expectedStartTime: due, nextScheduledStartTime: due });
+        expect((await client().setFlowRunState(run.id, { state: makeState("Late", { now: clock.now() }) })).status).toBe("ACCEPT");
+        expect(await client().readFlowRun(run.id)).toMatchObject({ stateName: "Late", nextScheduledStartTime: due, expectedStartTime: due });
+        expect((await client().setFlowRunState(run.id, { state: makeState("Pending") })).status).toBe("ACCEPT");
+        expect((await client().readFlowRun(run.id)).nextScheduledStartTime).toBeNull();
+      });
+
       it("records heartbeats", async () => {
         const run = await client().createFlowRun({ flowName: "beats", state: makeState("Running") });
         clock.advance(5_000);

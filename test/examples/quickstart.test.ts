@@ -1,23 +1,27 @@
 /**
  * `npm start` end to end: the quickstart starts a real server and a real worker (child
- * processes), applies weir.yaml, triggers the pipeline deployment, and exits 0 once the run is
- * Completed (WEIR_QUICKSTART_EXIT=1). The run's artifacts and outputs are then checked in the
- * database the server used (SQLite or PostgreSQL per WEIR_TEST_DB).
+ * processes), applies weir.yaml and triggers the pipeline deployment. Once the run is Completed,
+ * its artifacts are checked in the database the server used (SQLite or PostgreSQL per
+ * WEIR_TEST_DB) and on the dashboard's run page in Chromium; then Ctrl-C (SIGINT) must stop
+ * everything and exit 0. The dashboard is built first when ui/dist is missing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../src/client/connect.js";
 import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CHROMIUM = process.env.WEIR_CHROMIUM ?? "/usr/bin/chromium";
 let database: TestDatabase;
 let quickstart: ChildProcess | undefined;
 let client: OrchestrationApi | undefined;
+let browser: Browser | undefined;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -28,11 +32,49 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+async function run(command: string, args: string[]): Promise<void> {
+  const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  if (code !== 0) throw new Error(`${args.join(" ")} failed (${code}): ${output}`);
+}
+
+/** Resolves with the output once `pattern` appears; rejects if the process exits first. */
+function waitForOutput(child: ChildProcess, read: () => string, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(read());
+      if (match === null) return;
+      cleanup();
+      resolve(match);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`quickstart exited (${code}) before ${pattern}:\n${read()}`));
+    };
+    const cleanup = () => {
+      child.stdout?.off("data", check);
+      child.stderr?.off("data", check);
+      child.off("exit", onExit);
+    };
+    child.stdout?.on("data", check);
+    child.stderr?.on("data", check);
+    child.once("exit", onExit);
+    check();
+  });
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
-});
+  if (!existsSync(join(REPO_ROOT, "ui", "dist", "index.html"))) {
+    await run(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "ui/vite.config.ts", "--logLevel", "error"]);
+  }
+}, 240_000);
 
 afterAll(async () => {
+  await browser?.close();
   if (quickstart !== undefined && quickstart.exitCode === null && quickstart.signalCode === null) {
     const exited = new Promise((resolve) => quickstart?.once("exit", resolve));
     quickstart.kill("SIGTERM");
@@ -43,37 +85,30 @@ afterAll(async () => {
 });
 
 describe("npm start (examples/quickstart.ts)", () => {
-  it("serves the dashboard, deploys weir.yaml, runs a worker and completes one pipeline run", { timeout: 180_000 }, async () => {
+  it("serves the dashboard, deploys weir.yaml, runs a worker, completes a pipeline run and stops on Ctrl-C", { timeout: 240_000 }, async () => {
     const port = await freePort();
     const outputDir = join(database.dir, "pipeline-output");
-    quickstart = spawn(process.execPath, ["--import", "tsx", "examples/quickstart.ts", "--param", `outputDir=${outputDir}`], {
+    const child = spawn(process.execPath, ["--import", "tsx", "examples/quickstart.ts", "--param", `outputDir=${outputDir}`], {
       cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        WEIR_PORT: String(port),
-        WEIR_HOME: join(database.dir, "home"),
-        WEIR_DATABASE_URL: database.url,
-        WEIR_QUICKSTART_EXIT: "1",
-        WEIR_API_URL: "",
-      },
+      env: { ...process.env, WEIR_PORT: String(port), WEIR_HOME: join(database.dir, "home"), WEIR_DATABASE_URL: database.url, WEIR_API_URL: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    quickstart = child;
     let output = "";
-    quickstart.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    quickstart.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => quickstart?.once("exit", resolve));
-    expect(code, output).toBe(0);
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+
+    const [, runId] = await waitForOutput(child, () => output, new RegExp(`Pipeline run .*http://localhost:${port}/runs/([0-9a-f-]{36})`));
     expect(output).toContain(`Dashboard:  http://localhost:${port}/`);
-    const runUrl = new RegExp(`http://localhost:${port}/runs/([0-9a-f-]{36})`).exec(output);
-    expect(runUrl, output).not.toBeNull();
-    expect(output).toMatch(/finished: Completed/);
+    const [, finalState] = await waitForOutput(child, () => output, /finished: (\w+)/);
+    expect(finalState, output).toBe("Completed");
 
     client = connect({ databaseUrl: database.url, env: {} });
-    const run = await client.readFlowRun(runUrl?.[1] ?? "");
-    expect(run).toMatchObject({ stateName: "Completed", flowName: "data-preprocessing" });
+    const flowRun = await client.readFlowRun(runId ?? "");
+    expect(flowRun).toMatchObject({ stateName: "Completed", flowName: "data-preprocessing" });
     const deployments = await client.listDeployments();
     expect(deployments.items.map((deployment) => deployment.name).sort()).toEqual(["basic_greeting", "daily"]);
-    const artifacts = await client.listArtifacts({ flowRunId: run.id });
+    const artifacts = await client.listArtifacts({ flowRunId: flowRun.id });
     expect(artifacts.items.map((artifact) => artifact.key).sort()).toEqual([
       "data-preprocessing-features",
       "data-preprocessing-quality",
@@ -83,5 +118,18 @@ describe("npm start (examples/quickstart.ts)", () => {
     const versions = readdirSync(outputDir).filter((name) => !name.startsWith(".") && name !== "latest.json");
     expect(versions).toHaveLength(1);
     expect(existsSync(join(outputDir, versions[0] ?? "", "train.parquet"))).toBe(true);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    const page = await browser.newPage();
+    await page.goto(`http://localhost:${port}/runs/${flowRun.id}`);
+    await page.getByText("Data preprocessing: seattle-weather").first().waitFor({ timeout: 30_000 });
+    await page.getByRole("cell", { name: "split: train" }).first().waitFor({ timeout: 30_000 });
+    await browser.close();
+    browser = undefined;
+
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGINT");
+    expect(await exited, output).toBe(0);
+    expect(output).toContain("[server] Weir server stopped");
   });
 });

@@ -1,12 +1,17 @@
 /**
  * The repository's weir.yaml: both example deployments point at flows that load, carry
- * parameters those flows accept, and run daily at 08:00 Asia/Phnom_Penh.
+ * parameters those flows accept, run daily at 08:00 Asia/Phnom_Penh, and apply through
+ * `applyDeploymentFile` (what `weir deploy --all` calls) on the test database.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { connect } from "../../src/client/connect.js";
+import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
+import { applyDeploymentFile } from "../../src/sdk/deployment-file.js";
 import { loadFlow } from "../../src/sdk/load-flow.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 import { validateParameters } from "../../src/sdk/validate-parameters.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -38,5 +43,31 @@ describe("weir.yaml", () => {
     expect(byName.basic_greeting?.workPool).toEqual({ name: "default", workQueue: "GreetingWorkQueue" });
     expect(byName.daily?.workPool).toEqual({ name: "default", workQueue: "default" });
     expect(byName.daily?.parameters).toEqual(expect.objectContaining({ source: "seattle-weather", testFraction: 0.2, seed: 42 }));
+  });
+});
+
+describe("weir deploy --all with weir.yaml", () => {
+  let database: TestDatabase;
+  let client: OrchestrationApi;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    client = connect({ databaseUrl: database.url, env: {} });
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await database.dispose();
+  });
+
+  it("registers both deployments with their schedules, queues and parameter schemas", async () => {
+    const applied = await applyDeploymentFile({ file: `${REPO_ROOT}weir.yaml`, client });
+    expect(applied.map((deployment) => `${deployment.flowName}/${deployment.name}`).sort()).toEqual(["data-preprocessing/daily", "greeting/basic_greeting"]);
+    const pipeline = await client.readDeploymentByName("data-preprocessing/daily");
+    expect(pipeline).toMatchObject({ workPoolName: "default", workQueueName: "default", concurrencyLimit: 1 });
+    expect(pipeline.schedules.map((schedule) => schedule.schedule)).toEqual([expect.objectContaining({ cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" })]);
+    expect(pipeline.parameterSchema).toMatchObject({ properties: { testFraction: expect.objectContaining({ type: "number" }) } });
+    const greetingDeployment = await client.readDeploymentByName("greeting/basic_greeting");
+    expect(greetingDeployment).toMatchObject({ workQueueName: "GreetingWorkQueue", parameters: { name: "Navin" } });
   });
 });

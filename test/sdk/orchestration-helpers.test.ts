@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flow, task, getRunContext, pauseFlowRun, runDeployment, flushAll } from "../../src/index.js";
+import type { FlowRun } from "../../src/core/models.js";
 import { openSdkHarness } from "./sdk-harness.js";
 import type { SdkHarness } from "./sdk-harness.js";
 
@@ -19,7 +20,7 @@ describe("pauseFlowRun", () => {
     });
     const running = f();
     // The harness sleep advances the fake clock; resume once the run is seen Paused.
-    for (let tries = 0; tries < 200; tries += 1) {
+    for (let tries = 0; tries < 2000; tries += 1) {
       if (id !== "" && (await harness.client.readFlowRun(id)).stateType === "PAUSED") break;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -51,13 +52,14 @@ describe("runDeployment", () => {
     expect(created.parentFlowRunId).toBe(parentId);
     expect(created.stateType).toBe("SCHEDULED");
 
-    const waiting = runDeployment("target/nightly", {}, { pollIntervalSeconds: 1 });
-    let run = (await harness.client.listFlowRuns({ deploymentIds: [deployment.id], stateTypes: ["SCHEDULED"], sort: "CREATED_DESC" })).items[0]!;
-    for (let tries = 0; tries < 100 && run.id === created.id; tries += 1) {
+    const waiting = runDeployment("target/nightly", {}, { pollIntervalSeconds: 1, timeoutSeconds: 3600 });
+    let second: FlowRun | undefined;
+    for (let tries = 0; tries < 2000 && second === undefined; tries += 1) {
       await new Promise((resolve) => setTimeout(resolve, 5));
-      run = (await harness.client.listFlowRuns({ deploymentIds: [deployment.id], stateTypes: ["SCHEDULED"], sort: "CREATED_DESC" })).items[0]!;
+      const { items } = await harness.client.listFlowRuns({ deploymentIds: [deployment.id] });
+      second = items.find((item) => item.id !== created.id);
     }
-    await harness.client.setFlowRunState(run.id, { state: { id: crypto.randomUUID(), type: "CANCELLED", name: "Cancelled", timestamp: harness.clock.now().toISOString() } });
+    await harness.client.setFlowRunState(second!.id, { state: { id: crypto.randomUUID(), type: "CANCELLED", name: "Cancelled", timestamp: harness.clock.now().toISOString() } });
     expect((await waiting).stateName).toBe("Cancelled");
   });
 });

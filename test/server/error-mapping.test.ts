@@ -3,6 +3,8 @@
  * field, unknown ids and routes 404, oversized bodies 413; the client rebuilds the WeirError.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpClient } from "../../src/client/http-client.js";
+import { makeState } from "../../src/core/states.js";
 import { WeirError } from "../../src/core/weir-error.js";
 import { IN_PROCESS_URL, createServerTestApp, type ServerTestApp } from "./server-test-app.js";
 
@@ -60,6 +62,25 @@ describe("error mapping", () => {
     const { status, json } = await post("/api/flows", big);
     expect(status).toBe(413);
     expect(json.error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("the client splits task-run batches over its batch size, so none hits the body limit", async () => {
+    const client = new HttpClient({ apiUrl: IN_PROCESS_URL, fetch: server.fetch, maxBatchBytes: 32 * 1024 });
+    await client.upsertFlow({ name: "wide" });
+    const run = await client.createFlowRun({ flowName: "wide" });
+    const writes = Array.from({ length: 200 }, (_, index) => ({
+      id: crypto.randomUUID(),
+      flowRunId: run.id,
+      name: `t-${index}`,
+      taskKey: "t",
+      dynamicKey: String(index),
+      inputs: { text: "x".repeat(1000) },
+      states: [makeState("Completed")],
+    }));
+    await client.writeTaskRuns(writes);
+    expect((await client.listTaskRuns({ flowRunId: run.id }, { limit: 1000 })).items).toHaveLength(200);
+    await expect(server.client.writeTaskRuns(writes)).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    await client.close();
   });
 
   it("the client rebuilds VALIDATION with its field issues", async () => {

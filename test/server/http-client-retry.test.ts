@@ -2,7 +2,7 @@
  * `HttpClient` against a port where nobody listens: bounded retries with backoff for idempotent
  * calls, a clear UNAVAILABLE error, and a bounded buffer for task-run writes and logs.
  */
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import { WeirError } from "../../src/core/weir-error.js";
@@ -56,7 +56,24 @@ describe("HttpClient retries", () => {
 
   it("rejects a bad apiUrl naming the field", () => {
     expect(() => new HttpClient({ apiUrl: "not a url" })).toThrow(/apiUrl/);
+    expect(() => new HttpClient({ apiUrl: "http://h:1", retries: -1 })).toThrow(/retries/);
     expect(new HttpClient({ apiUrl: "http://h:1/" }).options.baseUrl).toBe("http://h:1/api");
     expect(new HttpClient({ apiUrl: "http://h:1/api/" }).options.baseUrl).toBe("http://h:1/api");
+  });
+
+  it("fails with TIMEOUT when the server accepts but never answers", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const client = new HttpClient({ apiUrl: `http://127.0.0.1:${port}`, requestTimeoutMs: 200, retries: 0 });
+    try {
+      await expect(client.readFlow("x")).rejects.toMatchObject({ code: "TIMEOUT" });
+    } finally {
+      await client.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

@@ -53,4 +53,17 @@ describe("weir server start", () => {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
   }, 40_000);
+
+  it("refuses a non-loopback host without a key, with one clear line and exit code 1", async () => {
+    const child = spawn(process.execPath, [BIN, "server", "start", "--host", "0.0.0.0", "--port", "0"], {
+      env: { ...process.env, WEIR_DATABASE_URL: database.url, WEIR_HOME: database.dir, WEIR_FROM_SOURCE: "1", WEIR_API_KEY: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (exitCode) => resolve(exitCode)));
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/non-loopback host '0\.0\.0\.0'.*--insecure/);
+  }, 30_000);
 });

@@ -101,4 +101,20 @@ describe("crash detection", () => {
     bed.clock.advance(4_000);
     expect(await markCrashedFlowRuns(bed.opened[0]!.context)).toEqual([healthy]);
   });
+
+  it("a Cancelling run whose process went silent ends Cancelled", async () => {
+    const { orchestration } = bed.opened[0]!;
+    bed.clock.set(new Date());
+    const id = await runningRun(0);
+    await orchestration.heartbeatFlowRun(id, { heartbeatIntervalSeconds: 2 });
+    await orchestration.cancelFlowRun(id);
+    expect((await orchestration.readFlowRun(id)).stateName).toBe("Cancelling");
+    bed.clock.advance(5_000);
+    expect(await markCrashedFlowRuns(bed.opened[0]!.context)).toEqual([]);
+    bed.clock.advance(2_000);
+    expect(await markCrashedFlowRuns(bed.opened[0]!.context)).toEqual([id]);
+    const run = await orchestration.readFlowRun(id);
+    expect(run.stateName).toBe("Cancelled");
+    expect(run.state.message).toMatch(/the process being cancelled is gone/);
+  });
 });

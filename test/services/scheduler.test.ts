@@ -41,9 +41,9 @@ describe("scheduler", () => {
         .select(["deployment_id", "expected_start_time", "idempotency_key", "schedule_id"])
         .where("deployment_id", "in", deployments.map((d) => d.id))
         .execute();
-      // Slots from 23:56 (the first pass at 00:00:30 creates slots up to 5 minutes late) to 02:10
-      // (the last pass at 02:00:30 plus the 10-minute horizon).
-      const expectedSlots = 135;
+      // Slots from 00:01 (the first after the schedules were created at 00:00:30) to 02:10 (the
+      // last pass at 02:00:30 plus the 10-minute horizon).
+      const expectedSlots = 130;
       expect(rows.length).toBe(50 * expectedSlots);
       const perSlot = new Map<string, number>();
       for (const row of rows) {
@@ -53,7 +53,7 @@ describe("scheduler", () => {
       }
       expect(Math.max(...perSlot.values())).toBe(1);
       const slotsOfFirst = rows.filter((row) => row.deployment_id === deployments[0]!.id).map((row) => row.expected_start_time).sort();
-      expect(slotsOfFirst[0]).toBe("2026-05-31T23:56:00.000Z");
+      expect(slotsOfFirst[0]).toBe("2026-06-01T00:01:00.000Z");
       expect(slotsOfFirst[slotsOfFirst.length - 1]).toBe("2026-06-01T02:10:00.000Z");
       for (let index = 1; index < slotsOfFirst.length; index++) {
         expect(Date.parse(slotsOfFirst[index]!) - Date.parse(slotsOfFirst[index - 1]!)).toBe(MINUTE);
@@ -61,20 +61,20 @@ describe("scheduler", () => {
     } finally {
       await bed.close();
     }
-  }, 180_000);
+  }, 300_000);
 
   it("after downtime skips slots older than maxLateness instead of running them in a burst", async () => {
     bed.clock.set("2026-06-02T10:00:00Z");
     const deployment = await deployWithSchedule(bed.opened[0]!, "after-downtime", { cron: "*/10 * * * *" });
     const policy = { horizonSeconds: 1800, minRuns: 1, maxRuns: 100, maxLatenessSeconds: 900 };
     await scheduleDeploymentRuns(bed.opened[0]!.context, policy);
-    // Slots up to 15 minutes late are still created (09:50, 10:00); the horizon reaches 10:30.
-    expect((await runsOf(deployment.id)).map((run) => run.expected_start_time.slice(11, 16))).toEqual(["09:50", "10:00", "10:10", "10:20", "10:30"]);
-    // Down until 13:07: 10:40 … 12:50 are more than 15 minutes late and skipped; 13:00 is created.
+    // Nothing from before the schedule existed (09:50); the slot due now and the horizon to 10:30.
+    expect((await runsOf(deployment.id)).map((run) => run.expected_start_time.slice(11, 16))).toEqual(["10:00", "10:10", "10:20", "10:30"]);
+    // Down until 13:07: 10:40 … 12:50 are more than 15 minutes late and skipped; 13:00 is late by
+    // 7 minutes and still created.
     bed.clock.set("2026-06-02T13:07:00Z");
     await scheduleDeploymentRuns(bed.opened[0]!.context, policy);
     expect((await runsOf(deployment.id)).map((run) => run.expected_start_time.slice(11, 16))).toEqual([
-      "09:50",
       "10:00",
       "10:10",
       "10:20",

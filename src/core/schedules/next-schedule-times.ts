@@ -81,6 +81,8 @@ function compileOrIssues(spec: ScheduleSpec, path: string): CompiledSchedule | F
   return { kind: "rrule", timeZone: rule.timeZoneInText ?? timeZone, rule };
 }
 
+const compiledSchedules = new WeakSet<CompiledSchedule>();
+
 /**
  * Validate and compile a schedule spec; throws a VALIDATION WeirError naming the bad field
  * (`schedule.cron`, `schedule.timezone`, …; pass `path` to prefix differently).
@@ -88,7 +90,8 @@ function compileOrIssues(spec: ScheduleSpec, path: string): CompiledSchedule | F
 export function compileScheduleSpec(spec: ScheduleSpec, path = "schedule"): CompiledSchedule {
   const result = compileOrIssues(spec, path);
   if (Array.isArray(result)) throw WeirError.validation("schedule", result);
-  return result;
+  compiledSchedules.add(result);
+  return Object.freeze(result);
 }
 
 /** Throw a VALIDATION WeirError naming the bad field unless `spec` is a valid schedule. */
@@ -98,7 +101,7 @@ export function validateScheduleSpec(spec: ScheduleSpec, path = "schedule"): voi
 
 /** The next run times of a schedule after `options.after`, ascending (see the DST policy above). */
 export function nextScheduleTimes(spec: ScheduleSpec | CompiledSchedule, options: NextScheduleTimesOptions): Date[] {
-  const compiled = "kind" in spec ? spec : compileScheduleSpec(spec);
+  const compiled = compiledSchedules.has(spec as CompiledSchedule) ? (spec as CompiledSchedule) : compileScheduleSpec(spec as ScheduleSpec);
   const afterMs = options.after.getTime();
   if (Number.isNaN(afterMs)) throw WeirError.validation("schedule query", [{ path: "after", message: "must be a valid date" }]);
   const untilMs = options.until?.getTime();

@@ -1,6 +1,7 @@
 /** Every migration, in order. Add a new file `NNN-name.ts` and list it here. */
 import type { Migration } from "../migration.js";
 import { initialSchema } from "./001-initial-schema.js";
+import { deploymentsRetryPolicy } from "./002-deployments-retry-policy.js";
 
 /** All migrations of Weir's schema. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy]);

@@ -4,7 +4,8 @@
  * last sign of life (its last heartbeat, or entering Pending/Running when it never heartbeated)
  * is older than `missedHeartbeats` × its interval is proposed `Crashed`, with a retryable error:
  * the orchestration rules turn that into AwaitingRetry when the run has retries left, so it is
- * scheduled again (DESIGN §4).
+ * scheduled again (DESIGN §4). A watched `Cancelling` run whose process went silent the same way
+ * is finished as `Cancelled` (the process that was to be stopped is gone).
  */
 import { makeState } from "../../core/states.js";
 import type { FlowRunTable } from "../../db/schema.js";
@@ -21,7 +22,7 @@ export interface MarkCrashedFlowRunsOptions {
   limit?: number;
 }
 
-/** Mark watched runs with stale heartbeats Crashed; returns the ids marked. */
+/** Mark watched runs with stale heartbeats Crashed (Cancelling ones Cancelled); returns the ids changed. */
 export async function markCrashedFlowRuns(ctx: OrchestrationContext, options: MarkCrashedFlowRunsOptions = {}): Promise<string[]> {
   const missed = options.missedHeartbeats ?? 3;
   const defaultIntervalSeconds = options.defaultHeartbeatIntervalSeconds ?? 30;
@@ -30,7 +31,7 @@ export async function markCrashedFlowRuns(ctx: OrchestrationContext, options: Ma
   const toleranceMs = (row: Pick<FlowRunTable, "heartbeat_interval_seconds">): number =>
     missed * (row.heartbeat_interval_seconds ?? defaultIntervalSeconds) * 1000;
   const isStale = (row: FlowRunTable, now: Date): boolean =>
-    (row.state_type === "PENDING" || row.state_type === "RUNNING") &&
+    (row.state_type === "PENDING" || row.state_type === "RUNNING" || row.state_type === "CANCELLING") &&
     (row.heartbeat_interval_seconds !== null || row.worker_id !== null) &&
     now.getTime() - lastSignOfLife(row) > toleranceMs(row);
 
@@ -40,7 +41,7 @@ export async function markCrashedFlowRuns(ctx: OrchestrationContext, options: Ma
   const candidates = await ctx.database.db
     .selectFrom("flow_runs")
     .selectAll()
-    .where("state_type", "in", ["PENDING", "RUNNING"])
+    .where("state_type", "in", ["PENDING", "RUNNING", "CANCELLING"])
     .where((eb) => eb.or([eb("heartbeat_interval_seconds", "is not", null), eb("worker_id", "is not", null)]))
     .where((eb) => eb.or([eb("heartbeat_at", "<", earliestStale), eb("heartbeat_at", "is", null)]))
     .orderBy("heartbeat_at")
@@ -51,7 +52,9 @@ export async function markCrashedFlowRuns(ctx: OrchestrationContext, options: Ma
     if (!isStale(candidate, now)) continue;
     const result = await transitionFlowRunIf(ctx, candidate.id, isStale, (row, at) => {
       const silentSeconds = Math.round((at.getTime() - lastSignOfLife(row)) / 1000);
-      const message = `no heartbeat for ${silentSeconds} s (more than ${missed} × ${row.heartbeat_interval_seconds ?? defaultIntervalSeconds} s): the process running it is gone`;
+      const silence = `no heartbeat for ${silentSeconds} s (more than ${missed} × ${row.heartbeat_interval_seconds ?? defaultIntervalSeconds} s)`;
+      if (row.state_type === "CANCELLING") return makeState("Cancelled", { now: at, message: `${silence}: the process being cancelled is gone` });
+      const message = `${silence}: the process running it is gone`;
       return makeState("Crashed", {
         now: at,
         message,

@@ -7,7 +7,8 @@
  *   least `minRuns` future runs (so a daily schedule shows its next run), and at most `maxRuns`
  *   are created per schedule and pass.
  * - Missed slots: after downtime, slots due more than `maxLatenessSeconds` ago are skipped (never
- *   run in a burst); slots that are late by less are still created and start at once.
+ *   run in a burst); slots that are late by less are still created and start at once. Slots from
+ *   before the schedule was created or last changed are never created.
  * - Idempotency: each run has the key `scheduled:<scheduleId>:<slot ISO>`, unique per deployment
  *   in the database, so any number of schedulers (processes, replicas) create each slot once.
  */
@@ -45,9 +46,14 @@ export function scheduledRunKey(scheduleId: string, slot: Date): string {
   return `scheduled:${scheduleId}:${slot.toISOString()}`;
 }
 
-/** The slots a schedule should have runs for at `now` under the policy above. */
-export function slotsToSchedule(schedule: ScheduleSpec | CompiledSchedule, now: Date, options: Required<Omit<ScheduleDeploymentRunsOptions, "onScheduleError" | "concurrency">>): Date[] {
-  const earliest = new Date(now.getTime() - options.maxLatenessSeconds * 1000 - 1);
+/** The slots a schedule (created or last changed at `notBefore`) should have runs for at `now` under the policy above. */
+export function slotsToSchedule(
+  schedule: ScheduleSpec | CompiledSchedule,
+  now: Date,
+  options: Required<Omit<ScheduleDeploymentRunsOptions, "onScheduleError" | "concurrency">>,
+  notBefore?: Date,
+): Date[] {
+  const earliest = new Date(Math.max(now.getTime() - options.maxLatenessSeconds * 1000, notBefore?.getTime() ?? Number.NEGATIVE_INFINITY) - 1);
   const horizon = new Date(now.getTime() + options.horizonSeconds * 1000);
   const slots = nextScheduleTimes(schedule, { after: earliest, until: horizon, count: options.maxRuns });
   const futureCount = slots.filter((slot) => slot > now).length;
@@ -72,7 +78,7 @@ export async function scheduleDeploymentRuns(ctx: OrchestrationContext, options:
   const schedules = await db
     .selectFrom("deployment_schedules as s")
     .innerJoin("deployments as d", "d.id", "s.deployment_id")
-    .select(["s.id", "s.deployment_id", "s.schedule", "s.parameters"])
+    .select(["s.id", "s.deployment_id", "s.schedule", "s.parameters", "s.updated_at"])
     .where("s.is_active", "=", 1)
     .where("d.is_paused", "=", 0)
     .orderBy("s.id")
@@ -85,7 +91,7 @@ export async function scheduleDeploymentRuns(ctx: OrchestrationContext, options:
   };
   const scheduleOne = async (schedule: (typeof schedules)[number]): Promise<void> => {
     try {
-      const slots = slotsToSchedule(compileScheduleSpec(fromJsonColumn<ScheduleSpec>(schedule.schedule)), now, policy);
+      const slots = slotsToSchedule(compileScheduleSpec(fromJsonColumn<ScheduleSpec>(schedule.schedule)), now, policy, new Date(schedule.updated_at));
       if (slots.length === 0) return;
       // Skip slots that already have a run without a write; the unique key still guards races.
       const existing = await db

@@ -1,7 +1,7 @@
 /** Request schemas of the deployment and schedule routes. */
 import { z } from "zod";
 import type { CreateDeploymentFlowRunInput, ScheduleInput, UpdateDeploymentInput, UpsertDeploymentInput } from "../../core/api-types.js";
-import { csv, jsonObjectSchema, nameSchema, pageQuerySchema, queryBooleanSchema, scheduleSpecSchema, timestampSchema } from "./common-schemas.js";
+import { csv, jsonObjectSchema, nameSchema, pageQuerySchema, queryBooleanSchema, retryPolicySchema, scheduleSpecSchema, timestampSchema } from "./common-schemas.js";
 
 /** A schedule attached to a deployment. */
 export const scheduleInputSchema = z.object({
@@ -32,6 +32,7 @@ export const upsertDeploymentSchema = z.object({
   schedules: z.array(scheduleInputSchema).max(1000).optional(),
   jobVariables: jsonObjectSchema.optional(),
   isServed: z.boolean().optional(),
+  retryPolicy: retryPolicySchema.nullable().optional(),
 }) satisfies z.ZodType<UpsertDeploymentInput>;
 
 /** Body of `PATCH /api/deployments/:id`. */

@@ -1,0 +1,73 @@
+/**
+ * Gantt timeline of a flow run's task runs and subflows: one row per task run, rows virtualized
+ * so 10,000 task runs scroll smoothly; bars are absolutely positioned on a shared time axis.
+ */
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useMemo, useRef } from "react";
+import { Link } from "react-router";
+import type { TaskRun } from "../../../src/core/models.js";
+import { STATE_COLORS, formatDuration } from "../lib/format.js";
+
+const ROW_HEIGHT = 24;
+
+/** Timeline of `taskRuns` between the run's start and end (now while it runs). */
+export function TaskTimeline({ taskRuns, now = Date.now() }: { taskRuns: TaskRun[]; now?: number }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const sorted = useMemo(
+    () => [...taskRuns].sort((a, b) => (a.startTime ?? a.createdAt).localeCompare(b.startTime ?? b.createdAt)),
+    [taskRuns],
+  );
+  const { start, end } = useMemo(() => {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const run of sorted) {
+      const s = new Date(run.startTime ?? run.createdAt).getTime();
+      const e = run.endTime ? new Date(run.endTime).getTime() : run.startTime ? now : s;
+      if (s < min) min = s;
+      if (e > max) max = e;
+    }
+    return { start: min, end: Math.max(max, min + 1) };
+  }, [sorted, now]);
+  const virtualizer = useVirtualizer({ count: sorted.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  if (sorted.length === 0) return <p className="muted">No task runs yet.</p>;
+  const span = end - start;
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  return (
+    <div className="timeline" data-testid="task-timeline">
+      <div className="timeline-axis">
+        <span className="timeline-label" />
+        <div className="timeline-track">
+          {ticks.map((t) => (
+            <span key={t} className="timeline-tick" style={{ left: `${t * 100}%` }}>+{formatDuration(span * t)}</span>
+          ))}
+        </div>
+      </div>
+      <div className="timeline-rows" ref={scrollRef}>
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const run = sorted[row.index];
+            if (!run) return null;
+            const s = new Date(run.startTime ?? run.createdAt).getTime();
+            const e = run.endTime ? new Date(run.endTime).getTime() : run.startTime ? now : s;
+            const left = ((s - start) / span) * 100;
+            const width = Math.max(0.3, ((e - s) / span) * 100);
+            return (
+              <div key={run.id} className="timeline-row" data-testid="timeline-row" style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}>
+                <span className="timeline-label" title={run.name}>
+                  {run.subflowRunId ? <Link to={`/runs/${run.subflowRunId}`}>↳ {run.name}</Link> : run.name}
+                </span>
+                <div className="timeline-track">
+                  <div
+                    className="timeline-bar"
+                    title={`${run.name}: ${run.stateName}, ${formatDuration(e - s)}`}
+                    style={{ left: `${left}%`, width: `${Math.min(width, 100 - left)}%`, background: STATE_COLORS[run.stateType] }}
+                  />
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

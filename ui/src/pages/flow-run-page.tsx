@@ -1,0 +1,128 @@
+/** One flow run: summary, actions, task timeline, live logs, artifacts, parameters and state history. */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import type { Page } from "../../../src/core/api-types.js";
+import type { Artifact, FlowRun, TaskRun } from "../../../src/core/models.js";
+import type { State } from "../../../src/core/states.js";
+import { api } from "../api/api-client.js";
+import { useWorkers, useWorkPools, useWorkQueues } from "../api/queries.js";
+import { ArtifactView } from "../components/artifact-view.js";
+import { ErrorNote } from "../components/error-note.js";
+import { LogViewer } from "../components/log-viewer.js";
+import { StateBadge } from "../components/state-badge.js";
+import { TaskTimeline } from "../components/task-timeline.js";
+import { formatDuration, formatTime, runDurationMs } from "../lib/format.js";
+import { lateReason } from "../lib/late-reason.js";
+
+async function allTaskRuns(flowRunId: string, signal: AbortSignal): Promise<TaskRun[]> {
+  const all: TaskRun[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<TaskRun> = await api<Page<TaskRun>>("/task-runs", { query: { flowRunId, cursor, limit: 1000 }, signal });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && all.length < 50_000);
+  return all;
+}
+
+/** The flow run page. */
+export function FlowRunPage() {
+  const { id = "" } = useParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [actionError, setActionError] = useState<unknown>(null);
+  const run = useQuery({ queryKey: ["flow-run:" + id], queryFn: ({ signal }) => api<FlowRun>(`/flow-runs/${id}`, { signal }) });
+  const taskRuns = useQuery({ queryKey: ["task-runs:" + id], queryFn: ({ signal }) => allTaskRuns(id, signal) });
+  const states = useQuery({ queryKey: ["states:" + id], queryFn: ({ signal }) => api<{ items: State[] }>(`/flow-runs/${id}/states`, { signal }).then((r) => r.items) });
+  const artifacts = useQuery({
+    queryKey: ["artifacts", id],
+    queryFn: ({ signal }) => api<Page<Artifact>>("/artifacts", { query: { flowRunId: id, limit: 200 }, signal }).then((r) => r.items),
+  });
+  const pools = useWorkPools();
+  const queues = useWorkQueues();
+  const workers = useWorkers();
+  const act = async (action: "cancel" | "retry" | "resume" | "delete"): Promise<void> => {
+    setActionError(null);
+    try {
+      if (action === "delete") {
+        if (!window.confirm("Delete this flow run and its task runs, logs and artifacts?")) return;
+        await api(`/flow-runs/${id}`, { method: "DELETE" });
+        await queryClient.invalidateQueries({ queryKey: ["flow-runs"] });
+        void navigate("/runs");
+        return;
+      }
+      await api(`/flow-runs/${id}/${action}`, { method: "POST", body: {} });
+      await queryClient.invalidateQueries({ queryKey: ["flow-run:" + id] });
+      await queryClient.invalidateQueries({ queryKey: ["states:" + id] });
+    } catch (error) {
+      setActionError(error);
+    }
+  };
+  if (run.error) return <section className="page"><ErrorNote error={run.error} /><Link to="/runs">Back to runs</Link></section>;
+  const r = run.data;
+  if (!r) return <section className="page"><p className="muted">Loading…</p></section>;
+  const isTerminal = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"].includes(r.stateType);
+  const isWaiting = r.stateType === "SCHEDULED" || r.stateType === "PENDING";
+  const isLate = r.stateName === "Late" || r.stateName === "AwaitingConcurrencySlot" || (r.stateType === "SCHEDULED" && new Date(r.expectedStartTime).getTime() < Date.now() - 10_000);
+  return (
+    <section className="page">
+      <header className="page-header">
+        <h2>{r.name}</h2>
+        <span data-testid="run-state"><StateBadge type={r.stateType} name={r.stateName} /></span>
+        <div className="row actions">
+          <button type="button" disabled={isTerminal || r.stateType === "CANCELLING"} onClick={() => void act("cancel")}>Cancel</button>
+          <button type="button" disabled={!isTerminal} onClick={() => void act("retry")}>Retry</button>
+          <button type="button" disabled={r.stateType !== "PAUSED"} onClick={() => void act("resume")}>Resume</button>
+          <button type="button" className="danger" onClick={() => void act("delete")}>Delete</button>
+        </div>
+      </header>
+      <ErrorNote error={actionError} />
+      {isLate && pools.data && queues.data && workers.data ? (
+        <div className="late-note" data-testid="late-reason">Why it has not started: {lateReason(r, { pools: pools.data, queues: queues.data, workers: workers.data })}</div>
+      ) : null}
+      {r.state.message && !isWaiting ? <div className="state-message">{r.state.message}</div> : null}
+      {r.state.error ? <pre className="error-stack">{r.state.error.name}: {r.state.error.message}{"\n"}{r.state.error.stack ?? ""}</pre> : null}
+      <dl className="facts">
+        <dt>Flow</dt><dd>{r.flowName}</dd>
+        <dt>Deployment</dt><dd>{r.deploymentId ? <Link to={`/deployments/${r.deploymentId}`}>{r.deploymentName ?? r.deploymentId}</Link> : "—"}</dd>
+        <dt>Duration</dt><dd data-testid="run-duration">{formatDuration(runDurationMs(r))}</dd>
+        <dt>Expected start</dt><dd>{formatTime(r.expectedStartTime)}</dd>
+        <dt>Started</dt><dd>{formatTime(r.startTime)}</dd>
+        <dt>Ended</dt><dd>{formatTime(r.endTime)}</dd>
+        <dt>Attempts</dt><dd>{r.runCount}</dd>
+        <dt>Work pool / queue</dt><dd>{r.workPoolName ? `${r.workPoolName} / ${r.workQueueName ?? "—"}` : "—"}</dd>
+        <dt>Worker</dt><dd>{r.workerName ?? r.workerId ?? "—"}</dd>
+        <dt>Parent</dt><dd>{r.parentFlowRunId ? <Link to={`/runs/${r.parentFlowRunId}`}>parent run</Link> : "—"}</dd>
+        <dt>Tags</dt><dd>{r.tags.join(", ") || "—"}</dd>
+      </dl>
+      <h3>Parameters</h3>
+      <pre className="json" data-testid="run-parameters">{JSON.stringify(r.parameters, null, 2)}</pre>
+      <h3>Task runs ({taskRuns.data?.length ?? 0})</h3>
+      <ErrorNote error={taskRuns.error} />
+      {taskRuns.data ? <TaskTimeline taskRuns={taskRuns.data} /> : null}
+      <h3>Logs</h3>
+      <LogViewer flowRunId={id} />
+      <h3>Artifacts</h3>
+      {artifacts.data?.length ? (
+        <div className="artifacts">
+          {artifacts.data.map((a) => (
+            <div className="card" key={a.id} data-testid="artifact">
+              <div className="muted">{a.key ?? a.type}{a.description ? ` — ${a.description}` : ""}</div>
+              <ArtifactView artifact={a} />
+            </div>
+          ))}
+        </div>
+      ) : <p className="muted">No artifacts. Create one from a flow with createMarkdownArtifact(), createTableArtifact() or createLinkArtifact().</p>}
+      <h3>State history</h3>
+      <table className="data-table" data-testid="state-history">
+        <thead><tr><th>Time</th><th>State</th><th>Message</th></tr></thead>
+        <tbody>
+          {(states.data ?? []).map((s) => (
+            <tr key={s.id}><td>{formatTime(s.timestamp)}</td><td><StateBadge type={s.type} name={s.name} /></td><td>{s.message ?? ""}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
