@@ -174,6 +174,10 @@ export async function benchFiboOverhead(bench: ServerBench, n: number, count: nu
   });
 }
 
+function progress(line: string): void {
+  process.stderr.write(`deployment-latency: ${line}\n`);
+}
+
 function row(name: string, value: string, budget: string): string {
   return `| ${name.padEnd(58)} | ${value.padEnd(30)} | ${budget.padEnd(16)} |`;
 }
@@ -184,17 +188,21 @@ export async function main(servedRuns = 200, processRuns = 20): Promise<void> {
   const lines = [row("measure", "result", "budget"), row("-".repeat(58), "-".repeat(30), "-".repeat(16))];
   try {
     const served = await benchServedLatency(database.url, servedRuns);
+    progress(`served p50 ${served.p50Ms} ms`);
     lines.push(row(`created → body start, warm served flow (${served.runs} runs)`, `p50 ${served.p50Ms} ms, p99 ${served.p99Ms} ms`, "p50 ≤ 10, p99 ≤ 50"));
     const bench = await startBenchServer(database.url);
     try {
       const fresh = await benchProcessLatency(bench, processRuns);
+      progress(`fresh process p50 ${fresh.p50Ms} ms`);
       lines.push(row(`created → body start, fresh process (${fresh.runs} runs)`, `p50 ${fresh.p50Ms} ms, p99 ${fresh.p99Ms} ms`, "p50 ≤ 300"));
       for (const workers of [1, 4]) {
         const perSecond = await benchThroughput(bench, workers, 40);
+        progress(`${workers} worker(s): ${perSecond.toFixed(1)} runs/s`);
         lines.push(row(`trivial runs/s, ${workers} worker(s), process per run`, perSecond.toFixed(1), "(≥ 2,000 in-process)"));
       }
       const small = await benchFiboOverhead(bench, 10, 40);
       lines.push(row("40 × fibo(10) tasks in one run: overhead per task", `${small.overheadPerTaskMs.toFixed(2)} ms (run ${small.runMs} ms)`, "≤ 3 ms"));
+      progress(`fibo(10) overhead ${small.overheadPerTaskMs.toFixed(2)} ms/task`);
       const big = await benchFiboOverhead(bench, 33, 10);
       lines.push(row("10 × fibo(33) tasks in one run: overhead per task", `${big.overheadPerTaskMs.toFixed(2)} ms (run ${big.runMs} ms)`, "-"));
     } finally {

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole of Weir on one machine, with the embedded SQLite database.
  *
+ * 0. builds the dashboard (`ui/dist`) when it has not been built yet;
  * 1. starts the server and dashboard (`weir server start`) on http://localhost:4200;
  * 2. waits for `/api/ready`, then applies weir.yaml (`weir deploy --all`);
  * 3. starts a worker on the default pool (`weir worker start --pool default`);
@@ -12,8 +13,11 @@
  * `WEIR_QUICKSTART_EXIT=1` to stop once the run has finished (exit code 0 when it completed).
  * Arguments are passed on to `weir deployment run`, e.g. `npm start -- --param seed=7`.
  */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { FlowRun } from "../src/core/models.js";
-import { ChildProcessGroup, runWeir } from "./child-process-group.js";
+import { ChildProcessGroup, REPO_ROOT, runWeir } from "./child-process-group.js";
 
 const DEPLOYMENT = "data-preprocessing/daily";
 const port = Number(process.env.WEIR_PORT ?? 4200);
@@ -24,6 +28,7 @@ const children = new ChildProcessGroup();
 const stopping = new AbortController();
 
 async function main(): Promise<number> {
+  buildDashboardIfMissing();
   const { WEIR_API_URL: _ignored, ...inherited } = process.env;
   const server = children.start("server", ["server", "start", "--port", String(port)], inherited);
   const serverExit = new Promise<never>((_resolve, reject) => server.once("exit", (code) => reject(new Error(`the server exited (code ${code})`))));
@@ -54,6 +59,14 @@ async function main(): Promise<number> {
   if (shouldExitWhenDone) return final.stateType === "COMPLETED" ? 0 : 1;
   await new Promise<void>((resolve) => stopping.signal.addEventListener("abort", () => resolve(), { once: true }));
   return 0;
+}
+
+function buildDashboardIfMissing(): void {
+  if (existsSync(join(REPO_ROOT, "ui", "dist", "index.html"))) return;
+  console.log("[quickstart] building the dashboard (first run only)…");
+  const vite = join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js");
+  const built = spawnSync(process.execPath, [vite, "build", "--config", "ui/vite.config.ts", "--logLevel", "warn"], { cwd: REPO_ROOT, stdio: "inherit" });
+  if (built.status !== 0) throw new Error("building the dashboard failed (npm run build:ui)");
 }
 
 async function waitForReady(timeoutMs = 60_000): Promise<void> {

@@ -33,10 +33,11 @@ export function versionDir(outputDir: string, version: string): string {
   return join(outputDir, version);
 }
 
-/** A sortable version name for a run: UTC time plus the start of the run id. */
+/** A sortable, unique version name for a run: UTC time plus the end of the run id. */
 export function versionName(now: Date, runId: string): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return `${stamp}-${runId.replaceAll("-", "").slice(0, 8)}`;
+  // The end of the id: its random part (the start of a time-ordered UUID v7 repeats within a second).
+  return `${stamp}-${runId.replaceAll("-", "").slice(-12)}`;
 }
 
 /** Write a file completely under a temporary name, then rename it into place. */

@@ -6,6 +6,7 @@
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createPostgresBulkWriter } from "./bulk-writer.js";
+import { joinNestedTransactions } from "./nested-transactions.js";
 import { createPostgresNotificationChannel } from "./notification-channel.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
@@ -54,13 +55,15 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
       supportsListenNotify: true,
       supportsAdvisoryLocks: true,
       supportsRowLocks: true,
+      supportsDataModifyingCte: true,
     },
     sql: {
       jsonArrayContainsAll: (column, values) => sql<boolean>`${sql.ref(column)} @> ${JSON.stringify(values)}::jsonb`,
+      jsonValue: (text) => sql<string>`cast(${text} as jsonb)`,
     },
     bulk: createPostgresBulkWriter(),
     notifications: createPostgresNotificationChannel(pool, connection, `weir_events${schema ? `_${schema}` : ""}`.toLowerCase()),
-    writeTransaction: (fn) => db.transaction().execute(fn),
+    writeTransaction: joinNestedTransactions((fn) => db.transaction().execute(fn)),
     close: () => db.destroy(),
   };
 }

@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { createSqliteBulkWriter } from "./bulk-writer.js";
+import { joinNestedTransactions } from "./nested-transactions.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
 
@@ -32,16 +33,18 @@ export function openSqliteDatabase(path: string): WeirDatabase {
       supportsListenNotify: false,
       supportsAdvisoryLocks: false,
       supportsRowLocks: false,
+      supportsDataModifyingCte: false,
     },
     sql: {
       jsonArrayContainsAll: (column, values) =>
         sql<boolean>`(select count(distinct value) from json_each(${sql.ref(column)}) where value in (${sql.join(
           values.map((value) => sql`${value}`),
         )})) = ${new Set(values).size}`,
+      jsonValue: (text) => sql<string>`${text}`,
     },
     bulk: createSqliteBulkWriter(connection),
     notifications: null,
-    writeTransaction: (fn) =>
+    writeTransaction: joinNestedTransactions((fn) =>
       db.connection().execute(async (conn) => {
         await sql`begin immediate`.execute(conn);
         try {
@@ -53,6 +56,7 @@ export function openSqliteDatabase(path: string): WeirDatabase {
           throw error;
         }
       }),
+    ),
     close: () => db.destroy(),
   };
 }

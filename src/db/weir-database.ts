@@ -20,12 +20,16 @@ export interface DatabaseCapabilities {
   supportsAdvisoryLocks: boolean;
   /** `SELECT … FOR UPDATE` row locks (SQLite instead locks the whole file in a write transaction). */
   supportsRowLocks: boolean;
+  /** `WITH x AS (INSERT … RETURNING) INSERT …`: several writes in one atomic statement (one round trip). */
+  supportsDataModifyingCte: boolean;
 }
 
 /** SQL fragments that differ between dialects. */
 export interface DialectSql {
   /** True when the JSON array in `column` contains every one of `values` (strings). */
   jsonArrayContainsAll(column: string, values: readonly string[]): RawBuilder<SqlBool>;
+  /** A JSON text parameter typed for a JSON column where no column type is inferred (INSERT … SELECT). */
+  jsonValue(text: string): RawBuilder<string>;
 }
 
 /** An open Weir database. */

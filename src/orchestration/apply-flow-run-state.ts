@@ -26,6 +26,8 @@ export interface ApplyFlowRunStateOptions {
   transitionId?: string;
   /** More columns to set when accepted (e.g. the claiming worker). */
   extraColumns?: Partial<FlowRunTable>;
+  /** The database, to use its faster statements where it has them. @default none (portable statements) */
+  database?: WeirDatabase;
 }
 
 /** The decision and the run row afterwards; `isChanged` tells whether anything was written. */
@@ -91,12 +93,16 @@ export function columnsAfterStates(row: FlowRunTable, recorded: State[], now: st
   };
 }
 
+function stateRow(flowRunId: string, state: State) {
+  return { id: state.id, flow_run_id: flowRunId, type: state.type, name: state.name, timestamp: state.timestamp, state: toJsonColumn(state) };
+}
+
 /** Append states to a run's history (a state id already stored is skipped). */
 export async function appendFlowRunStates(trx: Trx, flowRunId: string, states: State[]): Promise<void> {
   if (states.length === 0) return;
   await trx
     .insertInto("flow_run_states")
-    .values(states.map((state) => ({ id: state.id, flow_run_id: flowRunId, type: state.type, name: state.name, timestamp: state.timestamp, state: toJsonColumn(state) })))
+    .values(states.map((state) => stateRow(flowRunId, state)))
     .onConflict((oc) => oc.column("id").doNothing())
     .execute();
 }
@@ -136,8 +142,18 @@ export async function applyFlowRunState(
   let next = row;
   if (decision.status === "ACCEPT") {
     const columns = { ...columnsAfterStates(row, decision.recorded, now.toISOString()), ...options.extraColumns };
-    await trx.updateTable("flow_runs").set(columns).where("id", "=", row.id).execute();
-    await appendFlowRunStates(trx, row.id, decision.recorded);
+    if (options.database?.capabilities.supportsDataModifyingCte) {
+      // Update and history in one statement (one round trip).
+      await trx
+        .with("updated", (qb) => qb.updateTable("flow_runs").set(columns).where("id", "=", row.id).returning("id"))
+        .insertInto("flow_run_states")
+        .values(decision.recorded.map((state) => stateRow(row.id, state)))
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+    } else {
+      await trx.updateTable("flow_runs").set(columns).where("id", "=", row.id).execute();
+      await appendFlowRunStates(trx, row.id, decision.recorded);
+    }
     next = { ...row, ...columns };
   }
   if (options.transitionId !== undefined) {

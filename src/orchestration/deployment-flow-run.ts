@@ -3,10 +3,10 @@
  * the per-run ones are merged and validated against the stored JSON Schema (422 naming the
  * field); the run starts `Scheduled` at `scheduledTime` (default now) in the deployment's pool and
  * queue (served deployments: no pool, their runner picks them up). An idempotency key is unique per
- * deployment: repeating it returns the run created first. Wake-ups: the event bus, and on
- * PostgreSQL a `NOTIFY weir_runs` with the pool name, for listeners in other processes.
+ * deployment: repeating it returns the run created first. Wake-ups: the new run is published on
+ * the event bus, which on PostgreSQL also reaches other processes (LISTEN/NOTIFY, see
+ * src/orchestration/event-relay.ts); workers and runners listen to it, with a poll fallback.
  */
-import { sql } from "kysely";
 import type { CreateDeploymentFlowRunInput } from "../core/api-types.js";
 import type { FlowRun, Parameters } from "../core/models.js";
 import { makeState } from "../core/states.js";
@@ -20,9 +20,6 @@ import { newFlowRunRow } from "./flow-run-service.js";
 import { checkName, checkObject, checkStringList, checkTime, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { ensureWorkQueue } from "./work-pool-service.js";
-
-/** PostgreSQL channel on which new deployment runs are announced (payload: the pool name). */
-export const RUNS_NOTIFY_CHANNEL = "weir_runs";
 
 /** Merge and validate parameters for a run of `deployment` (throws VALIDATION naming the field). */
 export function deploymentRunParameters(deployment: DeploymentTable, ...layers: (Parameters | undefined)[]): Parameters {
@@ -105,9 +102,6 @@ export async function createDeploymentFlowRun(ctx: OrchestrationContext, deploym
       return { row: existing, isCreated: false };
     }
     await appendFlowRunStates(trx, created.id, [state]);
-    if (database.capabilities.supportsListenNotify) {
-      await sql`select pg_notify(${RUNS_NOTIFY_CHANNEL}, ${created.work_pool_name ?? ""})`.execute(trx);
-    }
     return { row: created, isCreated: true };
   });
   const flowRun = flowRunFromRow(row);

@@ -2,7 +2,7 @@
 import { sql } from "kysely";
 import type { CreateFlowRunInput, FlowRunFilter, Page, PageRequest } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
-import { makeState } from "../core/states.js";
+import { makeState, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { toJsonColumn } from "../db/json-column.js";
 import type { FlowRunTable } from "../db/schema.js";
@@ -61,6 +61,38 @@ export function createFlowRunService(ctx: OrchestrationContext) {
   // Flows are never deleted, so their ids can be remembered (saves a query per run created).
   const flowIds = new Map<string, string>();
 
+  /** Insert a run and its first state atomically; false when the id already exists. */
+  async function insertRunWithFirstState(created: FlowRunTable, state: State): Promise<boolean> {
+    const stateJson = toJsonColumn(state);
+    if (database.capabilities.supportsDataModifyingCte) {
+      // One statement, one round trip: the state row is inserted only if the run row was.
+      const result = await db
+        .with("run", (qb) => qb.insertInto("flow_runs").values(created).onConflict((oc) => oc.column("id").doNothing()).returning("id"))
+        .insertInto("flow_run_states")
+        .columns(["id", "flow_run_id", "type", "name", "timestamp", "state"])
+        .expression((eb) =>
+          eb
+            .selectFrom("run")
+            .select((s) => [
+              s.val(state.id).as("id"),
+              "run.id as flow_run_id",
+              s.val(state.type).as("type"),
+              s.val(state.name).as("name"),
+              s.val(state.timestamp).as("timestamp"),
+              database.sql.jsonValue(stateJson).as("state"),
+            ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    }
+    return database.writeTransaction(async (trx) => {
+      const inserted = await trx.insertInto("flow_runs").values(created).onConflict((oc) => oc.column("id").doNothing()).executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await appendFlowRunStates(trx, created.id, [state]);
+      return true;
+    });
+  }
+
   async function readRow(id: string): Promise<FlowRunTable> {
     checkName(id, "id");
     const row = await db.selectFrom("flow_runs").selectAll().where("id", "=", id).executeTakeFirst();
@@ -79,38 +111,36 @@ export function createFlowRunService(ctx: OrchestrationContext) {
       if (!INITIAL_STATE_TYPES.has(state.type)) invalid("state", `a new run starts Scheduled, Pending or Running, not ${state.name}`);
       const parameters = checkObject(input.parameters, "parameters");
       const tags = checkStringList(input.tags, "tags");
-      const { row, isCreated } = await database.writeTransaction(async (trx) => {
-        let flowId = flowIds.get(flowName);
-        if (flowId === undefined) {
-          flowId = (await ensureFlow(trx, flowName, nowIso)).id;
-          flowIds.set(flowName, flowId);
-        }
-        const base = newFlowRunRow(
-          {
-            id,
-            flow_id: flowId,
-            flow_name: flowName,
-            name: input.name === undefined ? generateRunName() : checkName(input.name, "name"),
-            parent_flow_run_id: input.parentFlowRunId ?? null,
-            parent_task_run_id: input.parentTaskRunId ?? null,
-            parameters: toJsonColumn(parameters),
-            tags: toJsonColumn(tags),
-            retry_policy: toJsonColumn(compileRetryPolicy(input.retryPolicy)),
-            expected_start_time: state.type === "SCHEDULED" ? (state.scheduledTime ?? state.timestamp) : state.timestamp,
-          },
-          nowIso,
-        );
-        const created = { ...base, ...columnsAfterStates(base, [state], nowIso) };
-        const inserted = await trx.insertInto("flow_runs").values(created).onConflict((oc) => oc.column("id").doNothing()).executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-          // The id exists: the same request repeated (or raced), or a clash with another flow's run.
-          const winner = await trx.selectFrom("flow_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-          if (winner.flow_name !== flowName) throw new WeirError("CONFLICT", `flow run '${id}' already exists for flow '${winner.flow_name}'`);
-          return { row: winner, isCreated: false };
-        }
-        await appendFlowRunStates(trx, id, [state]);
-        return { row: created, isCreated: true };
-      });
+      let flowId = flowIds.get(flowName);
+      if (flowId === undefined) {
+        flowId = (await ensureFlow(db, flowName, nowIso)).id;
+        flowIds.set(flowName, flowId);
+      }
+      const base = newFlowRunRow(
+        {
+          id,
+          flow_id: flowId,
+          flow_name: flowName,
+          name: input.name === undefined ? generateRunName() : checkName(input.name, "name"),
+          parent_flow_run_id: input.parentFlowRunId ?? null,
+          parent_task_run_id: input.parentTaskRunId ?? null,
+          parameters: toJsonColumn(parameters),
+          tags: toJsonColumn(tags),
+          retry_policy: toJsonColumn(compileRetryPolicy(input.retryPolicy)),
+          expected_start_time: state.type === "SCHEDULED" ? (state.scheduledTime ?? state.timestamp) : state.timestamp,
+        },
+        nowIso,
+      );
+      const created = { ...base, ...columnsAfterStates(base, [state], nowIso) };
+      let row: FlowRunTable = created;
+      let isCreated = await insertRunWithFirstState(created, state);
+      if (!isCreated) {
+        // The id exists: the same request repeated (or raced), or a clash with another flow's run.
+        const winner = await readRow(id);
+        if (winner.flow_name !== flowName) throw new WeirError("CONFLICT", `flow run '${id}' already exists for flow '${winner.flow_name}'`);
+        row = winner;
+        isCreated = false;
+      }
       const flowRun = flowRunFromRow(row);
       if (isCreated) ctx.events.publish({ kind: "flow-run", flowRun });
       return flowRun;

@@ -24,7 +24,7 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
     const now = ctx.clock.now();
     const applied = await database.writeTransaction(async (trx) => {
       const row = await lockFlowRun(trx, database, id);
-      return applyFlowRunState(trx, row, choose(fromJsonColumn<State>(row.state)), now, options);
+      return applyFlowRunState(trx, row, choose(fromJsonColumn<State>(row.state)), now, { ...options, database });
     });
     const flowRun = flowRunFromRow(applied.row);
     if (applied.isChanged) ctx.events.publish({ kind: "flow-run", flowRun });

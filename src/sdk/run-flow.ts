@@ -24,6 +24,7 @@ import type { RunOutcome } from "./run-outcome.js";
 import { runScopeStorage, currentFlowScope } from "./run-scope.js";
 import type { TaskRunFields } from "./run-write-buffer.js";
 import { toStoredError } from "./stored-error.js";
+import { timeOrderedId } from "./time-ordered-id.js";
 import { validateParameters, parameterJsonSchema } from "./validate-parameters.js";
 
 /** What to run: new parameters, or an existing run (from a deployment) to execute. */
@@ -56,7 +57,7 @@ export async function runFlow(options: CompiledFlowOptions, body: FlowBody, requ
   await registerFlow(client, options);
 
   const now = getEngineEffects().clock.now();
-  const flowRunId = existing?.id ?? crypto.randomUUID();
+  const flowRunId = existing?.id ?? timeOrderedId();
   let parentTask: TaskRunFields | null = null;
   if (existing === undefined && parentFlow !== null) {
     const dynamicKey = parentFlow.dynamicKeys.get(options.name) ?? 0;

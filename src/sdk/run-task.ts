@@ -25,6 +25,7 @@ import type { FlowRunScope, RunScope, TaskRunScope } from "./run-scope.js";
 import { linkedController, runWithTimeout } from "./run-with-timeout.js";
 import type { RunWriteBuffer, TaskRunFields } from "./run-write-buffer.js";
 import { toStoredError } from "./stored-error.js";
+import { timeOrderedId } from "./time-ordered-id.js";
 import type { CompiledTaskOptions, TaskHook } from "./task-options.js";
 import { upstreamFailure } from "./upstream-failure.js";
 import type { WaitForItem } from "./upstream-failure.js";
@@ -112,7 +113,7 @@ class TaskRunExecution {
 
   setState(name: StateName, extra?: Partial<Omit<State, "type" | "name">>): Promise<void> | undefined {
     // The hot path stores only the fields a state has (smaller JSON to write per task).
-    const state: State = { id: crypto.randomUUID(), type: STATE_TYPE_OF_NAME[name], name, timestamp: getEngineEffects().clock.now().toISOString() };
+    const state: State = { id: timeOrderedId(), type: STATE_TYPE_OF_NAME[name], name, timestamp: getEngineEffects().clock.now().toISOString() };
     if (extra !== undefined) Object.assign(state, extra);
     this.handle.state = state;
     return this.buffer.addTaskRunState(this.fields, state);

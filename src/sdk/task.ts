@@ -13,6 +13,7 @@ import type { TaskFutureList } from "./task-future.js";
 import { compileTaskOptions } from "./task-options.js";
 import type { CompiledTaskOptions, TaskOptions } from "./task-options.js";
 import { isWaitForItem } from "./upstream-failure.js";
+import { timeOrderedId } from "./time-ordered-id.js";
 import type { WaitForItem } from "./upstream-failure.js";
 
 /** Options of one `submit()` call. */
@@ -70,7 +71,7 @@ export function task<Args extends unknown[], R>(nameOrOptions: string | TaskOpti
 function makeTask<Args extends unknown[], R>(raw: TaskOptions<never>, body: TaskBody): Task<Args, R> {
   const options = compileTaskOptions(raw, body.name);
   const start = (args: readonly unknown[], waitFor: readonly WaitForItem[] | undefined): [TaskRunHandle, Promise<RunOutcome>] => {
-    const handle: TaskRunHandle = { id: crypto.randomUUID(), state: null };
+    const handle: TaskRunHandle = { id: timeOrderedId(), state: null };
     return [handle, runTask(options, body, args, handle, waitFor)];
   };
   const call = async (...args: unknown[]): Promise<R> => {

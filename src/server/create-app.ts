@@ -24,6 +24,8 @@ export interface CreateAppOptions extends RouteDependencies {
   uiDir?: string | null;
   /** Where unexpected errors are logged. @default console.error */
   logError?: ErrorLogger;
+  /** True once the server is shutting down: answers then ask clients to hang up. @default never */
+  isClosing?: () => boolean;
 }
 
 /** The app and the routes it serves (for the OpenAPI document and route tests). */
@@ -43,6 +45,14 @@ export function createApp(options: CreateAppOptions): WeirApp {
   const routes = allRoutes(options);
   const app = new Hono();
   app.onError((error) => errorResponse(error, logError));
+  const isClosing = options.isClosing;
+  if (isClosing) {
+    // Keep-alive clients would otherwise be served through the whole grace period of a shutdown.
+    app.use(async (context, next) => {
+      await next();
+      if (isClosing()) context.header("connection", "close");
+    });
+  }
 
   app.use("/api/*", async (context, next) => {
     if (!apiKey) return next();

@@ -2,6 +2,7 @@
  * `startServer`: opens the orchestration (migrations run on open), starts the background
  * services, and serves the REST API under /api and the dashboard at / until `close()`.
  */
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +35,8 @@ export interface StartServerOptions {
   uiDir?: string | null;
   /** Where the ready line goes. @default console.log */
   log?: (line: string) => void;
+  /** On close, how long requests in flight may take before their connections are cut. @default 5000 */
+  gracePeriodMs?: number;
   /** The clock of the service layer (tests move it). @default systemClock */
   clock?: Clock;
   /** Options passed to the background services. @default {} */
@@ -56,6 +59,7 @@ export interface CompiledStartServerOptions {
   port: number;
   apiKey: string | undefined;
   databaseUrl: string;
+  gracePeriodMs: number;
 }
 
 /** Validate the listening options, fill defaults from the environment, and apply the loopback rule. */
@@ -73,12 +77,17 @@ export function compileStartServerOptions(options: StartServerOptions, env: Node
       `refusing to listen on non-loopback host '${host}' without an API key: set WEIR_API_KEY, or pass --insecure to accept anyone on the network`,
     );
   }
-  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl: options.databaseUrl ?? defaultDatabaseUrl(env) });
+  const gracePeriodMs = options.gracePeriodMs ?? 5000;
+  if (!Number.isInteger(gracePeriodMs) || gracePeriodMs < 0) {
+    throw new WeirError("VALIDATION", `gracePeriodMs: expected a non-negative integer, got ${gracePeriodMs}`);
+  }
+  const databaseUrl = options.databaseUrl ?? defaultDatabaseUrl(env);
+  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs });
 }
 
 /** Start the Weir server (see file header). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { host, port, apiKey, databaseUrl } = compileStartServerOptions(options);
+  const { host, port, apiKey, databaseUrl, gracePeriodMs } = compileStartServerOptions(options);
   const opened = await openOrchestration({ databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const stops: (() => Promise<void>)[] = [() => opened.close()];
   try {
@@ -86,9 +95,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       const services = await startBackgroundServices(opened.context, options.servicesOptions ?? {});
       stops.unshift(() => services.stop());
     }
+    const shuttingDown = new AbortController();
     const { app } = createApp({
       orchestration: opened.orchestration,
-      subscribe: (signal, filter) => opened.context.events.stream(signal, filter),
+      subscribe: (signal, filter) => opened.context.events.stream(AbortSignal.any([signal, shuttingDown.signal]), filter),
       isReady: async () => {
         await sql`select 1`.execute(opened.context.database.db);
         return true;
@@ -96,6 +106,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       apiKey,
       maxBodyBytes: options.maxBodyBytes,
       uiDir: options.uiDir === undefined ? defaultUiDir() : options.uiDir,
+      isClosing: () => shuttingDown.signal.aborted,
     });
     const { serve } = await import("@hono/node-server");
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -104,14 +115,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         reject(new WeirError("UNAVAILABLE", `cannot listen on ${host}:${port}: ${cause.code ?? cause.message}`, { cause })),
       );
     });
-    stops.unshift(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Event streams never end on their own: cut them so close() returns.
-          if ("closeAllConnections" in server) server.closeAllConnections();
-        }),
-    );
+    // serve() uses node:http unless told otherwise.
+    stops.unshift(() => closeGracefully(server as Server, shuttingDown, gracePeriodMs));
     const address = server.address() as AddressInfo;
     const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
     (options.log ?? console.log)(`Weir server ready at ${url}`);
@@ -137,6 +142,19 @@ function defaultDatabaseUrl(env: NodeJS.ProcessEnv): string {
 
 function defaultUiDir(): string {
   return fileURLToPath(new URL("../../ui/dist", import.meta.url));
+}
+
+// Stop accepting, end the event streams, let requests in flight finish, then cut what is left.
+async function closeGracefully(server: Server, shuttingDown: AbortController, gracePeriodMs: number): Promise<void> {
+  shuttingDown.abort();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), gracePeriodMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 async function runAll(stops: (() => Promise<void>)[]): Promise<void> {

@@ -58,13 +58,15 @@ export function createServiceLoops(ctx: OrchestrationContext, options: CompiledS
 /** Start the background services (see file header). Throws VALIDATION on bad options. */
 export function startServices(ctx: OrchestrationContext, options: ServicesOptions = {}): RunningServices {
   const compiled = compileServicesOptions(options);
+  // The use cases read time from the context: give them the services' clock when one is set.
+  const context: OrchestrationContext = compiled.clock ? { ...ctx, clock: compiled.clock } : ctx;
   const leadership = compiled.leadership ?? createLeadership(ctx.database, compiled.databaseUrl);
   const controller = new AbortController();
-  const loops = createServiceLoops(ctx, compiled);
+  const loops = createServiceLoops(context, compiled);
   const running = loops.map((loop) =>
     runLoop({
       ...loop,
-      clock: compiled.clock ?? ctx.clock,
+      clock: context.clock,
       sleep: compiled.sleep,
       signal: controller.signal,
       onError: compiled.onError,

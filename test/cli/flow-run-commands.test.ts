@@ -35,7 +35,7 @@ describe("weir run", { timeout: 120_000 }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/finished in state Completed/);
     greetingRunId = flowRunIdIn(result.stdout);
-  });
+  }, 120_000);
 
   it("records the run, both task runs and their states for flow-run inspect --json", async () => {
     const result = await runCli(["flow-run", "inspect", greetingRunId, "--json"], env);
@@ -72,6 +72,22 @@ describe("weir run", { timeout: 120_000 }, () => {
 
     const errorsOnly = await runCli(["flow-run", "logs", greetingRunId, "--json", "--level", "error"], env);
     expect((JSON.parse(errorsOnly.stdout) as LogRecord[]).map((log) => log.message)).not.toContain("Hello, world!");
+  });
+
+  it("prints the result, and inspect shows subflow runs and artifacts", async () => {
+    const result = await runCli(["run", `${FIXTURE}:report`, "--params", '{"n":21}'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Result: {"doubled":42}');
+    const id = flowRunIdIn(result.stdout);
+    const json = JSON.parse((await runCli(["flow-run", "inspect", id, "--json"], env)).stdout) as InspectJson & {
+      subflowRuns: FlowRun[];
+      artifacts: Array<{ key: string | null; type: string }>;
+    };
+    expect(json.subflowRuns.map((run) => [run.flowName, run.stateType, run.parameters])).toEqual([["double", "COMPLETED", { n: 21 }]]);
+    expect(json.artifacts.map((artifact) => [artifact.key, artifact.type])).toEqual([["doubled-report", "markdown"]]);
+    const text = (await runCli(["flow-run", "inspect", id], env)).stdout;
+    expect(text).toMatch(/Subflow runs \(1\)/);
+    expect(text).toMatch(/doubled-report\s+markdown\s+the doubled number/);
   });
 
   it("a failing flow exits 1, ends Failed and can be listed by state and retried", async () => {

@@ -6,8 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { makeState } from "../../src/core/states.js";
 import type { WeirEvent } from "../../src/core/models.js";
-import type { ContractScope } from "./orchestration-contract.js";
-import { expectWeirError } from "./orchestration-contract.js";
+import { expectWeirError, type ContractScope } from "./contract-helpers.js";
 
 /** Define the concurrency part of the contract. */
 export function defineConcurrencyContract({ client, clock }: ContractScope): void {

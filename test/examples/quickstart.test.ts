@@ -3,7 +3,7 @@
  * processes), applies weir.yaml and triggers the pipeline deployment. Once the run is Completed,
  * its artifacts are checked in the database the server used (SQLite or PostgreSQL per
  * WEIR_TEST_DB) and on the dashboard's run page in Chromium; then Ctrl-C (SIGINT) must stop
- * everything and exit 0. The dashboard is built first when ui/dist is missing.
+ * everything and exit 0. (The quickstart builds the dashboard itself when ui/dist is missing.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -30,15 +30,6 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === "string") throw new Error("no port");
   return address.port;
-}
-
-async function run(command: string, args: string[]): Promise<void> {
-  const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  if (code !== 0) throw new Error(`${args.join(" ")} failed (${code}): ${output}`);
 }
 
 /** Resolves with the output once `pattern` appears; rejects if the process exits first. */
@@ -68,10 +59,7 @@ function waitForOutput(child: ChildProcess, read: () => string, pattern: RegExp)
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  if (!existsSync(join(REPO_ROOT, "ui", "dist", "index.html"))) {
-    await run(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "ui/vite.config.ts", "--logLevel", "error"]);
-  }
-}, 240_000);
+});
 
 afterAll(async () => {
   await browser?.close();

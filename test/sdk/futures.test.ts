@@ -101,4 +101,27 @@ describe("submit, map and futures", () => {
     await flow({ name: "unlimited-flow" }, async () => busy.map([1, 2, 3, 4, 5, 6]).wait())();
     expect(peak).toBe(6);
   });
+
+  it("holds tagged tasks to their tag's concurrency limit, AwaitingConcurrencySlot while waiting", async () => {
+    await harness.client.createConcurrencyLimit({ tag: "database", limit: 1 });
+    let running = 0;
+    let peak = 0;
+    const query = task({ name: "query", tags: ["database"] }, async (_index: number) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+    });
+    let id = "";
+    await flow("tag-limited-flow", async () => {
+      id = getRunContext().flowRunId!;
+      await query.map([1, 2, 3]).wait();
+    })();
+    expect(peak).toBe(1);
+    const runs = await harness.client.listTaskRuns({ flowRunId: id });
+    expect(runs.items.map((run) => run.stateName)).toEqual(["Completed", "Completed", "Completed"]);
+    const histories = await Promise.all(runs.items.map((run) => harness.client.readTaskRunStates(run.id)));
+    expect(histories.some((states) => states.some((state) => state.name === "AwaitingConcurrencySlot"))).toBe(true);
+    expect((await harness.client.readConcurrencyLimit("database")).activeSlots).toBe(0);
+  });
 });

@@ -37,6 +37,19 @@ describe("startServer", () => {
     await withKey.close();
   });
 
+  it("fails clearly when the port is taken, releasing what it opened", async () => {
+    const first = await startServer({ port: 0, databaseUrl: database.url, runServices: false, log: quiet });
+    try {
+      const port = Number(new URL(first.url).port);
+      const second = await startServer({ port, databaseUrl: database.url, runServices: false, log: quiet }).catch((error: unknown) => error);
+      expect(second).toBeInstanceOf(WeirError);
+      expect((second as WeirError).message).toMatch(/EADDRINUSE/);
+      await expect(startServer({ port: 70_000, databaseUrl: database.url, log: quiet })).rejects.toThrow(/port/);
+    } finally {
+      await first.close();
+    }
+  });
+
   it("logs the ready line with the actual port and streams events to HttpClient.subscribe", async () => {
     const lines: string[] = [];
     const server = await startServer({ port: 0, databaseUrl: database.url, runServices: false, log: (line) => lines.push(line) });

@@ -57,12 +57,14 @@ export function registerFlowRunCommand(program: Command): void {
     .action(async (id: string, options: { json?: boolean }) => {
       const client = await cliClient();
       const run = await resolveFlowRun(client, id);
-      const [taskRuns, states] = await Promise.all([
+      const [taskRuns, states, subflowRuns, artifacts] = await Promise.all([
         readAllPages((cursor) => client.listTaskRuns({ flowRunId: run.id }, { cursor, limit: 1000 })),
         client.readFlowRunStates(run.id),
+        readAllPages((cursor) => client.listFlowRuns({ parentFlowRunId: run.id, sort: "EXPECTED_START_TIME_ASC" }, { cursor, limit: 1000 })),
+        readAllPages((cursor) => client.listArtifacts({ flowRunId: run.id }, { cursor, limit: 1000 })),
       ]);
-      if (options.json) printJson({ ...run, taskRuns, stateHistory: states });
-      else printLine(formatFlowRunDetails(run, taskRuns, states));
+      if (options.json) printJson({ ...run, taskRuns, stateHistory: states, subflowRuns, artifacts });
+      else printLine(formatFlowRunDetails({ run, taskRuns, states, subflowRuns, artifacts }));
     });
 
   flowRun

@@ -46,7 +46,11 @@ export function registerRunCommand(program: Command): void {
         restoreStdout();
       }
       if (options.json) printJson(run);
-      else printLine(`Flow run '${run.name}' (${run.id}) finished in state ${formatState(state)}${failureSuffix(state)}`);
+      else {
+        printLine(`Flow run '${run.name}' (${run.id}) finished in state ${formatState(state)}${failureSuffix(state)}`);
+        const result = state.result;
+        if (result?.kind === "inline" && result.value !== undefined && result.value !== null) printLine(`Result: ${JSON.stringify(result.value)}`);
+      }
       if (state.type !== "COMPLETED") {
         process.exitCode = 1;
         if (!isTerminalStateType(state.type)) process.stderr.write(`Error: flow run ended in non-terminal state ${state.name}\n`);

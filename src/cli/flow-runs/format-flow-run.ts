@@ -2,7 +2,7 @@
  * How flow runs, task runs, states and log lines read in the terminal: the `flow-run ls` table,
  * the `inspect` view and one line per log record.
  */
-import type { FlowRun, LogLevel, LogRecord, TaskRun } from "../../core/models.js";
+import type { Artifact, FlowRun, LogLevel, LogRecord, TaskRun } from "../../core/models.js";
 import type { State } from "../../core/states.js";
 import { formatDuration } from "../output/format-duration.js";
 import { formatRelativeTime } from "../output/format-relative-time.js";
@@ -27,8 +27,18 @@ export function formatFlowRunTable(runs: readonly FlowRun[], now: Date = new Dat
   );
 }
 
-/** The `flow-run inspect` view: fields, parameters, task runs and state history. */
-export function formatFlowRunDetails(run: FlowRun, taskRuns: readonly TaskRun[], states: readonly State[], now: Date = new Date()): string {
+/** Everything `flow-run inspect` shows about one run. */
+export interface FlowRunDetails {
+  run: FlowRun;
+  taskRuns: readonly TaskRun[];
+  states: readonly State[];
+  subflowRuns?: readonly FlowRun[];
+  artifacts?: readonly Artifact[];
+}
+
+/** The `flow-run inspect` view: fields, parameters, task runs, subflow runs, artifacts and state history. */
+export function formatFlowRunDetails(details: FlowRunDetails, now: Date = new Date()): string {
+  const { run, taskRuns, states, subflowRuns = [], artifacts = [] } = details;
   const fields: Array<readonly [string, string]> = [
     ["id", run.id],
     ["name", run.name],
@@ -65,6 +75,22 @@ export function formatFlowRunDetails(run: FlowRun, taskRuns: readonly TaskRun[],
       ],
       taskRuns,
     ),
+    ...(subflowRuns.length === 0 ? [] : ["", heading(`Subflow runs (${subflowRuns.length})`), formatFlowRunTable(subflowRuns, now)]),
+    ...(artifacts.length === 0
+      ? []
+      : [
+          "",
+          heading(`Artifacts (${artifacts.length})`),
+          formatTable(
+            [
+              { header: "key", value: (artifact: Artifact) => artifact.key ?? "-" },
+              { header: "type", value: (artifact: Artifact) => artifact.type },
+              { header: "description", value: (artifact: Artifact) => artifact.description ?? "", maxWidth: 60 },
+              { header: "created", value: (artifact: Artifact) => artifact.createdAt },
+            ],
+            artifacts,
+          ),
+        ]),
     "",
     heading("State history"),
     formatTable(

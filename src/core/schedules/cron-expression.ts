@@ -64,6 +64,7 @@ function parseValue(text: string, field: FieldSpec): number {
   const upper = text.toUpperCase();
   const nameIndex = field.names?.indexOf(upper) ?? -1;
   if (nameIndex >= 0) return field.name === "month" ? nameIndex + 1 : nameIndex;
+  if (/^\d*[LW#]/i.test(text) || /^L$/i.test(text)) throw new CronFieldError(`${field.name} field: "${text}" uses L, W or #, which Weir does not support`);
   if (!/^\d+$/.test(text)) throw new CronFieldError(`${field.name} field: "${text}" is not a number${field.names ? " or a name" : ""}`);
   const value = Number(text);
   if (value < field.min || value > field.max) {

@@ -34,7 +34,7 @@ export interface ApiRequest {
   /** @default "GET" */
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   body?: unknown;
-  /** Query values; undefined, empty strings and empty arrays are left out, arrays are joined with commas. */
+  /** Query values; undefined, null, empty strings and empty arrays are left out, arrays are joined with commas. */
   query?: Record<string, string | number | boolean | string[] | null | undefined>;
   signal?: AbortSignal;
 }
@@ -43,7 +43,7 @@ export interface ApiRequest {
 export function apiUrl(path: string, query: ApiRequest["query"] = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) continue;
     params.set(key, Array.isArray(value) ? value.join(",") : String(value));
   }
   const search = params.toString();

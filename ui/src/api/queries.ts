@@ -23,14 +23,19 @@ export function useWorkers() {
   });
 }
 
-/** The first 1000 flows. */
-export function useFlows() {
-  return useQuery({ queryKey: ["flows"], queryFn: ({ signal }) => api<Page<Flow>>("/flows", { query: { limit: 1000 }, signal }).then((r) => r.items) });
+/** The first 1000 flows (`isEnabled` false defers the request). */
+export function useFlows(isEnabled = true) {
+  return useQuery({
+    queryKey: ["flows"],
+    queryFn: ({ signal }) => api<Page<Flow>>("/flows", { query: { limit: 1000 }, signal }).then((r) => r.items),
+    enabled: isEnabled,
+  });
 }
 
-/** The first 1000 deployments. */
-export function useDeployments() {
+/** The first 1000 deployments (`isEnabled` false defers the request). */
+export function useDeployments(isEnabled = true) {
   return useQuery({
+    enabled: isEnabled,
     queryKey: ["deployments"],
     queryFn: ({ signal }) => api<Page<Deployment>>("/deployments", { query: { limit: 1000 }, signal }).then((r) => r.items),
   });

@@ -10,11 +10,12 @@ import type { Page } from "../../../src/core/api-types.js";
 import type { FlowRun } from "../../../src/core/models.js";
 import { STATE_TYPES, type StateType } from "../../../src/core/states.js";
 import { api } from "../api/api-client.js";
-import { useDeployments, useFlows } from "../api/queries.js";
+import { useDeployments, useFlows, useWorkers, useWorkPools, useWorkQueues } from "../api/queries.js";
 import { EmptyState } from "../components/empty-state.js";
 import { ErrorNote } from "../components/error-note.js";
 import { StateBadge } from "../components/state-badge.js";
 import { formatDuration, formatTime, runDurationMs } from "../lib/format.js";
+import { lateReason } from "../lib/late-reason.js";
 
 const PAGE_SIZE = 100;
 const ROW_HEIGHT = 40;
@@ -48,8 +49,6 @@ function toIso(local: string): string | undefined {
 /** The runs page. */
 export function FlowRunsPage() {
   const { filters, setFilter } = useRunFilters();
-  const flows = useFlows();
-  const deployments = useDeployments();
   const queryClient = useQueryClient();
   const query = {
     stateType: filters.state ? filters.state.split(",") : undefined,
@@ -65,10 +64,22 @@ export function FlowRunsPage() {
     queryFn: ({ pageParam, signal }) => api<Page<FlowRun>>("/flow-runs", { query: { ...query, cursor: pageParam, limit: PAGE_SIZE }, signal }),
     getNextPageParam: (last) => last.nextCursor,
   });
+  // The first rows come first: the count and the filter choices load once they are on screen.
+  const isListed = runs.isFetched;
   const count = useQuery({
     queryKey: ["flow-run-count", query],
     queryFn: ({ signal }) => api<{ count: number }>("/flow-runs/count", { query, signal }).then((r) => r.count),
+    enabled: isListed,
   });
+  const flows = useFlows(isListed);
+  const deployments = useDeployments(isListed);
+  const pools = useWorkPools();
+  const queues = useWorkQueues();
+  const workers = useWorkers();
+  const whyLate = (run: FlowRun): string | undefined =>
+    (run.stateName === "Late" || run.stateName === "AwaitingConcurrencySlot") && pools.data && queues.data && workers.data
+      ? lateReason(run, { pools: pools.data, queues: queues.data, workers: workers.data })
+      : undefined;
   const items = useMemo(() => runs.data?.pages.flatMap((p) => p.items) ?? [], [runs.data]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [actionError, setActionError] = useState<unknown>(null);
@@ -79,6 +90,13 @@ export function FlowRunsPage() {
   useEffect(() => {
     if (lastIndex >= items.length - 20 && runs.hasNextPage && !runs.isFetchingNextPage) void runs.fetchNextPage();
   }, [lastIndex, items.length, runs]);
+
+  useEffect(() => {
+    // A user-timing mark for bench/ui-first-rows.ts (navigation start → first rows painted).
+    if (items.length > 0 && performance.getEntriesByName("weir:first-rows").length === 0) {
+      requestAnimationFrame(() => performance.mark("weir:first-rows"));
+    }
+  }, [items.length]);
 
   const bulk = async (action: "cancel" | "retry"): Promise<void> => {
     setActionError(null);
@@ -151,7 +169,7 @@ export function FlowRunsPage() {
                   }} />
                   <Link to={`/runs/${run.id}`}>{run.name}</Link>
                   <span>{run.flowName}{run.deploymentName ? ` / ${run.deploymentName}` : ""}</span>
-                  <StateBadge type={run.stateType} name={run.stateName} />
+                  <span title={whyLate(run)} data-testid={whyLate(run) ? "late-row" : undefined}><StateBadge type={run.stateType} name={run.stateName} />{whyLate(run) ? " ⓘ" : ""}</span>
                   <span>{formatTime(run.expectedStartTime)}</span>
                   <span>{formatDuration(runDurationMs(run))}</span>
                   <span className="tags">{run.tags.join(", ")}</span>

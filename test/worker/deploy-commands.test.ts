@@ -1,0 +1,71 @@
+/**
+ * DEPLOY's CLI commands as real `weir` processes over the embedded database: `deploy` from a
+ * weir.yaml, `deployment ls|inspect|run|pause|resume`, `work-pool create|ls|inspect|pause|resume`,
+ * `work-queue create|ls`; tables by default, `--json` for scripts, clear errors, exit codes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliEnv, runCli } from "../cli/run-cli.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+
+let database: TestDatabase;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  env = cliEnv(database.url, database.dir);
+});
+
+afterAll(async () => {
+  await database?.dispose();
+});
+
+async function weir(...args: string[]) {
+  return runCli(args, env, 60_000);
+}
+
+describe("deployment commands", () => {
+  it("deploys from a weir.yaml and lists, inspects, pauses and runs deployments", { timeout: 300_000 }, async () => {
+    const deployed = await weir("deploy", "--all", "--file", "test/worker/fixtures/weir.yaml");
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stdout).toContain("Deployed sleeper/napping → default/naps, cron 30 2 * * * (America/New_York)");
+    expect(deployed.stdout).toContain("Deployed quick/fast");
+
+    const listed = await weir("deployment", "ls");
+    expect(listed.stdout).toMatch(/NAME\s+POOL\/QUEUE/);
+    expect(listed.stdout).toContain("sleeper/napping");
+
+    const inspected = await weir("deployment", "inspect", "napping");
+    expect(inspected.stdout).toMatch(/entrypoint\s+worker-flows\.ts:sleeper/);
+    expect(inspected.stdout).toMatch(/next run\s+\d{4}-\d\d-\d\dT0[67]:30:00\.000Z/);
+
+    expect((await weir("deployment", "pause", "sleeper/napping")).stdout).toContain("paused");
+    expect((await weir("deployment", "resume", "sleeper/napping")).stdout).toContain("resumed");
+
+    const run = await weir("deployment", "run", "sleeper/napping", "--param", "seconds=2", "--json");
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ parameters: { seconds: 2 }, stateName: "Scheduled", workQueueName: "naps" });
+    const bad = await weir("deployment", "run", "sleeper/napping", "--param", "seconds=soon");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("parameters.seconds");
+    const unknown = await weir("deployment", "inspect", "sleeper/nothing");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("deployment 'sleeper/nothing' not found");
+  });
+
+  it("creates, lists, inspects, pauses and resumes work pools and queues", { timeout: 300_000 }, async () => {
+    expect((await weir("work-pool", "create", "gpu", "--limit", "3")).stdout).toContain("Created work pool 'gpu'");
+    expect((await weir("work-queue", "create", "urgent", "--pool", "gpu", "--priority", "1")).stdout).toContain("priority 1");
+    const pools = await weir("work-pool", "ls");
+    expect(pools.stdout).toMatch(/gpu\s+process\s+3/);
+    const queues = JSON.parse((await weir("work-queue", "ls", "--pool", "gpu", "--json")).stdout) as { name: string }[];
+    expect(queues.map((q) => q.name).sort()).toEqual(["default", "urgent"]);
+    expect((await weir("work-pool", "pause", "gpu")).stdout).toContain("paused");
+    const inspected = await weir("work-pool", "inspect", "gpu");
+    expect((await weir("work-pool", "resume", "gpu")).stdout).toContain("resumed");
+    expect(inspected.stdout).toMatch(/status\s+paused/);
+    expect(inspected.stdout).toContain("urgent");
+    const duplicate = await weir("work-pool", "create", "gpu");
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain("already exists");
+  });
+});
