@@ -92,7 +92,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const stops: (() => Promise<void>)[] = [() => opened.close()];
   try {
     if (options.runServices ?? true) {
-      const services = await startBackgroundServices(opened.context, options.servicesOptions ?? {});
+      const services = await startBackgroundServices(opened.context, { databaseUrl, ...options.servicesOptions });
       stops.unshift(() => services.stop());
     }
     const shuttingDown = new AbortController();

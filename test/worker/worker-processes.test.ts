@@ -98,6 +98,26 @@ describe("workers with real processes", () => {
     await worker.stop();
   });
 
+  it("on stop, lets runs finish within the grace period, then kills them and marks them Crashed", { timeout: 60_000 }, async () => {
+    const worker = await workerOn("default", "leaver");
+    const run = await client.createDeploymentFlowRun(sleeper.id);
+    const running = await waitFor(async () => {
+      const current = await client.readFlowRun(run.id);
+      return current.stateType === "RUNNING" && current.infrastructurePid ? current : null;
+    }, 30_000, "the run to be Running");
+    const pid = Number(running.infrastructurePid?.split(":").pop());
+    const stopping = performance.now();
+    await worker.stop();
+    expect(performance.now() - stopping).toBeGreaterThanOrEqual(4_500);
+    expect(isProcessAlive(pid)).toBe(false);
+    const states = await client.readFlowRunStates(run.id);
+    const crashed = states.find((state) => state.name === "Crashed");
+    expect(crashed?.message).toContain("worker shut down");
+    // The flow has a retry left: the run waits for another worker.
+    expect((await client.readFlowRun(run.id)).stateName).toBe("AwaitingRetry");
+    await client.cancelFlowRun(run.id);
+  });
+
   it("marks the run of a SIGKILLed worker Crashed and retries it on another worker", { timeout: 120_000 }, async () => {
     const run = await client.createDeploymentFlowRun(sleeper.id, { parameters: { seconds: 4 } });
     const env = serverEnv(server.url, database.dir);
