@@ -177,9 +177,11 @@ export function createFlowRunService(ctx: OrchestrationContext) {
       await database.writeTransaction(async (trx) => {
         // Subflow runs go with their parent, depth first.
         const ids = [id];
+        const seen = new Set(ids);
         for (let index = 0; index < ids.length; index++) {
           const children = await trx.selectFrom("flow_runs").select("id").where("parent_flow_run_id", "=", ids[index] ?? "").execute();
-          ids.push(...children.map((child) => child.id));
+          // A set guards against parent links that form a cycle (a run naming itself as parent).
+          for (const child of children) if (!seen.has(child.id)) (seen.add(child.id), ids.push(child.id));
         }
         for (let start = 0; start < ids.length; start += 500) {
           const chunk = ids.slice(start, start + 500);
