@@ -17,7 +17,6 @@ import type {
   FlowRunFilter,
   PageRequest,
   ProposeStateInput,
-  OrchestrationStatus,
   OrchestrationResult,
   TaskRunWrite,
   TaskRunFilter,

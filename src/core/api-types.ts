@@ -4,26 +4,12 @@
  * without importing each other.
  */
 import type {
-  Artifact,
   ArtifactType,
   CollisionStrategy,
-  ConcurrencyLease,
-  ConcurrencyLimit,
-  Deployment,
-  DeploymentSchedule,
-  Flow,
-  FlowRun,
   LogLevel,
-  LogRecord,
   Parameters,
   RetryPolicy,
   ScheduleSpec,
-  TaskRun,
-  Variable,
-  WeirEvent,
-  Worker,
-  WorkPool,
-  WorkQueue,
 } from "./models.js";
 import type { State, StateName, StateType } from "./states.js";
 

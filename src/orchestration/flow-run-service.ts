@@ -181,7 +181,11 @@ export function createFlowRunService(ctx: OrchestrationContext) {
         for (let index = 0; index < ids.length; index++) {
           const children = await trx.selectFrom("flow_runs").select("id").where("parent_flow_run_id", "=", ids[index] ?? "").execute();
           // A set guards against parent links that form a cycle (a run naming itself as parent).
-          for (const child of children) if (!seen.has(child.id)) (seen.add(child.id), ids.push(child.id));
+          for (const child of children) {
+            if (seen.has(child.id)) continue;
+            seen.add(child.id);
+            ids.push(child.id);
+          }
         }
         for (let start = 0; start < ids.length; start += 500) {
           const chunk = ids.slice(start, start + 500);
