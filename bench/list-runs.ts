@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { readServerUrl } from "./server-url.js";
 
 const BIN = fileURLToPath(new URL("../bin/weir.js", import.meta.url));
 const PG_URL = process.env.WEIR_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -60,15 +61,7 @@ export async function benchListRuns(runs = 1_000_000, requests = 200): Promise<L
     stdio: ["ignore", "pipe", "inherit"],
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /ready at (http:\/\/\S+)/.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-    });
+    const url = await readServerUrl(child);
     await admin.query(`SET search_path TO ${schema}`);
     const seedStarted = performance.now();
     await seed(admin, runs);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readServerUrl } from "./server-url.js";
 
 const BIN = fileURLToPath(new URL("../bin/weir.js", import.meta.url));
 
@@ -27,15 +28,7 @@ async function startOnce(): Promise<{ readyMs: number; rssMb: number }> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /ready at (http:\/\/\S+)/.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-    });
+    const url = await readServerUrl(child);
     for (;;) {
       const response = await fetch(`${url}/api/ready`).catch(() => null);
       if (response?.ok) break;
