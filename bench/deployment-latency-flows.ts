@@ -1,5 +1,6 @@
 /** Flows of bench/deployment-latency.ts (deployed by entrypoint, so they live in their own module). */
-import { flow, task } from "../src/index.js";
+// Imported as a user would: "weir" (the package itself, its compiled dist/), not src/.
+import { flow, task } from "weir";
 
 /** A run that does nothing. */
 export const trivial = flow({ name: "bench-trivial", logPrints: false }, async () => 0);

@@ -98,13 +98,13 @@ export async function benchServedLatency(databaseUrl: string, runs = 200): Promi
 }
 
 /** What the server + worker benchmarks share. */
-interface ServerBench {
+export interface ServerBench {
   client: HttpClient;
   apiUrl: string;
   close(): Promise<void>;
 }
 
-async function startBenchServer(databaseUrl: string): Promise<ServerBench> {
+export async function startBenchServer(databaseUrl: string): Promise<ServerBench> {
   const server = await startServer({ port: 0, databaseUrl, uiDir: null, log: () => undefined, runServices: false });
   const client = new HttpClient({ apiUrl: server.url });
   return { client, apiUrl: server.url, close: async () => (await client.close(), await server.close()) };

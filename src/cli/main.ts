@@ -11,10 +11,10 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { closeCliClient } from "./cli-client.js";
 import { errorLine } from "./output/error-line.js";
 import { UsageError } from "./usage-error.js";
 import { packageVersion } from "./package-version.js";
+import { closeCliClientWithin, EXIT_FAILURE, exitOnStrayFailure } from "./process-exit.js";
 import { registerConcurrencyLimitCommand } from "./commands/concurrency-limit.js";
 import { registerConfigCommand } from "./commands/config.js";
 import { registerFlowRunCommand } from "./commands/flow-run.js";
@@ -29,8 +29,7 @@ import { registerWorkPoolCommand } from "./commands/work-pool.js";
 import { registerWorkQueueCommand } from "./commands/work-queue.js";
 import { registerServerCommand } from "./commands/server.js";
 
-/** Exit code for a command that failed (bad id, failed flow run, server error, …). */
-export const EXIT_FAILURE = 1;
+export { EXIT_FAILURE } from "./process-exit.js";
 /** Exit code for a usage error (unknown command or option, bad argument syntax). */
 export const EXIT_USAGE = 2;
 
@@ -76,22 +75,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     code = exitCodeOf(error);
     if (code !== 0 && !isHelpDisplay(error)) process.stderr.write(`${errorLine(error)}\n`);
   } finally {
-    await closeWithin(CLOSE_TIMEOUT_MS);
+    await closeCliClientWithin();
   }
   return code;
-}
-
-/** How long closing the client may take before the CLI exits anyway. */
-const CLOSE_TIMEOUT_MS = 5000;
-
-async function closeWithin(timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
-    timer.unref();
-  });
-  await Promise.race([closeCliClient().catch(() => undefined), timeout]);
-  clearTimeout(timer);
 }
 
 // Commander already printed the help text; a group called without a subcommand ends here.
@@ -121,13 +107,7 @@ function isEntry(): boolean {
 }
 
 if (isEntry()) {
-  // A failure outside any awaited action (a stray rejected promise) still ends as one line.
-  const crash = (error: unknown): void => {
-    process.stderr.write(`${errorLine(error)}\n`);
-    process.exit(EXIT_FAILURE);
-  };
-  process.on("uncaughtException", crash);
-  process.on("unhandledRejection", crash);
+  exitOnStrayFailure();
   const code = await main(process.argv);
   // One-shot commands: leave no pool, timer or socket keeping the process alive.
   process.exit(code);

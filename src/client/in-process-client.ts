@@ -6,7 +6,7 @@
  */
 import type { Clock } from "../core/clock.js";
 import type { WeirEvent } from "../core/models.js";
-import { openOrchestration, type OpenedOrchestration, type Orchestration } from "../orchestration/create-orchestration.js";
+import type { OpenedOrchestration, Orchestration } from "../orchestration/create-orchestration.js";
 import type { OrchestrationApi } from "./orchestration-api.js";
 
 type Api = OrchestrationApi;
@@ -27,7 +27,10 @@ export class InProcessClient implements OrchestrationApi {
       this.ready = Promise.resolve(options.opened);
       this.isOwner = options.isOwner ?? false;
     } else {
-      this.ready = openOrchestration({ databaseUrl: options.databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
+      // Imported on first use: a process that talks HTTP (a worker's run child) never loads the
+      // service layer, Kysely or a database driver.
+      const { databaseUrl, clock } = options;
+      this.ready = import("../orchestration/create-orchestration.js").then(({ openOrchestration }) => openOrchestration({ databaseUrl, ...(clock ? { clock } : {}) }));
       // A failed open is reported by the first call; never as an unhandled rejection.
       this.ready.catch(() => {});
       this.isOwner = true;

@@ -24,7 +24,7 @@ export async function loadFlow(entrypoint: string, cwd: string = process.cwd()):
   const exportName = entrypoint.slice(separator + 1);
   const path = isAbsolute(file) ? file : resolve(cwd, file);
   if (!existsSync(path)) throw new WeirError("NOT_FOUND", `entrypoint file ${path} does not exist (from '${entrypoint}', cwd ${cwd})`);
-  if (TYPESCRIPT_FILE.test(path)) await registerTsx();
+  if (TYPESCRIPT_FILE.test(path)) await prepareTypeScriptLoader();
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
@@ -40,7 +40,8 @@ export async function loadFlow(entrypoint: string, cwd: string = process.cwd()):
   return value;
 }
 
-async function registerTsx(): Promise<void> {
+/** Register the TypeScript loader (tsx) now, once per process (a warm run child does it ahead). */
+export async function prepareTypeScriptLoader(): Promise<void> {
   if (isTsxRegistered) return;
   isTsxRegistered = true;
   // Under `tsx` or `node --import tsx` TypeScript already loads; registering again is harmless.

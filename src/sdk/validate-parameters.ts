@@ -1,4 +1,5 @@
-import { z } from "zod";
+import { createRequire } from "node:module";
+import type { z } from "zod";
 import type { FieldIssue } from "../core/weir-error.js";
 import { WeirError } from "../core/weir-error.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
@@ -37,11 +38,18 @@ function segmentKey(segment: PropertyKey | StandardSchemaV1.PathSegment): string
 export function parameterJsonSchema(schema: StandardSchemaV1 | undefined): Record<string, unknown> | null {
   if (schema === undefined) return null;
   try {
-    if ("_zod" in schema) return z.toJSONSchema(schema as unknown as z.ZodType, { io: "input", unrepresentable: "any" });
+    if ("_zod" in schema) return loadZod().toJSONSchema(schema as unknown as z.ZodType, { io: "input", unrepresentable: "any" });
     const own = (schema as { toJSONSchema?: () => unknown }).toJSONSchema;
     if (typeof own === "function") return own.call(schema) as Record<string, unknown>;
   } catch {
     // A schema that cannot be expressed in JSON Schema still validates; the run form just lacks it.
   }
   return null;
+}
+
+// Loaded only for a zod schema (whose user already loaded zod): a run child without one skips it.
+let zod: typeof z | undefined;
+function loadZod(): typeof z {
+  zod ??= (createRequire(import.meta.url)("zod") as { z: typeof z }).z;
+  return zod;
 }

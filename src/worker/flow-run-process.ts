@@ -12,27 +12,31 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { LogInput } from "../core/api-types.js";
-import type { LogLevel } from "../core/models.js";
+import type { FlowRun, LogLevel } from "../core/models.js";
 
 /** Path of the `weir` executable script of this package. */
 export const WEIR_BIN = fileURLToPath(new URL("../../bin/weir.js", import.meta.url));
 
 /** What starting a run's process needs. */
 export interface FlowRunProcessRequest {
-  flowRunId: string;
+  /** The run to execute; null starts a warm spare that waits for its run on stdin (warm-spare.ts). */
+  flowRunId: string | null;
   cwd: string;
   env: Record<string, string>;
+  /** The deployment's entrypoint and the claimed run, handed to a warm spare so it need not read them. */
+  entrypoint?: string;
+  flowRun?: FlowRun;
 }
 
 /** Starts a run's child process (injected in tests). */
 export type SpawnFlowRun = (request: FlowRunProcessRequest) => ChildProcess;
 
-/** The default: a real `node bin/weir.js flow-run execute <id>` child. */
+/** The default: a real `node bin/weir.js flow-run execute (<id> | --wait)` child. */
 export const spawnFlowRunProcess: SpawnFlowRun = (request) =>
-  spawn(process.execPath, [WEIR_BIN, "flow-run", "execute", request.flowRunId], {
+  spawn(process.execPath, [WEIR_BIN, "flow-run", "execute", request.flowRunId ?? "--wait"], {
     cwd: request.cwd,
     env: request.env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [request.flowRunId === null ? "pipe" : "ignore", "pipe", "pipe"],
   });
 
 /** How a child ended. */
@@ -55,15 +59,18 @@ export interface FlowRunProcess {
 const FLUSH_EVERY_MS = 200;
 const FLUSH_AT_LINES = 200;
 
-/** Start the process of `flowRunId` and stream its output into the run's logs. */
-export function startFlowRunProcess(
-  spawnProcess: SpawnFlowRun,
-  request: FlowRunProcessRequest,
-  client: OrchestrationApi,
-  echo: NodeJS.WritableStream | null,
-  forwardStdout = false,
-): FlowRunProcess {
-  const child = spawnProcess(request);
+/** How a run's output is handled. */
+export interface FlowRunOutput {
+  client: OrchestrationApi;
+  /** Where every line is echoed, prefixed with the run id (the worker's own output), or null. */
+  echo: NodeJS.WritableStream | null;
+  /** Also copy stdout into the run's logs (the SDK records prints itself). @default false */
+  forwardStdout?: boolean;
+}
+
+/** Follow the started process `child` of run `flowRunId`, streaming its output into the run's logs. */
+export function followFlowRunProcess(child: ChildProcess, flowRunId: string, output: FlowRunOutput): FlowRunProcess {
+  const { client, echo, forwardStdout = false } = output;
   let pending: LogInput[] = [];
   let writing: Promise<void> = Promise.resolve();
   const flush = (): void => {
@@ -78,9 +85,9 @@ export function startFlowRunProcess(
     if (!stream) return Promise.resolve();
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     lines.on("line", (message) => {
-      echo?.write(`${request.flowRunId.slice(0, 8)} | ${message}\n`);
+      echo?.write(`${flowRunId.slice(0, 8)} | ${message}\n`);
       if (!isForwarded) return;
-      pending.push({ flowRunId: request.flowRunId, level, name: "weir.worker", message, timestamp: new Date().toISOString() });
+      pending.push({ flowRunId, level, name: "weir.worker", message, timestamp: new Date().toISOString() });
       if (pending.length >= FLUSH_AT_LINES) flush();
     });
     return new Promise((resolve) => lines.once("close", () => resolve()));

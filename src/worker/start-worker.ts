@@ -18,7 +18,8 @@ import { resolve } from "node:path";
 import type { FlowRun, WeirEvent } from "../core/models.js";
 import { isTerminalStateType, makeState } from "../core/states.js";
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
-import { startFlowRunProcess, type FlowRunProcess, type ProcessExit } from "./flow-run-process.js";
+import { followFlowRunProcess, type FlowRunProcess, type FlowRunProcessRequest, type ProcessExit } from "./flow-run-process.js";
+import { startWarmSpares } from "./warm-spare.js";
 import { isWeirError } from "../core/weir-error.js";
 
 /** A started worker. */
@@ -81,6 +82,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   };
 
+  // What every run's process shares; a deployment adds its path and job variables.
+  // The worker's own settings win over job variables. The run's own heartbeats (from the SDK in
+  // the child) keep the worker's pace.
+  const ownEnv: Record<string, string> = { WEIR_HEARTBEAT_INTERVAL_SECONDS: String(o.heartbeatIntervalSeconds), ...o.env, ...(o.apiUrl ? { WEIR_API_URL: o.apiUrl } : {}) };
+  const baseEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) baseEnv[key] = value;
+  Object.assign(baseEnv, ownEnv);
+  const spares = o.warmSpares > 0 && !stopping.signal.aborted ? startWarmSpares(o.spawn, o.warmSpares, { cwd: process.cwd(), env: baseEnv }, report) : null;
+
   const cancel = (entry: RunEntry): void => {
     if (entry.isCancelling) return;
     entry.isCancelling = true;
@@ -112,19 +122,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   async function launch(run: FlowRun): Promise<void> {
     try {
-      let cwd = process.cwd();
-      const env: Record<string, string> = {};
-      for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+      const request: FlowRunProcessRequest = { flowRunId: run.id, cwd: process.cwd(), env: { ...baseEnv }, flowRun: run };
       if (run.deploymentId !== null) {
         const deployment = await client.readDeployment(run.deploymentId);
-        if (deployment.path) cwd = resolve(deployment.path);
-        for (const [key, value] of Object.entries(deployment.jobVariables)) env[key] = typeof value === "string" ? value : JSON.stringify(value);
+        if (deployment.path) request.cwd = resolve(deployment.path);
+        request.entrypoint = deployment.entrypoint;
+        for (const [key, value] of Object.entries(deployment.jobVariables)) request.env[key] = typeof value === "string" ? value : JSON.stringify(value);
+        Object.assign(request.env, ownEnv);
       }
-      // The run's own heartbeats (from the SDK in the child) keep the worker's pace.
-      env.WEIR_HEARTBEAT_INTERVAL_SECONDS = String(o.heartbeatIntervalSeconds);
-      Object.assign(env, o.env);
-      if (o.apiUrl) env.WEIR_API_URL = o.apiUrl;
-      const child = startFlowRunProcess(o.spawn, { flowRunId: run.id, cwd, env }, client, o.echo, o.forwardStdout);
+      const started = spares?.take(request) ?? o.spawn(request);
+      const child = followFlowRunProcess(started, run.id, { client, echo: o.echo, forwardStdout: o.forwardStdout });
       const entry: RunEntry = { run, process: child, isCancelling: false, isShutdown: false };
       runs.set(run.id, entry);
       const settled = child.exited.then((exit) => finish(entry, exit));
@@ -218,6 +225,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   async function run(): Promise<void> {
     const loops = [heartbeatLoop(), eventLoop()];
     await claimLoop();
+    spares?.close();
     const allSettled = Promise.allSettled([...settling]);
     const grace = new AbortController();
     await Promise.race([allSettled, o.sleep(o.shutdownGraceMs, grace.signal)]);

@@ -31,6 +31,8 @@ export interface WorkerOptions {
   env?: Record<string, string>;
   /** Starts the child process of a run. @default spawnFlowRunProcess */
   spawn?: SpawnFlowRun;
+  /** Run processes kept started ahead, waiting for the next runs (src/worker/warm-spare.ts); 0: none. @default min(2, limit) */
+  warmSpares?: number;
   /** Also record child stdout in the run's logs (the SDK records prints already). @default false */
   forwardStdout?: boolean;
   /** Also write child output to this stream (the CLI passes stdout). */
@@ -71,11 +73,12 @@ export function compileWorkerOptions(options: WorkerOptions): CompiledWorkerOpti
     throw WeirError.validation("worker options", [{ path: "client", message: "an orchestration client is required" }]);
   }
   const queues = options.workQueueNames?.filter((name) => name.trim() !== "");
+  const limit = Math.floor(positive(options.limit, 4, "limit"));
   return Object.freeze({
     client: options.client,
     workPoolName: options.workPoolName ?? "default",
     workQueueNames: queues === undefined || queues.length === 0 ? null : Object.freeze([...queues]),
-    limit: Math.floor(positive(options.limit, 4, "limit")),
+    limit,
     name: options.name ?? `${hostname()}-${process.pid}`,
     pollIntervalMs: positive(options.pollIntervalMs, 5000, "pollIntervalMs", 10),
     heartbeatIntervalSeconds: positive(options.heartbeatIntervalSeconds, 10, "heartbeatIntervalSeconds", 0.05),
@@ -86,6 +89,7 @@ export function compileWorkerOptions(options: WorkerOptions): CompiledWorkerOpti
     spawn: options.spawn ?? spawnFlowRunProcess,
     echo: options.echo ?? null,
     forwardStdout: options.forwardStdout ?? false,
+    warmSpares: Math.floor(positive(options.warmSpares, Math.min(2, limit), "warmSpares", 0)),
     createPoolIfMissing: options.createPoolIfMissing ?? false,
     clock: options.clock ?? systemClock,
     sleep: options.sleep ?? realSleep,

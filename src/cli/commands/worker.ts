@@ -20,6 +20,7 @@ export interface WorkerCommandOptions {
   heartbeatInterval: string;
   shutdownGrace: string;
   killGrace: string;
+  warmSpares?: string;
 }
 
 /** Add the options shared by `worker start` and `agent start`. */
@@ -30,13 +31,18 @@ export function addWorkerOptions(command: Command): Command {
     .option("--poll-interval <seconds>", "fallback poll interval", "5")
     .option("--heartbeat-interval <seconds>", "heartbeat interval of the worker and its runs", "10")
     .option("--shutdown-grace <seconds>", "on SIGTERM, how long runs may still finish", "30")
-    .option("--kill-grace <seconds>", "on cancellation, between SIGTERM and SIGKILL", "10");
+    .option("--kill-grace <seconds>", "on cancellation, between SIGTERM and SIGKILL", "10")
+    .option("--warm-spares <n>", "run processes kept started ahead, waiting for the next runs; 0 for none (default: 2, at most --limit)");
 }
 
 function seconds(value: string, option: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) return parsePositiveInteger(value, option);
   return number;
+}
+
+function parseCount(value: string, option: string): number {
+  return value.trim() === "0" ? 0 : parsePositiveInteger(value, option);
 }
 
 /** Run a worker on `pool`/`queues` until SIGINT or SIGTERM. */
@@ -56,6 +62,7 @@ export async function runWorkerUntilSignalled(client: OrchestrationApi, pool: st
       heartbeatIntervalSeconds: seconds(options.heartbeatInterval, "--heartbeat-interval"),
       shutdownGraceMs: seconds(options.shutdownGrace, "--shutdown-grace") * 1000,
       killGraceMs: seconds(options.killGrace, "--kill-grace") * 1000,
+      ...(options.warmSpares === undefined ? {} : { warmSpares: parseCount(options.warmSpares, "--warm-spares") }),
       echo: process.stdout,
       signal: stop.signal,
       onError: (error) => process.stderr.write(`worker: ${errorLine(error)}\n`),

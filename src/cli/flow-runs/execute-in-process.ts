@@ -4,6 +4,7 @@
  * SIGTERM abort the run's signal (a worker cancels its child with SIGTERM); a second one exits.
  */
 import type { OrchestrationApi } from "../../client/orchestration-api.js";
+import type { FlowRun } from "../../core/models.js";
 import type { State } from "../../core/states.js";
 import type { loadFlow } from "../../sdk/load-flow.js";
 
@@ -16,8 +17,8 @@ export async function loadFlowFromEntrypoint(entrypoint: string, cwd?: string): 
   return sdk.loadFlow(entrypoint, cwd);
 }
 
-/** Execute flow run `flowRunId` of `flow` here and resolve to its final state. */
-export async function executeInProcess(client: OrchestrationApi, flow: LoadedFlow, flowRunId: string): Promise<State> {
+/** Execute flow run `run` (an id, or the run as last read) of `flow` here and resolve to its final state. */
+export async function executeInProcess(client: OrchestrationApi, flow: LoadedFlow, run: string | FlowRun): Promise<State> {
   const [{ executeFlowRun }, provider] = await Promise.all([
     import("../../sdk/execute-flow-run.js"),
     import("../../sdk/client-provider.js"),
@@ -33,7 +34,7 @@ export async function executeInProcess(client: OrchestrationApi, flow: LoadedFlo
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    return await executeFlowRun(flow, flowRunId, { client, signal: controller.signal });
+    return await executeFlowRun(flow, run, { client, signal: controller.signal });
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
