@@ -1,12 +1,12 @@
 /**
  * `logPrints`: console.* calls made inside a run are also stored as the run's logs, in order,
- * and still printed. Installed once per process, on the first flow run; outside runs (or with
+ * and still printed (on stdout when `WEIR_RECORDED_OUTPUT=stdout`, see run-logger.ts). Installed once per process, on the first flow run; outside runs (or with
  * logPrints off) console behaves as before.
  */
 import { format } from "node:util";
 import type { LogLevel } from "../core/models.js";
 import { originalConsole } from "./original-console.js";
-import { recordLog } from "./run-logger.js";
+import { isRecordedOutputOnStdout, recordLog } from "./run-logger.js";
 import { runScopeStorage, currentFlowScope } from "./run-scope.js";
 
 const LEVEL_OF_METHOD = { log: "INFO", info: "INFO", warn: "WARNING", error: "ERROR", debug: "DEBUG" } as const satisfies Record<
@@ -25,7 +25,10 @@ export function installConsoleCapture(): void {
     const print = originalConsole[method];
     console[method] = (...args: unknown[]) => {
       const scope = runScopeStorage.getStore();
-      if (scope !== undefined && currentFlowScope(scope)?.logPrints !== false) recordLog(scope, level, format(...args));
+      if (scope !== undefined && currentFlowScope(scope)?.logPrints !== false) {
+        recordLog(scope, level, format(...args));
+        if (isRecordedOutputOnStdout()) return originalConsole.log(...args);
+      }
       print(...args);
     };
   }

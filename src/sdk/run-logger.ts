@@ -46,5 +46,16 @@ function printLog(scope: RunScope | undefined, level: LogLevel, message: string)
   if (process.env.WEIR_LOGGING_QUIET === "1") return;
   const time = new Date().toISOString().slice(11, 23);
   const who = scope === undefined ? "weir" : scope.kind === "task" ? `Task run '${scope.taskName}'` : `Flow run '${scope.flowName}'`;
-  originalConsole.error(`${time} | ${level.padEnd(8)} | ${who} - ${message}`);
+  const line = `${time} | ${level.padEnd(8)} | ${who} - ${message}`;
+  if (scope !== undefined && isRecordedOutputOnStdout()) originalConsole.log(line);
+  else originalConsole.error(line);
+}
+
+/**
+ * Whether lines already stored as run logs are printed on stdout (`WEIR_RECORDED_OUTPUT=stdout`).
+ * A worker sets it for its run processes: it stores their stderr as ERROR logs (what the SDK
+ * cannot record, such as a module that fails to load), so recorded lines must not be there twice.
+ */
+export function isRecordedOutputOnStdout(): boolean {
+  return process.env.WEIR_RECORDED_OUTPUT === "stdout";
 }

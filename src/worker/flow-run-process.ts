@@ -3,8 +3,9 @@
  * deployment's working directory, with `WEIR_API_URL` (and WEIR_FROM_SOURCE, the deployment's job
  * variables) in its environment. Its stderr lines go to the run's logs (logger `weir.worker`,
  * level ERROR) in small batches: what the SDK cannot capture itself, such as a module that fails
- * to load. Stdout goes there too only with `forwardStdout`, because the SDK already records the
- * run's prints (logPrints) and forwarding them would log every line twice. Both are echoed to the
+ * to load. The SDK prints what it records (its logger, captured console calls) on stdout in a run
+ * process (WEIR_RECORDED_OUTPUT=stdout, set by the worker), so no line is stored twice; stdout
+ * goes to the logs too only with `forwardStdout`. Both are echoed to the
  * worker's own output when asked. Stopping sends SIGTERM, then SIGKILL after a grace period.
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -85,7 +85,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // What every run's process shares; a deployment adds its path and job variables.
   // The worker's own settings win over job variables. The run's own heartbeats (from the SDK in
   // the child) keep the worker's pace.
-  const ownEnv: Record<string, string> = { WEIR_HEARTBEAT_INTERVAL_SECONDS: String(o.heartbeatIntervalSeconds), ...o.env, ...(o.apiUrl ? { WEIR_API_URL: o.apiUrl } : {}) };
+  // Lines the SDK stores itself go to stdout, so stderr (copied to the logs) holds only the rest.
+  const ownEnv: Record<string, string> = {
+    WEIR_HEARTBEAT_INTERVAL_SECONDS: String(o.heartbeatIntervalSeconds),
+    WEIR_RECORDED_OUTPUT: "stdout",
+    ...o.env,
+    ...(o.apiUrl ? { WEIR_API_URL: o.apiUrl } : {}),
+  };
   const baseEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) baseEnv[key] = value;
   Object.assign(baseEnv, ownEnv);

@@ -2,7 +2,8 @@
  * Warm spares (src/worker/warm-spare.ts) with real processes: a worker keeps run processes
  * started ahead; each run still gets a process of its own, in the deployment's directory with its
  * job variables; a run whose job variables change Node's start-up options (NODE_OPTIONS) gets a
- * cold process that honours them; stopping the worker leaves no spare behind.
+ * cold process that honours them; stopping the worker leaves no spare behind; a line the SDK
+ * records is not stored a second time from the process's stderr.
  */
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +37,8 @@ function waitingSpares(): string[] {
 
 async function whoamiLine(flowRunId: string): Promise<Record<string, string>> {
   const logs = await client.readLogs({ flowRunId });
+  // Recorded by the SDK once; the worker's copy of stderr (logger weir.worker) must not repeat it.
+  expect(logs.filter((log) => log.message.includes("whoami also wrote to stderr")).map((log) => log.name)).toEqual(["weir.flow_runs"]);
   const line = logs.map((log) => log.message).find((message) => message.startsWith("whoami "));
   if (line === undefined) throw new Error(`run ${flowRunId} printed no whoami line`);
   return Object.fromEntries(line.slice("whoami ".length).split(" ").map((pair) => pair.split("=") as [string, string]));
