@@ -18,6 +18,7 @@ const benches: Record<string, string[]> = {
   "task-overhead": [process.execPath, "--import", "tsx", "bench/task-overhead.ts", "10000"],
   "flow-throughput": [process.execPath, "--import", "tsx", "bench/flow-throughput.ts", "5000", "32"],
   "deployment-latency": [process.execPath, "--import", "tsx", "bench/deployment-latency.ts", "200", "20"],
+  "worker-fleet": [process.execPath, "--import", "tsx", "bench/worker-fleet.ts", "2000", "4"],
   "server-start": [process.execPath, "--import", "tsx", "bench/server-start.ts"],
   "list-runs": [process.execPath, "--import", "tsx", "bench/list-runs.ts", "1000000"],
   "ui-first-rows": [process.execPath, "--import", "tsx", "bench/ui-first-rows.ts", "100000"],
