@@ -12,14 +12,25 @@
  * the state message. Runs of paused deployments and paused pools/queues are not claimed.
  * An `AwaitingRetry` run is claimed only once its last heartbeat is stale: while the process that
  * failed it still heartbeats, that process retries it itself.
+ *
+ * Reading: each queue is read page by page (src/orchestration/claim-candidates.ts) until `take`
+ * runs are claimed or no due run is left. A deployment found full is left out of the later pages,
+ * and AwaitingRetry runs with a fresh heartbeat are left out of every page, so neither can hide
+ * the runs of other deployments behind them. Runs of a full deployment that were on a page
+ * already read are parked (once: a run already `AwaitingConcurrencySlot` is not parked again);
+ * the rest are parked by the claim whose first page reaches them. The pages only go forward and
+ * each one after the first drops every deployment found full so far, so the loop ends; it is
+ * capped at {@link MAX_CANDIDATE_PAGES} per queue to bound one transaction in a pathological
+ * queue (hundreds of full deployments interleaved at its head), the next claim reading on.
  */
 import type { Kysely } from "kysely";
 import type { ClaimFlowRunsInput } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
 import { makeState } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
-import type { DatabaseSchema, FlowRunTable, WorkQueueTable } from "../db/schema.js";
+import type { DatabaseSchema, FlowRunTable } from "../db/schema.js";
 import { applyFlowRunState } from "./apply-flow-run-state.js";
+import { isHeartbeatStale, readCandidatePage, readRetryStalenessCutoffs, type CandidateCursor } from "./claim-candidates.js";
 import { flowRunFromRow } from "./flow-run-mapper.js";
 import { checkInteger, checkName, checkObject, checkStringList, checkTime, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
@@ -31,8 +42,13 @@ type Trx = Kysely<DatabaseSchema>;
 export const SLOT_HOLDING_STATE_TYPES = ["PENDING", "RUNNING", "CANCELLING"] as const;
 /** Most runs one claim may take. */
 export const MAX_CLAIM_LIMIT = 1000;
-/** Heartbeat interval assumed for a run that never said (for the AwaitingRetry staleness check). */
-const DEFAULT_RUN_HEARTBEAT_SECONDS = 30;
+/** Most candidate pages one claim reads in one queue (see the header). */
+export const MAX_CANDIDATE_PAGES = 50;
+
+/** Candidate rows per page for a queue that may give `take` runs: room for a few skipped rows. */
+function candidatePageSize(take: number): number {
+  return take * 2 + 10;
+}
 
 interface DeploymentSlot {
   name: string;
@@ -54,28 +70,6 @@ export function createClaimService(ctx: OrchestrationContext) {
       .where("state_type", "in", [...SLOT_HOLDING_STATE_TYPES]);
     if (queueName !== undefined) query = query.where("work_queue_name", "=", queueName);
     return Number((await query.executeTakeFirstOrThrow()).count);
-  }
-
-  function isClaimable(row: FlowRunTable, now: Date): boolean {
-    if (row.state_name !== "AwaitingRetry" || row.heartbeat_at === null) return true;
-    const intervalSeconds = row.heartbeat_interval_seconds ?? DEFAULT_RUN_HEARTBEAT_SECONDS;
-    return now.getTime() - Date.parse(row.heartbeat_at) > 2 * intervalSeconds * 1000;
-  }
-
-  async function candidates(trx: Trx, poolName: string, queue: WorkQueueTable, before: string, count: number, pausedDeploymentIds: string[]): Promise<FlowRunTable[]> {
-    let query = trx
-      .selectFrom("flow_runs")
-      .selectAll()
-      .where("work_pool_name", "=", poolName)
-      .where("work_queue_name", "=", queue.name)
-      .where("state_type", "=", "SCHEDULED")
-      .where("next_scheduled_start_time", "<=", before)
-      .orderBy("next_scheduled_start_time")
-      .orderBy("id")
-      .limit(count);
-    if (pausedDeploymentIds.length > 0) query = query.where((eb) => eb.or([eb("deployment_id", "is", null), eb("deployment_id", "not in", pausedDeploymentIds)]));
-    if (capabilities.supportsSkipLocked) query = query.forUpdate().skipLocked();
-    return query.execute();
   }
 
   return {
@@ -126,33 +120,55 @@ export function createClaimService(ctx: OrchestrationContext) {
           return slot;
         }
 
+        /** A run of a full deployment: cancelled (CANCEL_NEW) or parked once (ENQUEUE); the changed row, if any. */
+        async function holdBack(row: FlowRunTable, slot: DeploymentSlot): Promise<FlowRunTable | null> {
+          const reason = `deployment '${slot.name}' is at its concurrency limit of ${String(slot.limit)}`;
+          if (slot.strategy === "CANCEL_NEW") {
+            const applied = await applyFlowRunState(trx, row, makeState("Cancelled", { now, message: `${reason}; collision strategy CANCEL_NEW` }), now);
+            return applied.isChanged ? applied.row : null;
+          }
+          if (row.state_name === "AwaitingConcurrencySlot") return null;
+          const waiting = makeState("AwaitingConcurrencySlot", { now, message: `${reason}; waiting for a slot`, scheduledTime: row.next_scheduled_start_time });
+          const applied = await applyFlowRunState(trx, row, waiting, now);
+          return applied.isChanged ? applied.row : null;
+        }
+
+        const isFull = (slot: DeploymentSlot | null): boolean => slot !== null && slot.limit !== null && slot.active >= slot.limit;
+        // Deployments this claim found at their limit: left out of every later page.
+        const fullIds = new Set<string>();
+        const retryCutoffs = await readRetryStalenessCutoffs(trx, pool.name, now);
+
         for (const queue of active) {
           if (remaining <= 0) break;
           let take = remaining;
           if (queue.concurrency_limit !== null) take = Math.min(take, Number(queue.concurrency_limit) - (await countActive(trx, "work_pool_name", pool.name, queue.name)));
           if (take <= 0) continue;
           let taken = 0;
-          for (const row of await candidates(trx, pool.name, queue, before, take * 2 + 10, pausedIds)) {
-            if (taken >= take) break;
-            if (!isClaimable(row, now)) continue;
-            const slot = row.deployment_id === null ? null : await deploymentSlot(row.deployment_id);
-            if (slot && slot.limit !== null && slot.active >= slot.limit) {
-              const reason = `deployment '${slot.name}' is at its concurrency limit of ${slot.limit}`;
-              if (slot.strategy === "CANCEL_NEW") {
-                const applied = await applyFlowRunState(trx, row, makeState("Cancelled", { now, message: `${reason}; collision strategy CANCEL_NEW` }), now);
-                if (applied.isChanged) changedRows.push(applied.row);
-              } else if (row.state_name !== "AwaitingConcurrencySlot") {
-                const waiting = makeState("AwaitingConcurrencySlot", { now, message: `${reason}; waiting for a slot`, scheduledTime: row.next_scheduled_start_time });
-                const applied = await applyFlowRunState(trx, row, waiting, now);
-                if (applied.isChanged) changedRows.push(applied.row);
+          const pageSize = candidatePageSize(take);
+          let after: CandidateCursor | null = null;
+          for (let pageNumber = 0; pageNumber < MAX_CANDIDATE_PAGES && taken < take; pageNumber++) {
+            const excludedDeploymentIds = [...pausedIds, ...fullIds];
+            const rows = await readCandidatePage(trx, database, { poolName: pool.name, queueName: queue.name, before, pageSize, after, excludedDeploymentIds, retryCutoffs });
+            for (const row of rows) {
+              if (taken >= take) break;
+              after = { dueTime: row.next_scheduled_start_time ?? "", id: row.id };
+              // The SQL filter already left these out; a run that turned AwaitingRetry since the cutoffs were read is caught here.
+              if (!isHeartbeatStale(row, now)) continue;
+              const slot = row.deployment_id === null ? null : await deploymentSlot(row.deployment_id);
+              if (slot && isFull(slot)) {
+                fullIds.add(row.deployment_id ?? "");
+                const applied = await holdBack(row, slot);
+                if (applied) changedRows.push(applied);
+                continue;
               }
-              continue;
+              const applied = await applyFlowRunState(trx, row, makeState("Pending", { now }), now, { extraColumns: { worker_id: workerId, worker_name: workerName } });
+              if (applied.result.status !== "ACCEPT") continue;
+              claimedRows.push(applied.row);
+              taken += 1;
+              if (slot) slot.active += 1;
+              if (isFull(slot)) fullIds.add(row.deployment_id ?? "");
             }
-            const applied = await applyFlowRunState(trx, row, makeState("Pending", { now }), now, { extraColumns: { worker_id: workerId, worker_name: workerName } });
-            if (applied.result.status !== "ACCEPT") continue;
-            claimedRows.push(applied.row);
-            taken += 1;
-            if (slot) slot.active += 1;
+            if (rows.length < pageSize) break;
           }
           remaining -= taken;
         }

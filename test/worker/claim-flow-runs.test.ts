@@ -2,18 +2,22 @@
  * Claims on a real database: exactly once under concurrency (8 claimers, each with its own
  * connection, over 1,000 runs), queue priority then due time, pool/queue/deployment limits
  * (ENQUEUE parks runs as AwaitingConcurrencySlot with the reason, CANCEL_NEW cancels), paused
- * pools, queues and deployments, runs not yet due.
+ * pools, queues and deployments, runs not yet due; runs that cannot be claimed now (parked behind
+ * a full deployment, AwaitingRetry with a live heartbeat) never hide the runs queued behind them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/core/clock.js";
-import type { FlowRun } from "../../src/core/models.js";
+import type { FlowRun, RetryPolicy } from "../../src/core/models.js";
 import { makeState } from "../../src/core/states.js";
+import { readCandidatePage, readRetryStalenessCutoffs } from "../../src/orchestration/claim-candidates.js";
 import { openOrchestration, type OpenedOrchestration } from "../../src/orchestration/create-orchestration.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 let database: TestDatabase;
 let opened: OpenedOrchestration;
-const clock: Clock = { now: () => new Date() };
+// Real time, moved forward by `clockOffsetMs` where a test needs heartbeats to go stale.
+let clockOffsetMs = 0;
+const clock: Clock = { now: () => new Date(Date.now() + clockOffsetMs) };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -25,7 +29,7 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-async function deploymentIn(pool: string, queue: string, extra: { concurrencyLimit?: number; collisionStrategy?: "ENQUEUE" | "CANCEL_NEW"; name?: string } = {}) {
+async function deploymentIn(pool: string, queue: string, extra: { concurrencyLimit?: number; collisionStrategy?: "ENQUEUE" | "CANCEL_NEW"; name?: string; retryPolicy?: Partial<RetryPolicy> } = {}) {
   return opened.orchestration.upsertDeployment({ name: extra.name ?? `${pool}-${queue}`, flowName: "claims", entrypoint: "f.ts:claims", workPoolName: pool, workQueueName: queue, ...extra });
 }
 
@@ -151,5 +155,83 @@ describe("claimFlowRuns", () => {
     await finish(claimed.find((run) => run.deploymentId === enqueue.id) as FlowRun);
     const next = await api.claimFlowRuns({ workPoolName: "default", workerId: "w", limit: 10 });
     expect(next.map((run) => run.id)).toEqual([waitingRun.id]);
+  });
+
+  it("skips a full deployment's 50 parked runs to claim the runs queued behind them, parking each run once", async () => {
+    const api = opened.orchestration;
+    await api.createWorkPool({ name: "crowded" });
+    const full = await deploymentIn("crowded", "default", { name: "crowded-one-at-a-time", concurrencyLimit: 1 });
+    const other = await deploymentIn("crowded", "default", { name: "crowded-other" });
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+    const ahead: FlowRun[] = [];
+    for (let i = 0; i < 50; i++) ahead.push(await api.createDeploymentFlowRun(full.id, { scheduledTime: ago(600 - i) }));
+    const behind = [await api.createDeploymentFlowRun(other.id, { scheduledTime: ago(30) }), await api.createDeploymentFlowRun(other.id, { scheduledTime: ago(20) }), await api.createDeploymentFlowRun(other.id, { scheduledTime: ago(10) })];
+
+    const claimed = await api.claimFlowRuns({ workPoolName: "crowded", workerId: "w", limit: 4 });
+    expect(claimed.map((run) => run.id)).toEqual([ahead[0]?.id, ...behind.map((run) => run.id)]);
+    expect((await api.readFlowRun(ahead[1]?.id ?? "")).stateName).toBe("AwaitingConcurrencySlot");
+
+    // Nothing claimable is left; claiming again parks no run a second time.
+    expect(await api.claimFlowRuns({ workPoolName: "crowded", workerId: "w", limit: 4 })).toEqual([]);
+    expect(await api.claimFlowRuns({ workPoolName: "crowded", workerId: "w", limit: 1 })).toEqual([]);
+    for (const run of ahead.slice(1)) {
+      const names = (await api.readFlowRunStates(run.id)).map((state) => state.name);
+      expect(names.filter((name) => name === "AwaitingConcurrencySlot").length).toBeLessThanOrEqual(1);
+      expect(names.filter((name) => name !== "AwaitingConcurrencySlot")).toEqual(["Scheduled"]);
+    }
+    expect(await api.countFlowRuns({ deploymentIds: [full.id], stateTypes: ["SCHEDULED"] })).toBe(49);
+
+    // When the slot frees, the next run in due order takes it, and only that one.
+    await finish(claimed[0] as FlowRun);
+    const next = await api.claimFlowRuns({ workPoolName: "crowded", workerId: "w", limit: 4 });
+    expect(next.map((run) => run.id)).toEqual([ahead[1]?.id]);
+  });
+
+  it("skips AwaitingRetry runs whose process still heartbeats, and claims them once the heartbeat is stale", async () => {
+    const api = opened.orchestration;
+    await api.createWorkPool({ name: "retrying" });
+    const flaky = await deploymentIn("retrying", "default", { name: "retrying-flaky", retryPolicy: { retries: 1, retryDelaySeconds: [0] } });
+    const other = await deploymentIn("retrying", "default", { name: "retrying-other" });
+    for (let i = 0; i < 41; i++) await api.createDeploymentFlowRun(flaky.id, { scheduledTime: new Date(Date.now() - 60_000).toISOString() });
+    const attempts = await api.claimFlowRuns({ workPoolName: "retrying", workerId: "first-worker", limit: 41 });
+    expect(attempts).toHaveLength(41);
+    // 20 runs heartbeat every 60 s, 20 never said (30 s assumed), 1 every second; then each fails
+    // with a retry left and waits, due at once, while its process keeps the heartbeat.
+    for (const [index, run] of attempts.entries()) {
+      await api.setFlowRunState(run.id, { state: makeState("Running") });
+      const heartbeatIntervalSeconds = index === 40 ? 1 : index < 20 ? 60 : undefined;
+      if (heartbeatIntervalSeconds !== undefined) await api.heartbeatFlowRun(run.id, { heartbeatIntervalSeconds });
+      const retry = await api.setFlowRunState(run.id, { state: makeState("Failed", { message: "boom" }) });
+      expect(retry.state.name).toBe("AwaitingRetry");
+    }
+    // Due just after every retry, so the 41 waiting runs are ahead of them in the queue.
+    const afterRetries = Date.now() + 1;
+    const behind = [await api.createDeploymentFlowRun(other.id, { scheduledTime: new Date(afterRetries).toISOString() }), await api.createDeploymentFlowRun(other.id, { scheduledTime: new Date(afterRetries + 1).toISOString() })];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const claimAll = (limit: number) => api.claimFlowRuns({ workPoolName: "retrying", workerId: "second-worker", limit });
+
+    // The waiting runs are left out by the query itself: a first page of 5 holds only the 2 runs behind them.
+    const { database: weirDatabase } = opened.context;
+    const cutoffs = await readRetryStalenessCutoffs(weirDatabase.db, "retrying", clock.now());
+    expect(cutoffs.map((cutoff) => cutoff.intervalSeconds).sort((a, b) => a - b)).toEqual([1, 30, 60]);
+    const page = await readCandidatePage(weirDatabase.db, weirDatabase, { poolName: "retrying", queueName: "default", before: clock.now().toISOString(), pageSize: 5, after: null, excludedDeploymentIds: [], retryCutoffs: cutoffs });
+    expect(page.map((row) => row.id)).toEqual(behind.map((run) => run.id));
+
+    const first = await claimAll(2);
+    expect(first.map((run) => run.id)).toEqual(behind.map((run) => run.id));
+    expect(await claimAll(2)).toEqual([]);
+
+    clockOffsetMs = 5_000; // the 1 s run's heartbeat is now stale; 30 s and 60 s ones are not
+    try {
+      const stale = await claimAll(10);
+      expect(stale.map((run) => run.id)).toEqual([attempts[40]?.id]);
+      clockOffsetMs = 61_000; // the 30 s ones are stale too (2 × 30 s), the 60 s ones are not
+      const defaults = await claimAll(50);
+      expect(new Set(defaults.map((run) => run.id))).toEqual(new Set(attempts.slice(20, 40).map((run) => run.id)));
+      clockOffsetMs = 121_000;
+      expect(await claimAll(50)).toHaveLength(20);
+    } finally {
+      clockOffsetMs = 0;
+    }
   });
 });

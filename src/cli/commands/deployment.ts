@@ -5,12 +5,11 @@
  */
 import type { Command } from "commander";
 import type { OrchestrationApi } from "../../client/orchestration-api.js";
-import type { Deployment, DeploymentSchedule, FlowRun, LogRecord } from "../../core/models.js";
-import { isTerminalStateType, type State } from "../../core/states.js";
+import type { Deployment, DeploymentSchedule } from "../../core/models.js";
 import { nextScheduleTimes } from "../../core/schedules/next-schedule-times.js";
 import { isWeirError, WeirError } from "../../core/weir-error.js";
 import { cliClient } from "../cli-client.js";
-import { readNewLogs } from "../flow-runs/follow-flow-run.js";
+import { exitCodeOfFinishedRun, followFlowRun } from "../flow-runs/follow-flow-run.js";
 import { formatLogLine } from "../flow-runs/format-flow-run.js";
 import { formatFields, formatTable } from "../output/format-table.js";
 import { printJson, printLine } from "../output/print-output.js";
@@ -30,39 +29,6 @@ export async function resolveDeployment(client: OrchestrationApi, value: string)
   if (matches.length === 1 && matches[0]) return matches[0];
   if (matches.length > 1) throw new WeirError("BAD_REQUEST", `deployment name '${value}' is ambiguous: use flow/deployment (${matches.map((d) => `${d.flowName}/${d.name}`).join(", ")})`);
   throw WeirError.notFound("deployment", value);
-}
-
-/** What `watchFlowRun` reports as it goes. */
-export interface WatchCallbacks {
-  onState(state: State): void;
-  onLogs(logs: LogRecord[]): void;
-}
-
-/**
- * Follow a run until it is terminal: every state of its history once, in order (so a short
- * Running is never missed between polls), and its logs; keeps reading logs for `drainMs` after
- * the end (buffered writes reach the API within a second).
- */
-export async function watchFlowRun(client: OrchestrationApi, flowRunId: string, callbacks: WatchCallbacks, pollIntervalMs = 200, drainMs = 1000): Promise<FlowRun> {
-  const seen = new Set<string>();
-  let afterId: number | undefined;
-  let terminalSince: number | null = null;
-  for (;;) {
-    const [run, states] = await Promise.all([client.readFlowRun(flowRunId), client.readFlowRunStates(flowRunId)]);
-    for (const state of states) {
-      if (seen.has(state.id)) continue;
-      seen.add(state.id);
-      callbacks.onState(state);
-    }
-    afterId = await readNewLogs(client, flowRunId, afterId, { onLogs: callbacks.onLogs });
-    if (isTerminalStateType(run.stateType)) {
-      terminalSince ??= Date.now();
-      if (Date.now() - terminalSince >= drainMs) return run;
-    } else {
-      terminalSince = null;
-    }
-    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
-  }
 }
 
 /** A schedule in one line, e.g. `cron 0 8 * * * (Asia/Phnom_Penh)`. */
@@ -171,7 +137,7 @@ export function registerDeploymentCommand(program: Command): void {
       if (options.json && !options.watch) return printJson(run);
       if (!options.json) printLine(`Created flow run '${run.name}' (${run.id}) of ${found.flowName}/${found.name}, ${formatState(run.state)}`);
       if (!options.watch) return;
-      const final = await watchFlowRun(client, run.id, {
+      const final = await followFlowRun(client, run.id, {
         onState: (state) => {
           if (!options.json) printLine(`${state.timestamp}  ${formatState(state)}${state.message ? `  ${state.message}` : ""}`);
         },
@@ -181,7 +147,7 @@ export function registerDeploymentCommand(program: Command): void {
       });
       if (options.json) printJson(final);
       else printLine(`Flow run '${final.name}' finished in state ${formatState(final.state)}`);
-      if (final.stateType !== "COMPLETED") process.exitCode = 1;
+      process.exitCode = exitCodeOfFinishedRun(final);
     });
 
   for (const [verb, isPaused] of [["pause", true], ["resume", false]] as const) {

@@ -4,7 +4,7 @@ import type { FlowRunFilter } from "../../core/api-types.js";
 import { LOG_LEVEL_RANK, type LogLevel } from "../../core/models.js";
 import { isWeirError, WeirError } from "../../core/weir-error.js";
 import { cliClient } from "../cli-client.js";
-import { followFlowRun, readNewLogs } from "../flow-runs/follow-flow-run.js";
+import { exitCodeOfFinishedRun, followFlowRun, readNewLogs } from "../flow-runs/follow-flow-run.js";
 import { formatFlowRunDetails, formatFlowRunTable, formatLogLine } from "../flow-runs/format-flow-run.js";
 import { parseStateFilter } from "../flow-runs/parse-state-filter.js";
 import { resolveFlowRun } from "../flow-runs/resolve-flow-run.js";
@@ -95,11 +95,11 @@ export function registerFlowRunCommand(program: Command): void {
           ...(minLevel ? { minLevel } : {}),
           signal: controller.signal,
           onLogs: (batch) => batch.forEach((log) => printLine(options.json ? JSON.stringify(log) : formatLogLine(log))),
-          onState: (current) => {
-            if (!options.json) process.stderr.write(`Flow run '${current.name}' is ${formatState(current.state, false)}\n`);
+          onState: (state, current) => {
+            if (!options.json) process.stderr.write(`Flow run '${current.name}' is ${formatState(state, false)}\n`);
           },
         });
-        if (last.stateType !== "COMPLETED" && !controller.signal.aborted) process.exitCode = 1;
+        if (!controller.signal.aborted) process.exitCode = exitCodeOfFinishedRun(last);
       } finally {
         process.off("SIGINT", stop);
       }

@@ -1,58 +1,121 @@
 /**
- * Follow a flow run live: poll its new log lines (by `afterId` cursor) and its state until the
- * run is terminal, then drain the last logs. Polling works the same over the embedded database
- * and over HTTP. Used by `weir flow-run logs --follow` (and reusable by `deployment run --watch`).
+ * Follow a flow run live until it ends: every state of its history once, in order, and every
+ * log line once. Used by `weir flow-run logs --follow` and `weir deployment run --watch`.
+ *
+ * How: subscribe to the run's events first (`OrchestrationApi.subscribe`: SSE over HTTP, the
+ * event bus in process), then read the backlog, and print what the stream brings, keeping the
+ * ids of the lines already printed so a line both read and streamed shows once. The stream is
+ * not enough alone: over HTTP it is live only once the server has taken the request, it drops
+ * what is published while it reconnects, and an in-process client sees no events written by
+ * other processes on SQLite. So when the first events arrive (the stream is live: whatever was
+ * written before is readable now), whenever it has been quiet for `resyncAfterQuietMs`, and at
+ * the end, the follower re-reads the run and the lines after the last one it read (a streamed
+ * line is read again at most once, and is not printed again). A state event only says
+ * "something changed": the history is re-read then, so a short state between two events (Failed
+ * before AwaitingRetry) is still reported.
+ *
+ * The end: once the run is terminal, lines are still taken for `drainMs` (buffered writes reach
+ * the API within a second), then a last read; a run that left its terminal state meanwhile
+ * (Crashed → AwaitingRetry) is followed on.
  */
 import type { OrchestrationApi } from "../../client/orchestration-api.js";
-import type { FlowRun, LogLevel, LogRecord } from "../../core/models.js";
-import { isTerminalStateType } from "../../core/states.js";
+import { LOG_LEVEL_RANK, type FlowRun, type LogLevel, type LogRecord } from "../../core/models.js";
+import { isTerminalStateType, type State } from "../../core/states.js";
+import { openEventInbox } from "./event-inbox.js";
 
 /** Options of followFlowRun. */
 export interface FollowFlowRunOptions {
   /** Only logs at this level or above. @default all */
   minLevel?: LogLevel;
-  /** Called with each batch of new log lines, in order. */
+  /** Called with each batch of new log lines (each line once). */
   onLogs?: (logs: LogRecord[]) => void;
-  /** Called when the run's state changes (and once at the start). */
-  onState?: (run: FlowRun) => void;
-  /** Time between polls. @default 500 */
-  pollIntervalMs?: number;
+  /** Called with each state of the run's history once, in order, with the run as last read. */
+  onState?: (state: State, run: FlowRun) => void;
   /** Stop following early. */
   signal?: AbortSignal;
-  /** Injected for tests. @default setTimeout-based sleep that ends early on abort */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Keep reading logs this long after the run turns terminal (buffers flush within 1 s). @default 1000 */
+  /** Re-read the run and its logs after this long without an event. @default 1000 */
+  resyncAfterQuietMs?: number;
+  /** Keep taking log lines this long after the run turns terminal. @default 1000 */
   drainMs?: number;
+}
+
+/** The exit code of a command that followed a run to its end: 0 only when it completed. */
+export function exitCodeOfFinishedRun(run: FlowRun): number {
+  return run.stateType === "COMPLETED" ? 0 : 1;
 }
 
 /** Follow `flowRunId` until it is terminal (or the signal aborts); resolves to its last known record. */
 export async function followFlowRun(client: OrchestrationApi, flowRunId: string, options: FollowFlowRunOptions = {}): Promise<FlowRun> {
-  const pollIntervalMs = options.pollIntervalMs ?? 500;
-  const sleep = options.sleep ?? abortableSleep;
-  let afterId: number | undefined;
-  let lastStateId: string | undefined;
-  let terminalSinceMs: number | undefined;
-  let run = await client.readFlowRun(flowRunId);
-  for (;;) {
-    afterId = await readNewLogs(client, flowRunId, afterId, options);
-    run = await client.readFlowRun(flowRunId);
-    if (run.state.id !== lastStateId) {
-      lastStateId = run.state.id;
-      options.onState?.(run);
-    }
-    if (options.signal?.aborted) return run;
-    if (isTerminalStateType(run.stateType)) {
-      terminalSinceMs ??= 0;
-      if (terminalSinceMs >= (options.drainMs ?? 1000)) {
-        await readNewLogs(client, flowRunId, afterId, options);
-        return run;
-      }
-      terminalSinceMs += pollIntervalMs;
-    } else {
-      terminalSinceMs = undefined;
-    }
-    await sleep(pollIntervalMs, options.signal);
+  const resyncAfterQuietMs = options.resyncAfterQuietMs ?? 1000;
+  const drainMs = options.drainMs ?? 1000;
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  options.signal?.addEventListener("abort", abort, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  const inbox = openEventInbox(client.subscribe(stop.signal, { flowRunId }), stop.signal);
+
+  const printedLogIds = new Set<number>();
+  const seenStateIds = new Set<string>();
+  let readCursor: number | undefined;
+
+  function printLogs(logs: LogRecord[]): void {
+    const fresh = logs.filter((log) => !printedLogIds.has(log.id) && log.flowRunId === flowRunId && isAtLeast(log.level, options.minLevel));
+    if (fresh.length === 0) return;
+    fresh.sort((a, b) => a.id - b.id);
+    for (const log of fresh) printedLogIds.add(log.id);
+    options.onLogs?.(fresh);
   }
+
+  async function readRun(): Promise<FlowRun> {
+    const [run, states] = await Promise.all([client.readFlowRun(flowRunId), client.readFlowRunStates(flowRunId)]);
+    for (const state of states) {
+      if (seenStateIds.has(state.id)) continue;
+      seenStateIds.add(state.id);
+      options.onState?.(state, run);
+    }
+    return run;
+  }
+
+  async function resync(): Promise<FlowRun> {
+    readCursor = await readNewLogs(client, flowRunId, readCursor, { ...(options.minLevel ? { minLevel: options.minLevel } : {}), onLogs: printLogs });
+    return readRun();
+  }
+
+  try {
+    let run = await resync();
+    // A run that ended before we came needs no more drain than what is left of its own.
+    let terminalSinceMs: number | null = isTerminalStateType(run.stateType) ? Math.min(Date.now(), Date.parse(run.state.timestamp)) : null;
+    let hasStreamDelivered = false;
+    while (!stop.signal.aborted) {
+      const waitMs = terminalSinceMs === null ? resyncAfterQuietMs : terminalSinceMs + drainMs - Date.now();
+      const events = await inbox.take(waitMs);
+      if (stop.signal.aborted) break;
+      const isDrained = terminalSinceMs !== null && Date.now() >= terminalSinceMs + drainMs;
+      const isFirstDelivery = events.length > 0 && !hasStreamDelivered;
+      if (events.length > 0) hasStreamDelivered = true;
+      const isResync = isDrained || events.length === 0 || isFirstDelivery;
+      // Read before printing the batch, so lines the stream missed come out in order.
+      if (isResync) run = await resync();
+      let hasNewState = false;
+      for (const event of events) {
+        if (event.kind === "logs") printLogs(event.logs);
+        else if (event.kind === "flow-run" && event.flowRun.id === flowRunId && !seenStateIds.has(event.flowRun.state.id)) hasNewState = true;
+      }
+      if (hasNewState && !isResync) run = await readRun();
+      if (!isTerminalStateType(run.stateType)) terminalSinceMs = null;
+      else if (isDrained) return run;
+      else terminalSinceMs ??= Date.now();
+    }
+    return run;
+  } finally {
+    stop.abort();
+    options.signal?.removeEventListener("abort", abort);
+    await inbox.close();
+  }
+}
+
+function isAtLeast(level: LogLevel, minLevel: LogLevel | undefined): boolean {
+  return minLevel === undefined || LOG_LEVEL_RANK[level] >= LOG_LEVEL_RANK[minLevel];
 }
 
 /** Read every log line after `afterId` (page by page) and hand them on; returns the new cursor. */
@@ -75,17 +138,4 @@ export async function readNewLogs(
     cursor = logs[logs.length - 1]?.id ?? cursor;
     if (logs.length < 1000) return cursor;
   }
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
