@@ -1,13 +1,15 @@
 /**
  * The PostgreSQL variant of WeirDatabase (pg Pool). A `?schema=NAME` URL parameter becomes the
  * connections' search_path (tests get a fresh schema each). jsonb comes back as JSON text and
- * int8 as a number, so rows look the same as SQLite's.
+ * int8 as a number, so rows look the same as SQLite's. Statements marked by
+ * `markPrepared` (src/db/prepared-statements.ts) are sent as named prepared statements.
  */
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createPostgresBulkWriter } from "./bulk-writer.js";
 import { joinNestedTransactions } from "./nested-transactions.js";
-import { createPostgresNotificationChannel } from "./notification-channel.js";
+import { createPostgresNotificationChannel, type NotificationChannel } from "./notification-channel.js";
+import { preparedStatementName } from "./prepared-statements.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
 
@@ -29,6 +31,66 @@ const typeParsers = {
   }) as typeof pg.types.getTypeParser,
 };
 
+// Code of "cached plan must not change result type": a marked `select *` prepared before another
+// process altered the table. The call runs once more unnamed, and this connection prepares its
+// statements afresh under new names.
+const PLAN_RESULT_CHANGED = "0A000";
+
+/** A pg client that keeps marked statements prepared (see file header). */
+class PreparingClient extends pg.Client {
+  private generation = 0;
+
+  override query(...args: unknown[]): never {
+    const [text, values, callback] = args;
+    const name = typeof text === "string" && callback === undefined && (values === undefined || Array.isArray(values)) ? preparedStatementName(text) : null;
+    if (name === null) return (super.query as (...a: unknown[]) => never)(...args);
+    const generation = this.generation;
+    const named = super.query({ name: `${name}_${generation}`, text: text as string, values: values as unknown[] }) as Promise<pg.QueryResult>;
+    return named.catch((error: unknown) => {
+      if ((error as { code?: string }).code !== PLAN_RESULT_CHANGED) throw error;
+      this.generation = Math.max(this.generation, generation + 1);
+      return super.query(text as string, values as unknown[]);
+    }) as never;
+  }
+}
+
+/**
+ * The channel with its notifications sent in order and grouped: those asked for while one
+ * statement is in flight go out together in the next (one round trip, one commit).
+ */
+function inOneStatement(pool: pg.Pool, name: string, channel: NotificationChannel): NotificationChannel {
+  let queue: Array<{ payload: string; settle: (error?: unknown) => void }> = [];
+  let isSending = false;
+  async function send(): Promise<void> {
+    isSending = true;
+    // No await between the last look at the queue and clearing the flag: nothing is left behind.
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        // The payloads travel as one JSON array (serialized natively, unlike a text[] parameter).
+        await pool.query("select pg_notify($1, u.payload) from jsonb_array_elements_text(cast($2 as jsonb)) with ordinality as u(payload, n) order by u.n", [
+          name,
+          JSON.stringify(batch.map((item) => item.payload)),
+        ]);
+        for (const item of batch) item.settle();
+      } catch (error) {
+        for (const item of batch) item.settle(error);
+      }
+    }
+    isSending = false;
+  }
+  return {
+    listen: (onPayload) => channel.listen(onPayload),
+    notify(payload) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ payload, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+        if (!isSending) void send();
+      });
+    },
+  };
+}
+
 /** Open a pool on a `postgres://` URL (optionally with `?schema=NAME`). */
 export function openPostgresDatabase(url: string, options: PostgresDatabaseOptions = {}): WeirDatabase {
   const parsed = new URL(url);
@@ -40,13 +102,18 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
   const connection: pg.ClientConfig = {
     connectionString: parsed.toString(),
     types: typeParsers,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // Marked statements are planned on every call, with the call's values and the tables' sizes
+    // then: a generic plan made while a table was tiny (a sequential scan) would be kept as the
+    // table grows. They still skip parsing, half of their cost. Unnamed statements are planned
+    // per call anyway, so this changes nothing else.
+    options: [...(schema ? [`-c search_path=${schema}`] : []), "-c plan_cache_mode=force_custom_plan"].join(" "),
   };
   // allowExitOnIdle: a script that forgets to close its client still exits once idle.
-  const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 10, allowExitOnIdle: true });
+  const pool = new pg.Pool({ ...connection, Client: PreparingClient, max: options.maxConnections ?? 10, allowExitOnIdle: true });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const channelName = `weir_events${schema ? `_${schema}` : ""}`.toLowerCase();
   return {
     dialect: "postgres",
     db,
@@ -62,7 +129,7 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
       jsonValue: (text) => sql<string>`cast(${text} as jsonb)`,
     },
     bulk: createPostgresBulkWriter(),
-    notifications: createPostgresNotificationChannel(pool, connection, `weir_events${schema ? `_${schema}` : ""}`.toLowerCase()),
+    notifications: inOneStatement(pool, channelName, createPostgresNotificationChannel(pool, connection, channelName)),
     writeTransaction: joinNestedTransactions((fn) => db.transaction().execute(fn)),
     close: () => db.destroy(),
   };

@@ -3,6 +3,8 @@
  * ask the rules (src/core/flow-run-rules.ts), update the run row's derived columns (run count,
  * start/end time, run time, due time, heartbeat) and append the accepted states to the history.
  * Used by set-state, cancel, retry, resume and by the claim service (Scheduled → Pending).
+ * A change proposed for a row this process wrote last can skip the read and lock: see
+ * apply-flow-run-state-guarded.ts.
  */
 import type { Kysely } from "kysely";
 import type { OrchestrationResult } from "../core/api-types.js";
@@ -107,6 +109,26 @@ export async function appendFlowRunStates(trx: Trx, flowRunId: string, states: S
     .execute();
 }
 
+/** The rules' answer to `proposed` on `row` (force and via applied), before anything is written. */
+export function decideFlowRunState(row: FlowRunTable, proposed: State, now: Date, options: ApplyFlowRunStateOptions): { result: OrchestrationResult; decision: TransitionDecision } {
+  const current = fromJsonColumn<State>(row.state);
+  const decision: TransitionDecision = options.force
+    ? { status: "ACCEPT", reason: "forced", state: proposed, recorded: [proposed] }
+    : decideFlowRunTransition(current, proposed, {
+        now,
+        via: options.via ?? "propose",
+        runCount: Number(row.run_count),
+        retryPolicy: fromJsonColumn<RetryPolicy>(row.retry_policy),
+      });
+  const result: OrchestrationResult = {
+    status: decision.status,
+    state: decision.state,
+    reason: decision.reason,
+    ...(decision.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: decision.retryAfterSeconds }),
+  };
+  return { result, decision };
+}
+
 /** Decide and apply `proposed` to the (locked) run `row`. */
 export async function applyFlowRunState(
   trx: Trx,
@@ -124,21 +146,7 @@ export async function applyFlowRunState(
       .executeTakeFirst();
     if (seen) return { result: fromJsonColumn<OrchestrationResult>(seen.result), row, isChanged: false };
   }
-  const current = fromJsonColumn<State>(row.state);
-  const decision: TransitionDecision = options.force
-    ? { status: "ACCEPT", reason: "forced", state: proposed, recorded: [proposed] }
-    : decideFlowRunTransition(current, proposed, {
-        now,
-        via: options.via ?? "propose",
-        runCount: Number(row.run_count),
-        retryPolicy: fromJsonColumn<RetryPolicy>(row.retry_policy),
-      });
-  const result: OrchestrationResult = {
-    status: decision.status,
-    state: decision.state,
-    reason: decision.reason,
-    ...(decision.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: decision.retryAfterSeconds }),
-  };
+  const { result, decision } = decideFlowRunState(row, proposed, now, options);
   let next = row;
   if (decision.status === "ACCEPT") {
     const columns = { ...columnsAfterStates(row, decision.recorded, now.toISOString()), ...options.extraColumns };

@@ -2,8 +2,10 @@
  * Relays the event bus between processes sharing one PostgreSQL database (API replicas, workers,
  * embedded SDK processes): every local event but task-run ones (too many; readers poll those)
  * is also sent through NOTIFY, and events heard from other processes are published locally.
- * Sends are batched and kept in order; an event too large for one notification travels as a
- * reference that the receiver reads back from the database.
+ * Sends are batched and kept in order: the events queued meanwhile fill as few notifications as
+ * fit them, all handed to the channel at once (PostgreSQL's sends them in one statement); an
+ * event too large for one notification travels as a reference that the receiver reads back
+ * from the database.
  */
 import type { LogFilter } from "../core/api-types.js";
 import type { Artifact, Deployment, FlowRun, LogRecord, WeirEvent } from "../core/models.js";
@@ -33,8 +35,24 @@ export interface EventRelay {
   stop(): Promise<void>;
 }
 
-function toWire(event: WeirEvent): Wire | null {
-  if (Buffer.byteLength(JSON.stringify(event)) <= MAX_NOTIFY_PAYLOAD_BYTES - 100) return event;
+/** An event as sent, with its size in bytes. */
+interface WireText {
+  text: string;
+  bytes: number;
+}
+
+// The event as sent: itself when it fits in a notification, else a reference (null: not sent).
+function toWireText(event: WeirEvent): WireText | null {
+  const text = JSON.stringify(event);
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_NOTIFY_PAYLOAD_BYTES - 100) return { text, bytes };
+  const reference = toReference(event);
+  if (reference === null) return null;
+  const referenceText = JSON.stringify(reference);
+  return { text: referenceText, bytes: Buffer.byteLength(referenceText) };
+}
+
+function toReference(event: WeirEvent): EventReference | null {
   switch (event.kind) {
     case "flow-run":
       return { ref: "flow-run", id: event.flowRun.id };
@@ -74,24 +92,32 @@ async function fromWire(wire: Wire, reader: EventRelayReader): Promise<WeirEvent
 /** Wrap `inner` so its events also cross processes through `channel`. */
 export function createEventRelay(inner: EventBus, channel: NotificationChannel): EventRelay {
   const origin = crypto.randomUUID();
-  let queue: string[] = [];
+  let queue: WireText[] = [];
   let sending: Promise<void> | null = null;
   let stopListening: (() => Promise<void>) | null = null;
   let receiving: Promise<void> = Promise.resolve();
 
   async function drain(): Promise<void> {
     while (queue.length > 0) {
-      // As many queued events as fit in one notification, oldest first.
-      const batch: string[] = [];
-      let size = origin.length + 20;
-      while (queue.length > 0 && size + (queue[0]?.length ?? 0) + 1 <= MAX_NOTIFY_PAYLOAD_BYTES) {
-        const next = queue.shift() as string;
-        size += next.length + 1;
-        batch.push(next);
+      // All queued events, oldest first, as few notifications as fit them; sent at once (the
+      // channel keeps the order of its calls and may send them in one statement).
+      const payloads: string[] = [];
+      while (queue.length > 0) {
+        const batch: string[] = [];
+        let size = origin.length + 20;
+        while (queue.length > 0 && size + (queue[0]?.bytes ?? 0) + 1 <= MAX_NOTIFY_PAYLOAD_BYTES) {
+          const next = queue.shift() as WireText;
+          size += next.bytes + 1;
+          batch.push(next.text);
+        }
+        if (batch.length === 0) batch.push((queue.shift() as WireText).text);
+        payloads.push(`{"o":"${origin}","e":[${batch.join(",")}]}`);
       }
-      if (batch.length === 0) batch.push(queue.shift() as string);
-      await channel.notify(`{"o":"${origin}","e":[${batch.join(",")}]}`).catch(() => undefined);
+      await Promise.all(payloads.map((payload) => channel.notify(payload).catch(() => undefined)));
     }
+    // Cleared right after the last look at the queue, with no await between: an event queued
+    // from now on starts a new drain.
+    sending = null;
   }
 
   let reader: EventRelayReader | null = null;
@@ -131,12 +157,11 @@ export function createEventRelay(inner: EventBus, channel: NotificationChannel):
   const bus: EventBus = {
     publish(event) {
       inner.publish(event);
-      const wire = toWire(event);
+      const wire = toWireText(event);
       if (wire === null) return;
-      queue.push(JSON.stringify(wire));
-      sending ??= drain().finally(() => {
-        sending = null;
-      });
+      queue.push(wire);
+      // The queue is not empty here, so drain awaits before it could clear `sending`.
+      sending ??= drain();
     },
     on(listener, filter) {
       ensureListening();

@@ -1,4 +1,9 @@
-/** Flow runs: create (with a client-chosen id), read, list with filters and keyset pages, count, delete. */
+/**
+ * Flow runs: create (with a client-chosen id), read, list with filters and keyset pages, count,
+ * delete. On PostgreSQL the runs created at the same time are inserted by one statement
+ * (write-batcher.ts, flow-run-batch-statements.ts); every created row is remembered for the
+ * state change that usually follows (flow-run-row-cache.ts).
+ */
 import { sql } from "kysely";
 import type { CreateFlowRunInput, FlowRunFilter, Page, PageRequest } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
@@ -6,14 +11,18 @@ import { makeState, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { toJsonColumn } from "../db/json-column.js";
 import type { FlowRunTable } from "../db/schema.js";
+import type { WeirDatabase } from "../db/weir-database.js";
 import { appendFlowRunStates, columnsAfterStates } from "./apply-flow-run-state.js";
+import { insertFlowRunsWithStates } from "./flow-run-batch-statements.js";
 import { FLOW_RUN_SORTS, applyFlowRunFilter } from "./flow-run-filter.js";
 import { compileRetryPolicy, flowRunFromRow } from "./flow-run-mapper.js";
 import { ensureFlow } from "./flow-service.js";
+import { flowRunRowCacheOf } from "./flow-run-row-cache.js";
 import { generateRunName } from "./generate-run-name.js";
 import { checkName, checkObject, checkState, checkStringList, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
+import { createWriteBatcher, type WriteBatcher } from "./write-batcher.js";
 
 const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
 
@@ -54,41 +63,36 @@ export function newFlowRunRow(fields: Pick<FlowRunTable, "id" | "flow_id" | "flo
   };
 }
 
+const insertBatchers = new WeakMap<WeirDatabase, WriteBatcher<{ row: FlowRunTable; states: State[] }, boolean>>();
+
+// New runs of one database, grouped into batches (write-batcher.ts).
+function insertBatcherOf(database: WeirDatabase): WriteBatcher<{ row: FlowRunTable; states: State[] }, boolean> {
+  let batcher = insertBatchers.get(database);
+  if (batcher === undefined) {
+    batcher = createWriteBatcher((runs) => insertFlowRunsWithStates(database.db, runs), { keyOf: (run) => run.row.id });
+    insertBatchers.set(database, batcher);
+  }
+  return batcher;
+}
+
 /** The flow-runs area of the service layer (state changes are in flow-run-state-service.ts). */
 export function createFlowRunService(ctx: OrchestrationContext) {
   const { database } = ctx;
   const { db } = database;
   // Flows are never deleted, so their ids can be remembered (saves a query per run created).
-  const flowIds = new Map<string, string>();
+  const flowIds = new Map<string, Promise<string>>();
+  const rowCache = flowRunRowCacheOf(database);
 
-  /** Insert a run and its first state atomically; false when the id already exists. */
-  async function insertRunWithFirstState(created: FlowRunTable, state: State): Promise<boolean> {
-    const stateJson = toJsonColumn(state);
+  /** Insert a run and its first states atomically; false when the id already exists. */
+  async function insertRunWithFirstStates(created: FlowRunTable, states: State[]): Promise<boolean> {
     if (database.capabilities.supportsDataModifyingCte) {
-      // One statement, one round trip: the state row is inserted only if the run row was.
-      const result = await db
-        .with("run", (qb) => qb.insertInto("flow_runs").values(created).onConflict((oc) => oc.column("id").doNothing()).returning("id"))
-        .insertInto("flow_run_states")
-        .columns(["id", "flow_run_id", "type", "name", "timestamp", "state"])
-        .expression((eb) =>
-          eb
-            .selectFrom("run")
-            .select((s) => [
-              s.val(state.id).as("id"),
-              "run.id as flow_run_id",
-              s.val(state.type).as("type"),
-              s.val(state.name).as("name"),
-              s.val(state.timestamp).as("timestamp"),
-              database.sql.jsonValue(stateJson).as("state"),
-            ]),
-        )
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      // One statement (shared with the runs created meanwhile): states only for a new run row.
+      return insertBatcherOf(database)({ row: created, states });
     }
     return database.writeTransaction(async (trx) => {
       const inserted = await trx.insertInto("flow_runs").values(created).onConflict((oc) => oc.column("id").doNothing()).executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-      await appendFlowRunStates(trx, created.id, [state]);
+      await appendFlowRunStates(trx, created.id, states);
       return true;
     });
   }
@@ -109,17 +113,21 @@ export function createFlowRunService(ctx: OrchestrationContext) {
       const nowIso = now.toISOString();
       const state = input.state === undefined ? makeState("Pending", { now }) : checkState(input.state, "state");
       if (!INITIAL_STATE_TYPES.has(state.type)) invalid("state", `a new run starts Scheduled, Pending or Running, not ${state.name}`);
+      // A run started at once (the SDK's own runs) still went through Pending: record it, at the same instant.
+      const states = state.type === "RUNNING" ? [makeState("Pending", { timestamp: state.timestamp }), state] : [state];
       const parameters = checkObject(input.parameters, "parameters");
       const tags = checkStringList(input.tags, "tags");
       let flowId = flowIds.get(flowName);
       if (flowId === undefined) {
-        flowId = (await ensureFlow(db, flowName, nowIso)).id;
+        flowId = ensureFlow(db, flowName, nowIso).then((flow) => flow.id);
         flowIds.set(flowName, flowId);
+        // A failure is not remembered: the next run asks again.
+        flowId.catch(() => flowIds.delete(flowName));
       }
       const base = newFlowRunRow(
         {
           id,
-          flow_id: flowId,
+          flow_id: await flowId,
           flow_name: flowName,
           name: input.name === undefined ? generateRunName() : checkName(input.name, "name"),
           parent_flow_run_id: input.parentFlowRunId ?? null,
@@ -131,9 +139,9 @@ export function createFlowRunService(ctx: OrchestrationContext) {
         },
         nowIso,
       );
-      const created = { ...base, ...columnsAfterStates(base, [state], nowIso) };
+      const created = { ...base, ...columnsAfterStates(base, states, nowIso) };
       let row: FlowRunTable = created;
-      let isCreated = await insertRunWithFirstState(created, state);
+      let isCreated = await insertRunWithFirstStates(created, states);
       if (!isCreated) {
         // The id exists: the same request repeated (or raced), or a clash with another flow's run.
         const winner = await readRow(id);
@@ -141,6 +149,7 @@ export function createFlowRunService(ctx: OrchestrationContext) {
         row = winner;
         isCreated = false;
       }
+      rowCache.remember(row);
       const flowRun = flowRunFromRow(row);
       if (isCreated) ctx.events.publish({ kind: "flow-run", flowRun });
       return flowRun;
@@ -174,6 +183,7 @@ export function createFlowRunService(ctx: OrchestrationContext) {
 
     async deleteFlowRun(id: string): Promise<void> {
       await readRow(id);
+      rowCache.forget(id);
       await database.writeTransaction(async (trx) => {
         // Subflow runs go with their parent, depth first.
         const ids = [id];
@@ -197,6 +207,9 @@ export function createFlowRunService(ctx: OrchestrationContext) {
             .where("task_run_id", "in", (eb) => eb.selectFrom("task_runs").select("id").where("flow_run_id", "in", chunk))
             .execute();
           await trx.deleteFrom("task_runs").where("flow_run_id", "in", chunk).execute();
+          // Nor has the flow-run history on PostgreSQL (migration 004).
+          await trx.deleteFrom("flow_run_states").where("flow_run_id", "in", chunk).execute();
+          await trx.deleteFrom("flow_run_transitions").where("flow_run_id", "in", chunk).execute();
           await trx.deleteFrom("flow_runs").where("id", "in", chunk).execute();
         }
       });

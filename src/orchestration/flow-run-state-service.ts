@@ -1,6 +1,8 @@
 /**
  * Flow-run state changes: propose a state (rules decide, in one write transaction with the run
  * row locked), read the history, heartbeat, and the explicit moves cancel / retry / resume.
+ * A run this process wrote last is first tried without the lock, in one guarded statement
+ * (apply-flow-run-state-guarded.ts); the locked transaction is the fallback and the reference.
  * Events are published after commit.
  */
 import type { OrchestrationResult, ProposeStateInput } from "../core/api-types.js";
@@ -8,24 +10,44 @@ import type { FlowRun } from "../core/models.js";
 import { isTerminalStateType, makeState, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn } from "../db/json-column.js";
+import type { FlowRunTable } from "../db/schema.js";
 import { applyFlowRunState, lockFlowRun, type ApplyFlowRunStateOptions } from "./apply-flow-run-state.js";
+import { applyFlowRunStateToCachedRow } from "./apply-flow-run-state-guarded.js";
+import { flowRunRowCacheOf } from "./flow-run-row-cache.js";
 import { flowRunFromRow } from "./flow-run-mapper.js";
 import { checkInteger, checkName, checkObject, checkState, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
+
+// The state `choose` picks for a cached row, or null where it refuses: the cached row may be stale,
+// so only the locked path's answer counts.
+function chooseOrNull(choose: (current: State) => State, cached: FlowRunTable): State | null {
+  try {
+    return choose(fromJsonColumn<State>(cached.state));
+  } catch {
+    return null;
+  }
+}
 
 /** The flow-run state area of the service layer. */
 export function createFlowRunStateService(ctx: OrchestrationContext) {
   const { database } = ctx;
   const { db } = database;
+  const rowCache = flowRunRowCacheOf(database);
 
-  /** Lock, decide, apply; publish the run when it changed. */
+  /** Decide and apply (guarded on the cached row, else locked); publish the run when it changed. */
   async function propose(id: string, choose: (current: State) => State, options: ApplyFlowRunStateOptions): Promise<{ result: OrchestrationResult; flowRun: FlowRun }> {
     checkName(id, "id");
     const now = ctx.clock.now();
-    const applied = await database.writeTransaction(async (trx) => {
-      const row = await lockFlowRun(trx, database, id);
-      return applyFlowRunState(trx, row, choose(fromJsonColumn<State>(row.state)), now, { ...options, database });
-    });
+    const cached = rowCache.get(id);
+    let applied = cached === undefined ? null : await applyFlowRunStateToCachedRow(database, cached, chooseOrNull(choose, cached), now, options);
+    if (applied === null) {
+      rowCache.forget(id);
+      applied = await database.writeTransaction(async (trx) => {
+        const row = await lockFlowRun(trx, database, id);
+        return applyFlowRunState(trx, row, choose(fromJsonColumn<State>(row.state)), now, { ...options, database });
+      });
+    }
+    rowCache.remember(applied.row);
     const flowRun = flowRunFromRow(applied.row);
     if (applied.isChanged) ctx.events.publish({ kind: "flow-run", flowRun });
     return { result: applied.result, flowRun };

@@ -2,10 +2,11 @@
  * The flow engine: one call of a flow (or one deployment run given by id), to a final state.
  *
  * Life of a flow run here: parameters validated (invalid → VALIDATION thrown, no run created; for
- * an existing run, it is proposed Failed) → run created Running (a subflow also gets a task run
- * in its parent, linked both ways) → body runs with the run scope, console capture and timeout →
- * submitted task runs settle → buffered task runs and logs are flushed → final state proposed
- * (Completed with the value, Failed/TimedOut with the error, Cancelled) → hooks. A failed attempt
+ * an existing run, it is proposed Failed) → run created Running in one call (its history records
+ * Pending then Running; a subflow also gets a task run in its parent, linked both ways) → body
+ * runs with the run scope, console capture and timeout → submitted task runs settle → buffered
+ * task runs and logs are flushed → final state proposed (Completed with the value,
+ * Failed/TimedOut with the error, Cancelled) → hooks. A failed attempt
  * with retries left goes AwaitingRetry, waits, and runs again as Retrying.
  * Flow-run states go straight to `setFlowRunState` (few, and decided by the orchestrator).
  */

@@ -27,7 +27,7 @@ describe("pauseFlowRun", () => {
     await harness.client.resumeFlowRun(id, { approved: true });
     expect(await running).toEqual({ approved: true });
     const names = (await harness.client.readFlowRunStates(id)).map((state) => state.name);
-    expect(names).toEqual(["Running", "Paused", "Running", "Completed"]);
+    expect(names).toEqual(["Pending", "Running", "Paused", "Running", "Completed"]);
   });
 
   it("fails the flow when nobody resumes it in time", async () => {

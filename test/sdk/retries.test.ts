@@ -118,6 +118,6 @@ describe("flow retries", () => {
     expect(run.stateName).toBe("Completed");
     expect(run.runCount).toBe(3);
     const names = (await harness.client.readFlowRunStates(run.id)).map((state) => state.name);
-    expect(names).toEqual(["Running", "AwaitingRetry", "Retrying", "AwaitingRetry", "Retrying", "Completed"]);
+    expect(names).toEqual(["Pending", "Running", "AwaitingRetry", "Retrying", "AwaitingRetry", "Retrying", "Completed"]);
   });
 });

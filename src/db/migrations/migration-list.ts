@@ -2,6 +2,7 @@
 import type { Migration } from "../migration.js";
 import { initialSchema } from "./001-initial-schema.js";
 import { deploymentsRetryPolicy } from "./002-deployments-retry-policy.js";
+import { flowRunThroughput } from "./004-flow-run-throughput.js";
 
 /** All migrations of Weir's schema. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, flowRunThroughput]);
