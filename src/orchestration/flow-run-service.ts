@@ -14,14 +14,14 @@ import type { FlowRunTable } from "../db/schema.js";
 import type { WeirDatabase } from "../db/weir-database.js";
 import { appendFlowRunStates, columnsAfterStates } from "./apply-flow-run-state.js";
 import { insertFlowRunsWithStates } from "./flow-run-batch-statements.js";
-import { FLOW_RUN_SORTS, applyFlowRunFilter } from "./flow-run-filter.js";
+import { applyFlowRunFilter } from "./flow-run-filter.js";
+import { listFlowRunPage } from "./flow-run-list-query.js";
 import { compileRetryPolicy, flowRunFromRow } from "./flow-run-mapper.js";
 import { ensureFlow } from "./flow-service.js";
 import { flowRunRowCacheOf } from "./flow-run-row-cache.js";
 import { generateRunName } from "./generate-run-name.js";
 import { checkName, checkObject, checkState, checkStringList, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
-import { compilePageRequest, toPage } from "./page-cursor.js";
 import { createWriteBatcher, type WriteBatcher } from "./write-batcher.js";
 
 const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
@@ -159,21 +159,8 @@ export function createFlowRunService(ctx: OrchestrationContext) {
       return flowRunFromRow(await readRow(id));
     },
 
-    async listFlowRuns(filter?: FlowRunFilter, page?: PageRequest): Promise<Page<FlowRun>> {
-      const sort = filter?.sort ?? "EXPECTED_START_TIME_DESC";
-      if (!FLOW_RUN_SORTS.includes(sort)) invalid("sort", `must be one of ${FLOW_RUN_SORTS.join(", ")}`);
-      const { limit, after } = compilePageRequest(page, sort);
-      const column = sort === "CREATED_DESC" ? "created_at" : "expected_start_time";
-      const direction = sort === "EXPECTED_START_TIME_ASC" ? "asc" : "desc";
-      let query = applyFlowRunFilter(database, db.selectFrom("flow_runs").selectAll(), filter)
-        .orderBy(column, direction)
-        .orderBy("id", direction)
-        .limit(limit + 1);
-      if (after) {
-        query = query.where((eb) => eb(eb.refTuple(column, "id"), direction === "asc" ? ">" : "<", eb.tuple(String(after.key), after.id)));
-      }
-      const rows = await query.execute();
-      return toPage(rows, limit, flowRunFromRow, (row) => ({ key: row[column], id: row.id, sort }));
+    listFlowRuns(filter?: FlowRunFilter, page?: PageRequest): Promise<Page<FlowRun>> {
+      return listFlowRunPage(database, filter, page);
     },
 
     async countFlowRuns(filter?: FlowRunFilter): Promise<number> {
