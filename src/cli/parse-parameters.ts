@@ -1,5 +1,30 @@
+import { Option } from "commander";
 import type { Parameters } from "../core/models.js";
 import { UsageError } from "./usage-error.js";
+
+/** What `--param` and `--params` leave in a command's options. */
+export interface ParameterOptions {
+  param?: string[];
+  params?: string;
+}
+
+/**
+ * The two options that give a flow its parameters, declared once for every command that starts
+ * a run (`weir run`, `weir deployment run`): `command.addOption(paramOption()).addOption(paramsOption())`.
+ */
+export function paramOption(): Option {
+  return new Option("-p, --param <key=value>", "a flow parameter (repeatable; values parse as JSON when they can)").argParser(collectValues);
+}
+
+/** `--params <json>`: see `paramOption`. */
+export function paramsOption(): Option {
+  return new Option("--params <json>", "all parameters as one JSON object (--param entries go over it)");
+}
+
+/** The parameters `--params` and `--param` name (see `parseParameters`). */
+export function parametersOf(options: ParameterOptions): Parameters {
+  return parseParameters(options.param, options.params);
+}
 
 /**
  * Flow parameters from the command line: `--params '{"a":1}'` first, then each `--param k=v`

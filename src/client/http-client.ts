@@ -56,7 +56,7 @@ import { realSleep, type Sleep } from "../core/clock.js";
 import { WeirError } from "../core/weir-error.js";
 import type { OrchestrationApi } from "./orchestration-api.js";
 import { readServerSentEvents } from "./http-event-stream.js";
-import { sendHttpRequest, type HttpRequest, type RetryBudget } from "./http-request.js";
+import { sendHttpRequest, type HttpRequest, type HttpRequestSettings, type RetryBudget } from "./http-request.js";
 import { flowRunFilterQuery, pageQuery, type QueryValues } from "./http-query.js";
 
 /** Options of `HttpClient`. */
@@ -81,16 +81,9 @@ export interface HttpClientOptions {
   maxBatchBytes?: number;
 }
 
-/** The compiled, frozen `HttpClientOptions`. */
-export interface CompiledHttpClientOptions {
-  baseUrl: string;
-  apiKey: string | undefined;
-  fetch: typeof fetch;
-  sleep: Sleep;
-  retries: number;
-  bufferedWriteRetries: number;
+/** The compiled, frozen `HttpClientOptions`: what each request needs, and the batching limits. */
+export interface CompiledHttpClientOptions extends HttpRequestSettings {
   maxBufferedItems: number;
-  requestTimeoutMs: number;
   maxBatchBytes: number;
 }
 

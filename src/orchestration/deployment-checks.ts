@@ -1,6 +1,6 @@
 /** Checks of deployment and schedule input: each bad field gets a VALIDATION error naming it. */
 import type { ScheduleInput, UpsertDeploymentInput } from "../core/api-types.js";
-import type { CollisionStrategy, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
+import type { CollisionStrategy, Deployment, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { compileRetryPolicy } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkStringList, invalid } from "./input-checks.js";
@@ -27,25 +27,13 @@ export function compileScheduleInput(input: ScheduleInput, path: string): Compil
   };
 }
 
-/** Validated upsert input with defaults filled. */
-export interface CompiledUpsertDeployment {
-  name: string;
-  flowName: string;
-  entrypoint: string;
-  path: string | null;
-  description: string | null;
-  version: string | null;
-  parameters: Parameters;
-  parameterSchema: Record<string, unknown> | null;
-  tags: string[];
-  workPoolName: string;
-  workQueueName: string;
-  isPaused: boolean;
-  concurrencyLimit: number | null;
-  collisionStrategy: CollisionStrategy;
+/** The deployment fields an upsert sets, as the `Deployment` model declares them. */
+type UpsertedDeploymentFields = "name" | "flowName" | "entrypoint" | "path" | "description" | "version" | "parameters" | "parameterSchema"
+  | "tags" | "workPoolName" | "workQueueName" | "isPaused" | "concurrencyLimit" | "collisionStrategy" | "jobVariables" | "isServed";
+
+/** Validated upsert input with defaults filled: the model's fields, schedules still to store. */
+export interface CompiledUpsertDeployment extends Pick<Deployment, UpsertedDeploymentFields> {
   schedules: CompiledScheduleInput[] | undefined;
-  jobVariables: Record<string, unknown>;
-  isServed: boolean;
   retryPolicy: RetryPolicy | null;
 }
 

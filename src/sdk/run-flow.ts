@@ -55,7 +55,11 @@ export async function runFlow(options: CompiledFlowOptions, body: FlowBody, requ
     const decided = await client.setFlowRunState(existing.id, { state: failedState(error) });
     return { state: decided.state, value: undefined, error, isFailed: true };
   }
-  await registerFlow(client, options);
+  // A run made by a deployment already names its flow: registering (schema, version) need not
+  // delay its start, only finish before the run returns. A new run needs its flow first.
+  const registration = registerFlow(client, options);
+  if (existing === undefined) await registration;
+  else void registration.catch(() => undefined);
 
   const now = getEngineEffects().clock.now();
   const flowRunId = existing?.id ?? timeOrderedId();
@@ -106,6 +110,7 @@ export async function runFlow(options: CompiledFlowOptions, body: FlowBody, requ
   try {
     outcome = await supervisor.run();
   } finally {
+    await registration.catch(() => undefined);
     if (parentTask !== null) {
       const last = supervisor.finalState;
       const name: StateName = last === null ? "Crashed" : last.type === "COMPLETED" ? "Completed" : last.type === "CANCELLED" ? "Cancelled" : last.type === "CRASHED" ? "Crashed" : "Failed";

@@ -1,24 +1,15 @@
 // `weir run` and `weir flow-run …` as real child processes, on the engine WEIR_TEST_DB names.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { FlowRun, LogRecord, TaskRun } from "../../src/core/models.js";
 import type { State } from "../../src/core/states.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
-import { cliEnv, REPO_ROOT, runCli, runProcess } from "./run-cli.js";
+import { useTestDatabase } from "../helpers/test-database.js";
+import { REPO_ROOT, runCli, runProcess, useCliEnv } from "./run-cli.js";
 
 const FIXTURE = "test/cli/fixtures/greeting.ts";
 type InspectJson = FlowRun & { taskRuns: TaskRun[]; stateHistory: State[] };
 
-let database: TestDatabase;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  env = cliEnv(database.url, database.dir);
-});
-
-afterAll(async () => {
-  await database?.dispose();
-});
+const database = useTestDatabase();
+const env = useCliEnv(database);
 
 const flowRunIdIn = (text: string): string => {
   const match = /\(([0-9a-f-]{36})\)/.exec(text);

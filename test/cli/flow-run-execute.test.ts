@@ -1,25 +1,12 @@
 // `weir flow-run execute` (what worker child processes run), `cancel` and `ls --deployment`,
 // over deployment runs made through the in-process client on the same database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InProcessClient } from "../../src/client/in-process-client.js";
+import { describe, expect, it } from "vitest";
 import type { FlowRun, LogRecord } from "../../src/core/models.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
-import { cliEnv, REPO_ROOT, runCli } from "./run-cli.js";
+import { useTestOrchestration } from "../helpers/test-orchestration.js";
+import { REPO_ROOT, runCli, useCliEnv } from "./run-cli.js";
 
-let database: TestDatabase;
-let env: NodeJS.ProcessEnv;
-let client: InProcessClient;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  env = cliEnv(database.url, database.dir);
-  client = await InProcessClient.open({ databaseUrl: database.url });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await database?.dispose();
-});
+const { database, client } = useTestOrchestration();
+const env = useCliEnv(database);
 
 async function deploymentRun(name: string, entrypoint: string, parameters: Record<string, unknown> = {}): Promise<FlowRun> {
   const flowName = entrypoint.split(":")[1] ?? name;

@@ -1,28 +1,19 @@
 // The CLI over HTTP: WEIR_API_URL set, a real server (with an API key) on the test database.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { FlowRun, LogRecord, TaskRun } from "../../src/core/models.js";
-import { startServer, type RunningServer } from "../../src/server/start-server.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { useTestServer } from "../helpers/test-server.js";
 import { cliEnv, runCli } from "./run-cli.js";
 
 const API_KEY = "cli-test-key-0123456789";
-let database: TestDatabase;
-let server: RunningServer;
+const { database, server } = useTestServer({ apiKey: API_KEY });
 let env: NodeJS.ProcessEnv;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startServer({ port: 0, databaseUrl: database.url, apiKey: API_KEY, runServices: false, uiDir: null, log: () => undefined });
+beforeAll(() => {
   // No database URL for the CLI: everything must go through the API.
   const unusedDatabase = `sqlite://${database.dir}/unused/never-opened.db`;
   env = cliEnv(unusedDatabase, database.dir, { WEIR_API_URL: `${server.url}/api`, WEIR_API_KEY: API_KEY });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await database?.dispose();
 });
 
 describe("the CLI with WEIR_API_URL", { timeout: 120_000 }, () => {

@@ -2,18 +2,14 @@
  * Run the real `weir` CLI (`node bin/weir.js …`) as a child process against one test database,
  * with WEIR_HOME in the test's scratch directory and no WEIR_API_URL (embedded mode).
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { beforeAll } from "vitest";
+import { REPO_ROOT, runProcess, type ProcessResult } from "../helpers/run-process.js";
+import type { TestDatabase } from "../helpers/test-database.js";
 
-/** Root of the repository. */
-export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export { REPO_ROOT, runProcess };
 
 /** What a finished CLI process left behind. */
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = ProcessResult;
 
 /** Environment of a CLI child process for a test database. */
 export function cliEnv(databaseUrl: string, home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -24,33 +20,13 @@ export function cliEnv(databaseUrl: string, home: string, extra: Record<string, 
   return { ...env, WEIR_FROM_SOURCE: "1", WEIR_HOME: home, WEIR_DATABASE_URL: databaseUrl, NO_COLOR: "1", ...extra };
 }
 
-/** Run `command args` to completion (killed after `timeoutMs`); `onStdout` sees output as it arrives. */
-export function runProcess(
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 60_000,
-  onStdout?: (soFar: string) => void,
-): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-      onStdout?.(stdout);
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+/** The `cliEnv` of a test file's database (see `useTestDatabase`), filled in place before its tests. */
+export function useCliEnv(database: TestDatabase): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  beforeAll(() => {
+    Object.assign(env, cliEnv(database.url, database.dir));
   });
+  return env;
 }
 
 /** Run `weir args…` with the given environment. */

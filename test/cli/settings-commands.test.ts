@@ -1,22 +1,13 @@
 // `weir variable`, `weir concurrency-limit`, `weir config` and `weir version` as real child processes.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ConcurrencyLimit, Variable } from "../../src/core/models.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
-import { cliEnv, runCli } from "./run-cli.js";
+import { useTestDatabase } from "../helpers/test-database.js";
+import { runCli, useCliEnv } from "./run-cli.js";
 
-let database: TestDatabase;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  env = cliEnv(database.url, database.dir);
-});
-
-afterAll(async () => {
-  await database?.dispose();
-});
+const database = useTestDatabase();
+const env = useCliEnv(database);
 
 describe("weir variable", { timeout: 120_000 }, () => {
   it("round-trips JSON and string values, lists and unsets them", async () => {

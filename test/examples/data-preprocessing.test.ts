@@ -9,33 +9,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "../../src/client/connect.js";
-import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
-import { flushAll, setClient } from "../../src/sdk/client-provider.js";
+import { flushAll } from "../../src/sdk/client-provider.js";
 import { bundledDataDir } from "../../examples/data-preprocessing/data-source.js";
 import { parquetRelation, sqlIdentifier, toNumber, withDuckDb } from "../../examples/data-preprocessing/duckdb-engine.js";
 import { dataPreprocessing, type PipelineResult } from "../../examples/data-preprocessing/pipeline.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { useSdkTestClient } from "../helpers/test-orchestration.js";
 
-let database: TestDatabase;
-let client: OrchestrationApi;
-const previousHome = process.env.WEIR_HOME;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  process.env.WEIR_HOME = join(database.dir, "home");
-  client = connect({ databaseUrl: database.url, env: {} });
-  setClient(client);
-});
-
-afterAll(async () => {
-  await flushAll();
-  setClient(null);
-  await client.close();
-  await database.dispose();
-  if (previousHome === undefined) delete process.env.WEIR_HOME;
-  else process.env.WEIR_HOME = previousHome;
-});
+const { database, client } = useSdkTestClient();
 
 const seattleCsv = () => join(bundledDataDir(), "seattle-weather.csv");
 

@@ -3,33 +3,15 @@
  * script in a child process), `deployment.ts` registers `greeting/basic_greeting` on
  * GreetingWorkQueue at 08:00 Asia/Phnom_Penh. On the test database (SQLite or PostgreSQL).
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "../../src/client/connect.js";
-import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
-import { flushAll, setClient } from "../../src/sdk/client-provider.js";
+import { describe, expect, it } from "vitest";
+import { flushAll } from "../../src/sdk/client-provider.js";
 import { applyGreetingDeployment } from "../../examples/greeting/deployment.js";
 import { greeting } from "../../examples/greeting/main.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { runScript } from "../helpers/run-process.js";
+import { useSdkTestClient } from "../helpers/test-orchestration.js";
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-let database: TestDatabase;
-let client: OrchestrationApi;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = connect({ databaseUrl: database.url, env: {} });
-  setClient(client);
-});
-
-afterAll(async () => {
-  await flushAll();
-  setClient(null);
-  await client.close();
-  await database.dispose();
-});
+const { database, client } = useSdkTestClient();
 
 async function messagesOf(flowRunId: string): Promise<string[]> {
   return (await client.readLogs({ flowRunId })).map((log) => log.message);
@@ -57,15 +39,8 @@ describe("examples/greeting", () => {
   });
 
   it("runs main.ts as a script (the tutorial's `python main.py`)", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "examples/greeting/main.ts"], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, WEIR_API_URL: "", WEIR_DATABASE_URL: database.url, WEIR_HOME: join(database.dir, "home") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+    const { code, stdout, stderr } = await runScript("examples/greeting/main.ts", [], { ...process.env, WEIR_API_URL: "", WEIR_DATABASE_URL: database.url, WEIR_HOME: join(database.dir, "home") });
+    const output = stdout + stderr;
     expect(code, output).toBe(0);
     expect(output).toContain("my name is, Navin!");
     expect(await client.countFlowRuns({ flowNames: ["greeting"], stateTypes: ["COMPLETED"] })).toBe(2);

@@ -9,16 +9,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { connect } from "../../src/client/connect.js";
 import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { REPO_ROOT } from "../helpers/run-process.js";
+import { useTestDatabase } from "../helpers/test-database.js";
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CHROMIUM = process.env.WEIR_CHROMIUM ?? "/usr/bin/chromium";
-let database: TestDatabase;
+const database = useTestDatabase();
 let quickstart: ChildProcess | undefined;
 let client: OrchestrationApi | undefined;
 let browser: Browser | undefined;
@@ -57,10 +56,6 @@ function waitForOutput(child: ChildProcess, read: () => string, pattern: RegExp)
   });
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
 afterAll(async () => {
   await browser?.close();
   if (quickstart !== undefined && quickstart.exitCode === null && quickstart.signalCode === null) {
@@ -69,7 +64,6 @@ afterAll(async () => {
     await exited;
   }
   await client?.close();
-  await database.dispose();
 });
 
 describe("npm start (examples/quickstart.ts)", () => {

@@ -4,17 +4,13 @@
  * `applyDeploymentFile` (what `weir deploy --all` calls) on the test database.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { connect } from "../../src/client/connect.js";
-import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
 import { applyDeploymentFile } from "../../src/sdk/deployment-file.js";
 import { loadFlow } from "../../src/sdk/load-flow.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 import { validateParameters } from "../../src/sdk/validate-parameters.js";
-
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+import { REPO_ROOT } from "../helpers/run-process.js";
+import { useTestOrchestration } from "../helpers/test-orchestration.js";
 
 interface DeploymentEntry {
   name: string;
@@ -47,18 +43,7 @@ describe("weir.yaml", () => {
 });
 
 describe("weir deploy --all with weir.yaml", () => {
-  let database: TestDatabase;
-  let client: OrchestrationApi;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    client = connect({ databaseUrl: database.url, env: {} });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await database.dispose();
-  });
+  const { client } = useTestOrchestration();
 
   it("registers both deployments with their schedules, queues and parameter schemas", async () => {
     const applied = await applyDeploymentFile({ file: `${REPO_ROOT}weir.yaml`, client });

@@ -3,11 +3,16 @@
  * `sqlite` (default): a new file in a temp directory; `postgres`: a new schema in the
  * `test` database on 127.0.0.1:5432 (URL carries `?schema=NAME`, which Weir turns into the
  * search_path). `dispose()` drops the schema / removes the directory.
+ *
+ * `useTestDatabase()` does the same for a whole test file through its hooks. Like the other
+ * `use…` helpers of the tests, it returns a stand-in that its `beforeAll` fills in place, so a
+ * file takes it as a constant at its top and uses it once its tests run.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 
 /** Which engine this test process runs against. */
 export type TestEngine = "sqlite" | "postgres";
@@ -63,4 +68,18 @@ export async function createTestDatabase(engine: TestEngine = testEngine()): Pro
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh database for the tests of this file (or describe block): created before them, disposed after. */
+export function useTestDatabase(engine: TestEngine = testEngine()): TestDatabase {
+  const database = {} as TestDatabase;
+  let created: TestDatabase | undefined;
+  beforeAll(async () => {
+    created = await createTestDatabase(engine);
+    Object.assign(database, created);
+  });
+  afterAll(async () => {
+    await created?.dispose();
+  });
+  return database;
 }

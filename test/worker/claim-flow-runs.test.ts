@@ -5,29 +5,18 @@
  * pools, queues and deployments, runs not yet due; runs that cannot be claimed now (parked behind
  * a full deployment, AwaitingRetry with a live heartbeat) never hide the runs queued behind them.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Clock } from "../../src/core/clock.js";
 import type { FlowRun, RetryPolicy } from "../../src/core/models.js";
 import { makeState } from "../../src/core/states.js";
 import { readCandidatePage, readRetryStalenessCutoffs } from "../../src/orchestration/claim-candidates.js";
-import { openOrchestration, type OpenedOrchestration } from "../../src/orchestration/create-orchestration.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { openOrchestration } from "../../src/orchestration/create-orchestration.js";
+import { useTestOrchestration } from "../helpers/test-orchestration.js";
 
-let database: TestDatabase;
-let opened: OpenedOrchestration;
 // Real time, moved forward by `clockOffsetMs` where a test needs heartbeats to go stale.
 let clockOffsetMs = 0;
 const clock: Clock = { now: () => new Date(Date.now() + clockOffsetMs) };
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  opened = await openOrchestration({ databaseUrl: database.url, clock });
-});
-
-afterAll(async () => {
-  await opened?.close();
-  await database?.dispose();
-});
+const { database, opened } = useTestOrchestration({ clock });
 
 async function deploymentIn(pool: string, queue: string, extra: { concurrencyLimit?: number; collisionStrategy?: "ENQUEUE" | "CANCEL_NEW"; name?: string; retryPolicy?: Partial<RetryPolicy> } = {}) {
   return opened.orchestration.upsertDeployment({ name: extra.name ?? `${pool}-${queue}`, flowName: "claims", entrypoint: "f.ts:claims", workPoolName: pool, workQueueName: queue, ...extra });

@@ -4,32 +4,20 @@
  * and applying, and `flow.serve()` executing its runs in-process until aborted.
  */
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InProcessClient } from "../../src/client/in-process-client.js";
+import { describe, expect, it } from "vitest";
 import { isTerminalStateType } from "../../src/core/states.js";
 import { flow } from "../../src/index.js";
 import { deployFlow } from "../../src/sdk/deploy.js";
 import { applyDeploymentFile, parseDeploymentFile } from "../../src/sdk/deployment-file.js";
 import { findFlowExport } from "../../src/sdk/entrypoint-inference.js";
 import { serveFlow } from "../../src/sdk/serve.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { useTestOrchestration } from "../helpers/test-orchestration.js";
 import { deploySelf } from "./fixtures/self-deploying.js";
 import { quick, sleeper } from "./fixtures/worker-flows.js";
 import { waitFor } from "./worker-test-kit.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
-let database: TestDatabase;
-let client: InProcessClient;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = await InProcessClient.open({ databaseUrl: database.url });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await database?.dispose();
-});
+const { client } = useTestOrchestration();
 
 describe("flow.deploy()", () => {
   it("infers the entrypoint from the calling file and sends schema and retry policy", async () => {

@@ -3,21 +3,11 @@
  * weir.yaml, `deployment ls|inspect|run|pause|resume`, `work-pool create|ls|inspect|pause|resume`,
  * `work-queue create|ls`; tables by default, `--json` for scripts, clear errors, exit codes.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, runCli } from "../cli/run-cli.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { describe, expect, it } from "vitest";
+import { runCli, useCliEnv } from "../cli/run-cli.js";
+import { useTestDatabase } from "../helpers/test-database.js";
 
-let database: TestDatabase;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  env = cliEnv(database.url, database.dir);
-});
-
-afterAll(async () => {
-  await database?.dispose();
-});
+const env = useCliEnv(useTestDatabase());
 
 async function weir(...args: string[]) {
   return runCli(args, env, 60_000);

@@ -4,17 +4,15 @@
  * future runs), parameters merged and validated against the stored JSON Schema (422 naming the
  * field), idempotency keys, pools and queues, worker status.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Clock } from "../../src/core/clock.js";
 import { isWeirError, type WeirError } from "../../src/core/weir-error.js";
-import { openOrchestration, type OpenedOrchestration } from "../../src/orchestration/create-orchestration.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { useTestOrchestration } from "../helpers/test-orchestration.js";
 
-let database: TestDatabase;
-let opened: OpenedOrchestration;
 let now = new Date("2026-03-01T00:00:00.000Z");
 const clock: Clock = { now: () => now };
+const { opened } = useTestOrchestration({ clock });
 const schema = z.toJSONSchema(z.object({ name: z.string().min(2), count: z.number().int().max(10).optional(), mode: z.enum(["a", "b"]).optional() }), { io: "input" }) as Record<string, unknown>;
 
 async function rejection(promise: Promise<unknown>): Promise<WeirError> {
@@ -26,15 +24,6 @@ async function rejection(promise: Promise<unknown>): Promise<WeirError> {
   return error;
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  opened = await openOrchestration({ databaseUrl: database.url, clock });
-});
-
-afterAll(async () => {
-  await opened?.close();
-  await database?.dispose();
-});
 
 describe("deployments", () => {
   it("upserts by flow and name, creating the flow and the queue", async () => {
@@ -104,13 +93,14 @@ describe("deployments", () => {
 
   it("removes unstarted future runs of a changed or deleted schedule, and keeps the rest", async () => {
     const api = opened.orchestration;
-    const deployment = await api.upsertDeployment({
+    const hourly = {
       name: "hourly",
       flowName: "greeting",
       entrypoint: "flows/greeting.ts:greeting",
       parameters: { name: "Hourly" },
       schedules: [{ schedule: { interval: 3600 } }, { schedule: { cron: "0 1 * * *", timezone: "Europe/London" } }],
-    });
+    };
+    const deployment = await api.upsertDeployment(hourly);
     const [interval, cron] = deployment.schedules;
     if (!interval || !cron) throw new Error("schedules missing");
     const future = new Date(now.getTime() + 3_600_000).toISOString();
@@ -119,13 +109,7 @@ describe("deployments", () => {
     const pastRun = await api.createDeploymentFlowRun(deployment.id, { scheduleId: interval.id, scheduledTime: past, idempotencyKey: `s:${interval.id}:${past}` });
     const fromCron = await api.createDeploymentFlowRun(deployment.id, { scheduleId: cron.id, scheduledTime: future, idempotencyKey: `s:${cron.id}:${future}` });
     // Re-deploying the same schedules keeps them and their runs.
-    const same = await api.upsertDeployment({
-      name: "hourly",
-      flowName: "greeting",
-      entrypoint: "flows/greeting.ts:greeting",
-      parameters: { name: "Hourly" },
-      schedules: [{ schedule: { interval: 3600 } }, { schedule: { cron: "0 1 * * *", timezone: "Europe/London" } }],
-    });
+    const same = await api.upsertDeployment(hourly);
     expect(same.schedules.map((s) => s.id).sort()).toEqual([interval.id, cron.id].sort());
     await api.updateDeploymentSchedule(deployment.id, interval.id, { schedule: { interval: 1800 } });
     await expect(api.readFlowRun(fromInterval.id)).rejects.toMatchObject({ code: "NOT_FOUND" });

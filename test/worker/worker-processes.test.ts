@@ -7,13 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import type { Deployment } from "../../src/core/models.js";
-import { startServer, type RunningServer } from "../../src/server/start-server.js";
 import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { useTestServer } from "../helpers/test-server.js";
 import { isProcessAlive, REPO_ROOT, serverEnv, startWeir, waitFor, type WeirProcess } from "./worker-test-kit.js";
 
-let database: TestDatabase;
-let server: RunningServer;
+const { database, server } = useTestServer({
+  runServices: true,
+  servicesOptions: { onError: () => undefined, crashDetectionIntervalSeconds: 1, enabled: { scheduler: false, "late-runs": false } },
+});
 let client: HttpClient;
 let sleeper: Deployment;
 let quick: Deployment;
@@ -21,14 +22,6 @@ const workers: RunningWorker[] = [];
 const processes: WeirProcess[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startServer({
-    port: 0,
-    databaseUrl: database.url,
-    uiDir: null,
-    log: () => undefined,
-    servicesOptions: { onError: () => undefined, crashDetectionIntervalSeconds: 1, enabled: { scheduler: false, "late-runs": false } },
-  });
   client = new HttpClient({ apiUrl: server.url });
   const common = { path: REPO_ROOT, workPoolName: "default" };
   sleeper = await client.upsertDeployment({ ...common, name: "sleepy", flowName: "sleeper", entrypoint: "test/worker/fixtures/worker-flows.ts:sleeper", parameters: { seconds: 60 }, retryPolicy: { retries: 1 } });
@@ -39,8 +32,6 @@ afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.stop()));
   await Promise.all(processes.map((child) => child.stop("SIGKILL")));
   await client?.close();
-  await server?.close();
-  await database?.dispose();
 });
 
 function workerOn(queue: string, name: string, limit = 2): Promise<RunningWorker> {
@@ -62,6 +53,15 @@ function workerOn(queue: string, name: string, limit = 2): Promise<RunningWorker
   });
 }
 
+/** Wait until the run is Running in a process of its own; that process's id. */
+async function runningProcessOf(flowRunId: string): Promise<number> {
+  const running = await waitFor(async () => {
+    const current = await client.readFlowRun(flowRunId);
+    return current.stateType === "RUNNING" && current.infrastructurePid ? current : null;
+  }, 30_000, "the run to be Running");
+  return Number(running.infrastructurePid?.split(":").pop());
+}
+
 describe("workers with real processes", () => {
   it("executes each run exactly once across two workers", { timeout: 120_000 }, async () => {
     const [a, b] = await Promise.all([workerOn("fast", "fast-a", 3), workerOn("fast", "fast-b", 3)]);
@@ -81,11 +81,7 @@ describe("workers with real processes", () => {
   it("cancels a running run: SIGTERM to its process, then Cancelled", { timeout: 60_000 }, async () => {
     const worker = await workerOn("default", "canceller");
     const run = await client.createDeploymentFlowRun(sleeper.id);
-    const running = await waitFor(async () => {
-      const current = await client.readFlowRun(run.id);
-      return current.stateType === "RUNNING" && current.infrastructurePid ? current : null;
-    }, 30_000, "the run to be Running");
-    const pid = Number(running.infrastructurePid?.split(":").pop());
+    const pid = await runningProcessOf(run.id);
     expect(isProcessAlive(pid)).toBe(true);
     await client.cancelFlowRun(run.id);
     const cancelled = await waitFor(async () => {
@@ -101,11 +97,7 @@ describe("workers with real processes", () => {
   it("on stop, lets runs finish within the grace period, then kills them and marks them Crashed", { timeout: 60_000 }, async () => {
     const worker = await workerOn("default", "leaver");
     const run = await client.createDeploymentFlowRun(sleeper.id);
-    const running = await waitFor(async () => {
-      const current = await client.readFlowRun(run.id);
-      return current.stateType === "RUNNING" && current.infrastructurePid ? current : null;
-    }, 30_000, "the run to be Running");
-    const pid = Number(running.infrastructurePid?.split(":").pop());
+    const pid = await runningProcessOf(run.id);
     const stopping = performance.now();
     await worker.stop();
     expect(performance.now() - stopping).toBeGreaterThanOrEqual(4_500);

@@ -3,10 +3,9 @@
  * is collected and which is always stopped at the end, and polling until a condition holds.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "../helpers/run-process.js";
 
-/** Root of the repository. */
-export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export { REPO_ROOT };
 
 /** A `weir` child process that keeps running. */
 export interface WeirProcess {

@@ -15,7 +15,7 @@ import { formatFields, formatTable } from "../output/format-table.js";
 import { printJson, printLine } from "../output/print-output.js";
 import { readAllPages } from "../output/read-all-pages.js";
 import { formatState } from "../output/state-colour.js";
-import { collectValues, parseParameters } from "../parse-parameters.js";
+import { collectValues, paramOption, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
 
 /** Find a deployment by `flow/name`, id, or a deployment name unique across flows. */
 export async function resolveDeployment(client: OrchestrationApi, value: string): Promise<Deployment> {
@@ -117,14 +117,14 @@ export function registerDeploymentCommand(program: Command): void {
     .command("run")
     .description("create a run of a deployment now (or at --start-in seconds)")
     .argument("<name>", "flow/deployment (or id)")
-    .option("-p, --param <key=value>", "a parameter (repeatable; values parse as JSON when they can)", collectValues)
-    .option("--params <json>", "parameters as a JSON object (--param entries go over it)")
+    .addOption(paramOption())
+    .addOption(paramsOption())
     .option("--start-in <seconds>", "schedule the run this many seconds from now")
     .option("-t, --tag <tag>", "extra tag of the run (repeatable)", collectValues)
     .option("-w, --watch", "follow states and logs until the run ends; exit non-zero unless it completed")
     .option("--json", "print JSON")
-    .action(async (name: string, options: { param?: string[]; params?: string; startIn?: string; tag?: string[]; watch?: boolean; json?: boolean }) => {
-      const parameters = parseParameters(options.param, options.params);
+    .action(async (name: string, options: ParameterOptions & { startIn?: string; tag?: string[]; watch?: boolean; json?: boolean }) => {
+      const parameters = parametersOf(options);
       const client = await cliClient();
       const found = await resolveDeployment(client, name);
       const startIn = options.startIn === undefined ? 0 : Number(options.startIn);

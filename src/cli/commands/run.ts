@@ -3,14 +3,12 @@ import type { FlowRun, Parameters } from "../../core/models.js";
 import { isTerminalStateType, type State } from "../../core/states.js";
 import { cliClient } from "../cli-client.js";
 import { executeInProcess, loadFlowFromEntrypoint } from "../flow-runs/execute-in-process.js";
-import { collectValues, parseParameters } from "../parse-parameters.js";
+import { collectValues, paramOption, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
 import { formatState } from "../output/state-colour.js";
 import { printJson, printLine, routeStdoutToStderr } from "../output/print-output.js";
 import { UsageError } from "../usage-error.js";
 
-interface RunOptions {
-  param?: string[];
-  params?: string;
+interface RunOptions extends ParameterOptions {
   name?: string;
   tag?: string[];
   json?: boolean;
@@ -26,8 +24,8 @@ export function registerRunCommand(program: Command): void {
     .command("run")
     .description("run a flow in this process, e.g. weir run flows/greeting.ts:greeting --param name=Navin")
     .argument("<entrypoint>", "path/to/file.ts:exportName")
-    .option("-p, --param <key=value>", "a flow parameter (repeatable; JSON values are parsed)", collectValues)
-    .option("--params <json>", "all parameters as one JSON object")
+    .addOption(paramOption())
+    .addOption(paramsOption())
     .option("--name <name>", "a name for the flow run")
     .option("--tag <tag>", "a tag for the flow run (repeatable)", collectValues)
     .option("--json", "print the final flow run as JSON")
@@ -35,7 +33,7 @@ export function registerRunCommand(program: Command): void {
       if (!entrypoint.includes(":")) {
         throw new UsageError(`invalid entrypoint '${entrypoint}': expected path/to/file.ts:exportName`);
       }
-      const parameters = parseParameters(options.param, options.params);
+      const parameters = parametersOf(options);
       // With --json, stdout carries only the JSON; the flow's own prints go to stderr.
       const restoreStdout = options.json ? routeStdoutToStderr() : () => undefined;
       let run: FlowRun;

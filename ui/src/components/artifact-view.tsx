@@ -1,5 +1,6 @@
 /** Renders one artifact by type: markdown, table, link, progress or image. */
 import type { Artifact } from "../../../src/core/models.js";
+import { DataTable } from "./data-table.js";
 import { MarkdownView } from "./markdown-view.js";
 
 function TableData({ data }: { data: unknown }) {
@@ -17,14 +18,11 @@ function TableData({ data }: { data: unknown }) {
   if (columns.length === 0) return <pre>{JSON.stringify(data, null, 2)}</pre>;
   return (
     <div className="table-scroll">
-      <table className="data-table">
-        <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
-        <tbody>
-          {rows.slice(0, 500).map((row, r) => (
-            <tr key={r}>{row.map((cell, c) => <td key={c}>{typeof cell === "object" ? JSON.stringify(cell) : String(cell ?? "")}</td>)}</tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable columns={columns}>
+        {rows.slice(0, 500).map((row, r) => (
+          <tr key={r}>{row.map((cell, c) => <td key={c}>{typeof cell === "object" ? JSON.stringify(cell) : String(cell ?? "")}</td>)}</tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

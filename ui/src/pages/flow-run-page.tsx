@@ -8,6 +8,7 @@ import type { State } from "../../../src/core/states.js";
 import { api } from "../api/api-client.js";
 import { useWorkers, useWorkPools, useWorkQueues } from "../api/queries.js";
 import { ArtifactView } from "../components/artifact-view.js";
+import { DataTable } from "../components/data-table.js";
 import { ErrorNote } from "../components/error-note.js";
 import { LogViewer } from "../components/log-viewer.js";
 import { StateBadge } from "../components/state-badge.js";
@@ -115,14 +116,11 @@ export function FlowRunPage() {
         </div>
       ) : <p className="muted">No artifacts. Create one from a flow with createMarkdownArtifact(), createTableArtifact() or createLinkArtifact().</p>}
       <h3>State history</h3>
-      <table className="data-table" data-testid="state-history">
-        <thead><tr><th>Time</th><th>State</th><th>Message</th></tr></thead>
-        <tbody>
-          {(states.data ?? []).map((s) => (
-            <tr key={s.id}><td>{formatTime(s.timestamp)}</td><td><StateBadge type={s.type} name={s.name} /></td><td>{s.message ?? ""}</td></tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable testId="state-history" columns={["Time", "State", "Message"]}>
+        {(states.data ?? []).map((s) => (
+          <tr key={s.id}><td>{formatTime(s.timestamp)}</td><td><StateBadge type={s.type} name={s.name} /></td><td>{s.message ?? ""}</td></tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

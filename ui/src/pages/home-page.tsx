@@ -1,10 +1,12 @@
 /** Home: runs by state over the last 24 hours, recent failures, late runs with their reason, pool health. */
 import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import type { Page } from "../../../src/core/api-types.js";
 import type { FlowRun } from "../../../src/core/models.js";
 import { api } from "../api/api-client.js";
 import { useWorkers, useWorkPools, useWorkQueues } from "../api/queries.js";
+import { DataTable } from "../components/data-table.js";
 import { EmptyState } from "../components/empty-state.js";
 import { RunsChart, type ChartBucket, type ChartGroup } from "../components/runs-chart.js";
 import { StateBadge } from "../components/state-badge.js";
@@ -38,6 +40,32 @@ async function loadBuckets(signal: AbortSignal): Promise<ChartBucket[]> {
   );
 }
 
+/** A card listing runs (link, state, `detail`, and `note` below), or `empty` when there is none. */
+function RunListCard({ title, runs, testId, empty, detail, note }: {
+  title: string;
+  runs: FlowRun[] | undefined;
+  testId: string;
+  empty: string;
+  detail: (run: FlowRun) => ReactNode;
+  note: (run: FlowRun) => ReactNode;
+}) {
+  return (
+    <div className="card">
+      <h3>{title}</h3>
+      {runs?.length ? (
+        <ul className="plain" data-testid={testId}>
+          {runs.map((r) => (
+            <li key={r.id}>
+              <Link to={`/runs/${r.id}`}>{r.name}</Link> <StateBadge type={r.stateType} name={r.stateName} /> <span className="muted">{detail(r)}</span>
+              {note(r)}
+            </li>
+          ))}
+        </ul>
+      ) : <p className="muted">{empty}</p>}
+    </div>
+  );
+}
+
 /** The home page. */
 export function HomePage() {
   const chart = useQuery({ queryKey: ["home", "chart"], queryFn: ({ signal }) => loadBuckets(signal), staleTime: 15_000 });
@@ -66,52 +94,39 @@ export function HomePage() {
         ) : null}
       </div>
       <div className="grid-2">
-        <div className="card">
-          <h3>Late runs</h3>
-          {late.data?.length ? (
-            <ul className="plain" data-testid="late-runs">
-              {late.data.map((r) => (
-                <li key={r.id}>
-                  <Link to={`/runs/${r.id}`}>{r.name}</Link> <StateBadge type={r.stateType} name={r.stateName} /> <span className="muted">{formatRelative(r.expectedStartTime)}</span>
-                  <div className="late-note small">{pools.data && queues.data && workers.data ? lateReason(r, { pools: pools.data, queues: queues.data, workers: workers.data }) : ""}</div>
-                </li>
-              ))}
-            </ul>
-          ) : <p className="muted">No late runs.</p>}
-        </div>
-        <div className="card">
-          <h3>Recent failures</h3>
-          {failures.data?.length ? (
-            <ul className="plain" data-testid="recent-failures">
-              {failures.data.map((r) => (
-                <li key={r.id}>
-                  <Link to={`/runs/${r.id}`}>{r.name}</Link> <StateBadge type={r.stateType} name={r.stateName} /> <span className="muted">{r.flowName} · {formatRelative(r.endTime ?? r.updatedAt)}</span>
-                  {r.state.message ? <div className="muted small">{r.state.message}</div> : null}
-                </li>
-              ))}
-            </ul>
-          ) : <p className="muted">No failures. </p>}
-        </div>
+        <RunListCard
+          title="Late runs"
+          runs={late.data}
+          testId="late-runs"
+          empty="No late runs."
+          detail={(r) => formatRelative(r.expectedStartTime)}
+          note={(r) => <div className="late-note small">{pools.data && queues.data && workers.data ? lateReason(r, { pools: pools.data, queues: queues.data, workers: workers.data }) : ""}</div>}
+        />
+        <RunListCard
+          title="Recent failures"
+          runs={failures.data}
+          testId="recent-failures"
+          empty="No failures. "
+          detail={(r) => `${r.flowName} · ${formatRelative(r.endTime ?? r.updatedAt)}`}
+          note={(r) => (r.state.message ? <div className="muted small">{r.state.message}</div> : null)}
+        />
       </div>
       <div className="card">
         <h3>Work pool health</h3>
-        <table className="data-table" data-testid="pool-health">
-          <thead><tr><th>Pool</th><th>Status</th><th>Workers online</th><th>Queues</th></tr></thead>
-          <tbody>
-            {pools.data?.map((p) => {
-              const online = workers.data?.filter((w) => w.workPoolName === p.name && w.status === "ONLINE").length ?? 0;
-              const poolQueues = queues.data?.filter((q) => q.workPoolName === p.name) ?? [];
-              return (
-                <tr key={p.id}>
-                  <td><Link to="/work-pools">{p.name}</Link></td>
-                  <td>{p.isPaused ? <span className="pill warn">paused</span> : online > 0 ? <span className="pill ok">healthy</span> : <span className="pill bad">no workers</span>}</td>
-                  <td>{online}{online === 0 ? <code className="small"> weir worker start --pool {p.name}</code> : null}</td>
-                  <td>{poolQueues.map((q) => q.name + (q.isPaused ? " (paused)" : "")).join(", ")}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable testId="pool-health" columns={["Pool", "Status", "Workers online", "Queues"]}>
+          {pools.data?.map((p) => {
+            const online = workers.data?.filter((w) => w.workPoolName === p.name && w.status === "ONLINE").length ?? 0;
+            const poolQueues = queues.data?.filter((q) => q.workPoolName === p.name) ?? [];
+            return (
+              <tr key={p.id}>
+                <td><Link to="/work-pools">{p.name}</Link></td>
+                <td>{p.isPaused ? <span className="pill warn">paused</span> : online > 0 ? <span className="pill ok">healthy</span> : <span className="pill bad">no workers</span>}</td>
+                <td>{online}{online === 0 ? <code className="small"> weir worker start --pool {p.name}</code> : null}</td>
+                <td>{poolQueues.map((q) => q.name + (q.isPaused ? " (paused)" : "")).join(", ")}</td>
+              </tr>
+            );
+          })}
+        </DataTable>
       </div>
     </section>
   );
