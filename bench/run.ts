@@ -21,6 +21,7 @@ const benches: Record<string, string[]> = {
   "worker-fleet": [process.execPath, "--import", "tsx", "bench/worker-fleet.ts", "2000", "4"],
   "server-start": [process.execPath, "--import", "tsx", "bench/server-start.ts"],
   "list-runs": [process.execPath, "--import", "tsx", "bench/list-runs.ts", "1000000"],
+  "list-runs-sqlite": ["env", "WEIR_BENCH_DB=sqlite", process.execPath, "--import", "tsx", "bench/list-runs.ts", "1000000"],
   "ui-first-rows": [process.execPath, "--import", "tsx", "bench/ui-first-rows.ts", "100000"],
 };
 

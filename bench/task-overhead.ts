@@ -1,10 +1,13 @@
 /**
  * Overhead per trivial task inside a flow, every task run and state persisted (DESIGN §8 budget:
  * ≤ 25 µs per task at 10,000 tasks): sequential `await t(i)`, and `t.map(items)`, against the
- * same loop of plain async calls. Run alone: `node --import tsx bench/task-overhead.ts [tasks]`
- * (SQLite in a temp folder, and PostgreSQL at WEIR_BENCH_POSTGRES_URL or the test database).
+ * same loop of plain async calls. Run alone: `node --import tsx bench/task-overhead.ts [tasks]
+ * [rounds]` (SQLite in a temp folder, and PostgreSQL at WEIR_BENCH_POSTGRES_URL or the test
+ * database). Each figure is the median of `rounds` runs (default 3): on a shared machine single
+ * runs vary by 2×. CPU columns are this process's CPU time (all its threads, GC included); on
+ * PostgreSQL, "db cpu" is the CPU time of the server processes serving this benchmark.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,6 +24,9 @@ export interface TaskOverheadResult {
   /** CPU time of this process (user + system) per task; wall time is unreliable on a shared machine. */
   sequentialCpuUsPerTask: number;
   mapCpuUsPerTask: number;
+  /** CPU time of the database server per task (null when the database runs in this process). */
+  sequentialDbCpuUsPerTask: number | null;
+  mapDbCpuUsPerTask: number | null;
 }
 
 const trivial = async (value: number): Promise<number> => value + 1;
@@ -37,8 +43,18 @@ const mapFlow = flow("bench-map", async ({ count }: { count: number }) => {
   return values.length;
 });
 
+/** Options of one measurement. */
+export interface TaskOverheadOptions {
+  databaseUrl: string;
+  tasks: number;
+  /** @default 3 */
+  rounds?: number;
+  /** CPU milliseconds used so far by the database server, when it is a separate process. */
+  databaseCpuMs?: () => Promise<number>;
+}
+
 /** Measure task overhead against one database (flow end includes flushing every buffered write). */
-export async function benchTaskOverhead({ databaseUrl, tasks }: { databaseUrl: string; tasks: number }): Promise<TaskOverheadResult> {
+export async function benchTaskOverhead({ databaseUrl, tasks, rounds = 3, databaseCpuMs }: TaskOverheadOptions): Promise<TaskOverheadResult> {
   const client = await InProcessClient.open({ databaseUrl });
   setClient(client);
   const quiet = process.env.WEIR_LOGGING_QUIET;
@@ -46,19 +62,28 @@ export async function benchTaskOverhead({ databaseUrl, tasks }: { databaseUrl: s
   try {
     await sequentialFlow({ count: 200 });
     await mapFlow({ count: 200 });
-    const sequential = await timePerTask(tasks, () => sequentialFlow({ count: tasks }));
-    const map = await timePerTask(tasks, () => mapFlow({ count: tasks }));
-    const plain = await timePerTask(tasks, async () => {
-      let total = 0;
-      for (let index = 0; index < tasks; index += 1) total = await trivial(total);
-      return total;
-    });
+    const sequential: Timing[] = [];
+    const map: Timing[] = [];
+    const plain: Timing[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      sequential.push(await timePerTask(tasks, () => sequentialFlow({ count: tasks }), databaseCpuMs));
+      map.push(await timePerTask(tasks, () => mapFlow({ count: tasks }), databaseCpuMs));
+      plain.push(
+        await timePerTask(tasks, async () => {
+          let total = 0;
+          for (let index = 0; index < tasks; index += 1) total = await trivial(total);
+          return total;
+        }),
+      );
+    }
     return {
-      sequentialUsPerTask: sequential.wallUs,
-      mapUsPerTask: map.wallUs,
-      plainUsPerTask: plain.wallUs,
-      sequentialCpuUsPerTask: sequential.cpuUs,
-      mapCpuUsPerTask: map.cpuUs,
+      sequentialUsPerTask: median(sequential, "wallUs")!,
+      mapUsPerTask: median(map, "wallUs")!,
+      plainUsPerTask: median(plain, "wallUs")!,
+      sequentialCpuUsPerTask: median(sequential, "cpuUs")!,
+      mapCpuUsPerTask: median(map, "cpuUs")!,
+      sequentialDbCpuUsPerTask: median(sequential, "dbCpuUs"),
+      mapDbCpuUsPerTask: median(map, "dbCpuUs"),
     };
   } finally {
     await releaseClient(client);
@@ -69,28 +94,63 @@ export async function benchTaskOverhead({ databaseUrl, tasks }: { databaseUrl: s
   }
 }
 
-async function timePerTask(tasks: number, body: () => Promise<unknown>): Promise<{ wallUs: number; cpuUs: number }> {
+interface Timing {
+  wallUs: number;
+  cpuUs: number;
+  dbCpuUs: number | null;
+}
+
+async function timePerTask(tasks: number, body: () => Promise<unknown>, databaseCpuMs?: () => Promise<number>): Promise<Timing> {
+  const dbStarted = databaseCpuMs ? await databaseCpuMs() : null;
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   await body();
   const used = process.cpuUsage(cpu);
-  return { wallUs: Number(process.hrtime.bigint() - started) / 1000 / tasks, cpuUs: (used.user + used.system) / tasks };
+  const wallUs = Number(process.hrtime.bigint() - started) / 1000 / tasks;
+  const dbCpuUs = databaseCpuMs && dbStarted !== null ? ((await databaseCpuMs()) - dbStarted) * 1000 / tasks : null;
+  return { wallUs, cpuUs: (used.user + used.system) / tasks, dbCpuUs };
+}
+
+function median(timings: readonly Timing[], key: keyof Timing): number | null {
+  const values = timings.map((timing) => timing[key]).filter((value): value is number => value !== null).sort((a, b) => a - b);
+  return values.length === 0 ? null : values[Math.floor(values.length / 2)]!;
+}
+
+/** CPU milliseconds of the PostgreSQL backends with this application name (they run on this machine). */
+function postgresCpuMs(admin: pg.Client, applicationName: string): () => Promise<number> {
+  return async () => {
+    const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where application_name = $1", [applicationName]);
+    let total = 0;
+    for (const { pid } of rows) {
+      // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (10 ms).
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    }
+    return total;
+  };
 }
 
 async function main(): Promise<void> {
   const tasks = Number(process.argv[2] ?? 10_000);
+  const rounds = Number(process.argv[3] ?? 3);
   const dir = mkdtempSync(join(tmpdir(), "weir-bench-"));
   process.env.WEIR_HOME = dir;
   const rows: Array<[string, TaskOverheadResult]> = [];
   try {
-    rows.push(["sqlite", await benchTaskOverhead({ databaseUrl: `sqlite://${join(dir, "bench.db")}`, tasks })]);
+    rows.push(["sqlite", await benchTaskOverhead({ databaseUrl: `sqlite://${join(dir, "bench.db")}`, tasks, rounds })]);
     const base = process.env.WEIR_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
     const schema = `bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: base });
     try {
       await admin.connect();
       await admin.query(`CREATE SCHEMA "${schema}"`);
-      rows.push(["postgres", await benchTaskOverhead({ databaseUrl: `${base}?schema=${schema}`, tasks })]);
+      const url = new URL(base);
+      url.searchParams.set("schema", schema);
+      url.searchParams.set("application_name", schema);
+      const databaseCpuMs = postgresCpuMs(admin, schema);
+      // /proc of the server is readable only when PostgreSQL runs on this machine.
+      const isLocal = await databaseCpuMs().then(() => true, () => false);
+      rows.push(["postgres", await benchTaskOverhead({ databaseUrl: url.toString(), tasks, rounds, ...(isLocal ? { databaseCpuMs } : {}) })]);
     } catch (error) {
       process.stderr.write(`postgres skipped: ${error instanceof Error ? error.message : String(error)}\n`);
     } finally {
@@ -100,11 +160,15 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const format = (value: number): string => value.toFixed(2).padStart(12);
-  process.stdout.write(`task overhead, ${tasks} trivial tasks, µs per task (budget ≤ 25 µs over plain)\n`);
-  process.stdout.write(`${"database".padEnd(10)}${"sequential".padStart(12)}${"map".padStart(12)}${"plain".padStart(12)}${"seq cpu".padStart(12)}${"map cpu".padStart(12)}\n`);
+  const format = (value: number | null): string => (value === null ? "-" : value.toFixed(2)).padStart(12);
+  process.stdout.write(`task overhead, ${tasks} trivial tasks, µs per task, median of ${rounds} (budget ≤ 25 µs over plain)\n`);
+  const headers = ["sequential", "map", "plain", "seq cpu", "map cpu", "seq db cpu", "map db cpu"];
+  process.stdout.write(`${"database".padEnd(10)}${headers.map((header) => header.padStart(12)).join("")}\n`);
   for (const [name, result] of rows) {
-    const cells = [result.sequentialUsPerTask, result.mapUsPerTask, result.plainUsPerTask, result.sequentialCpuUsPerTask, result.mapCpuUsPerTask];
+    const cells = [
+      result.sequentialUsPerTask, result.mapUsPerTask, result.plainUsPerTask, result.sequentialCpuUsPerTask, result.mapCpuUsPerTask,
+      result.sequentialDbCpuUsPerTask, result.mapDbCpuUsPerTask,
+    ];
     process.stdout.write(`${name.padEnd(10)}${cells.map(format).join("")}\n`);
   }
 }

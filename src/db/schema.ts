@@ -110,9 +110,11 @@ export interface TaskRunTable {
   subflow_run_id: string | null;
   created_at: string;
   updated_at: string;
+  /** Every state of the run, oldest first (JSON array as text; migration 003). */
+  state_history: JsonText;
 }
 
-/** Table `task_run_states`: the history of every task run (in `seq` order). */
+/** Table `task_run_states`: task-run history before migration 003, now always empty (kept for the deletion paths). */
 export interface TaskRunStateTable {
   seq: Generated<number>;
   id: string;

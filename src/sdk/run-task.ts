@@ -8,6 +8,7 @@
  * failed attempt with retries left goes AwaitingRetry → Retrying.
  * Every state goes through the client's write buffer (batched), never one write per state.
  */
+import { systemClock, type Clock } from "../core/clock.js";
 import type { State, StateName } from "../core/states.js";
 import { STATE_TYPE_OF_NAME } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
@@ -43,8 +44,12 @@ const standaloneDynamicKeys = new Map<string, number>();
 /** The task function as the engine calls it. */
 export type TaskBody = (...args: unknown[]) => unknown;
 
-/** Run one call of a task to its final state. */
-export async function runTask(
+/**
+ * Run one call of a task to its final state. Not `async`: a task with nothing to wait for goes
+ * from here straight into its attempts, with no promise layer in between (every promise costs
+ * on this path, the more so as AsyncLocalStorage hooks each one).
+ */
+export function runTask(
   options: CompiledTaskOptions,
   body: TaskBody,
   args: readonly unknown[],
@@ -52,10 +57,25 @@ export async function runTask(
   waitFor: readonly WaitForItem[] | undefined,
 ): Promise<RunOutcome> {
   const parent = runScopeStorage.getStore();
+  if (parent === undefined) return getClient().then((client) => startTask(options, body, args, handle, waitFor, client, writeBufferFor(client), undefined));
+  try {
+    return startTask(options, body, args, handle, waitFor, parent.client, parent.buffer, parent);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function startTask(
+  options: CompiledTaskOptions,
+  body: TaskBody,
+  args: readonly unknown[],
+  handle: TaskRunHandle,
+  waitFor: readonly WaitForItem[] | undefined,
+  client: OrchestrationApi,
+  buffer: RunWriteBuffer,
+  parent: RunScope | undefined,
+): Promise<RunOutcome> {
   const flow = currentFlowScope(parent);
-  const client = parent?.client ?? (await getClient());
-  const buffer = parent?.buffer ?? writeBufferFor(client);
-  const { clock } = getEngineEffects();
   if (flow === null) installConsoleCapture();
   const keys = flow?.dynamicKeys ?? standaloneDynamicKeys;
   const next = keys.get(options.taskKey) ?? 0;
@@ -71,31 +91,9 @@ export async function runTask(
     retryPolicy: options.storedRetryPolicy,
   };
   const run = new TaskRunExecution(options, body, args, handle, fields, client, buffer, flow, parent);
-  let cacheKey: string | null = null;
-  try {
-    if (options.cache !== null) {
-      cacheKey = computeCacheKey(options.cache.policy, { taskKey: options.taskKey, taskName: options.name, flowRunId: flow?.flowRunId ?? null, parameters: flow?.parameters ?? {} }, args);
-      fields.cacheKey = cacheKey;
-    }
-  } catch (error) {
-    await run.setState("Pending");
-    return run.fail(error, "Failed");
-  }
   // A task that waits for nothing goes straight to Running: one state fewer to store per task.
-  const hasToWait = (waitFor !== undefined && waitFor.length > 0) || cacheKey !== null || flow?.taskLimiter != null || options.tags.length > 0;
-  if (hasToWait) {
-    const pushed = run.setState("Pending");
-    if (pushed !== undefined) await pushed;
-  }
-  if (waitFor !== undefined && waitFor.length > 0) {
-    const failure = await upstreamFailure(waitFor);
-    if (failure !== null) return run.fail(failure, "Failed");
-  }
-  if (cacheKey !== null && options.cache?.refresh === false) {
-    const cached = await run.fromCache(cacheKey, clock.now());
-    if (cached !== null) return cached;
-  }
-  return run.execute(cacheKey);
+  const hasToWait = (waitFor !== undefined && waitFor.length > 0) || options.cache !== null || flow?.taskLimiter != null || options.tags.length > 0;
+  return hasToWait ? run.waitThenExecute(waitFor) : run.attempts(null);
 }
 
 class TaskRunExecution {
@@ -113,10 +111,36 @@ class TaskRunExecution {
 
   setState(name: StateName, extra?: Partial<Omit<State, "type" | "name">>): Promise<void> | undefined {
     // The hot path stores only the fields a state has (smaller JSON to write per task).
-    const state: State = { id: timeOrderedId(), type: STATE_TYPE_OF_NAME[name], name, timestamp: getEngineEffects().clock.now().toISOString() };
+    const state: State = { id: timeOrderedId(), type: STATE_TYPE_OF_NAME[name], name, timestamp: isoNow(getEngineEffects().clock) };
     if (extra !== undefined) Object.assign(state, extra);
     this.handle.state = state;
     return this.buffer.addTaskRunState(this.fields, state);
+  }
+
+  /** Pending first: upstream futures, a cache lookup, a concurrency slot (see the file header). */
+  async waitThenExecute(waitFor: readonly WaitForItem[] | undefined): Promise<RunOutcome> {
+    const { options, flow } = this;
+    let cacheKey: string | null = null;
+    try {
+      if (options.cache !== null) {
+        cacheKey = computeCacheKey(options.cache.policy, { taskKey: options.taskKey, taskName: options.name, flowRunId: flow?.flowRunId ?? null, parameters: flow?.parameters ?? {} }, this.args);
+        this.fields.cacheKey = cacheKey;
+      }
+    } catch (error) {
+      await this.setState("Pending");
+      return this.fail(error, "Failed");
+    }
+    const pushed = this.setState("Pending");
+    if (pushed !== undefined) await pushed;
+    if (waitFor !== undefined && waitFor.length > 0) {
+      const failure = await upstreamFailure(waitFor);
+      if (failure !== null) return this.fail(failure, "Failed");
+    }
+    if (cacheKey !== null && options.cache?.refresh === false) {
+      const cached = await this.fromCache(cacheKey, getEngineEffects().clock.now());
+      if (cached !== null) return cached;
+    }
+    return this.execute(cacheKey);
   }
 
   async fromCache(cacheKey: string, now: Date): Promise<RunOutcome | null> {
@@ -160,7 +184,8 @@ class TaskRunExecution {
     }
   }
 
-  private async attempts(cacheKey: string | null): Promise<RunOutcome> {
+  /** Run attempts until one succeeds or no retry is left. */
+  async attempts(cacheKey: string | null): Promise<RunOutcome> {
     const { options } = this;
     const flowSignal = this.parent?.signal ?? NEVER_ABORTED;
     for (let attempt = 1; ; attempt += 1) {
@@ -202,7 +227,11 @@ class TaskRunExecution {
         return this.fail(error, isTimeout ? "TimedOut" : "Failed");
       }
       link?.dispose();
-      return this.succeed(value, cacheKey);
+      if (cacheKey !== null || this.options.persistResult || this.options.onCompletion.length > 0) return this.succeed(value, cacheKey);
+      // The common case, inline: no result to store, no hook to run.
+      const completed = this.setState("Completed");
+      if (completed !== undefined) await completed;
+      return { state: this.handle.state!, value, error: undefined, isFailed: false };
     }
   }
 
@@ -262,4 +291,18 @@ function runNameOf(options: CompiledTaskOptions, args: readonly unknown[], dynam
   } catch (error) {
     throw new WeirError("BAD_REQUEST", `runName of task '${options.name}' threw: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+let isoMs = -1;
+let isoText = "";
+
+/** The clock's time as ISO text; on the real clock, built once per millisecond (a task stamps two states). */
+function isoNow(clock: Clock): string {
+  if (clock !== systemClock) return clock.now().toISOString();
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
 }

@@ -2,13 +2,14 @@
  * The bounded buffer through which the engine records task runs and log lines.
  *
  * Task-run states and logs are many and small, so they are never written one by one: the buffer
- * gathers them and writes them in batches (every `flushIntervalMs`, or as soon as `maxItems` are
- * waiting), one flush at a time so that writes reach the store in the order they happened.
+ * gathers them and writes them in batches (every `flushIntervalMs`, or at the end of the
+ * event-loop turn in which `maxItems` are waiting; writers wait only past `highWaterMark`), one
+ * flush at a time so that writes reach the store in the order they happened.
  * All states of one task run gathered in the same window travel as one `TaskRunWrite`. A failed
  * flush is retried a few times and its items are put back at the front, so nothing is lost.
  */
 import type { LogInput, TaskRunWrite } from "../core/api-types.js";
-import type { State } from "../core/states.js";
+import { isTerminalStateType, type State } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 
 /** Fields of a task run that do not change between its states. */
@@ -25,6 +26,8 @@ export interface RunWriteBufferOptions {
 }
 
 const FLUSH_ATTEMPTS = 5;
+// While a flush is under way, every this many new items the writer waits for one turn of the event loop.
+const YIELD_EVERY_ITEMS = 64;
 
 /** Buffers task-run writes and logs for one client and flushes them in batches. */
 export class RunWriteBuffer {
@@ -33,9 +36,12 @@ export class RunWriteBuffer {
   private readonly maxItems: number;
   private readonly highWaterMark: number;
   private taskRuns = new Map<string, TaskRunWrite>();
+  // Ids of buffered task runs whose latest state is not final (see `added`).
+  private readonly openTaskRuns = new Set<string>();
   private logs: LogInput[] = [];
   private pendingItems = 0;
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private flushing: Promise<void> | null = null;
 
   constructor(client: OrchestrationApi, options: RunWriteBufferOptions = {}) {
@@ -52,6 +58,8 @@ export class RunWriteBuffer {
 
   /** Record a new state of a task run; returns a promise to await only when the buffer is full. */
   addTaskRunState(fields: TaskRunFields, state: State): Promise<void> | undefined {
+    if (isTerminalStateType(state.type)) this.openTaskRuns.delete(fields.id);
+    else this.openTaskRuns.add(fields.id);
     const write = this.taskRuns.get(fields.id);
     if (write === undefined) this.taskRuns.set(fields.id, { ...fields, states: [state] });
     else write.states.push(state);
@@ -74,14 +82,28 @@ export class RunWriteBuffer {
   private added(): Promise<void> | undefined {
     this.pendingItems += 1;
     if (this.pendingItems >= this.highWaterMark) return this.flush();
-    if (this.pendingItems >= this.maxItems && this.flushing === null) void this.flush().catch(reportFlushError);
-    else if (this.timer === null) {
+    const isFull = this.pendingItems >= this.maxItems && this.flushing === null && this.immediate === null;
+    if (isFull && this.openTaskRuns.size * 2 <= this.taskRuns.size) void this.flush().catch(reportFlushError);
+    else if (isFull) {
+      // Most task runs waiting here have not ended (many submitted at once): flush once this turn
+      // of the event loop ends, not now, so that the final states the same burst of work adds
+      // next join this batch and each of those runs is written once instead of twice.
+      // Otherwise flush at once: small batches of short-lived objects, less garbage to promote.
+      this.immediate = setImmediate(() => {
+        this.immediate = null;
+        void this.flush().catch(reportFlushError);
+      });
+    } else if (this.timer === null) {
       this.timer = setTimeout(() => {
         this.timer = null;
         void this.flush().catch(reportFlushError);
       }, this.flushIntervalMs);
       this.timer.unref();
     }
+    // A flush waiting on a database server progresses only when the event loop turns, which a
+    // flow awaiting one quick task after another never lets it do: writers then yield now and
+    // then, so the server writes one batch while the engine runs the next tasks.
+    if (this.flushing !== null && this.pendingItems % YIELD_EVERY_ITEMS === 0) return new Promise((resolve) => setImmediate(resolve));
     return undefined;
   }
 
@@ -96,6 +118,7 @@ export class RunWriteBuffer {
     const taskRuns = [...this.taskRuns.values()];
     const logs = this.logs;
     this.taskRuns = new Map();
+    this.openTaskRuns.clear();
     this.logs = [];
     this.pendingItems = 0;
     this.flushing = this.write(taskRuns, logs).finally(() => {
@@ -138,7 +161,9 @@ export class RunWriteBuffer {
   /** Stop the timer (pending items stay until the next flush). */
   stopTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.immediate !== null) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
   }
 }
 

@@ -19,9 +19,8 @@ export class TaskFuture<R> {
     this.id = handle.id;
     this.taskName = taskName;
     this.handle = handle;
+    // The caller (task.submit) keeps a rejected outcome from going unhandled.
     this.outcome = outcome;
-    // A future nobody awaits must not crash the process with an unhandled rejection.
-    outcome.catch(() => undefined);
   }
 
   /** The task run's latest state (null before its first state). */
@@ -30,21 +29,30 @@ export class TaskFuture<R> {
   }
 
   /** Wait until the run ends; resolves with its final state, never throws for a failed run. */
-  async wait(): Promise<State> {
-    return (await this.outcome).state;
+  wait(): Promise<State> {
+    // `then`, not `async`: one promise per call, no suspended function (maps make thousands).
+    return this.outcome.then(stateOf);
   }
 
   /** The task's return value; throws what the task threw when it failed. */
-  async result(): Promise<R> {
-    const outcome = await this.outcome;
-    if (outcome.isFailed) throw outcome.error;
-    return outcome.value as R;
+  result(): Promise<R> {
+    return this.outcome.then(valueOf<R>);
   }
 
   /** @internal The full outcome. */
   settled(): Promise<RunOutcome> {
     return this.outcome;
   }
+}
+
+function stateOf(outcome: RunOutcome): State {
+  return outcome.state;
+}
+
+/** @internal The value of an outcome, or what the run threw. */
+export function valueOf<R>(outcome: RunOutcome): R {
+  if (outcome.isFailed) throw outcome.error;
+  return outcome.value as R;
 }
 
 /** A list of futures from `task.map()`, with helpers over all of them. */

@@ -5,10 +5,9 @@
  */
 import { WeirError } from "../core/weir-error.js";
 import { runScopeStorage, currentFlowScope } from "./run-scope.js";
-import type { RunOutcome } from "./run-outcome.js";
 import { runTask } from "./run-task.js";
 import type { TaskBody, TaskRunHandle } from "./run-task.js";
-import { TaskFuture, toFutureList } from "./task-future.js";
+import { TaskFuture, toFutureList, valueOf } from "./task-future.js";
 import type { TaskFutureList } from "./task-future.js";
 import { compileTaskOptions } from "./task-options.js";
 import type { CompiledTaskOptions, TaskOptions } from "./task-options.js";
@@ -70,21 +69,19 @@ export function task<Args extends unknown[], R>(nameOrOptions: string | TaskOpti
 
 function makeTask<Args extends unknown[], R>(raw: TaskOptions<never>, body: TaskBody): Task<Args, R> {
   const options = compileTaskOptions(raw, body.name);
-  const start = (args: readonly unknown[], waitFor: readonly WaitForItem[] | undefined): [TaskRunHandle, Promise<RunOutcome>] => {
-    const handle: TaskRunHandle = { id: timeOrderedId(), state: null };
-    return [handle, runTask(options, body, args, handle, waitFor)];
-  };
-  const call = async (...args: unknown[]): Promise<R> => {
-    const outcome = await start(args, undefined)[1];
-    if (outcome.isFailed) throw outcome.error;
-    return outcome.value as R;
-  };
+  const call = (...args: unknown[]): Promise<R> => runTask(options, body, args, { id: timeOrderedId(), state: null }, undefined).then(valueOf<R>);
   const submitOne = (args: readonly unknown[], waitFor: readonly WaitForItem[] | undefined): TaskFuture<R> => {
-    const [handle, outcome] = start(args, waitFor);
+    const handle: TaskRunHandle = { id: timeOrderedId(), state: null };
+    const outcome = runTask(options, body, args, handle, waitFor);
     const flow = currentFlowScope(runScopeStorage.getStore());
-    if (flow !== null) {
+    if (flow === null) {
+      // A future nobody awaits must not crash the process with an unhandled rejection.
+      void outcome.catch(ignore);
+    } else {
+      // The flow waits for its submitted runs before it ends; one settle handler does both jobs.
+      const settled = (): void => void flow.pendingTasks.delete(outcome);
       flow.pendingTasks.add(outcome);
-      void outcome.finally(() => flow.pendingTasks.delete(outcome)).catch(() => undefined);
+      void outcome.then(settled, settled);
     }
     return new TaskFuture<R>(options.name, handle, outcome);
   };
@@ -102,6 +99,8 @@ function makeTask<Args extends unknown[], R>(raw: TaskOptions<never>, body: Task
   Object.defineProperty(made, "name", { value: options.name });
   return made;
 }
+
+function ignore(): void {}
 
 function isSubmitOptions(value: unknown): value is SubmitOptions {
   if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;

@@ -2,8 +2,9 @@
 import type { Migration } from "../migration.js";
 import { initialSchema } from "./001-initial-schema.js";
 import { deploymentsRetryPolicy } from "./002-deployments-retry-policy.js";
+import { taskRunStorage } from "./003-task-run-storage.js";
 import { flowRunThroughput } from "./004-flow-run-throughput.js";
 import { flowRunListIndexes } from "./005-flow-run-list-indexes.js";
 
 /** All migrations of Weir's schema. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, flowRunThroughput, flowRunListIndexes]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, taskRunStorage, flowRunThroughput, flowRunListIndexes]);
