@@ -20,16 +20,15 @@
  * WEIR_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test), or with
  * `WEIR_BENCH_DB=sqlite` for SQLite. Set WEIR_FROM_SOURCE=1 to serve from src/ instead of dist/.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { readServerUrl } from "./server-url.js";
+import { startWeirServer, stopProcess } from "./server-url.js";
 
-const BIN = fileURLToPath(new URL("../bin/weir.js", import.meta.url));
 const PG_URL = process.env.WEIR_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const FIRST_RUN_MS = Date.UTC(2026, 7, 1);
 const SPAN_MS = 100 * 86_400_000;
@@ -244,21 +243,6 @@ function cpuMsBetween(before: Map<number, number>, after: Map<number, number>): 
   return total;
 }
 
-function startServer(home: string, databaseUrl: string): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, [BIN, "server", "start", "--port", "0"], {
-    env: { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: databaseUrl },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return { child, url: readServerUrl(child) };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
 async function getJson(url: string): Promise<{ items?: unknown[]; nextCursor?: string | null; count?: number }> {
   const response = await fetch(url);
   const body = (await response.json()) as { items?: unknown[]; nextCursor?: string | null; count?: number };
@@ -322,10 +306,10 @@ export async function benchListRuns(runs = 1_000_000, requests = 100, database: 
       await admin.query(`CREATE SCHEMA ${schema}`);
     }
     // First start: the migrations create the tables.
-    const migrating = startServer(home, databaseUrl);
+    const migrating = startWeirServer(home, databaseUrl, process.env, "inherit");
     child = migrating.child;
     await migrating.url;
-    await stopServer(child);
+    await stopProcess(child);
     const seedStarted = performance.now();
     if (admin) {
       await admin.query(`SET search_path TO ${schema}`);
@@ -334,7 +318,7 @@ export async function benchListRuns(runs = 1_000_000, requests = 100, database: 
       seedSqlite(join(home, "bench.db"), runs);
     }
     const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
-    const serving = startServer(home, databaseUrl);
+    const serving = startWeirServer(home, databaseUrl, process.env, "inherit");
     child = serving.child;
     const url = await serving.url;
     const databasePids = async (): Promise<number[]> => {
@@ -352,7 +336,7 @@ export async function benchListRuns(runs = 1_000_000, requests = 100, database: 
     }
     return { database, storedRuns: runs, seedSeconds, requests, scenarios };
   } finally {
-    if (child) await stopServer(child);
+    if (child) await stopProcess(child);
     if (admin) {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();

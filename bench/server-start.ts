@@ -3,14 +3,12 @@
  * Spawns the real CLI (compiled dist/ when present) on a fresh SQLite file, N times.
  * Run alone: `node --import tsx bench/server-start.ts`.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readServerUrl } from "./server-url.js";
+import { startWeirServer, stopProcess } from "./server-url.js";
 
-const BIN = fileURLToPath(new URL("../bin/weir.js", import.meta.url));
 
 /** Figures of one benchmark round. */
 export interface ServerStartResult {
@@ -23,12 +21,9 @@ export interface ServerStartResult {
 async function startOnce(): Promise<{ readyMs: number; rssMb: number }> {
   const home = mkdtempSync(join(tmpdir(), "weir-bench-start-"));
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, "server", "start", "--port", "0"], {
-    env: { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: `sqlite://${join(home, "weir.db")}`, WEIR_FROM_SOURCE: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const { child, url: ready } = startWeirServer(home, `sqlite://${join(home, "weir.db")}`, { ...process.env, WEIR_FROM_SOURCE: "0" });
   try {
-    const url = await readServerUrl(child);
+    const url = await ready;
     for (;;) {
       const response = await fetch(`${url}/api/ready`).catch(() => null);
       if (response?.ok) break;
@@ -39,8 +34,7 @@ async function startOnce(): Promise<{ readyMs: number; rssMb: number }> {
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
     return { readyMs, rssMb: rssKb / 1024 };
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
+    await stopProcess(child);
     rmSync(home, { recursive: true, force: true });
   }
 }

@@ -9,7 +9,7 @@
  * and reports runs completed per second with a process per run.
  * Run alone: `node --import tsx bench/worker-fleet.ts [runs] [workers]` (after `npm run build`).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,10 +17,9 @@ import { fileURLToPath } from "node:url";
 import { HttpClient } from "../src/client/http-client.js";
 import type { FlowRun } from "../src/core/models.js";
 import { benchDatabase } from "./deployment-latency.js";
-import { readServerUrl } from "./server-url.js";
+import { startWeir, startWeirServer, stopProcess } from "./server-url.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "bin", "weir.js");
 const LIMIT_PER_WORKER = 4;
 
 /** What the fleet run found. */
@@ -34,33 +33,16 @@ export interface FleetResult {
   runsPerWorker: Record<string, number>;
 }
 
-function startWeir(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...env, WEIR_FROM_SOURCE: "0" }, stdio: ["ignore", "pipe", "pipe"] });
-}
-
-async function stopAll(children: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }),
-  );
-}
-
 /** Queue `runs` runs, start `workers` workers, wait for all, and check them. */
 export async function benchWorkerFleet(runs = 2000, workers = 4): Promise<FleetResult> {
   const database = await benchDatabase();
   const home = mkdtempSync(join(tmpdir(), "weir-bench-fleet-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: database.url, WEIR_LOGGING_QUIET: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: database.url, WEIR_LOGGING_QUIET: "1", WEIR_FROM_SOURCE: "0" };
   delete env.WEIR_API_URL;
-  const server = startWeir(["server", "start", "--port", "0"], env);
-  const children: ChildProcess[] = [server];
+  const server = startWeirServer(home, database.url, env);
+  const children: ChildProcess[] = [server.child];
   try {
-    const url = await readServerUrl(server);
+    const url = await server.url;
     const apiUrl = `${url}/api`;
     const client = new HttpClient({ apiUrl });
     await client.createWorkPool({ name: "fleet" });
@@ -90,7 +72,7 @@ export async function benchWorkerFleet(runs = 2000, workers = 4): Promise<FleetR
     }
     const seconds = (performance.now() - started) / 1000;
     process.stderr.write("\n");
-    await stopAll(children.splice(1));
+    await Promise.all(children.splice(1).map((child) => stopProcess(child)));
 
     let executedExactlyOnce = 0;
     const pendingAt = new Map<string, number>();
@@ -116,7 +98,7 @@ export async function benchWorkerFleet(runs = 2000, workers = 4): Promise<FleetR
     await client.close();
     return { runs: all.length, workers, seconds: Number(seconds.toFixed(1)), runsPerSecond: Number((all.length / seconds).toFixed(1)), executedExactlyOnce, lowClaimedBeforeLastHigh, runsPerWorker };
   } finally {
-    await stopAll(children);
+    await Promise.all(children.map((child) => stopProcess(child)));
     rmSync(home, { recursive: true, force: true });
     await database.dispose();
   }
