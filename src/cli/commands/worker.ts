@@ -41,10 +41,6 @@ function seconds(value: string, option: string): number {
   return number;
 }
 
-function parseCount(value: string, option: string): number {
-  return value.trim() === "0" ? 0 : parsePositiveInteger(value, option);
-}
-
 /** Run a worker on `pool`/`queues` until SIGINT or SIGTERM. */
 export async function runWorkerUntilSignalled(client: OrchestrationApi, pool: string, queues: string[] | undefined, options: WorkerCommandOptions): Promise<void> {
   const stop = new AbortController();
@@ -62,7 +58,7 @@ export async function runWorkerUntilSignalled(client: OrchestrationApi, pool: st
       heartbeatIntervalSeconds: seconds(options.heartbeatInterval, "--heartbeat-interval"),
       shutdownGraceMs: seconds(options.shutdownGrace, "--shutdown-grace") * 1000,
       killGraceMs: seconds(options.killGrace, "--kill-grace") * 1000,
-      ...(options.warmSpares === undefined ? {} : { warmSpares: parseCount(options.warmSpares, "--warm-spares") }),
+      ...(options.warmSpares === undefined ? {} : { warmSpares: parsePositiveInteger(options.warmSpares, "--warm-spares", { allowZero: true }) }),
       echo: process.stdout,
       signal: stop.signal,
       onError: (error) => process.stderr.write(`worker: ${errorLine(error)}\n`),
