@@ -42,6 +42,12 @@ describe("deployment commands", () => {
     expect(unknown.stderr).toContain("deployment 'sleeper/nothing' not found");
   });
 
+  it("refuses a bad --warm-spares with a usage error naming the option", { timeout: 60_000 }, async () => {
+    const bad = await weir("worker", "start", "--pool", "default", "--warm-spares", "two");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("invalid --warm-spares 'two'");
+  });
+
   it("creates, lists, inspects, pauses and resumes work pools and queues", { timeout: 300_000 }, async () => {
     expect((await weir("work-pool", "create", "gpu", "--limit", "3")).stdout).toContain("Created work pool 'gpu'");
     expect((await weir("work-queue", "create", "urgent", "--pool", "gpu", "--priority", "1")).stdout).toContain("priority 1");
