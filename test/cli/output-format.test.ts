@@ -5,7 +5,7 @@ import { formatFields, formatTable } from "../../src/cli/output/format-table.js"
 import { formatState } from "../../src/cli/output/state-colour.js";
 import { paint, visibleLength } from "../../src/cli/output/terminal-style.js";
 import { parseStateFilter } from "../../src/cli/flow-runs/parse-state-filter.js";
-import { parseParameters } from "../../src/cli/parse-parameters.js";
+import { parametersForSchema, parseParameters } from "../../src/cli/parse-parameters.js";
 import { parsePositiveInteger } from "../../src/cli/parse-positive-integer.js";
 import { UsageError } from "../../src/cli/usage-error.js";
 
@@ -104,6 +104,31 @@ describe("parseParameters", () => {
   ])("rejects %j / %s with a usage error", (pairs, json, message) => {
     expect(() => parseParameters(pairs, json)).toThrow(UsageError);
     expect(() => parseParameters(pairs, json)).toThrow(message);
+  });
+});
+
+describe("parametersForSchema", () => {
+  const schema = {
+    type: "object",
+    properties: { name: { type: "string" }, mode: { enum: ["fast", "slow"] }, n: { type: "integer" }, when: { type: ["string", "null"] } },
+    required: ["name"],
+  };
+
+  it("keeps the text of string parameters and parses the others as JSON", () => {
+    expect(parametersForSchema({ param: ["name=5", "mode=fast", "n=3", "when=null"] }, schema, "deployment 'f/d'")).toEqual({ name: "5", mode: "fast", n: 3, when: null });
+  });
+
+  it("refuses a name the schema does not know, naming the known ones", () => {
+    expect(() => parametersForSchema({ param: ["nam=X"] }, schema, "deployment 'f/d'")).toThrow(UsageError);
+    expect(() => parametersForSchema({ param: ["nam=X"], params: '{"m":1}' }, schema, "deployment 'f/d'")).toThrow(
+      "unknown parameters 'm', 'nam' for deployment 'f/d'; its parameters are: name, mode, n, when",
+    );
+  });
+
+  it("admits other names when the schema does, and reads as plain parsing without a schema", () => {
+    expect(parametersForSchema({ param: ["x=1"] }, { ...schema, additionalProperties: {} }, "d")).toEqual({ x: 1 });
+    expect(parametersForSchema({ param: ["name=5"] }, null, "d")).toEqual({ name: 5 });
+    expect(() => parametersForSchema({ param: ["x=1"] }, { type: "object", properties: {} }, "deployment 'f/d'")).toThrow("it takes no parameters");
   });
 });
 

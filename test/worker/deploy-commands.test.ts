@@ -37,6 +37,9 @@ describe("deployment commands", () => {
     const bad = await weir("deployment", "run", "sleeper/napping", "--param", "seconds=soon");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("parameters.seconds");
+    const misspelt = await weir("deployment", "run", "sleeper/napping", "--param", "secs=2");
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toContain("unknown parameter 'secs' for deployment 'sleeper/napping'; its parameters are: seconds");
     const unknown = await weir("deployment", "inspect", "sleeper/nothing");
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("deployment 'sleeper/nothing' not found");

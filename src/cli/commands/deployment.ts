@@ -15,7 +15,7 @@ import { formatFields, formatTable } from "../output/format-table.js";
 import { printJson, printLine } from "../output/print-output.js";
 import { readAllPages } from "../output/read-all-pages.js";
 import { formatState } from "../output/state-colour.js";
-import { collectValues, paramOption, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
+import { collectValues, paramOption, parametersForSchema, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
 
 /** Find a deployment by `flow/name`, id, or a deployment name unique across flows. */
 export async function resolveDeployment(client: OrchestrationApi, value: string): Promise<Deployment> {
@@ -124,9 +124,10 @@ export function registerDeploymentCommand(program: Command): void {
     .option("-w, --watch", "follow states and logs until the run ends; exit non-zero unless it completed")
     .option("--json", "print JSON")
     .action(async (name: string, options: ParameterOptions & { startIn?: string; tag?: string[]; watch?: boolean; json?: boolean }) => {
-      const parameters = parametersOf(options);
+      parametersOf(options); // bad --param syntax is a usage error before anything is read
       const client = await cliClient();
       const found = await resolveDeployment(client, name);
+      const parameters = parametersForSchema(options, found.parameterSchema, `deployment '${found.flowName}/${found.name}'`);
       const startIn = options.startIn === undefined ? 0 : Number(options.startIn);
       if (!Number.isFinite(startIn) || startIn < 0) throw WeirError.validation("options", [{ path: "--start-in", message: "must be a number of seconds ≥ 0" }]);
       const run = await client.createDeploymentFlowRun(found.id, {
