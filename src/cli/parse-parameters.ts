@@ -13,7 +13,7 @@ export interface ParameterOptions {
  * a run (`weir run`, `weir deployment run`): `command.addOption(paramOption()).addOption(paramsOption())`.
  */
 export function paramOption(): Option {
-  return new Option("-p, --param <key=value>", "a flow parameter (repeatable; values parse as JSON when they can)").argParser(collectValues);
+  return new Option("-p, --param <key=value>", "a flow parameter (repeatable; values parse as JSON when they can, text parameters of a deployment stay text)").argParser(collectValues);
 }
 
 /** `--params <json>`: see `paramOption`. */
