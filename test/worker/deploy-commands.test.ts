@@ -1,6 +1,6 @@
 /**
  * DEPLOY's CLI commands as real `weir` processes over the embedded database: `deploy` from a
- * weir.yaml, `deployment ls|inspect|run|pause|resume`, `work-pool create|ls|inspect|pause|resume`,
+ * weir.yaml, `deployment ls|inspect|run|pause|resume`, `deployment schedule ls|create|pause|resume|delete`, `work-pool create|ls|inspect|pause|resume`,
  * `work-queue create|ls`; tables by default, `--json` for scripts, clear errors, exit codes.
  */
 import { describe, expect, it } from "vitest";
@@ -43,6 +43,37 @@ describe("deployment commands", () => {
     const unknown = await weir("deployment", "inspect", "sleeper/nothing");
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("deployment 'sleeper/nothing' not found");
+  });
+
+  it("lists, creates, pauses, resumes and deletes a deployment's schedules", { timeout: 300_000 }, async () => {
+    expect((await weir("deploy", "--all", "--file", "test/worker/fixtures/weir.yaml")).code).toBe(0);
+    const listed = await weir("deployment", "schedule", "ls", "sleeper/napping");
+    expect(listed.stdout).toMatch(/1\s+\S+\s+cron 30 2 \* \* \* \(America\/New_York\)\s+\{"seconds":1\}/);
+    expect(listed.stdout).toMatch(/2\s+\S+\s+every 3600s \(UTC\) \[inactive\]/);
+
+    const created = await weir("deployment", "schedule", "create", "sleeper/napping", "--interval", "3600", "--timezone", "Europe/London", "--param", "seconds=1", "--json");
+    expect(created.code, created.stderr).toBe(0);
+    const schedule = JSON.parse(created.stdout) as { id: string; schedule: unknown; parameters: unknown; isActive: boolean };
+    expect(schedule).toMatchObject({ schedule: { interval: 3600, timezone: "Europe/London" }, parameters: { seconds: 1 }, isActive: true });
+    const paused = await weir("deployment", "schedule", "pause", "sleeper/napping", "3");
+    expect(paused.stdout).toContain("Schedule every 3600s (Europe/London) [inactive] of sleeper/napping paused");
+    expect((await weir("deployment", "schedule", "resume", "sleeper/napping", schedule.id)).stdout).toContain("resumed");
+    const all = JSON.parse((await weir("deployment", "schedule", "ls", "sleeper/napping", "--json")).stdout) as { id: string; isActive: boolean }[];
+    expect(all.map((s) => s.isActive)).toEqual([true, false, true]);
+
+    const badZone = await weir("deployment", "schedule", "create", "sleeper/napping", "--cron", "0 8 * * *", "--timezone", "Mars/Olympus");
+    expect(badZone.code).toBe(1);
+    expect(badZone.stderr).toContain('unknown time zone "Mars/Olympus"');
+    const twoKinds = await weir("deployment", "schedule", "create", "sleeper/napping", "--cron", "0 8 * * *", "--interval", "60");
+    expect(twoKinds.code).toBe(2);
+    expect(twoKinds.stderr).toContain("give exactly one of --cron EXPR, --interval SECONDS or --rrule RULE");
+    const missing = await weir("deployment", "schedule", "delete", "sleeper/napping", "7");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("deployment 'sleeper/napping' has no schedule '7': give a number from 1 to 3");
+
+    expect((await weir("deployment", "schedule", "delete", "sleeper/napping", schedule.id)).stdout).toContain("Deleted schedule every 3600s (Europe/London)");
+    const left = JSON.parse((await weir("deployment", "schedule", "ls", "sleeper/napping", "--json")).stdout) as { id: string }[];
+    expect(left.map((s) => s.id)).toEqual(all.slice(0, 2).map((s) => s.id));
   });
 
   it("refuses a bad --warm-spares with a usage error naming the option", { timeout: 60_000 }, async () => {

@@ -5,7 +5,7 @@ import { setClient } from "../../sdk/client-provider.js";
 import { cliClient } from "../cli-client.js";
 import { printJson, printLine } from "../output/print-output.js";
 import { UsageError } from "../usage-error.js";
-import { describeSchedule } from "./deployment.js";
+import { describeSchedule } from "./deployment-lookup.js";
 
 /** Register `weir deploy`. */
 export function registerDeployCommand(program: Command): void {

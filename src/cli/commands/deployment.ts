@@ -1,13 +1,11 @@
 /**
- * `weir deployment ls|inspect|run|pause|resume`: deployments by `flow/name` (or id, or a unique
+ * `weir deployment ls|inspect|run|pause|resume|schedule`: deployments by `flow/name` (or id, or a unique
  * deployment name). `run --watch` follows the new run's states and logs until it ends and exits
  * non-zero unless it completed.
  */
 import type { Command } from "commander";
-import type { OrchestrationApi } from "../../client/orchestration-api.js";
-import type { Deployment, DeploymentSchedule } from "../../core/models.js";
-import { nextScheduleTimes } from "../../core/schedules/next-schedule-times.js";
-import { isWeirError, WeirError } from "../../core/weir-error.js";
+import type { Deployment } from "../../core/models.js";
+import { WeirError } from "../../core/weir-error.js";
 import { cliClient } from "../cli-client.js";
 import { exitCodeOfFinishedRun, followFlowRun } from "../flow-runs/follow-flow-run.js";
 import { formatLogLine } from "../flow-runs/format-flow-run.js";
@@ -16,42 +14,8 @@ import { printJson, printLine } from "../output/print-output.js";
 import { readAllPages } from "../output/read-all-pages.js";
 import { formatState } from "../output/state-colour.js";
 import { collectValues, paramOption, parametersForSchema, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
-
-/** Find a deployment by `flow/name`, id, or a deployment name unique across flows. */
-export async function resolveDeployment(client: OrchestrationApi, value: string): Promise<Deployment> {
-  if (value.includes("/")) return client.readDeploymentByName(value);
-  try {
-    return await client.readDeployment(value);
-  } catch (error) {
-    if (!isWeirError(error) || error.code !== "NOT_FOUND") throw error;
-  }
-  const matches = (await readAllPages((cursor) => client.listDeployments({}, { cursor, limit: 1000 }))).filter((deployment) => deployment.name === value);
-  if (matches.length === 1 && matches[0]) return matches[0];
-  if (matches.length > 1) throw new WeirError("BAD_REQUEST", `deployment name '${value}' is ambiguous: use flow/deployment (${matches.map((d) => `${d.flowName}/${d.name}`).join(", ")})`);
-  throw WeirError.notFound("deployment", value);
-}
-
-/** A schedule in one line, e.g. `cron 0 8 * * * (Asia/Phnom_Penh)`. */
-export function describeSchedule(schedule: DeploymentSchedule): string {
-  const spec = schedule.schedule;
-  const zone = spec.timezone ?? "UTC";
-  const what = "cron" in spec ? `cron ${spec.cron}` : "interval" in spec ? `every ${spec.interval}s` : `rrule ${spec.rrule}`;
-  return `${what} (${zone})${schedule.isActive ? "" : " [inactive]"}`;
-}
-
-function nextRunOf(deployment: Deployment, now: Date): string | null {
-  const times = deployment.schedules
-    .filter((schedule) => schedule.isActive)
-    .flatMap((schedule) => {
-      try {
-        return nextScheduleTimes(schedule.schedule, { after: now, count: 1 });
-      } catch {
-        return [];
-      }
-    })
-    .sort((a, b) => a.getTime() - b.getTime());
-  return times[0]?.toISOString() ?? null;
-}
+import { describeSchedule, nextRunTime, resolveDeployment } from "./deployment-lookup.js";
+import { registerDeploymentScheduleCommand } from "./deployment-schedule.js";
 
 function deploymentTable(deployments: readonly Deployment[]): string {
   const now = new Date();
@@ -60,7 +24,7 @@ function deploymentTable(deployments: readonly Deployment[]): string {
       { header: "name", value: (d: Deployment) => `${d.flowName}/${d.name}` },
       { header: "pool/queue", value: (d) => (d.isServed ? "(served)" : `${d.workPoolName}/${d.workQueueName}`) },
       { header: "schedules", value: (d) => d.schedules.map(describeSchedule).join("; ") || "-", maxWidth: 50 },
-      { header: "next run", value: (d) => nextRunOf(d, now) ?? "-" },
+      { header: "next run", value: (d) => nextRunTime(d, now) ?? "-" },
       { header: "status", value: (d) => (d.isPaused ? "paused" : "active") },
     ],
     deployments,
@@ -82,13 +46,13 @@ function deploymentDetails(deployment: Deployment): string {
     ["concurrency", deployment.concurrencyLimit === null ? "unlimited" : `${deployment.concurrencyLimit} (${deployment.collisionStrategy})`],
     ["description", deployment.description ?? "-"],
     ...deployment.schedules.map((schedule, index) => [`schedule ${index + 1}`, describeSchedule(schedule)] as const),
-    ["next run", nextRunOf(deployment, new Date()) ?? "-"],
+    ["next run", nextRunTime(deployment, new Date()) ?? "-"],
   ]);
 }
 
 /** Register `weir deployment …`. */
 export function registerDeploymentCommand(program: Command): void {
-  const deployment = program.command("deployment").description("list, inspect, run, pause and resume deployments");
+  const deployment = program.command("deployment").description("list, inspect, run, pause and resume deployments, and edit their schedules");
 
   deployment
     .command("ls")
@@ -109,7 +73,7 @@ export function registerDeploymentCommand(program: Command): void {
     .option("--json", "print JSON")
     .action(async (name: string, options: { json?: boolean }) => {
       const found = await resolveDeployment(await cliClient(), name);
-      if (options.json) printJson({ ...found, nextRunTime: nextRunOf(found, new Date()) });
+      if (options.json) printJson({ ...found, nextRunTime: nextRunTime(found, new Date()) });
       else printLine(deploymentDetails(found));
     });
 
@@ -165,4 +129,6 @@ export function registerDeploymentCommand(program: Command): void {
         else printLine(`Deployment ${updated.flowName}/${updated.name} ${isPaused ? "paused" : "resumed"}`);
       });
   }
+
+  registerDeploymentScheduleCommand(deployment);
 }
