@@ -70,6 +70,7 @@ export class FlowRunSupervisor {
       client: input.client,
       buffer: input.buffer,
       flowRunId: this.id,
+      flowRunName: input.flowRun.name,
       flowName: options.name,
       parameters: input.parameters,
       attempt: 1,

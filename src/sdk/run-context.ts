@@ -5,6 +5,8 @@ import { runScopeStorage, currentFlowScope } from "./run-scope.js";
 /** What a flow or task body can know about the run it executes in. */
 export interface RunContext {
   flowRunId: string | null;
+  /** The flow run's name, e.g. `rapid-beaver-16`. */
+  flowRunName: string | null;
   flowName: string | null;
   /** Set inside a task. */
   taskRunId: string | null;
@@ -28,6 +30,7 @@ export function getRunContext(): RunContext {
   const isTask = scope.kind === "task";
   return {
     flowRunId: flow?.flowRunId ?? null,
+    flowRunName: flow?.flowRunName ?? null,
     flowName: flow?.flowName ?? null,
     taskRunId: isTask ? scope.taskRunId : null,
     taskName: isTask ? scope.taskName : null,

@@ -14,6 +14,8 @@ export interface FlowRunScope {
   readonly client: OrchestrationApi;
   readonly buffer: RunWriteBuffer;
   readonly flowRunId: string;
+  /** The run's name (`rapid-beaver-16`), as printed in its log lines. */
+  readonly flowRunName: string;
   readonly flowName: string;
   readonly parameters: Record<string, unknown>;
   attempt: number;

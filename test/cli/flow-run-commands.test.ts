@@ -86,6 +86,9 @@ describe("weir run", { timeout: 120_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/finished in state Failed: .*the pipes burst/);
     const failedId = flowRunIdIn(result.stdout);
+    // Printed log lines name the run, as its finishing line does.
+    const runName = /Flow run '([^']+)'/.exec(result.stdout)?.[1];
+    expect(result.stdout + result.stderr).toMatch(new RegExp(`\\| WARNING +\\| Flow run '${runName}' - the pipes are shaking`));
 
     const failed = await runCli(["flow-run", "ls", "--state", "failed", "--json"], env);
     const failedRuns = JSON.parse(failed.stdout) as FlowRun[];

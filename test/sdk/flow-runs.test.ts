@@ -149,6 +149,9 @@ describe("run context", () => {
     const f = flow("context-flow", async (_params: { a: number }) => ({ flow: getRunContext(), task: await inner() }));
     const { flow: flowContext, task: taskContext } = await f({ a: 1 });
     expect(flowContext.parameters).toEqual({ a: 1 });
+    expect(flowContext.flowName).toBe("context-flow");
+    expect(flowContext.flowRunName).toBe((await harness.client.readFlowRun(flowContext.flowRunId!)).name);
+    expect(taskContext.flowRunName).toBe(flowContext.flowRunName);
     expect(flowContext.taskRunId).toBeNull();
     expect(flowContext.attempt).toBe(1);
     expect(taskContext.flowRunId).toBe(flowContext.flowRunId);
