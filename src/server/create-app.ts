@@ -84,11 +84,36 @@ export function createApp(options: CreateAppOptions): WeirApp {
       return context.json(result as object);
     });
   }
+  const allowedMethods = allowedMethodsOf([...routes, { method: "GET", path: "/api/openapi.json" }]);
   app.all("/api/*", (context) => {
+    const allowed = allowedMethods(context.req.path);
+    if (allowed.length > 0 && !allowed.includes(context.req.method)) {
+      const refusal = new WeirError("METHOD_NOT_ALLOWED", `${context.req.method} is not allowed on ${context.req.path}; allowed: ${allowed.join(", ")}`, { details: { allow: allowed } });
+      const response = errorResponse(refusal, logError);
+      response.headers.set("allow", allowed.join(", "));
+      return response;
+    }
     throw new WeirError("NOT_FOUND", `no route ${context.req.method} ${context.req.path}`);
   });
   if (options.uiDir !== undefined && options.uiDir !== null) serveStaticUi(app, options.uiDir);
   return { app, routes };
+}
+
+/** The methods some route answers at a concrete path (HEAD along with GET, as Hono serves it). */
+function allowedMethodsOf(routes: readonly { method: string; path: string }[]): (path: string) => string[] {
+  const patterns = routes.map((route) => ({
+    method: route.method,
+    pattern: new RegExp(`^${route.path.split("/").map((part) => (part.startsWith(":") ? "[^/]+" : escapeRegExp(part))).join("/")}$`),
+  }));
+  return (path) => {
+    const methods = new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method));
+    if (methods.has("GET")) methods.add("HEAD");
+    return [...methods].sort();
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 async function readJsonBody(context: Context): Promise<unknown> {

@@ -1,88 +1,173 @@
 /**
- * The OpenAPI 3.1 document of the REST API, generated from the route registry: the same zod
- * schemas that validate requests become its request bodies and query parameters.
+ * The OpenAPI 3.1 document of the REST API, generated from the route registry: the zod schemas
+ * that validate requests become its request bodies and query parameters, and each route's
+ * declared response schema its success answer. Schemas with a `meta({ id })` (FlowRun, State,
+ * Deployment, …) become named components that every operation references, so a generated client
+ * gets one type per model. Every schema is rendered on its input side, so a model used in both
+ * requests and responses has one rendering; two renderings of one name are refused.
  */
 import { z } from "zod";
-import { openApiPath, pathParameterNames, type AnyRouteDefinition } from "./route-registry.js";
+import { WeirError } from "../core/weir-error.js";
+import { openApiPath, pathParameterNames, successStatusOf, type AnyRouteDefinition } from "./route-registry.js";
+import { errorBodySchema } from "./schemas/common-schemas.js";
 
-type JsonSchema = Record<string, unknown>;
+/** A JSON Schema object as the document holds it. */
+export type JsonSchema = Record<string, unknown>;
+
+/** One operation of the document (the fields Weir fills). */
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  parameters: { name: string; in: "path" | "query"; required: boolean; schema: JsonSchema; description?: string }[];
+  requestBody?: { required: true; content: { "application/json": { schema: JsonSchema } } };
+  responses: Record<string, { description: string; content?: Record<string, Record<string, unknown>> } | { $ref: string }>;
+  security?: [];
+}
+
+/** The OpenAPI document of the API. */
+export interface OpenApiDocument {
+  openapi: "3.1.0";
+  info: { title: string; version: string; description: string };
+  servers: { url: string }[];
+  security: Record<string, []>[];
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, { description: string; content: Record<string, Record<string, unknown>> }>;
+    securitySchemes: Record<string, JsonSchema>;
+  };
+}
+
+const ERROR_CONTENT = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
+
+/** The error answers operations refer to (`#/components/responses/<name>`). */
+const ERROR_RESPONSES = {
+  BadRequest: { description: "Malformed JSON body (BAD_REQUEST)", content: ERROR_CONTENT },
+  Unauthorized: { description: "Missing or wrong API key (UNAUTHORIZED)", content: ERROR_CONTENT },
+  NotFound: { description: "No such record (NOT_FOUND)", content: ERROR_CONTENT },
+  Invalid: { description: "Body or query string does not match its schema (VALIDATION); `details.issues` names each bad field", content: ERROR_CONTENT },
+  Error: { description: "Any other error; `error.code` gives its kind and the HTTP status", content: ERROR_CONTENT },
+};
 
 /** Build the OpenAPI document of some routes. */
-export function buildOpenApiDocument(routes: readonly AnyRouteDefinition[]): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  const components: Record<string, JsonSchema> = {};
-  for (const [index, route] of routes.entries()) {
-    const operationId = `${route.method.toLowerCase()}${index}`;
-    const parameters: unknown[] = pathParameterNames(route.path).map((name) => ({
-      name,
-      in: "path",
-      required: true,
-      schema: { type: "string" },
-    }));
-    if (route.query) {
-      const schema = toSchema(route.query, operationId, components);
-      const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-      const required = new Set((schema.required ?? []) as string[]);
-      for (const [name, property] of Object.entries(properties)) {
-        parameters.push({ name, in: "query", required: required.has(name), schema: property });
-      }
+export function buildOpenApiDocument(routes: readonly AnyRouteDefinition[]): OpenApiDocument {
+  const components = new ComponentSchemas();
+  components.render(errorBodySchema, "Error");
+  const paths: Record<string, Record<string, OpenApiOperation>> = {};
+  const operationIds = new Set<string>();
+  for (const route of routes) {
+    const { operationId } = route;
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(operationId) || operationIds.has(operationId)) {
+      throw new WeirError("INTERNAL", `route ${route.method} ${route.path}: operationId '${operationId}' is not a unique identifier`);
     }
-    const operation: Record<string, unknown> = {
+    operationIds.add(operationId);
+    const operation: OpenApiOperation = {
       operationId,
       summary: route.summary,
-      parameters,
-      ...(route.isPublic ? { security: [] } : {}),
-      responses: route.isStream
-        ? { "200": { description: "Server-Sent Events: one `data:` JSON WeirEvent per message", content: { "text/event-stream": {} } } }
-        : {
-            "200": { description: "OK", content: { "application/json": {} } },
-            default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-          },
+      parameters: [
+        ...pathParameterNames(route.path).map((name) => ({ name, in: "path" as const, required: true, schema: { type: "string" } })),
+        ...queryParameters(route, components),
+      ],
+      responses: responsesOf(route, components),
+      ...(route.isPublic ? { security: [] as [] } : {}),
     };
     if (route.body) {
-      operation.requestBody = { required: true, content: { "application/json": { schema: toSchema(route.body, operationId, components) } } };
+      operation.requestBody = { required: true, content: { "application/json": { schema: components.render(route.body, operationId) } } };
     }
-    (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = operation;
+    const path = openApiPath(route.path);
+    const method = route.method.toLowerCase();
+    const operations = (paths[path] ??= {});
+    if (operations[method]) throw new WeirError("INTERNAL", `route ${route.method} ${route.path} is declared twice`);
+    operations[method] = operation;
   }
-  components.Error = {
-    type: "object",
-    required: ["error"],
-    properties: {
-      error: {
-        type: "object",
-        required: ["code", "message"],
-        properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "object" } },
-      },
-    },
-  };
   return {
     openapi: "3.1.0",
     info: { title: "Weir API", version: "0.1.0", description: "REST API of the Weir workflow orchestrator (docs/api.md)." },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
     paths,
-    components: { schemas: components, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: {
+      schemas: components.schemas,
+      responses: structuredClone(ERROR_RESPONSES),
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    },
   };
 }
 
-/** JSON Schema of a request schema (input side), its shared definitions moved into components. */
-function toSchema(schema: z.ZodType, prefix: string, components: Record<string, JsonSchema>): JsonSchema {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", cycles: "ref", reused: "inline" }) as JsonSchema;
-  delete json.$schema;
-  const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
-  delete json.$defs;
-  const rename = (name: string): string => `${prefix}_${name}`;
-  const rewrite = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(rewrite);
-    if (value === null || typeof value !== "object") return value;
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      out[key] = key === "$ref" && typeof inner === "string" && inner.startsWith("#/$defs/")
-        ? `#/components/schemas/${rename(inner.slice("#/$defs/".length))}`
-        : rewrite(inner);
+function queryParameters(route: AnyRouteDefinition, components: ComponentSchemas): OpenApiOperation["parameters"] {
+  if (!route.query) return [];
+  const schema = components.render(route.query, route.operationId);
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return { name, in: "query" as const, required: required.has(name), schema: rest, ...(typeof description === "string" ? { description } : {}) };
+  });
+}
+
+function responsesOf(route: AnyRouteDefinition, components: ComponentSchemas): OpenApiOperation["responses"] {
+  const responses: OpenApiOperation["responses"] = {};
+  const status = successStatusOf(route);
+  if (route.isStream) {
+    responses[status] = {
+      description: "Server-Sent Events: one `data:` JSON message per event, shaped as `x-item-schema`",
+      content: {
+        "text/event-stream": {
+          schema: { type: "string" },
+          ...(route.response ? { "x-item-schema": components.render(route.response, route.operationId) } : {}),
+        },
+      },
+    };
+  } else if (route.response === null) {
+    responses[status] = { description: "No Content" };
+  } else {
+    responses[status] = { description: "OK", content: { "application/json": { schema: components.render(route.response, route.operationId) } } };
+  }
+  const error = (name: keyof typeof ERROR_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+  if (route.body) responses["400"] = error("BadRequest");
+  if (!route.isPublic) responses["401"] = error("Unauthorized");
+  if (pathParameterNames(route.path).length > 0) responses["404"] = error("NotFound");
+  if (route.body || route.query) responses["422"] = error("Invalid");
+  responses.default = error("Error");
+  return responses;
+}
+
+/**
+ * The component schemas of a document: JSON Schema renderings of zod schemas whose named
+ * parts (`meta({ id })`) move into `#/components/schemas/<id>`; unnamed shared parts (recursion)
+ * get the operation id as a prefix.
+ */
+class ComponentSchemas {
+  readonly schemas: Record<string, JsonSchema> = {};
+
+  /** The JSON Schema of `schema`, its named parts moved into the components; `prefix` names its unnamed ones. */
+  render(schema: z.ZodType, prefix: string): JsonSchema {
+    const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", cycles: "ref", reused: "inline" }) as JsonSchema;
+    delete json.$schema;
+    const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
+    delete json.$defs;
+    // zod names the unnamed definitions it extracts (cycles) `__schema0`, `__schema1`, …
+    const nameOf = (name: string): string => (name.startsWith("__schema") ? `${prefix}_${name.replace(/^_+/, "")}` : name);
+    const rewrite = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(rewrite);
+      if (value === null || typeof value !== "object") return value;
+      const out: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(value)) {
+        out[key] = key === "$ref" && typeof inner === "string" && inner.startsWith("#/$defs/")
+          ? `#/components/schemas/${nameOf(inner.slice("#/$defs/".length))}`
+          : rewrite(inner);
+      }
+      return out;
+    };
+    for (const [name, def] of Object.entries(defs)) this.add(nameOf(name), rewrite(def) as JsonSchema);
+    return rewrite(json) as JsonSchema;
+  }
+
+  private add(name: string, schema: JsonSchema): void {
+    const existing = this.schemas[name];
+    if (existing && JSON.stringify(existing) !== JSON.stringify(schema)) {
+      throw new WeirError("INTERNAL", `OpenAPI component '${name}' is declared by two different schemas`);
     }
-    return out;
-  };
-  for (const [name, def] of Object.entries(defs)) components[rename(name)] = rewrite(def) as JsonSchema;
-  return rewrite(json) as JsonSchema;
+    this.schemas[name] = schema;
+  }
 }

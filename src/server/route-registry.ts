@@ -1,7 +1,8 @@
 /**
  * The route registry: every REST route is declared once with `defineRoute` (method, path,
- * request schemas, summary, handler). The app mounts the routes from it and the OpenAPI
- * document is generated from the same declarations, so the two never drift apart.
+ * operation id, request schemas, response schema, summary, handler). The app mounts the routes
+ * from it and the OpenAPI document is generated from the same declarations, so the two never
+ * drift apart; the handler's result is type-checked against the declared response schema.
  */
 import type { Context } from "hono";
 import type { z } from "zod";
@@ -33,29 +34,44 @@ export interface RouteInput<B, Q> {
   context: Context;
 }
 
-/** One route: what it accepts, what it does; a returned `undefined` becomes 204, a Response passes as is. */
-export interface RouteDefinition<B = unknown, Q = unknown> {
+/**
+ * One route: what it accepts, what it answers, what it does. A returned `undefined` becomes
+ * 204 No Content, a Response passes as is, anything else is the 200 JSON body.
+ */
+export interface RouteDefinition<B = unknown, Q = unknown, R = unknown> {
   method: HttpMethod;
   /** Hono-style path under the server root, e.g. `/api/flow-runs/:id`. */
   path: string;
+  /** Unique, stable name of the operation in the OpenAPI document (a generated client's method name). */
+  operationId: string;
   summary: string;
   /** Schema of the JSON body; without it the body is ignored. */
   body?: z.ZodType<B>;
   /** Schema of the query-string object (string values in). */
   query?: z.ZodType<Q>;
+  /**
+   * Schema of the 200 JSON body; `null` when the route answers 204 No Content. For a stream
+   * route, the schema of each event's `data:` JSON.
+   */
+  response: z.ZodType<R> | null;
   /** Answers without the API key (health and readiness only). @default false */
   isPublic?: boolean;
   /** Answers with a Server-Sent Events stream instead of JSON. @default false */
   isStream?: boolean;
-  handle(input: RouteInput<B, Q>): Promise<unknown>;
+  handle(input: RouteInput<B, Q>): Promise<NoInfer<R> | Response>;
 }
 
 /** A route with its types erased, as the registry stores it. */
-export type AnyRouteDefinition = RouteDefinition<never, never>;
+export type AnyRouteDefinition = RouteDefinition<never, never, unknown>;
 
-/** Declare a route (identity with type inference for body and query). */
-export function defineRoute<B = undefined, Q = Record<string, string>>(route: RouteDefinition<B, Q>): AnyRouteDefinition {
+/** Declare a route (identity with type inference for body, query and response; with `response: null` the handler returns nothing). */
+export function defineRoute<B = undefined, Q = Record<string, string>, R = void>(route: RouteDefinition<B, Q, R>): AnyRouteDefinition {
   return route as unknown as AnyRouteDefinition;
+}
+
+/** The status of a route's successful answer: 204 when it declares no response body, else 200. */
+export function successStatusOf(route: AnyRouteDefinition): 200 | 204 {
+  return route.response === null && !route.isStream ? 204 : 200;
 }
 
 /** Path parameter names of a Hono-style path (`/a/:id/b/:x` → `["id", "x"]`). */

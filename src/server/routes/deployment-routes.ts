@@ -1,8 +1,12 @@
 /** Routes of deployments and their schedules. */
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
 import { pageOf } from "../schemas/common-schemas.js";
+import { flowRunSchema } from "../schemas/flow-run-schemas.js";
 import {
   createDeploymentFlowRunSchema,
+  deploymentPageSchema,
+  deploymentScheduleSchema,
+  deploymentSchema,
   listDeploymentsQuerySchema,
   scheduleInputSchema,
   updateDeploymentSchema,
@@ -16,15 +20,19 @@ export function deploymentRoutes({ orchestration: api }: RouteDependencies): Any
     defineRoute({
       method: "POST",
       path: "/api/deployments",
+      operationId: "upsertDeployment",
       summary: "Create or replace a deployment by flow name and name (upsertDeployment)",
       body: upsertDeploymentSchema,
+      response: deploymentSchema,
       handle: ({ body }) => api.upsertDeployment(body),
     }),
     defineRoute({
       method: "GET",
       path: "/api/deployments",
+      operationId: "listDeployments",
       summary: "List deployments (listDeployments)",
       query: listDeploymentsQuerySchema,
+      response: deploymentPageSchema,
       handle: ({ query }) =>
         api.listDeployments(
           Object.fromEntries(
@@ -38,53 +46,69 @@ export function deploymentRoutes({ orchestration: api }: RouteDependencies): Any
     defineRoute({
       method: "GET",
       path: "/api/deployments/name/:flowName/:deploymentName",
+      operationId: "readDeploymentByName",
       summary: "Read a deployment by flow name and deployment name (readDeploymentByName)",
+      response: deploymentSchema,
       handle: ({ params }) => api.readDeploymentByName(`${params.flowName}/${params.deploymentName}`),
     }),
     defineRoute({
       method: "GET",
       path: "/api/deployments/:id",
+      operationId: "readDeployment",
       summary: "Read a deployment (readDeployment)",
+      response: deploymentSchema,
       handle: ({ params }) => api.readDeployment(params.id ?? ""),
     }),
     defineRoute({
       method: "PATCH",
       path: "/api/deployments/:id",
+      operationId: "updateDeployment",
       summary: "Update a deployment: pause, resume, parameters, tags, limit (updateDeployment)",
       body: updateDeploymentSchema,
+      response: deploymentSchema,
       handle: ({ params, body }) => api.updateDeployment(params.id ?? "", body),
     }),
     defineRoute({
       method: "DELETE",
       path: "/api/deployments/:id",
+      operationId: "deleteDeployment",
       summary: "Delete a deployment (deleteDeployment)",
+      response: null,
       handle: ({ params }) => api.deleteDeployment(params.id ?? ""),
     }),
     defineRoute({
       method: "POST",
       path: "/api/deployments/:id/runs",
+      operationId: "createDeploymentFlowRun",
       summary: "Create a run of a deployment (createDeploymentFlowRun)",
       body: createDeploymentFlowRunSchema,
+      response: flowRunSchema,
       handle: ({ params, body }) => api.createDeploymentFlowRun(params.id ?? "", body),
     }),
     defineRoute({
       method: "POST",
       path: "/api/deployments/:id/schedules",
+      operationId: "createDeploymentSchedule",
       summary: "Attach a schedule to a deployment (createDeploymentSchedule)",
       body: scheduleInputSchema,
+      response: deploymentScheduleSchema,
       handle: ({ params, body }) => api.createDeploymentSchedule(params.id ?? "", body),
     }),
     defineRoute({
       method: "PATCH",
       path: "/api/deployments/:id/schedules/:scheduleId",
+      operationId: "updateDeploymentSchedule",
       summary: "Update a schedule of a deployment (updateDeploymentSchedule)",
       body: updateScheduleSchema,
+      response: deploymentScheduleSchema,
       handle: ({ params, body }) => api.updateDeploymentSchedule(params.id ?? "", params.scheduleId ?? "", body),
     }),
     defineRoute({
       method: "DELETE",
       path: "/api/deployments/:id/schedules/:scheduleId",
+      operationId: "deleteDeploymentSchedule",
       summary: "Delete a schedule of a deployment (deleteDeploymentSchedule)",
+      response: null,
       handle: ({ params }) => api.deleteDeploymentSchedule(params.id ?? "", params.scheduleId ?? ""),
     }),
   ];

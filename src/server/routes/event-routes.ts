@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
 import { nameSchema } from "../schemas/common-schemas.js";
+import { weirEventSchema } from "../schemas/event-schemas.js";
 
 const KEEP_ALIVE_MS = 15_000;
 
@@ -18,9 +19,11 @@ export function eventRoutes({ subscribe }: RouteDependencies): AnyRouteDefinitio
     defineRoute({
       method: "GET",
       path: "/api/events",
+      operationId: "streamEvents",
       summary: "Live stream of run, state, log and artifact changes (Server-Sent Events; `?apiKey=` accepted for EventSource)",
       query: eventsQuerySchema,
       isStream: true,
+      response: weirEventSchema,
       handle: async ({ query, context }) => {
         const stop = new AbortController();
         const requestSignal = context.req.raw.signal;

@@ -1,6 +1,6 @@
 /** `POST /api/schedules/preview`: the next run times of a schedule spec, in its time zone. */
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
-import { schedulePreviewSchema } from "../schemas/deployment-schemas.js";
+import { schedulePreviewResultSchema, schedulePreviewSchema } from "../schemas/deployment-schemas.js";
 
 /** The schedule routes. */
 export function scheduleRoutes(_dependencies: RouteDependencies): AnyRouteDefinition[] {
@@ -8,8 +8,10 @@ export function scheduleRoutes(_dependencies: RouteDependencies): AnyRouteDefini
     defineRoute({
       method: "POST",
       path: "/api/schedules/preview",
+      operationId: "previewSchedule",
       summary: "Next run times of a cron, interval or RRULE schedule (default 5, after now): `{ times: string[] }`",
       body: schedulePreviewSchema,
+      response: schedulePreviewResultSchema,
       handle: async ({ body }) => {
         // Loaded on first use: schedule math (rrule) is not needed to start the server.
         const { nextScheduleTimes, validateScheduleSpec } = await import("../../core/schedules/next-schedule-times.js");

@@ -1,11 +1,11 @@
-/** Request schemas of the artifact routes. */
+/** Request and response schemas of the artifact routes. */
 import { z } from "zod";
 import type { CreateArtifactInput } from "../../core/api-types.js";
-import type { ArtifactType } from "../../core/models.js";
-import { nameSchema, pageQuerySchema } from "./common-schemas.js";
+import type { Artifact, ArtifactType } from "../../core/models.js";
+import { nameSchema, pageQuerySchema, pageSchema, timestampSchema } from "./common-schemas.js";
 
 /** An artifact type. */
-export const artifactTypeSchema = z.enum(["markdown", "table", "link", "progress", "image"]) satisfies z.ZodType<ArtifactType>;
+export const artifactTypeSchema = z.enum(["markdown", "table", "link", "progress", "image"]).meta({ id: "ArtifactType" }) satisfies z.ZodType<ArtifactType>;
 
 /** Body of `POST /api/artifacts`. */
 export const createArtifactSchema = z.object({
@@ -29,3 +29,23 @@ export const listArtifactsQuerySchema = z
     type: artifactTypeSchema.optional(),
   })
   .extend(pageQuerySchema.shape);
+
+/** An artifact as the API returns it. */
+export const artifactSchema = z
+  .object({
+    id: z.string(),
+    key: z.string().nullable().meta({ description: "Artifacts with the same key form a history." }),
+    type: artifactTypeSchema,
+    description: z.string().nullable(),
+    data: z.unknown().meta({
+      description: "markdown: string; table: row objects or {columns, rows}; link: {url, text}; progress: number 0..100; image: {url}.",
+    }),
+    flowRunId: z.string().nullable(),
+    taskRunId: z.string().nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "Artifact", description: "A record attached to a run for people to read." }) satisfies z.ZodType<Artifact>;
+
+/** A page of artifacts. */
+export const artifactPageSchema = pageSchema(artifactSchema, "ArtifactPage");

@@ -1,7 +1,19 @@
-/** Request schemas of the deployment and schedule routes. */
+/** Request and response schemas of the deployment and schedule routes. */
 import { z } from "zod";
 import type { CreateDeploymentFlowRunInput, ScheduleInput, UpdateDeploymentInput, UpsertDeploymentInput } from "../../core/api-types.js";
-import { csv, jsonObjectSchema, nameSchema, pageQuerySchema, queryBooleanSchema, retryPolicySchema, scheduleSpecSchema, timestampSchema } from "./common-schemas.js";
+import type { Deployment, DeploymentSchedule } from "../../core/models.js";
+import {
+  compiledRetryPolicySchema,
+  csv,
+  jsonObjectSchema,
+  nameSchema,
+  pageQuerySchema,
+  pageSchema,
+  queryBooleanSchema,
+  retryPolicySchema,
+  scheduleSpecSchema,
+  timestampSchema,
+} from "./common-schemas.js";
 
 /** A schedule attached to a deployment. */
 export const scheduleInputSchema = z.object({
@@ -72,3 +84,53 @@ export const schedulePreviewSchema = z.object({
   count: z.int().min(1).max(1000).optional(),
   after: timestampSchema.optional(),
 });
+
+/** Answer of `POST /api/schedules/preview`. */
+export const schedulePreviewResultSchema = z
+  .object({ times: z.array(timestampSchema).meta({ description: "The next run times, ISO-8601 UTC, ascending." }) })
+  .meta({ id: "SchedulePreview" });
+
+/** A schedule of a deployment as the API returns it. */
+export const deploymentScheduleSchema = z
+  .object({
+    id: z.string(),
+    deploymentId: z.string(),
+    schedule: scheduleSpecSchema,
+    parameters: jsonObjectSchema.meta({ description: "Merged over the deployment's parameters for the runs it creates." }),
+    isActive: z.boolean(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "DeploymentSchedule", description: "A schedule attached to a deployment." }) satisfies z.ZodType<DeploymentSchedule>;
+
+/** A deployment as the API returns it. */
+export const deploymentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    flowId: z.string(),
+    flowName: z.string(),
+    description: z.string().nullable(),
+    version: z.string().nullable(),
+    entrypoint: z.string().meta({ description: "`path/to/file.ts:exportName`, relative to `path`." }),
+    path: z.string().nullable(),
+    parameters: jsonObjectSchema,
+    parameterSchema: jsonObjectSchema.nullable(),
+    tags: z.array(z.string()),
+    workPoolName: z.string(),
+    workQueueName: z.string(),
+    isPaused: z.boolean(),
+    concurrencyLimit: z.int().min(0).nullable(),
+    collisionStrategy: z.enum(["ENQUEUE", "CANCEL_NEW"]),
+    schedules: z.array(deploymentScheduleSchema),
+    jobVariables: jsonObjectSchema,
+    isServed: z.boolean(),
+    retryPolicy: compiledRetryPolicySchema.nullable().optional().meta({ description: "Given to each run of the deployment (null: no retries)." }),
+    lastPolledAt: timestampSchema.nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "Deployment", description: "A flow registered for scheduled and on-demand runs." }) satisfies z.ZodType<Deployment>;
+
+/** A page of deployments. */
+export const deploymentPageSchema = pageSchema(deploymentSchema, "DeploymentPage");

@@ -1,12 +1,16 @@
-/** Request schemas of the flow-run routes. */
+/** Request and response schemas of the flow-run routes. */
 import { z } from "zod";
-import type { CreateFlowRunInput, FlowRunFilter, ProposeStateInput } from "../../core/api-types.js";
+import type { CreateFlowRunInput, FlowRunFilter, OrchestrationResult, ProposeStateInput } from "../../core/api-types.js";
+import type { FlowRun } from "../../core/models.js";
 import type { StateName, StateType } from "../../core/states.js";
 import {
+  compiledRetryPolicySchema,
   csv,
+  itemsSchema,
   jsonObjectSchema,
   nameSchema,
   pageQuerySchema,
+  pageSchema,
   retryPolicySchema,
   stateNameSchema,
   stateSchema,
@@ -85,3 +89,62 @@ export const resumeFlowRunSchema = z.object({ input: jsonObjectSchema.optional()
 
 /** Body of actions without input (`cancel`, `retry`). */
 export const emptyBodySchema = z.object({});
+
+/** A flow run as the API returns it. */
+export const flowRunSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    flowId: z.string(),
+    flowName: z.string(),
+    deploymentId: z.string().nullable(),
+    deploymentName: z.string().nullable(),
+    parentFlowRunId: z.string().nullable().meta({ description: "Set when this is a subflow run." }),
+    parentTaskRunId: z.string().nullable(),
+    parameters: jsonObjectSchema,
+    tags: z.array(z.string()),
+    state: stateSchema,
+    stateType: stateTypeSchema,
+    stateName: stateNameSchema,
+    runCount: z.int().min(0).meta({ description: "How many attempts started (1 on the first Running)." }),
+    retryPolicy: compiledRetryPolicySchema,
+    expectedStartTime: timestampSchema,
+    nextScheduledStartTime: timestampSchema.nullable(),
+    startTime: timestampSchema.nullable(),
+    endTime: timestampSchema.nullable(),
+    totalRunTimeMs: z.number().min(0),
+    workPoolName: z.string().nullable(),
+    workQueueName: z.string().nullable(),
+    workerId: z.string().nullable(),
+    workerName: z.string().nullable(),
+    heartbeatAt: timestampSchema.nullable(),
+    heartbeatIntervalSeconds: z.number().nullable(),
+    infrastructurePid: z.string().nullable(),
+    idempotencyKey: z.string().nullable(),
+    scheduleId: z.string().nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "FlowRun", description: "One execution of a flow, with its current state." }) satisfies z.ZodType<FlowRun>;
+
+/** A page of flow runs. */
+export const flowRunPageSchema = pageSchema(flowRunSchema, "FlowRunPage");
+
+/** Flow runs claimed by a worker. */
+export const flowRunListSchema = itemsSchema(flowRunSchema, "FlowRunList");
+
+/** Answer of `GET /api/flow-runs/count`. */
+export const flowRunCountSchema = z.object({ count: z.int().min(0) }).meta({ id: "FlowRunCount" });
+
+/** A state history, oldest first. */
+export const stateListSchema = itemsSchema(stateSchema, "StateList");
+
+/** The decision on a proposed state. */
+export const orchestrationResultSchema = z
+  .object({
+    status: z.enum(["ACCEPT", "REJECT", "WAIT", "ABORT"]),
+    state: stateSchema,
+    reason: z.string().nullable(),
+    retryAfterSeconds: z.number().min(0).optional().meta({ description: "For WAIT: propose again after this many seconds." }),
+  })
+  .meta({ id: "OrchestrationResult", description: "How the orchestration rules answered a proposed state." }) satisfies z.ZodType<OrchestrationResult>;

@@ -1,11 +1,11 @@
-/** Request schemas of the log routes. */
+/** Request and response schemas of the log routes. */
 import { z } from "zod";
 import type { LogInput } from "../../core/api-types.js";
-import type { LogLevel } from "../../core/models.js";
-import { nameSchema, queryInt, timestampSchema } from "./common-schemas.js";
+import type { LogLevel, LogRecord } from "../../core/models.js";
+import { itemsSchema, nameSchema, queryInt, timestampSchema } from "./common-schemas.js";
 
 /** A log level. */
-export const logLevelSchema = z.enum(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]) satisfies z.ZodType<LogLevel>;
+export const logLevelSchema = z.enum(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]).meta({ id: "LogLevel" }) satisfies z.ZodType<LogLevel>;
 
 /** One log line to append. */
 export const logInputSchema = z.object({
@@ -30,3 +30,20 @@ export const readLogsQuerySchema = z.object({
   afterId: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
   limit: queryInt(1, 10_000).optional(),
 });
+
+/** A log line as the API returns it. */
+export const logRecordSchema = z
+  .object({
+    id: z.int().min(0).meta({ description: "Increases monotonically; the read cursor (`afterId`)." }),
+    flowRunId: z.string().nullable(),
+    taskRunId: z.string().nullable(),
+    workerId: z.string().nullable(),
+    level: logLevelSchema,
+    name: z.string(),
+    message: z.string(),
+    timestamp: timestampSchema,
+  })
+  .meta({ id: "LogRecord", description: "One log line." }) satisfies z.ZodType<LogRecord>;
+
+/** Log lines read after a cursor, oldest first. */
+export const logRecordListSchema = itemsSchema(logRecordSchema, "LogRecordList");

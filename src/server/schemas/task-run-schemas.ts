@@ -1,12 +1,16 @@
-/** Request schemas of the task-run routes. */
+/** Request and response schemas of the task-run routes. */
 import { z } from "zod";
-import type { TaskRunWrite } from "../../core/api-types.js";
+import type { CacheHit, TaskRunWrite } from "../../core/api-types.js";
+import type { TaskRun } from "../../core/models.js";
 import {
+  compiledRetryPolicySchema,
   csv,
   jsonObjectSchema,
   nameSchema,
   pageQuerySchema,
+  pageSchema,
   retryPolicySchema,
+  stateNameSchema,
   stateSchema,
   stateTypeSchema,
   timestampSchema,
@@ -42,3 +46,38 @@ export const listTaskRunsQuerySchema = z
 
 /** Query of `GET /api/task-runs/cache/:cacheKey`. */
 export const cacheQuerySchema = z.object({ now: timestampSchema.optional() });
+
+/** A task run as the API returns it. */
+export const taskRunSchema = z
+  .object({
+    id: z.string(),
+    flowRunId: z.string().nullable(),
+    name: z.string(),
+    taskKey: z.string(),
+    dynamicKey: z.string(),
+    tags: z.array(z.string()),
+    inputs: jsonObjectSchema.nullable().meta({ description: "Short JSON summary of the inputs." }),
+    cacheKey: z.string().nullable(),
+    cacheExpiration: timestampSchema.nullable(),
+    state: stateSchema,
+    stateType: stateTypeSchema,
+    stateName: stateNameSchema,
+    runCount: z.int().min(0),
+    retryPolicy: compiledRetryPolicySchema,
+    expectedStartTime: timestampSchema.nullable(),
+    startTime: timestampSchema.nullable(),
+    endTime: timestampSchema.nullable(),
+    totalRunTimeMs: z.number().min(0),
+    subflowRunId: z.string().nullable().meta({ description: "When this task run is a subflow call, the child flow run." }),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "TaskRun", description: "One execution of a task, inside a flow run or alone." }) satisfies z.ZodType<TaskRun>;
+
+/** A page of task runs. */
+export const taskRunPageSchema = pageSchema(taskRunSchema, "TaskRunPage");
+
+/** A task's cached result. */
+export const cacheHitSchema = z
+  .object({ taskRunId: z.string(), state: stateSchema, expiresAt: timestampSchema.nullable() })
+  .meta({ id: "CacheHit", description: "The newest completed, unexpired task run with a cache key." }) satisfies z.ZodType<CacheHit>;

@@ -1,7 +1,8 @@
-/** Request schemas of the work-pool, work-queue and worker routes. */
+/** Request and response schemas of the work-pool, work-queue and worker routes. */
 import { z } from "zod";
 import type { CreateWorkPoolInput, UpdateWorkPoolInput, UpdateWorkQueueInput } from "../../core/api-types.js";
-import { nameSchema, timestampSchema } from "./common-schemas.js";
+import type { Worker, WorkPool, WorkQueue } from "../../core/models.js";
+import { itemsSchema, nameSchema, timestampSchema } from "./common-schemas.js";
 
 /** Body of `POST /api/work-pools`. */
 export const createWorkPoolSchema = z.object({
@@ -50,3 +51,56 @@ export const claimFlowRunsSchema = z.object({
   limit: z.int().min(1).max(1000),
   scheduledBefore: timestampSchema.optional(),
 });
+
+/** A work pool as the API returns it. */
+export const workPoolSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    description: z.string().nullable(),
+    isPaused: z.boolean(),
+    concurrencyLimit: z.int().min(0).nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "WorkPool", description: "A pool of work queues that workers of one type poll." }) satisfies z.ZodType<WorkPool>;
+
+/** Every work pool. */
+export const workPoolListSchema = itemsSchema(workPoolSchema, "WorkPoolList");
+
+/** A work queue as the API returns it. */
+export const workQueueSchema = z
+  .object({
+    id: z.string(),
+    workPoolId: z.string(),
+    workPoolName: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    priority: z.int().min(1).meta({ description: "1 is served first." }),
+    concurrencyLimit: z.int().min(0).nullable(),
+    isPaused: z.boolean(),
+    lastPolledAt: timestampSchema.nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "WorkQueue", description: "A queue inside a pool; lower priority is served first." }) satisfies z.ZodType<WorkQueue>;
+
+/** Work queues, by pool then priority. */
+export const workQueueListSchema = itemsSchema(workQueueSchema, "WorkQueueList");
+
+/** A worker as the API returns it. */
+export const workerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    workPoolName: z.string(),
+    status: z.enum(["ONLINE", "OFFLINE"]).meta({ description: "OFFLINE after 3 missed heartbeat intervals." }),
+    lastHeartbeatAt: timestampSchema,
+    heartbeatIntervalSeconds: z.number().positive(),
+    createdAt: timestampSchema,
+  })
+  .meta({ id: "Worker", description: "A worker process that heartbeats against a pool." }) satisfies z.ZodType<Worker>;
+
+/** Workers. */
+export const workerListSchema = itemsSchema(workerSchema, "WorkerList");
