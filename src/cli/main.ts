@@ -17,6 +17,7 @@ import { packageVersion } from "./package-version.js";
 import { closeCliClientWithin, EXIT_FAILURE, exitOnStrayFailure } from "./process-exit.js";
 import { registerConcurrencyLimitCommand } from "./commands/concurrency-limit.js";
 import { registerConfigCommand } from "./commands/config.js";
+import { registerFlowCommand } from "./commands/flow.js";
 import { registerFlowRunCommand } from "./commands/flow-run.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerVariableCommand } from "./commands/variable.js";
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
 
   // One registration line per command file (each owner adds theirs).
   registerRunCommand(program);
+  registerFlowCommand(program);
   registerFlowRunCommand(program);
   registerConcurrencyLimitCommand(program);
   registerVariableCommand(program);

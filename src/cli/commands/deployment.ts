@@ -1,5 +1,5 @@
 /**
- * `weir deployment ls|inspect|run|pause|resume|schedule`: deployments by `flow/name` (or id, or a unique
+ * `weir deployment ls|inspect|run|pause|resume|delete|schedule`: deployments by `flow/name` (or id, or a unique
  * deployment name). `run --watch` follows the new run's states and logs until it ends and exits
  * non-zero unless it completed.
  */
@@ -52,7 +52,7 @@ function deploymentDetails(deployment: Deployment): string {
 
 /** Register `weir deployment …`. */
 export function registerDeploymentCommand(program: Command): void {
-  const deployment = program.command("deployment").description("list, inspect, run, pause and resume deployments, and edit their schedules");
+  const deployment = program.command("deployment").description("list, inspect, run, pause, resume and delete deployments, and edit their schedules");
 
   deployment
     .command("ls")
@@ -129,6 +129,21 @@ export function registerDeploymentCommand(program: Command): void {
         else printLine(`Deployment ${updated.flowName}/${updated.name} ${isPaused ? "paused" : "resumed"}`);
       });
   }
+
+  deployment
+    .command("delete")
+    .description(
+      "delete a deployment with its schedules and the runs they scheduled that have not started; its other runs (finished, running, or created by hand) are kept",
+    )
+    .argument("<name>", "flow/deployment (or id)")
+    .option("--json", "print the deleted deployment as JSON")
+    .action(async (name: string, options: { json?: boolean }) => {
+      const client = await cliClient();
+      const found = await resolveDeployment(client, name);
+      await client.deleteDeployment(found.id);
+      if (options.json) printJson(found);
+      else printLine(`Deleted deployment ${found.flowName}/${found.name} (${found.id})`);
+    });
 
   registerDeploymentScheduleCommand(deployment);
 }

@@ -24,9 +24,9 @@ interface ListOptions {
   json?: boolean;
 }
 
-/** Register `weir flow-run ls|inspect|logs|cancel|retry|execute`. */
+/** Register `weir flow-run ls|inspect|logs|cancel|retry|delete|execute`. */
 export function registerFlowRunCommand(program: Command): void {
-  const flowRun = program.command("flow-run").description("list, inspect, follow, cancel and retry flow runs");
+  const flowRun = program.command("flow-run").description("list, inspect, follow, cancel, retry and delete flow runs");
 
   flowRun
     .command("ls")
@@ -127,6 +127,19 @@ export function registerFlowRunCommand(program: Command): void {
       const run = await client.retryFlowRun((await resolveFlowRun(client, id)).id);
       if (options.json) printJson(run);
       else printLine(`Flow run '${run.name}' (${run.id}) is ${formatState(run.state)}`);
+    });
+
+  flowRun
+    .command("delete")
+    .description("delete a flow run with its subflow runs, task runs, logs and artifacts (a running one is not stopped: cancel it first)")
+    .argument("<id>", "flow run id (or a unique prefix)")
+    .option("--json", "print the deleted run as JSON")
+    .action(async (id: string, options: { json?: boolean }) => {
+      const client = await cliClient();
+      const run = await resolveFlowRun(client, id);
+      await client.deleteFlowRun(run.id);
+      if (options.json) printJson(run);
+      else printLine(`Deleted flow run '${run.name}' (${run.id}) of flow '${run.flowName}' in state ${formatState(run.state)}`);
     });
 
   registerFlowRunExecuteCommand(flowRun);

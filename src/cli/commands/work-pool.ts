@@ -1,4 +1,4 @@
-/** `weir work-pool create|ls|inspect|pause|resume`. */
+/** `weir work-pool create|ls|inspect|pause|resume|delete|set-concurrency-limit|clear-concurrency-limit`. */
 import type { Command } from "commander";
 import type { Worker, WorkPool, WorkQueue } from "../../core/models.js";
 import { cliClient } from "../cli-client.js";
@@ -37,7 +37,7 @@ function workerTable(workers: readonly Worker[]): string {
 
 /** Register `weir work-pool …`. */
 export function registerWorkPoolCommand(program: Command): void {
-  const pool = program.command("work-pool").description("create, list, inspect, pause and resume work pools");
+  const pool = program.command("work-pool").description("create, list, inspect, pause, resume and delete work pools, and limit their runs");
 
   pool
     .command("create")
@@ -121,4 +121,43 @@ export function registerWorkPoolCommand(program: Command): void {
         else printLine(`Work pool '${updated.name}' ${isPaused ? "paused" : "resumed"}`);
       });
   }
+
+  pool
+    .command("delete")
+    .description("delete a work pool with its queues and worker records (refused for the default pool and for a pool a deployment uses)")
+    .argument("<name>", "pool name")
+    .option("--json", "print the deleted pool as JSON")
+    .action(async (name: string, options: { json?: boolean }) => {
+      const client = await cliClient();
+      const found = await client.readWorkPool(name);
+      const queues = await client.listWorkQueues(name);
+      await client.deleteWorkPool(name);
+      if (options.json) return printJson({ ...found, queues });
+      const names = queues.map((q) => q.name).join(", ");
+      printLine(`Deleted work pool '${found.name}' (${found.type}) with ${queues.length} queue${queues.length === 1 ? "" : "s"}${names ? ` (${names})` : ""}`);
+    });
+
+  pool
+    .command("set-concurrency-limit")
+    .description("limit how many runs of the pool run at once (0 lets none start)")
+    .argument("<name>", "pool name")
+    .argument("<limit>", "most runs at once (a whole number ≥ 0)")
+    .option("--json", "print JSON")
+    .action(async (name: string, rawLimit: string, options: { json?: boolean }) => {
+      const concurrencyLimit = parsePositiveInteger(rawLimit, "LIMIT", { allowZero: true });
+      const updated = await (await cliClient()).updateWorkPool(name, { concurrencyLimit });
+      if (options.json) printJson(updated);
+      else printLine(`Work pool '${updated.name}' runs at most ${concurrencyLimit} run${concurrencyLimit === 1 ? "" : "s"} at once`);
+    });
+
+  pool
+    .command("clear-concurrency-limit")
+    .description("remove the pool's concurrency limit")
+    .argument("<name>", "pool name")
+    .option("--json", "print JSON")
+    .action(async (name: string, options: { json?: boolean }) => {
+      const updated = await (await cliClient()).updateWorkPool(name, { concurrencyLimit: null });
+      if (options.json) printJson(updated);
+      else printLine(`Work pool '${updated.name}' has no concurrency limit`);
+    });
 }
