@@ -3,7 +3,7 @@
  * its parameter schema updated; the queue is created in the pool if missing; given schedules
  * replace the old ones (an unchanged schedule keeps its id and its runs, a removed or changed one
  * loses its unstarted future runs). Read by id or `flow/name`, list, patch (pause/resume), delete
- * (past runs are kept), and runs created from a deployment (src/orchestration/deployment-flow-run.ts).
+ * (past runs are kept; runs still waiting to be claimed end Cancelled), and runs created from a deployment (src/orchestration/deployment-flow-run.ts).
  */
 import type { Kysely } from "kysely";
 import type { CreateDeploymentFlowRunInput, DeploymentFilter, Page, PageRequest, ScheduleInput, UpdateDeploymentInput, UpsertDeploymentInput } from "../core/api-types.js";
@@ -12,10 +12,12 @@ import { WeirError } from "../core/weir-error.js";
 import { toJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
 import type { DatabaseSchema, DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
 import { compileScheduleInput, compileUpsertDeploymentInput, type CompiledScheduleInput } from "./deployment-checks.js";
+import { cancelWaitingDeploymentRuns } from "./cancel-waiting-deployment-runs.js";
 import { createDeploymentFlowRun } from "./deployment-flow-run.js";
 import { deploymentFromRow, deploymentScheduleFromRow } from "./deployment-mapper.js";
 import { deleteUnstartedScheduleRuns } from "./deployment-schedule-runs.js";
 import { ensureFlow } from "./flow-service.js";
+import { flowRunFromRow } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkStringList } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
@@ -180,13 +182,17 @@ export function createDeploymentService(ctx: OrchestrationContext) {
 
     async deleteDeployment(id: string): Promise<void> {
       checkName(id, "id");
-      const now = ctx.clock.now().toISOString();
-      await database.writeTransaction(async (trx) => {
-        await load(trx, { id });
+      const at = ctx.clock.now();
+      const now = at.toISOString();
+      const cancelled = await database.writeTransaction(async (trx) => {
+        const deployment = await load(trx, { id });
         await deleteUnstartedScheduleRuns(trx, { deploymentId: id }, now);
+        const changed = await cancelWaitingDeploymentRuns(trx, database, id, `${deployment.flowName}/${deployment.name}`, at);
         await trx.deleteFrom("deployment_schedules").where("deployment_id", "=", id).execute();
         await trx.deleteFrom("deployments").where("id", "=", id).execute();
+        return changed;
       });
+      for (const row of cancelled) ctx.events.publish({ kind: "flow-run", flowRun: flowRunFromRow(row) });
     },
 
     async createDeploymentFlowRun(deploymentId: string, input?: CreateDeploymentFlowRunInput): Promise<FlowRun> {

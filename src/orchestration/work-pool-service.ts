@@ -183,6 +183,9 @@ export function createWorkPoolService(ctx: OrchestrationContext) {
     async deleteWorkQueue(workPoolName: string, name: string): Promise<void> {
       const row = await readQueueRow(workPoolName, name);
       if (name === DEFAULT_WORK_QUEUE_NAME) throw new WeirError("CONFLICT", `the default queue of work pool '${workPoolName}' cannot be deleted`);
+      // As for a pool: a deployment's runs would wait in a queue no worker can be started on.
+      const users = await db.selectFrom("deployments").select("name").where("work_pool_name", "=", workPoolName).where("work_queue_name", "=", name).limit(1).execute();
+      if (users.length > 0) throw new WeirError("CONFLICT", `work queue '${name}' of pool '${workPoolName}' is used by deployment '${users[0]?.name}'`);
       await db.deleteFrom("work_queues").where("id", "=", row.id).execute();
     },
   };

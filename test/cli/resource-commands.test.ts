@@ -6,7 +6,7 @@
  * readable output, `--json`, and exit codes 1 (refused by the API) and 2 (usage errors). The
  * last block runs a few of them over HTTP against a real server.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Deployment, Flow, FlowRun, WorkPool, WorkQueue } from "../../src/core/models.js";
@@ -116,14 +116,14 @@ describe("flow-run delete and deployment delete", { timeout: 300_000 }, () => {
     expectError(await weir("flow-run", "inspect", waiting.id), 1, "not found");
   });
 
-  it("deletes a deployment by name and keeps its runs; refuses an unknown one", async () => {
+  it("deletes a deployment by name, keeping its runs and cancelling those still waiting; refuses an unknown one", async () => {
     const kept = await weirJson<FlowRun>("deployment", "run", "sleeper/napping", "--param", "seconds=0");
     const deleted = await weir("deployment", "delete", "napping");
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(deleted.stdout).toMatch(/^Deleted deployment sleeper\/napping \([0-9a-f-]{36}\)\n$/);
     const left = await weirJson<Deployment[]>("deployment", "ls");
     expect(left.map((d) => `${d.flowName}/${d.name}`)).toEqual(["quick/fast"]);
-    expect(await weirJson<FlowRun>("flow-run", "inspect", kept.id)).toMatchObject({ id: kept.id, stateName: "Scheduled" });
+    expect(await weirJson<FlowRun>("flow-run", "inspect", kept.id)).toMatchObject({ id: kept.id, stateName: "Cancelled", state: { message: "deployment 'sleeper/napping' was deleted before this run started" } });
 
     expectError(await weir("deployment", "delete", "sleeper/napping"), 1, "deployment 'sleeper/napping' not found");
     const fast = await weirJson<Deployment>("deployment", "delete", "quick/fast");
@@ -219,7 +219,7 @@ describe("work queue commands", { timeout: 300_000 }, () => {
     expectError(await weir("work-queue", "pause", "ghost", "-p", "cpu"), 1, "work queue 'cpu/ghost' not found");
   });
 
-  it("deletes a queue, warning about the runs and deployments left pointing at it", async () => {
+  it("deletes a queue no deployment uses, warning about the runs left waiting in it", async () => {
     expectError(await weir("work-queue", "delete", "default", "-p", "cpu"), 1, "the default queue of work pool 'cpu' cannot be deleted");
 
     const yaml = join(database.dir, "cpu-weir.yaml");
@@ -231,14 +231,17 @@ describe("work queue commands", { timeout: 300_000 }, () => {
     await weirJson<FlowRun>("deployment", "run", "sleeper/cpu-nap", "--param", "seconds=0");
     expect((await weirJson<QueueDetails>("work-queue", "inspect", "batch", "-p", "cpu")).runCounts).toEqual({ scheduled: 1, pending: 0, running: 0 });
 
+    expectError(await weir("work-queue", "delete", "batch", "-p", "cpu"), 1, "work queue 'batch' of pool 'cpu' is used by deployment 'cpu-nap'");
+    // The deployment moves to the pool's default queue; its run created before stays in 'batch'.
+    writeFileSync(yaml, readFileSync(yaml, "utf8").replace("workQueue: batch", "workQueue: default"));
+    expect((await weir("deploy", "--all", "--file", yaml)).code).toBe(0);
     const deleted = await weir("work-queue", "delete", "batch", "-p", "cpu");
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(deleted.stdout).toBe("Deleted work queue 'batch' in pool 'cpu'\n");
     expect(deleted.stderr).toContain("Note: 1 run waiting in it will not be claimed until a queue named 'batch' exists again");
-    expect(deleted.stderr).toContain("Note: deployment sleeper/cpu-nap still sends runs to it");
 
-    const printed = await weirJson<QueueDetails & { deployments: string[] }>("work-queue", "delete", "urgent", "-p", "cpu");
-    expect(printed).toMatchObject({ name: "urgent", workPoolName: "cpu", runCounts: { scheduled: 0 }, deployments: [] });
+    const printed = await weirJson<QueueDetails>("work-queue", "delete", "urgent", "-p", "cpu");
+    expect(printed).toMatchObject({ name: "urgent", workPoolName: "cpu", runCounts: { scheduled: 0 } });
     expect((await weirJson<WorkQueue[]>("work-queue", "ls", "-p", "cpu")).map((queue) => queue.name)).toEqual(["default"]);
     expectError(await weir("work-queue", "delete", "urgent", "-p", "cpu"), 1, "work queue 'cpu/urgent' not found");
   });

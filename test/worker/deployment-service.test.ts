@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Clock } from "../../src/core/clock.js";
+import { makeState } from "../../src/core/states.js";
 import { isWeirError, type WeirError } from "../../src/core/weir-error.js";
 import { useTestOrchestration } from "../helpers/test-orchestration.js";
 
@@ -120,15 +121,23 @@ describe("deployments", () => {
     expect((await api.readDeployment(deployment.id)).schedules.map((s) => s.id)).toEqual([interval.id]);
   });
 
-  it("pauses, resumes and deletes a deployment, keeping its past runs", async () => {
+  it("pauses, resumes and deletes a deployment, keeping its past runs and cancelling those still waiting", async () => {
     const api = opened.orchestration;
     const deployment = await api.upsertDeployment({ name: "temp", flowName: "greeting", entrypoint: "a.ts:greeting", parameters: { name: "Tmp" } });
     expect((await api.updateDeployment(deployment.id, { isPaused: true })).isPaused).toBe(true);
     expect((await api.updateDeployment(deployment.id, { isPaused: false })).isPaused).toBe(false);
-    const run = await api.createDeploymentFlowRun(deployment.id);
+    const past = await api.createDeploymentFlowRun(deployment.id);
+    await api.setFlowRunState(past.id, { state: makeState("Running") });
+    await api.setFlowRunState(past.id, { state: makeState("Completed") });
+    const waiting = await api.createDeploymentFlowRun(deployment.id);
     await api.deleteDeployment(deployment.id);
     await expect(api.readDeployment(deployment.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect((await api.readFlowRun(run.id)).deploymentId).toBe(deployment.id);
+    const kept = await api.readFlowRun(past.id);
+    expect([kept.deploymentId, kept.stateName]).toEqual([deployment.id, "Completed"]);
+    // No worker could load it any more: it ends Cancelled, saying why, with its history.
+    const cancelled = await api.readFlowRun(waiting.id);
+    expect([cancelled.deploymentId, cancelled.stateName, cancelled.state.message]).toEqual([deployment.id, "Cancelled", "deployment 'greeting/temp' was deleted before this run started"]);
+    expect((await api.readFlowRunStates(waiting.id)).map((state) => state.name)).toEqual(["Scheduled", "Cancelled"]);
   });
 });
 
@@ -147,6 +156,9 @@ describe("work pools, queues and workers", () => {
     expect((await api.updateWorkQueue("gpu", "urgent", { priority: 3, isPaused: true })).priority).toBe(3);
     await expect(api.deleteWorkPool("default")).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(api.deleteWorkQueue("gpu", "default")).rejects.toMatchObject({ code: "CONFLICT" });
+    const user = await api.upsertDeployment({ name: "urgent-user", flowName: "greeting", entrypoint: "a.ts:greeting", workPoolName: "gpu", workQueueName: "urgent" });
+    await expect(api.deleteWorkQueue("gpu", "urgent")).rejects.toThrow("work queue 'urgent' of pool 'gpu' is used by deployment 'urgent-user'");
+    await api.deleteDeployment(user.id);
     await api.deleteWorkQueue("gpu", "urgent");
     await api.deleteWorkPool("gpu");
     await expect(api.readWorkPool("gpu")).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -133,7 +133,7 @@ export function registerDeploymentCommand(program: Command): void {
   deployment
     .command("delete")
     .description(
-      "delete a deployment with its schedules and the runs they scheduled that have not started; its other runs (finished, running, or created by hand) are kept",
+      "delete a deployment with its schedules and the runs they scheduled ahead; its runs still waiting to be claimed end Cancelled, and its other runs (running or finished) are kept",
     )
     .argument("<name>", "flow/deployment (or id)")
     .option("--json", "print the deleted deployment as JSON")

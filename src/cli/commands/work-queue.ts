@@ -10,7 +10,6 @@ import { cliClient } from "../cli-client.js";
 import { formatRelativeTime } from "../output/format-relative-time.js";
 import { formatFields } from "../output/format-table.js";
 import { printJson, printLine } from "../output/print-output.js";
-import { readAllPages } from "../output/read-all-pages.js";
 import { parsePositiveInteger } from "../parse-positive-integer.js";
 import { UsageError } from "../usage-error.js";
 import { workQueueTable } from "./work-pool.js";
@@ -136,22 +135,17 @@ export function registerWorkQueueCommand(program: Command): void {
   poolOption(
     queue
       .command("delete")
-      .description("delete a queue (refused for a pool's default queue); runs waiting in it stay unclaimed until a queue of that name exists again")
+      .description("delete a queue (refused for a pool's default queue and for a queue a deployment uses); runs still waiting in it stay unclaimed until a queue of that name exists again")
       .argument("<name>", "queue name"),
   ).action(async (name: string, options: QueueOptions) => {
     const client = await cliClient();
     const found = await client.readWorkQueue(options.pool, name);
-    const [runCounts, deployments] = await Promise.all([
-      countQueueRuns(client, found),
-      readAllPages((cursor) => client.listDeployments({ workPoolNames: [found.workPoolName] }, { cursor, limit: 1000 })),
-    ]);
+    const runCounts = await countQueueRuns(client, found);
     await client.deleteWorkQueue(found.workPoolName, found.name);
-    const users = deployments.filter((d) => !d.isServed && d.workQueueName === found.name).map((d) => `${d.flowName}/${d.name}`);
-    if (options.json) return printJson({ ...found, runCounts, deployments: users });
+    if (options.json) return printJson({ ...found, runCounts });
     printLine(`Deleted work queue ${queueLabel(found)}`);
     const waiting = runCounts.scheduled;
     if (waiting > 0) process.stderr.write(`Note: ${waiting} run${waiting === 1 ? "" : "s"} waiting in it will not be claimed until a queue named '${found.name}' exists again\n`);
-    if (users.length > 0) process.stderr.write(`Note: deployment${users.length === 1 ? "" : "s"} ${users.join(", ")} still send${users.length === 1 ? "s" : ""} runs to it\n`);
   });
 
   poolOption(
