@@ -1,10 +1,11 @@
-/** A deployment: facts, Run / Custom run, schedules (add, edit, pause, preview), upcoming and recent runs. */
+/** A deployment: facts, Run / Custom run, pause, delete, schedules (add, edit, pause, preview), upcoming and recent runs. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import type { Page } from "../../../src/core/api-types.js";
 import type { Deployment, DeploymentSchedule, FlowRun } from "../../../src/core/models.js";
 import { api, ApiError } from "../api/api-client.js";
+import { ConfirmDeleteButton } from "../components/confirm-delete-button.js";
 import { ErrorNote } from "../components/error-note.js";
 import { ParameterForm } from "../components/parameter-form.js";
 import { ScheduleEditor } from "../components/schedule-editor.js";
@@ -98,6 +99,21 @@ export function DeploymentPage() {
           <button type="button" className="ghost" onClick={() => void act(() => api(`/deployments/${id}`, { method: "PATCH", body: { isPaused: !d.isPaused } }))}>
             {d.isPaused ? "Resume deployment" : "Pause deployment"}
           </button>
+          <ConfirmDeleteButton
+            subject={`deployment ${d.flowName}/${d.name}`}
+            label="Delete deployment"
+            consequence="Its schedules go, runs waiting to be claimed end Cancelled, past runs stay."
+            onConfirm={async () => {
+              setActionError(null);
+              try {
+                await api(`/deployments/${id}`, { method: "DELETE" });
+                await queryClient.invalidateQueries({ queryKey: ["deployments"] });
+                void navigate("/deployments");
+              } catch (error) {
+                setActionError(error);
+              }
+            }}
+          />
         </div>
       </header>
       <ErrorNote error={actionError} />
