@@ -5,9 +5,6 @@
  * the next three runs in the chosen zone; every main page renders without console errors and is
  * screenshotted into test-results/.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Deployment } from "../../src/core/models.js";
 import { makeState } from "../../src/core/states.js";
@@ -17,23 +14,18 @@ import { startWorker, type RunningWorker } from "../../src/worker/start-worker.j
 import { createTestDatabase, type TestDatabase } from "../../test/helpers/test-database.js";
 import { GREETER_SCHEMA } from "./fixtures/dashboard-flows.js";
 import { ensureUiBuilt, REPO_ROOT } from "./helpers/build-ui.js";
-import { collectPageErrors, launchChromium } from "./helpers/chromium.js";
-
-const SHOTS = join(REPO_ROOT, "test-results/ui");
+import { useBrowserPage } from "./helpers/use-browser-page.js";
 
 let database: TestDatabase;
 let server: RunningServer;
 let client: HttpClient;
 let worker: RunningWorker;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let errors: string[];
 let deployment: Deployment;
+
+const chromium = useBrowserPage();
 
 beforeAll(async () => {
   ensureUiBuilt();
-  mkdirSync(SHOTS, { recursive: true });
   database = await createTestDatabase("sqlite");
   server = await startServer({
     port: 0,
@@ -60,15 +52,9 @@ beforeAll(async () => {
     env: { WEIR_FROM_SOURCE: "1", NO_COLOR: "1" },
     echo: null,
   });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  errors = collectPageErrors(page);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
   await worker?.stop();
   await client?.close();
   await server?.close();
@@ -76,64 +62,64 @@ afterAll(async () => {
 });
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await chromium.shot(name);
 }
 
 describe("dashboard in Chromium", () => {
   it("rejects a bad parameter with a field error and creates no run", async () => {
-    await page.goto(`${server.url}/deployments/${deployment.id}`);
-    await page.getByRole("button", { name: "Custom run" }).click();
-    const form = page.getByTestId("custom-run-form");
+    await chromium.page.goto(`${server.url}/deployments/${deployment.id}`);
+    await chromium.page.getByRole("button", { name: "Custom run" }).click();
+    const form = chromium.page.getByTestId("custom-run-form");
     await form.locator('input[name="name"]').fill("Ada");
     await form.locator('input[name="times"]').fill("9");
     await form.getByRole("button", { name: "Start run" }).click();
-    await expect.poll(() => page.getByTestId("field-error-times").textContent()).toContain("≤ 5");
+    await expect.poll(() => chromium.page.getByTestId("field-error-times").textContent()).toContain("≤ 5");
     await form.locator('input[name="name"]').fill("");
     await form.locator('input[name="times"]').fill("2");
     await form.getByRole("button", { name: "Start run" }).click();
-    await expect.poll(() => page.getByTestId("field-error-name").textContent()).toContain("required");
+    await expect.poll(() => chromium.page.getByTestId("field-error-name").textContent()).toContain("required");
     await shot("custom-run-errors");
     expect(await client.countFlowRuns({ deploymentIds: [deployment.id] })).toBe(0);
-    expect(page.url()).toContain(`/deployments/${deployment.id}`);
+    expect(chromium.page.url()).toContain(`/deployments/${deployment.id}`);
   });
 
   it("runs a deployment from the Custom run form and shows it complete, with logs and timeline, without a reload", { timeout: 120_000 }, async () => {
-    await page.goto(`${server.url}/deployments/${deployment.id}`);
-    await page.getByRole("button", { name: "Custom run" }).click();
-    const form = page.getByTestId("custom-run-form");
+    await chromium.page.goto(`${server.url}/deployments/${deployment.id}`);
+    await chromium.page.getByRole("button", { name: "Custom run" }).click();
+    const form = chromium.page.getByTestId("custom-run-form");
     await form.locator('input[name="name"]').fill("Ada");
     await form.locator('input[name="times"]').fill("3");
     // A marker on window proves the page was never reloaded while the run progressed.
-    await page.evaluate(() => ((window as unknown as { weirMarker: number }).weirMarker = 42));
+    await chromium.page.evaluate(() => ((window as unknown as { weirMarker: number }).weirMarker = 42));
     await form.getByRole("button", { name: "Start run" }).click();
-    await page.waitForURL(/\/runs\/[0-9a-f-]+$/);
-    const runId = page.url().split("/runs/")[1] ?? "";
+    await chromium.page.waitForURL(/\/runs\/[0-9a-f-]+$/);
+    const runId = chromium.page.url().split("/runs/")[1] ?? "";
     const run = await client.readFlowRun(runId);
     expect(run.parameters).toEqual({ name: "Ada", times: 3 });
-    await page.getByTestId("run-state").getByText("Completed", { exact: true }).waitFor({ timeout: 90_000 });
-    await page.getByTestId("logs").getByText("Hello Ada #2", { exact: true }).waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.getByTestId("timeline-row").count(), { timeout: 15_000 }).toBe(3);
-    await page.getByTestId("artifact").getByRole("heading", { name: "Report" }).waitFor({ timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { weirMarker?: number }).weirMarker)).toBe(42);
-    expect(await page.getByTestId("run-parameters").textContent()).toContain('"Ada"');
+    await chromium.page.getByTestId("run-state").getByText("Completed", { exact: true }).waitFor({ timeout: 90_000 });
+    await chromium.page.getByTestId("logs").getByText("Hello Ada #2", { exact: true }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => chromium.page.getByTestId("timeline-row").count(), { timeout: 15_000 }).toBe(3);
+    await chromium.page.getByTestId("artifact").getByRole("heading", { name: "Report" }).waitFor({ timeout: 15_000 });
+    expect(await chromium.page.evaluate(() => (window as unknown as { weirMarker?: number }).weirMarker)).toBe(42);
+    expect(await chromium.page.getByTestId("run-parameters").textContent()).toContain('"Ada"');
     await shot("flow-run");
   });
 
   it("previews the next three runs of an edited schedule in the chosen time zone", async () => {
-    await page.goto(`${server.url}/deployments/${deployment.id}`);
-    await page.getByRole("button", { name: "Add schedule" }).click();
-    const editor = page.getByTestId("schedule-editor");
+    await chromium.page.goto(`${server.url}/deployments/${deployment.id}`);
+    await chromium.page.getByRole("button", { name: "Add schedule" }).click();
+    const editor = chromium.page.getByTestId("schedule-editor");
     await editor.getByLabel("Schedule value").fill("0 9 * * *");
     await editor.getByLabel("Time zone").fill("Asia/Tokyo");
     await expect.poll(async () => (await editor.getByTestId("preview-time").allTextContents()).join("|")).toMatch(/09:00 GMT\+9/);
     expect(await editor.getByTestId("preview-time").count()).toBe(3);
     for (const text of await editor.getByTestId("preview-time").allTextContents()) expect(text).toMatch(/09:00 GMT\+9/);
     await editor.getByRole("button", { name: "Save schedule" }).click();
-    await page.getByTestId("schedule").first().waitFor();
+    await chromium.page.getByTestId("schedule").first().waitFor();
     expect((await client.readDeployment(deployment.id)).schedules[0]?.schedule).toEqual({ cron: "0 9 * * *", timezone: "Asia/Tokyo" });
 
-    await page.getByTestId("schedule").first().getByRole("button", { name: "Edit" }).click();
-    const edit = page.getByTestId("schedule-editor");
+    await chromium.page.getByTestId("schedule").first().getByRole("button", { name: "Edit" }).click();
+    const edit = chromium.page.getByTestId("schedule-editor");
     await edit.getByLabel("Schedule value").fill("30 7 * * 1-5");
     await edit.getByLabel("Time zone").fill("Europe/Paris");
     await expect.poll(async () => (await edit.getByTestId("preview-time").allTextContents()).join("|")).toMatch(/07:30 (CET|CEST|GMT\+1|GMT\+2)/);
@@ -159,28 +145,28 @@ describe("dashboard in Chromium", () => {
       ["/artifacts", "artifacts", "artifacts"],
     ];
     for (const [path, name, testId] of pages) {
-      await page.goto(server.url + path);
-      await page.getByTestId(testId).first().waitFor({ timeout: 15_000 });
+      await chromium.page.goto(server.url + path);
+      await chromium.page.getByTestId(testId).first().waitFor({ timeout: 15_000 });
       await shot(name);
-      if (name === "work-pools") expect(await page.getByTestId("worker-command").first().textContent()).toBe("weir worker start --pool default");
+      if (name === "work-pools") expect(await chromium.page.getByTestId("worker-command").first().textContent()).toBe("weir worker start --pool default");
     }
-    await page.goto(server.url + "/runs?state=COMPLETED");
-    await page.getByTestId("run-row").first().waitFor();
-    expect(await page.getByTestId("run-row").count()).toBe(1);
-    expect(new URL(page.url()).searchParams.get("state")).toBe("COMPLETED");
-    await page.getByTestId("theme-toggle").click();
-    await page.getByTestId("theme-toggle").click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    await chromium.page.goto(server.url + "/runs?state=COMPLETED");
+    await chromium.page.getByTestId("run-row").first().waitFor();
+    expect(await chromium.page.getByTestId("run-row").count()).toBe(1);
+    expect(new URL(chromium.page.url()).searchParams.get("state")).toBe("COMPLETED");
+    await chromium.page.getByTestId("theme-toggle").click();
+    await chromium.page.getByTestId("theme-toggle").click();
+    expect(await chromium.page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
     await shot("flow-runs-dark");
-    expect(errors).toEqual([]);
+    expect(chromium.errors).toEqual([]);
   });
 
   it("retries selected runs in bulk from the runs list", { timeout: 120_000 }, async () => {
     const [done] = (await client.listFlowRuns({ deploymentIds: [deployment.id], stateTypes: ["COMPLETED"] })).items;
     expect(done).toBeDefined();
-    await page.goto(`${server.url}/runs?deployment=${deployment.id}&state=COMPLETED`);
-    await page.getByRole("checkbox", { name: `select ${done?.name}` }).check();
-    await page.getByRole("button", { name: "Retry selected" }).click();
+    await chromium.page.goto(`${server.url}/runs?deployment=${deployment.id}&state=COMPLETED`);
+    await chromium.page.getByRole("checkbox", { name: `select ${done?.name}` }).check();
+    await chromium.page.getByRole("button", { name: "Retry selected" }).click();
     await expect.poll(async () => {
       const run = await client.readFlowRun(done?.id ?? "");
       return `${run.runCount}:${run.stateType}`;
@@ -191,8 +177,8 @@ describe("dashboard in Chromium", () => {
     await client.createWorkPool({ name: "idle-pool" });
     const idle = await client.upsertDeployment({ name: "idle", flowName: "greeter", entrypoint: "ui/test/fixtures/dashboard-flows.ts:greeter", path: REPO_ROOT, workPoolName: "idle-pool", parameters: { name: "x", times: 1 }, parameterSchema: GREETER_SCHEMA });
     const run = await client.createDeploymentFlowRun(idle.id, { scheduledTime: new Date(Date.now() - 120_000).toISOString() });
-    await page.goto(`${server.url}/runs/${run.id}`);
-    await expect.poll(() => page.getByTestId("late-reason").textContent()).toContain("No worker is polling pool 'idle-pool'. Start one: weir worker start --pool idle-pool");
+    await chromium.page.goto(`${server.url}/runs/${run.id}`);
+    await expect.poll(() => chromium.page.getByTestId("late-reason").textContent()).toContain("No worker is polling pool 'idle-pool'. Start one: weir worker start --pool idle-pool");
     await shot("late-run");
   });
 
@@ -207,15 +193,15 @@ describe("dashboard in Chromium", () => {
         }),
       );
     }
-    await page.goto(`${server.url}/runs?flow=bulk`);
-    await expect.poll(() => page.getByTestId("run-count").textContent()).toBe("250 runs");
-    const list = page.getByTestId("run-list");
-    expect(await page.getByTestId("run-row").count()).toBeLessThan(100);
+    await chromium.page.goto(`${server.url}/runs?flow=bulk`);
+    await expect.poll(() => chromium.page.getByTestId("run-count").textContent()).toBe("250 runs");
+    const list = chromium.page.getByTestId("run-list");
+    expect(await chromium.page.getByTestId("run-row").count()).toBeLessThan(100);
     await expect.poll(async () => {
       await list.evaluate((element) => element.scrollTo(0, element.scrollHeight));
-      return page.getByText("bulk-000", { exact: true }).count();
+      return chromium.page.getByText("bulk-000", { exact: true }).count();
     }, { timeout: 15_000 }).toBe(1);
-    expect(errors).toEqual([]);
+    expect(chromium.errors).toEqual([]);
   });
 
   it("keeps the task timeline usable with 10,000 task runs (rows virtualized)", { timeout: 120_000 }, async () => {
@@ -238,14 +224,14 @@ describe("dashboard in Chromium", () => {
         }),
       );
     }
-    await page.goto(`${server.url}/runs/${run.id}`);
-    await page.getByRole("heading", { name: "Task runs (10000)" }).waitFor({ timeout: 30_000 });
-    const rows = page.getByTestId("timeline-row");
+    await chromium.page.goto(`${server.url}/runs/${run.id}`);
+    await chromium.page.getByRole("heading", { name: "Task runs (10000)" }).waitFor({ timeout: 30_000 });
+    const rows = chromium.page.getByTestId("timeline-row");
     expect(await rows.count()).toBeLessThan(100);
-    await page.getByText("step-00000", { exact: true }).waitFor();
-    await page.locator(".timeline-rows").evaluate((element) => element.scrollTo(0, element.scrollHeight));
-    await page.getByText("step-09999", { exact: true }).waitFor();
+    await chromium.page.getByText("step-00000", { exact: true }).waitFor();
+    await chromium.page.locator(".timeline-rows").evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await chromium.page.getByText("step-09999", { exact: true }).waitFor();
     await shot("timeline-10k");
-    expect(errors).toEqual([]);
+    expect(chromium.errors).toEqual([]);
   });
 });

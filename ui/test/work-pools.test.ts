@@ -5,18 +5,10 @@
  * and a pool are deleted after a confirmation while the protected `default` ones keep the API's
  * refusal on screen. Every change is checked through the REST API. Screenshots go to test-results/ui/.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpClient } from "../../src/client/http-client.js";
-import { startServer, type RunningServer } from "../../src/server/start-server.js";
-import { createTestDatabase, type TestDatabase } from "../../test/helpers/test-database.js";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { CONCURRENCY_LIMIT_RULE, parseWholeNumber, PRIORITY_RULE } from "../src/lib/parse-whole-number.js";
-import { ensureUiBuilt, REPO_ROOT } from "./helpers/build-ui.js";
-import { collectPageErrors, launchChromium } from "./helpers/chromium.js";
-
-const SHOTS = join(REPO_ROOT, "test-results/ui");
+import { useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
 
 describe("parseWholeNumber", () => {
   const cases: [string, string, typeof PRIORITY_RULE, number | null, string | null][] = [
@@ -38,44 +30,19 @@ describe("parseWholeNumber", () => {
 });
 
 describe("work pools page in Chromium", () => {
-  let database: TestDatabase;
-  let server: RunningServer;
-  let client: HttpClient;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
+  const ui = useUiServer();
+  const browser = useBrowserPage();
 
-  beforeAll(async () => {
-    ensureUiBuilt();
-    mkdirSync(SHOTS, { recursive: true });
-    database = await createTestDatabase("sqlite");
-    server = await startServer({ port: 0, databaseUrl: database.url, runServices: false, log: () => undefined });
-    client = new HttpClient({ apiUrl: server.url });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    errors = collectPageErrors(page);
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await client?.close();
-    await server?.close();
-    await database?.dispose();
-  });
-
-  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const poolCard = (name: string): Locator => page.locator(`[data-testid="work-pool"][data-pool="${name}"]`);
+  const shot = (name: string): Promise<Buffer> => browser.shot(name);
+  const poolCard = (name: string): Locator => browser.page.locator(`[data-testid="work-pool"][data-pool="${name}"]`);
   const queueRow = (pool: string, queue: string): Locator => poolCard(pool).locator(`[data-testid="work-queue"][data-queue="${queue}"]`);
-  const queueNames = async (pool: string): Promise<string[]> => (await client.listWorkQueues(pool)).map((q) => q.name).sort();
+  const queueNames = async (pool: string): Promise<string[]> => (await ui.client.listWorkQueues(pool)).map((q) => q.name).sort();
 
   it("creates a work pool from the form, refusing bad input in the browser and a duplicate name with the server's message", async () => {
-    await page.goto(`${server.url}/work-pools`);
+    await browser.page.goto(`${ui.server.url}/work-pools`);
     await poolCard("default").waitFor();
-    await page.getByRole("button", { name: "Create work pool" }).click();
-    const form = page.getByTestId("work-pool-form");
+    await browser.page.getByRole("button", { name: "Create work pool" }).click();
+    const form = browser.page.getByTestId("work-pool-form");
     expect(await form.getByLabel("Type").inputValue()).toBe("process");
 
     await form.getByLabel("Concurrency limit").fill("-1");
@@ -88,24 +55,24 @@ describe("work pools page in Chromium", () => {
     expect(await form.getByTestId("field-error-concurrencyLimit").textContent()).toBe("Concurrency limit must be a whole number, got '2.5'");
     expect(await form.getByTestId("field-error-name").count()).toBe(0);
     await shot("work-pools-create-errors");
-    expect((await client.listWorkPools()).map((p) => p.name)).toEqual(["default"]);
+    expect((await ui.client.listWorkPools()).map((p) => p.name)).toEqual(["default"]);
 
     await form.getByLabel("Description").fill("Nightly loads");
     await form.getByLabel("Concurrency limit").fill("4");
     await form.getByRole("button", { name: "Create pool" }).click();
     await poolCard("etl").waitFor();
-    expect(await page.getByTestId("work-pool-form").count()).toBe(0);
-    expect(await client.readWorkPool("etl")).toMatchObject({ name: "etl", type: "process", description: "Nightly loads", concurrencyLimit: 4, isPaused: false });
+    expect(await browser.page.getByTestId("work-pool-form").count()).toBe(0);
+    expect(await ui.client.readWorkPool("etl")).toMatchObject({ name: "etl", type: "process", description: "Nightly loads", concurrencyLimit: 4, isPaused: false });
     expect(await queueNames("etl")).toEqual(["default"]);
     expect(await poolCard("etl").getByTestId("worker-command").textContent()).toBe("weir worker start --pool etl");
 
-    await page.getByRole("button", { name: "Create work pool" }).click();
-    await page.getByTestId("work-pool-form").getByLabel("Name").fill("etl");
-    await page.getByTestId("work-pool-form").getByRole("button", { name: "Create pool" }).click();
-    await expect.poll(() => page.getByTestId("work-pool-form").getByRole("alert").textContent()).toBe("CONFLICT: work pool 'etl' already exists");
+    await browser.page.getByRole("button", { name: "Create work pool" }).click();
+    await browser.page.getByTestId("work-pool-form").getByLabel("Name").fill("etl");
+    await browser.page.getByTestId("work-pool-form").getByRole("button", { name: "Create pool" }).click();
+    await expect.poll(() => browser.page.getByTestId("work-pool-form").getByRole("alert").textContent()).toBe("CONFLICT: work pool 'etl' already exists");
     await shot("work-pools-duplicate");
-    await page.getByTestId("work-pool-form").getByRole("button", { name: "Cancel" }).click();
-    expect((await client.listWorkPools()).map((p) => p.name)).toEqual(["default", "etl"]);
+    await browser.page.getByTestId("work-pool-form").getByRole("button", { name: "Cancel" }).click();
+    expect((await ui.client.listWorkPools()).map((p) => p.name)).toEqual(["default", "etl"]);
   });
 
   it("adds a queue to a pool and edits its priority, its limit and the pool's limit in place", async () => {
@@ -123,7 +90,7 @@ describe("work pools page in Chromium", () => {
     await form.getByLabel("Concurrency limit").fill("2");
     await form.getByRole("button", { name: "Create queue" }).click();
     await queueRow("etl", "fast").waitFor();
-    expect(await client.readWorkQueue("etl", "fast")).toMatchObject({ name: "fast", workPoolName: "etl", priority: 3, concurrencyLimit: 2 });
+    expect(await ui.client.readWorkQueue("etl", "fast")).toMatchObject({ name: "fast", workPoolName: "etl", priority: 3, concurrencyLimit: 2 });
     expect(await card.locator("[data-testid=work-queue]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-queue")))).toEqual(["default", "fast"]);
 
     await card.getByRole("button", { name: "Add queue to pool etl" }).click();
@@ -140,19 +107,19 @@ describe("work pools page in Chromium", () => {
     await shot("work-pools-inline-error");
     await row.getByLabel("priority of queue fast", { exact: true }).fill("1");
     await row.getByLabel("priority of queue fast", { exact: true }).press("Enter");
-    await expect.poll(async () => (await client.readWorkQueue("etl", "fast")).priority).toBe(1);
+    await expect.poll(async () => (await ui.client.readWorkQueue("etl", "fast")).priority).toBe(1);
     await expect.poll(() => row.getByRole("button", { name: "Edit priority of queue fast" }).count()).toBe(1);
 
     await row.getByRole("button", { name: "Edit concurrency limit of queue fast" }).click();
     expect(await row.getByLabel("concurrency limit of queue fast", { exact: true }).inputValue()).toBe("2");
     await row.getByLabel("concurrency limit of queue fast", { exact: true }).fill("");
     await row.getByRole("button", { name: "Save concurrency limit of queue fast" }).click();
-    await expect.poll(async () => (await client.readWorkQueue("etl", "fast")).concurrencyLimit).toBeNull();
+    await expect.poll(async () => (await ui.client.readWorkQueue("etl", "fast")).concurrencyLimit).toBeNull();
 
     await card.getByRole("button", { name: "Edit concurrency limit of pool etl" }).click();
     await card.getByLabel("concurrency limit of pool etl", { exact: true }).fill("10");
     await card.getByRole("button", { name: "Save concurrency limit of pool etl" }).click();
-    await expect.poll(async () => (await client.readWorkPool("etl")).concurrencyLimit).toBe(10);
+    await expect.poll(async () => (await ui.client.readWorkPool("etl")).concurrencyLimit).toBe(10);
     await expect.poll(() => card.getByRole("button", { name: "Edit concurrency limit of pool etl" }).count()).toBe(1);
     expect(await row.getByTestId("inline-value").allTextContents()).toEqual(["1", "none"]);
 
@@ -160,9 +127,9 @@ describe("work pools page in Chromium", () => {
     await card.getByTestId("work-queue-form").getByLabel("Queue name").fill("bulk");
     await card.getByTestId("work-queue-form").getByLabel("Priority").fill("5");
     await shot("work-pools-add-queue");
-    await page.emulateMedia({ colorScheme: "dark" });
+    await browser.page.emulateMedia({ colorScheme: "dark" });
     await shot("work-pools-add-queue-dark");
-    await page.emulateMedia({ colorScheme: "light" });
+    await browser.page.emulateMedia({ colorScheme: "light" });
     await card.getByTestId("work-queue-form").getByRole("button", { name: "Create queue" }).click();
     await queueRow("etl", "bulk").waitFor();
     expect(await queueNames("etl")).toEqual(["bulk", "default", "fast"]);
@@ -179,7 +146,7 @@ describe("work pools page in Chromium", () => {
     await card.getByRole("button", { name: "Yes, delete queue fast" }).click();
     await expect.poll(() => queueRow("etl", "fast").count()).toBe(0);
     expect(await queueNames("etl")).toEqual(["bulk", "default"]);
-    await expect(client.readWorkQueue("etl", "fast")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(ui.client.readWorkQueue("etl", "fast")).rejects.toMatchObject({ code: "NOT_FOUND" });
 
     await card.getByRole("button", { name: "Delete queue default" }).click();
     await card.getByRole("button", { name: "Yes, delete queue default" }).click();
@@ -195,10 +162,10 @@ describe("work pools page in Chromium", () => {
     await card.getByRole("button", { name: "Delete pool etl" }).click();
     await card.getByRole("button", { name: "Yes, delete pool etl" }).click();
     await expect.poll(() => poolCard("etl").count()).toBe(0);
-    expect((await client.listWorkPools()).map((p) => p.name)).toEqual(["default"]);
-    await expect(client.listWorkQueues("etl")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await ui.client.listWorkPools()).map((p) => p.name)).toEqual(["default"]);
+    await expect(ui.client.listWorkQueues("etl")).rejects.toMatchObject({ code: "NOT_FOUND" });
 
     // The refused requests above (409) are logged by Chromium as failed resources; nothing else may be.
-    expect(errors.filter((line) => !/Failed to load resource: the server responded with a status of 409/.test(line))).toEqual([]);
+    expect(browser.errors.filter((line) => !/Failed to load resource: the server responded with a status of 409/.test(line))).toEqual([]);
   });
 });
