@@ -41,3 +41,20 @@ export function FormField({ label, name, value, onChange, error, hint, placehold
     </div>
   );
 }
+
+/** The optional "Concurrency limit" field of the pool and queue forms (empty: no limit). */
+export function ConcurrencyLimitField({ value, onChange, error }: Pick<FormFieldProps, "value" | "onChange" | "error">) {
+  return (
+    <FormField label="Concurrency limit" name="concurrencyLimit" value={value} onChange={onChange} error={error} placeholder="none" inputMode="numeric" size={8} hint="Runs at once; empty: no limit" />
+  );
+}
+
+/** A create form's buttons: "Create <what>" (busy while submitting) and Cancel. */
+export function CreateButtons({ what, isSubmitting, onCancel }: { what: string; isSubmitting: boolean; onCancel(): void }) {
+  return (
+    <div className="row">
+      <button type="submit" disabled={isSubmitting}>{isSubmitting ? "Creating…" : `Create ${what}`}</button>
+      <button type="button" className="ghost" onClick={onCancel}>Cancel</button>
+    </div>
+  );
+}

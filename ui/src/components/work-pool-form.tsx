@@ -3,7 +3,7 @@ import { useState } from "react";
 import type { WorkPool } from "../../../src/core/models.js";
 import { api } from "../api/api-client.js";
 import { ErrorNote } from "./error-note.js";
-import { FormField } from "./form-field.js";
+import { ConcurrencyLimitField, CreateButtons, FormField } from "./form-field.js";
 import { CONCURRENCY_LIMIT_RULE, parseWholeNumber } from "../lib/parse-whole-number.js";
 import { useFormSubmit } from "../api/use-form-submit.js";
 
@@ -50,23 +50,10 @@ export function WorkPoolForm({ onDone }: WorkPoolFormProps) {
           <div className="muted small">{WORK_POOL_TYPES.find((t) => t.type === type)?.hint}</div>
         </div>
         <FormField label="Description" name="description" value={description} onChange={setDescription} error={form.fieldErrors.description} placeholder="optional" size={32} />
-        <FormField
-          label="Concurrency limit"
-          name="concurrencyLimit"
-          value={limit}
-          onChange={setLimit}
-          error={form.fieldErrors.concurrencyLimit}
-          placeholder="none"
-          inputMode="numeric"
-          size={8}
-          hint="Runs at once; empty: no limit"
-        />
+        <ConcurrencyLimitField value={limit} onChange={setLimit} error={form.fieldErrors.concurrencyLimit} />
       </div>
       <ErrorNote error={form.formError} />
-      <div className="row">
-        <button type="submit" disabled={form.isSubmitting}>{form.isSubmitting ? "Creating…" : "Create pool"}</button>
-        <button type="button" className="ghost" onClick={() => onDone(null)}>Cancel</button>
-      </div>
+      <CreateButtons what="pool" isSubmitting={form.isSubmitting} onCancel={() => onDone(null)} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from "react";
 import type { WorkPool, WorkQueue } from "../../../src/core/models.js";
 import { api } from "../api/api-client.js";
 import { ErrorNote } from "./error-note.js";
-import { FormField } from "./form-field.js";
+import { ConcurrencyLimitField, CreateButtons, FormField } from "./form-field.js";
 import { CONCURRENCY_LIMIT_RULE, parseWholeNumber, PRIORITY_RULE } from "../lib/parse-whole-number.js";
 import { useFormSubmit } from "../api/use-form-submit.js";
 
@@ -43,23 +43,10 @@ export function WorkQueueForm({ pool, suggestedPriority, onDone }: WorkQueueForm
       <div className="form-fields">
         <FormField label="Queue name" name="name" value={name} onChange={setName} error={form.fieldErrors.name} placeholder="e.g. high-priority" autoFocus />
         <FormField label="Priority" name="priority" value={priority} onChange={setPriority} error={form.fieldErrors.priority} inputMode="numeric" size={8} hint="1 is served first" />
-        <FormField
-          label="Concurrency limit"
-          name="concurrencyLimit"
-          value={limit}
-          onChange={setLimit}
-          error={form.fieldErrors.concurrencyLimit}
-          placeholder="none"
-          inputMode="numeric"
-          size={8}
-          hint="Runs at once; empty: no limit"
-        />
+        <ConcurrencyLimitField value={limit} onChange={setLimit} error={form.fieldErrors.concurrencyLimit} />
       </div>
       <ErrorNote error={form.formError} />
-      <div className="row">
-        <button type="submit" disabled={form.isSubmitting}>{form.isSubmitting ? "Creating…" : "Create queue"}</button>
-        <button type="button" className="ghost" onClick={() => onDone(null)}>Cancel</button>
-      </div>
+      <CreateButtons what="queue" isSubmitting={form.isSubmitting} onCancel={() => onDone(null)} />
     </form>
   );
 }
