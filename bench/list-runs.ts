@@ -10,7 +10,9 @@
  * generate_series into a fresh schema; on SQLite one transaction of a prepared INSERT into a fresh
  * file. The mix is a production-like one: 70% Completed, 10% Failed, 10% Scheduled, 5% Running,
  * 4% Cancelled, 1% Crashed, spread over 100 days (one run every 8.64 s at 1,000,000 runs) across
- * 5 flows, 40 deployments (every 10th run has none) and 2 work pools.
+ * 5 flows, 40 deployments (every 10th run has none) and 2 work pools. Every run has one tag: 'rare'
+ * (1%) or 'bench' (99%); on SQLite the seed's inserts fill `flow_run_tags` through its triggers
+ * (migration 006), as the server's would.
  *
  * Each scenario is timed over `requests` sequential requests (after 5 warm-up ones) with its
  * time window moving, and reports p50/p95 wall time and the CPU time per request of the server
@@ -131,6 +133,8 @@ export function seedSqlite(file: string, runs: number): void {
   const connection = new Database(file);
   try {
     connection.pragma("journal_mode = WAL");
+    // As the server's connections: the 006 triggers' statement journals stay in memory.
+    connection.pragma("temp_store = MEMORY");
     const insertFlow = connection.prepare(`INSERT INTO flows (id, name, tags, created_at, updated_at) VALUES (?, ?, '[]', ?, ?)`);
     const insertRun = connection.prepare(
       `INSERT INTO flow_runs (id, name, flow_id, flow_name, deployment_id, deployment_name, parameters, tags, state, state_id,
@@ -208,6 +212,10 @@ const SCENARIOS: Scenario[] = [
   { name: "flow + states FAILED,CRASHED", path: "/api/flow-runs", query: (i) => ({ flowName: `bench-flow-${i % FLOWS}`, stateType: "FAILED,CRASHED", limit: PAGE }) },
   { name: "tag 'rare' (1%)", path: "/api/flow-runs", query: () => ({ tag: "rare", limit: PAGE }) },
   { name: "tag no run has", path: "/api/flow-runs", query: () => ({ tag: "absent", limit: PAGE }) },
+  { name: "tag 'bench' (99%)", path: "/api/flow-runs", query: () => ({ tag: "bench", limit: PAGE }) },
+  { name: "tag 'rare' + state FAILED", path: "/api/flow-runs", query: () => ({ tag: "rare", stateType: "FAILED", limit: PAGE }) },
+  { name: "tag 'bench' + states FAILED,CRASHED, 7-day window", path: "/api/flow-runs", query: (i) => ({ tag: "bench", stateType: "FAILED,CRASHED", ...windowOf(i, 7), limit: PAGE }) },
+  { name: "tag 'rare', created order", path: "/api/flow-runs", query: () => ({ tag: "rare", sort: "CREATED_DESC", limit: PAGE }) },
   { name: "states COMPLETED,CRASHED, no window", path: "/api/flow-runs", query: () => ({ stateType: "COMPLETED,CRASHED", limit: PAGE }) },
   { name: "deployment + state CRASHED, no window", path: "/api/flow-runs", query: (i) => ({ deploymentId: deploymentIdOf(1 + (i % (DEPLOYMENTS - 1))), stateType: "CRASHED", limit: PAGE }) },
   { name: "work pool + state FAILED", path: "/api/flow-runs", query: (i) => ({ workPoolName: `pool-${i % 2}`, stateType: "FAILED", limit: PAGE }) },
@@ -219,6 +227,12 @@ const SCENARIOS: Scenario[] = [
   { name: "count: state COMPLETED (70%)", path: "/api/flow-runs/count", query: () => ({ stateType: "COMPLETED" }) },
   { name: "count: state FAILED, 3-day window", path: "/api/flow-runs/count", query: (i) => ({ stateType: "FAILED", ...windowOf(i, 3) }) },
   { name: "count: deployment", path: "/api/flow-runs/count", query: (i) => ({ deploymentId: deploymentIdOf(1 + (i % (DEPLOYMENTS - 1))) }) },
+  { name: "count: tag 'rare' (1%)", path: "/api/flow-runs/count", query: () => ({ tag: "rare" }) },
+  { name: "count: tag no run has", path: "/api/flow-runs/count", query: () => ({ tag: "absent" }) },
+  { name: "count: tag 'bench' (99%)", path: "/api/flow-runs/count", query: () => ({ tag: "bench" }) },
+  { name: "count: tag 'rare' + state FAILED", path: "/api/flow-runs/count", query: () => ({ tag: "rare", stateType: "FAILED" }) },
+  { name: "count: tag 'bench' + state FAILED, 3-day window", path: "/api/flow-runs/count", query: (i) => ({ tag: "bench", stateType: "FAILED", ...windowOf(i, 3) }) },
+  { name: "count: tag 'bench' + state FAILED (10%)", path: "/api/flow-runs/count", query: () => ({ tag: "bench", stateType: "FAILED" }) },
   { name: "count: home chart bucket (2 h, 4 types)", path: "/api/flow-runs/count", query: (i) => ({ stateType: "RUNNING,PENDING,CANCELLING,PAUSED", startAfter: new Date(FIRST_RUN_MS + i * 7_200_000).toISOString(), startBefore: new Date(FIRST_RUN_MS + (i + 1) * 7_200_000).toISOString() }) },
 ];
 

@@ -123,6 +123,7 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
       supportsAdvisoryLocks: true,
       supportsRowLocks: true,
       supportsDataModifyingCte: true,
+      supportsJsonContainmentIndex: true,
     },
     sql: {
       jsonArrayContainsAll: (column, values) => sql<boolean>`${sql.ref(column)} @> ${JSON.stringify(values)}::jsonb`,

@@ -77,6 +77,16 @@ export interface FlowRunStateTable {
   state: JsonText;
 }
 
+/**
+ * Table `flow_run_tags` (SQLite only, migration 006): one row per tag of a flow run, kept exact by
+ * triggers on `flow_runs`, so the tag filter reads an index instead of every run's JSON.
+ */
+export interface FlowRunTagTable {
+  tag: string;
+  expected_start_time: string;
+  flow_run_id: string;
+}
+
 /** Table `flow_run_transitions`: decisions remembered by transition id (idempotent set-state). */
 export interface FlowRunTransitionTable {
   flow_run_id: string;
@@ -267,6 +277,7 @@ export interface DatabaseSchema {
   flow_runs: FlowRunTable;
   flow_run_states: FlowRunStateTable;
   flow_run_transitions: FlowRunTransitionTable;
+  flow_run_tags: FlowRunTagTable;
   task_runs: TaskRunTable;
   task_run_states: TaskRunStateTable;
   logs: LogTable;

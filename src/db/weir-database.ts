@@ -22,6 +22,11 @@ export interface DatabaseCapabilities {
   supportsRowLocks: boolean;
   /** `WITH x AS (INSERT … RETURNING) INSERT …`: several writes in one atomic statement (one round trip). */
   supportsDataModifyingCte: boolean;
+  /**
+   * An index answers "the JSON array contains these values" (`tags @> …` with GIN). Without one,
+   * flow-run tags are indexed in the `flow_run_tags` table (migration 006, kept by triggers).
+   */
+  supportsJsonContainmentIndex: boolean;
 }
 
 /** SQL fragments that differ between dialects. */

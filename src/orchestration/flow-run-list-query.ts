@@ -12,14 +12,18 @@
  * So such a list becomes one branch per value, each an ordered index range cut at `limit + 1`,
  * merged by a UNION ALL that the outer query orders and cuts again: at most
  * `values × (limit + 1)` rows are read, whatever their share of the table.
+ *
+ * A tag filter on SQLite may instead walk the tag's rows of `flow_run_tags` in the sort's order
+ * (flow-run-tag-plan.ts says when); such a read is never split.
  */
 import type { FlowRunFilter, Page, PageRequest } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
 import type { WeirDatabase } from "../db/weir-database.js";
 import { FLOW_RUN_SORTS, applyFlowRunFilter } from "./flow-run-filter.js";
 import { flowRunFromRow } from "./flow-run-mapper.js";
+import { planFlowRunTags, type FlowRunTagPlanOptions } from "./flow-run-tag-plan.js";
 import { invalid } from "./input-checks.js";
-import { compilePageRequest, toPage, type PagePosition } from "./page-cursor.js";
+import { compilePageRequest, toPage, type CompiledPage, type PagePosition } from "./page-cursor.js";
 
 /** The filter lists that have an index `(column, expected_start_time, id)`, in the order they are preferred for splitting. */
 const SPLITTABLE_BY_START_TIME = ["deploymentIds", "flowNames", "stateTypes", "stateNames"] as const;
@@ -47,12 +51,40 @@ export function splitListOf(filter: FlowRunFilter | undefined, sort: string): Sp
   return index < 0 ? null : (candidates[index] ?? null);
 }
 
+/** The rows of a page whose tag filter is read from `flow_run_tags` (the tag's key order when the sort is by start time). */
+function readTagDrivenRows(
+  database: WeirDatabase,
+  filter: FlowRunFilter,
+  plan: { tag: string; otherTags: string[] },
+  sort: string,
+  { limit, after }: CompiledPage,
+) {
+  const direction = sort === "EXPECTED_START_TIME_ASC" ? "asc" : "desc";
+  const [key, id] = sort === "CREATED_DESC" ? (["flow_runs.created_at", "flow_runs.id"] as const) : (["tagged.expected_start_time", "tagged.flow_run_id"] as const);
+  // CROSS JOIN: SQLite keeps the left table outermost, so the tag's rows drive the read.
+  let query = database.db
+    .selectFrom("flow_run_tags as tagged")
+    .crossJoin("flow_runs")
+    .selectAll("flow_runs")
+    .where("tagged.tag", "=", plan.tag)
+    .whereRef("flow_runs.id", "=", "tagged.flow_run_id");
+  query = applyFlowRunFilter(database, query, filter, { tags: plan.otherTags, keyColumns: { startTime: "tagged.expected_start_time", id: "tagged.flow_run_id" } });
+  if (after) query = query.where((eb) => eb(eb.refTuple(key, id), direction === "asc" ? ">" : "<", eb.tuple(String(after.key), after.id)));
+  return query.orderBy(key, direction).orderBy(id, direction).limit(limit + 1).execute();
+}
+
 /** One page of the flow runs matching `filter`, in its sort, after the page request's cursor. */
-export async function listFlowRunPage(database: WeirDatabase, filter: FlowRunFilter | undefined, page: PageRequest | undefined): Promise<Page<FlowRun>> {
+export async function listFlowRunPage(
+  database: WeirDatabase,
+  filter: FlowRunFilter | undefined,
+  page: PageRequest | undefined,
+  options: FlowRunTagPlanOptions = {},
+): Promise<Page<FlowRun>> {
   const { db } = database;
   const sort = filter?.sort ?? "EXPECTED_START_TIME_DESC";
   if (!FLOW_RUN_SORTS.includes(sort)) invalid("sort", `must be one of ${FLOW_RUN_SORTS.join(", ")}`);
-  const { limit, after } = compilePageRequest(page, sort);
+  const compiledPage = compilePageRequest(page, sort);
+  const { limit, after } = compiledPage;
   const column = sort === "CREATED_DESC" ? "created_at" : "expected_start_time";
   const direction = sort === "EXPECTED_START_TIME_ASC" ? "asc" : "desc";
 
@@ -67,9 +99,12 @@ export async function listFlowRunPage(database: WeirDatabase, filter: FlowRunFil
     return query;
   };
 
-  const split = splitListOf(filter, sort);
+  const plan = await planFlowRunTags(database, filter, sort, options);
+  const split = plan.kind === "filtered" ? splitListOf(filter, sort) : null;
   let rows;
-  if (split === null || filter === undefined) {
+  if (plan.kind === "tag-driven" && filter !== undefined) {
+    rows = await readTagDrivenRows(database, filter, plan, sort, compiledPage);
+  } else if (split === null || filter === undefined) {
     rows = await ordered(filter).execute();
   } else {
     // The list is validated by applyFlowRunFilter in each branch; duplicates would repeat rows.

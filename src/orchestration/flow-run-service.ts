@@ -4,7 +4,6 @@
  * (write-batcher.ts, flow-run-batch-statements.ts); every created row is remembered for the
  * state change that usually follows (flow-run-row-cache.ts).
  */
-import { sql } from "kysely";
 import type { CreateFlowRunInput, FlowRunFilter, Page, PageRequest } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
 import { makeState, type State } from "../core/states.js";
@@ -14,7 +13,7 @@ import type { FlowRunTable } from "../db/schema.js";
 import type { WeirDatabase } from "../db/weir-database.js";
 import { appendFlowRunStates, columnsAfterStates } from "./apply-flow-run-state.js";
 import { insertFlowRunsWithStates } from "./flow-run-batch-statements.js";
-import { applyFlowRunFilter } from "./flow-run-filter.js";
+import { countFlowRunsMatching } from "./flow-run-count-query.js";
 import { listFlowRunPage } from "./flow-run-list-query.js";
 import { compileRetryPolicy, flowRunFromRow } from "./flow-run-mapper.js";
 import { ensureFlow } from "./flow-service.js";
@@ -164,8 +163,7 @@ export function createFlowRunService(ctx: OrchestrationContext) {
     },
 
     async countFlowRuns(filter?: FlowRunFilter): Promise<number> {
-      const row = await applyFlowRunFilter(database, db.selectFrom("flow_runs").select(sql<number>`count(*)`.as("count")), filter).executeTakeFirstOrThrow();
-      return Number(row.count);
+      return countFlowRunsMatching(database, filter);
     },
 
     async deleteFlowRun(id: string): Promise<void> {

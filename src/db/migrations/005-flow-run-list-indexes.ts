@@ -12,7 +12,7 @@
  *   whole table (0.6 s), for the list and its count. A GIN index with `jsonb_path_ops` (the
  *   smaller kind, which answers exactly `@>`) lets the planner fetch that tag's runs and sort
  *   them, and still walk the time index for a common tag. SQLite stores tags as JSON text and
- *   cannot index into an array, so its tag filter still scans (see bench/RESULTS.md).
+ *   cannot index into an array: migration 006 gives it a `flow_run_tags` table instead.
  */
 import { sql } from "kysely";
 import type { Migration } from "../migration.js";

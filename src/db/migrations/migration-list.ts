@@ -5,6 +5,7 @@ import { deploymentsRetryPolicy } from "./002-deployments-retry-policy.js";
 import { taskRunStorage } from "./003-task-run-storage.js";
 import { flowRunThroughput } from "./004-flow-run-throughput.js";
 import { flowRunListIndexes } from "./005-flow-run-list-indexes.js";
+import { flowRunTagIndex } from "./006-flow-run-tag-index.js";
 
 /** All migrations of Weir's schema. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, taskRunStorage, flowRunThroughput, flowRunListIndexes]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, taskRunStorage, flowRunThroughput, flowRunListIndexes, flowRunTagIndex]);
