@@ -1,16 +1,18 @@
 /**
- * Task runs. `writeTaskRuns` is the hot path (every task's states, batched by the SDK): one
- * write transaction per batch, one read of the existing rows, one raw multi-row upsert
- * (src/db/bulk-writer.ts). A task run is one row, its state history included (migration 003), so
- * a trivial task costs one row write. States are keyed by id, so a batch sent twice (a retried
- * request) stores nothing twice.
+ * Task runs. `writeTaskRuns` is the hot path (every task's states, batched by the SDK). Most runs
+ * of a batch are new (the SDK sends a short run's states together), so the batch is first one raw
+ * multi-row insert of the runs not stored yet (src/db/bulk-writer.ts: on PostgreSQL one statement
+ * with no transaction around it, one round trip). Runs already stored (a later batch of a long
+ * run, a batch sent again) are then read, merged and upserted in one write transaction. A task
+ * run is one row, its state history included (migration 003), so a trivial task costs one row
+ * write. States are keyed by id, so a batch sent twice (a retried request) stores nothing twice.
  */
 import { sql } from "kysely";
 import type { CacheHit, Page, PageRequest, TaskRunFilter, TaskRunWrite } from "../core/api-types.js";
-import type { TaskRun } from "../core/models.js";
+import type { RetryPolicy, TaskRun } from "../core/models.js";
 import { STATE_TYPES, STATE_TYPE_OF_NAME, isTerminalStateType, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
-import { fromJsonColumn, toJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
+import { fromJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
 import type { BulkTable, BulkValue } from "../db/bulk-writer.js";
 import type { TaskRunTable } from "../db/schema.js";
 import { compileRetryPolicy, taskRunFromRow } from "./flow-run-mapper.js";
@@ -32,7 +34,10 @@ function mergeWrites(writes: TaskRunWrite[]): Map<string, TaskRunWrite> {
     else {
       // The same states twice in one batch (a write repeated) are stored once.
       const seen = new Set(previous.states.map((state) => state.id));
-      byId.set(write.id, { ...previous, ...write, states: [...previous.states, ...states.filter((state) => !seen.has(state.id))] });
+      const merged: TaskRunWrite = { ...previous, states: [...previous.states, ...states.filter((state) => !seen.has(state.id))] };
+      // Fields the later write leaves out (absent or undefined) keep the earlier write's value.
+      for (const [key, value] of Object.entries(write)) if (value !== undefined && key !== "states") Object.assign(merged, { [key]: value });
+      byId.set(write.id, merged);
     }
   }
   return byId;
@@ -101,15 +106,15 @@ function orStored<T>(value: T | undefined, stored: T | undefined, fallback: T): 
 }
 
 // The SDK sends the same retry-policy object with every run of a task: compile it once.
-const retryPolicyJson = new WeakMap<object, string>();
-function retryPolicyColumn(policy: TaskRunWrite["retryPolicy"]): string {
-  if (typeof policy !== "object" || policy === null) return toJsonColumn(compileRetryPolicy(policy));
-  let text = retryPolicyJson.get(policy);
-  if (text === undefined) {
-    text = toJsonColumn(compileRetryPolicy(policy));
-    retryPolicyJson.set(policy, text);
+const compiledPolicies = new WeakMap<object, RetryPolicy>();
+function retryPolicyValue(policy: TaskRunWrite["retryPolicy"]): RetryPolicy {
+  if (typeof policy !== "object" || policy === null) return compileRetryPolicy(policy);
+  let compiled = compiledPolicies.get(policy);
+  if (compiled === undefined) {
+    compiled = compileRetryPolicy(policy);
+    compiledPolicies.set(policy, compiled);
   }
-  return text;
+  return compiled;
 }
 
 /** The history text with `stateTexts` (JSON of states) appended. */
@@ -118,69 +123,6 @@ function appendToHistory(history: string, stateTexts: readonly string[]): string
   const end = history.lastIndexOf("]");
   const isEmpty = history.slice(history.indexOf("[") + 1, end).trim() === "";
   return `${history.slice(0, end)}${isEmpty ? "" : ","}${stateTexts.join(",")}]`;
-}
-
-/**
- * The row a write leads to, given the stored row (if any); null when there is nothing to store
- * yet (a write with no states for a task run that does not exist: its first state brings it).
- * States already in the stored history (a batch sent again) are left out: writes are idempotent.
- */
-function rowAfterWrite(write: TaskRunWrite, existing: TaskRunTable | undefined, now: string, index: number): TaskRunTable | null {
-  let { states } = write;
-  if (existing !== undefined && states.length > 0) {
-    const stored = new Set(fromJsonColumn<State[]>(existing.state_history).map((state) => state.id));
-    states = states.filter((state) => !stored.has(state.id));
-  }
-  let type = existing?.state_type ?? "";
-  let timestamp = existing?.state_timestamp ?? "";
-  let runCount = Number(existing?.run_count ?? 0);
-  let totalRunTimeMs = Number(existing?.total_run_time_ms ?? 0);
-  let startTime = existing?.start_time ?? null;
-  let endTime = existing?.end_time ?? null;
-  let current = -1;
-  const stateTexts: string[] = [];
-  for (const state of states) {
-    stateTexts.push(toJsonColumn(state));
-    // A state older than the stored current one (batches arriving out of order) joins the history only.
-    if (timestamp !== "" && state.timestamp < timestamp) continue;
-    if (type === "RUNNING" && state.type !== "RUNNING") totalRunTimeMs += Math.max(0, Date.parse(state.timestamp) - Date.parse(timestamp));
-    if (state.type === "RUNNING" && type !== "RUNNING") {
-      runCount += 1;
-      startTime ??= state.timestamp;
-    }
-    endTime = isTerminalStateType(state.type) ? state.timestamp : null;
-    type = state.type;
-    timestamp = state.timestamp;
-    current = stateTexts.length - 1;
-  }
-  if (current === -1 && existing === undefined) return null;
-  const currentState = current === -1 ? null : states[current]!;
-  return {
-    id: write.id,
-    flow_run_id: orStored(write.flowRunId, existing?.flow_run_id, null),
-    name: isName(write.name) ? write.name : checkName(write.name, fieldPath(index, "name")),
-    task_key: isName(write.taskKey) ? write.taskKey : checkName(write.taskKey, fieldPath(index, "taskKey")),
-    dynamic_key: typeof write.dynamicKey === "string" ? write.dynamicKey : invalid(fieldPath(index, "dynamicKey"), "must be a string"),
-    tags: write.tags === undefined ? (existing?.tags ?? "[]") : Array.isArray(write.tags) && write.tags.length === 0 ? "[]" : toJsonColumn(checkStringList(write.tags, fieldPath(index, "tags"))),
-    inputs: write.inputs === undefined ? (existing?.inputs ?? null) : toNullableJsonColumn(write.inputs),
-    cache_key: orStored(write.cacheKey, existing?.cache_key, null),
-    cache_expiration: write.cacheExpiration === undefined ? (existing?.cache_expiration ?? null) : checkOptionalTime(write.cacheExpiration, fieldPath(index, "cacheExpiration")),
-    state: currentState ? stateTexts[current]! : existing!.state,
-    state_id: currentState ? currentState.id : existing!.state_id,
-    state_type: currentState ? currentState.type : existing!.state_type,
-    state_name: currentState ? currentState.name : existing!.state_name,
-    state_timestamp: currentState ? currentState.timestamp : existing!.state_timestamp,
-    run_count: runCount,
-    retry_policy: write.retryPolicy === undefined && existing ? existing.retry_policy : retryPolicyColumn(write.retryPolicy),
-    expected_start_time: existing?.expected_start_time ?? states[0]?.timestamp ?? now,
-    start_time: startTime,
-    end_time: endTime,
-    total_run_time_ms: totalRunTimeMs,
-    subflow_run_id: orStored(write.subflowRunId, existing?.subflow_run_id, null),
-    created_at: existing?.created_at ?? now,
-    updated_at: now,
-    state_history: existing === undefined ? `[${stateTexts.join(",")}]` : appendToHistory(existing.state_history, stateTexts),
-  };
 }
 
 const TASK_RUN_COLUMNS = [
@@ -195,36 +137,108 @@ const UPDATED_COLUMNS = [
   "state_history",
 ] as const satisfies ReadonlyArray<keyof TaskRunTable>;
 
-/**
- * The values of the rows the writes lead to, made one at a time as the writer asks (in one reused
- * array): a batch of thousands of task runs then leaves no rows alive to be promoted by the GC.
- * Rows are kept in `keep` when someone listens for task-run events.
- */
-function* rowsToWrite(writes: Map<string, TaskRunWrite>, existing: Map<string, TaskRunTable>, now: string, keep: TaskRunTable[] | null): Generator<readonly BulkValue[]> {
-  const values = new Array<BulkValue>(TASK_RUN_COLUMNS.length);
-  let index = 0;
-  for (const write of writes.values()) {
-    const row = rowAfterWrite(write, existing.get(write.id), now, index);
-    index += 1;
-    if (row === null) continue;
-    keep?.push(row);
-    for (let column = 0; column < TASK_RUN_COLUMNS.length; column += 1) values[column] = row[TASK_RUN_COLUMNS[column]!];
-    yield values;
-  }
-}
-
-/** The upsert of task-run rows: the newest write of a run replaces its row. */
-const TASK_RUN_UPSERT: BulkTable = {
+/** `task_runs` for the bulk writer: JSON columns travel as values, the history as JSON text. */
+const TASK_RUNS: BulkTable = {
   table: "task_runs",
   columns: TASK_RUN_COLUMNS,
-  types: { tags: "json", inputs: "json", state: "json", retry_policy: "json", run_count: "integer", total_run_time_ms: "integer", state_history: "jsonText" },
-  conflict: { columns: ["id"], update: UPDATED_COLUMNS },
+  types: { tags: "json", inputs: "json", state: "json", retry_policy: "json", run_count: "integer", total_run_time_ms: "integer" },
+  key: "id",
+  updated: UPDATED_COLUMNS,
 };
+
+/** Values of a `task_runs` row in TASK_RUN_COLUMNS order; JSON columns hold values, not text. */
+type TaskRunValues = BulkValue[];
+
+// Positions in TaskRunValues of the id and of the JSON columns.
+const ID = TASK_RUN_COLUMNS.indexOf("id");
+const JSON_COLUMNS = TASK_RUN_COLUMNS.flatMap((column, index) => (TASK_RUNS.types?.[column] === "json" ? [index] : []));
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/** Check the fields of a write that brings no row yet (no states): they are stored later. */
+function checkWriteFields(write: TaskRunWrite, index: number): void {
+  if (!isName(write.name)) checkName(write.name, fieldPath(index, "name"));
+  if (!isName(write.taskKey)) checkName(write.taskKey, fieldPath(index, "taskKey"));
+  if (typeof write.dynamicKey !== "string") invalid(fieldPath(index, "dynamicKey"), "must be a string");
+  if (write.tags !== undefined) checkStringList(write.tags, fieldPath(index, "tags"));
+  if (write.cacheExpiration !== undefined) checkOptionalTime(write.cacheExpiration, fieldPath(index, "cacheExpiration"));
+}
+
+/**
+ * The row a write leads to, given the stored row (if any); null when there is nothing to store
+ * yet (a write with no states for a task run that does not exist: its first state brings it).
+ * States already in the stored history (a batch sent again) are left out: writes are idempotent.
+ */
+function rowAfterWrite(write: TaskRunWrite, existing: TaskRunTable | undefined, now: string, index: number): TaskRunValues | null {
+  let { states } = write;
+  if (existing !== undefined && states.length > 0) {
+    const stored = new Set(fromJsonColumn<State[]>(existing.state_history).map((state) => state.id));
+    states = states.filter((state) => !stored.has(state.id));
+  }
+  let type = existing?.state_type ?? "";
+  let timestamp = existing?.state_timestamp ?? "";
+  let runCount = Number(existing?.run_count ?? 0);
+  let totalRunTimeMs = Number(existing?.total_run_time_ms ?? 0);
+  let startTime = existing?.start_time ?? null;
+  let endTime = existing?.end_time ?? null;
+  let current: State | null = null;
+  for (const state of states) {
+    // A state older than the stored current one (batches arriving out of order) joins the history only.
+    if (timestamp !== "" && state.timestamp < timestamp) continue;
+    if (type === "RUNNING" && state.type !== "RUNNING") totalRunTimeMs += Math.max(0, Date.parse(state.timestamp) - Date.parse(timestamp));
+    if (state.type === "RUNNING" && type !== "RUNNING") {
+      runCount += 1;
+      startTime ??= state.timestamp;
+    }
+    endTime = isTerminalStateType(state.type) ? state.timestamp : null;
+    type = state.type;
+    timestamp = state.timestamp;
+    current = state;
+  }
+  if (current === null && existing === undefined) return null;
+  const { tags, inputs } = write;
+  return [
+    write.id,
+    orStored(write.flowRunId, existing?.flow_run_id, null),
+    isName(write.name) ? write.name : checkName(write.name, fieldPath(index, "name")),
+    isName(write.taskKey) ? write.taskKey : checkName(write.taskKey, fieldPath(index, "taskKey")),
+    typeof write.dynamicKey === "string" ? write.dynamicKey : invalid(fieldPath(index, "dynamicKey"), "must be a string"),
+    tags === undefined
+      ? existing === undefined ? NO_TAGS : fromJsonColumn<string[]>(existing.tags)
+      : Array.isArray(tags) && tags.length === 0 ? NO_TAGS : checkStringList(tags, fieldPath(index, "tags")),
+    inputs === undefined ? (existing === undefined ? null : fromJsonColumn<object | null>(existing.inputs)) : (inputs ?? null),
+    orStored(write.cacheKey, existing?.cache_key, null),
+    write.cacheExpiration === undefined ? (existing?.cache_expiration ?? null) : checkOptionalTime(write.cacheExpiration, fieldPath(index, "cacheExpiration")),
+    current ?? fromJsonColumn<State>(existing!.state),
+    current ? current.id : existing!.state_id,
+    current ? current.type : existing!.state_type,
+    current ? current.name : existing!.state_name,
+    current ? current.timestamp : existing!.state_timestamp,
+    runCount,
+    write.retryPolicy === undefined && existing ? fromJsonColumn<RetryPolicy>(existing.retry_policy) : retryPolicyValue(write.retryPolicy),
+    existing?.expected_start_time ?? states[0]?.timestamp ?? now,
+    startTime,
+    endTime,
+    totalRunTimeMs,
+    orStored(write.subflowRunId, existing?.subflow_run_id, null),
+    existing?.created_at ?? now,
+    now,
+    // One native call for a new run's whole history (the common case); appended text otherwise.
+    existing === undefined ? JSON.stringify(states) : appendToHistory(existing.state_history, states.map((state) => JSON.stringify(state))),
+  ];
+}
+
+/** A row's values as the table row the event mapper reads (JSON columns as text). */
+function tableRowOf(values: TaskRunValues): TaskRunTable {
+  const row: Record<string, unknown> = {};
+  for (let column = 0; column < TASK_RUN_COLUMNS.length; column += 1) row[TASK_RUN_COLUMNS[column]!] = values[column];
+  for (const column of JSON_COLUMNS) row[TASK_RUN_COLUMNS[column]!] = toNullableJsonColumn(values[column]);
+  return row as unknown as TaskRunTable;
+}
 
 /** The task-runs area of the service layer. */
 export function createTaskRunService(ctx: OrchestrationContext) {
   const { database } = ctx;
-  const { db } = database;
+  const { db, bulk } = database;
 
   return {
     async writeTaskRuns(writes: TaskRunWrite[]): Promise<void> {
@@ -232,16 +246,48 @@ export function createTaskRunService(ctx: OrchestrationContext) {
       if (writes.length === 0) return;
       const byId = mergeWrites(writes);
       const now = ctx.clock.now().toISOString();
-      const hasListeners = ctx.events.hasListeners("task-run");
-      const rows = await database.writeTransaction(async (trx) => {
-        const found = await database.bulk.selectByIds<TaskRunTable>(trx, "task_runs", TASK_RUN_COLUMNS, [...byId.keys()]);
-        const existing = new Map<string, TaskRunTable>();
-        for (const row of found) existing.set(row.id, row);
-        const written: TaskRunTable[] = [];
-        await database.bulk.insert(trx, TASK_RUN_UPSERT, rowsToWrite(byId, existing, now, hasListeners ? written : null));
-        return written;
-      });
-      for (const row of rows) ctx.events.publish({ kind: "task-run", taskRun: taskRunFromRow(row) });
+      // Every row is made (and its write checked) before anything is stored: bad input stores nothing.
+      const fresh: TaskRunValues[] = [];
+      const positions = new Map<string, number>();
+      const toUpdate: TaskRunWrite[] = [];
+      let position = 0;
+      for (const write of byId.values()) {
+        const row = rowAfterWrite(write, undefined, now, position);
+        if (row !== null) fresh.push(row);
+        else {
+          checkWriteFields(write, position);
+          toUpdate.push(write);
+        }
+        positions.set(write.id, position);
+        position += 1;
+      }
+      const written: TaskRunValues[] | null = ctx.events.hasListeners("task-run") ? [] : null;
+      const store = async (runner: typeof db): Promise<void> => {
+        const stored = fresh.length === 0 ? [] : await bulk.insertNew(runner, TASK_RUNS, fresh);
+        if (stored.length === 0) written?.push(...fresh);
+        else {
+          const isStored = new Set(stored);
+          for (const row of fresh) if (!isStored.has(row[ID] as string)) written?.push(row);
+          for (const id of stored) toUpdate.push(byId.get(id)!);
+        }
+        if (toUpdate.length === 0) return;
+        // Runs stored before (a later batch of a run, or a batch sent again): read, merge, upsert.
+        await database.writeTransaction(async (trx) => {
+          const found = await bulk.selectByIds<TaskRunTable>(trx, "task_runs", TASK_RUN_COLUMNS, toUpdate.map((write) => write.id));
+          const existing = new Map(found.map((row) => [row.id, row]));
+          const rows: TaskRunValues[] = [];
+          for (const write of toUpdate) {
+            const row = rowAfterWrite(write, existing.get(write.id), now, positions.get(write.id)!);
+            if (row !== null) rows.push(row);
+          }
+          if (rows.length > 0) await bulk.upsert(trx, TASK_RUNS, rows);
+          written?.push(...rows);
+        });
+      };
+      // A writer whose statements are atomic alone inserts new runs in one round trip, no transaction.
+      if (bulk.needsWriteTransaction) await database.writeTransaction(store);
+      else await store(db);
+      if (written !== null) for (const row of written) ctx.events.publish({ kind: "task-run", taskRun: taskRunFromRow(tableRowOf(row)) });
     },
 
     async readTaskRun(id: string): Promise<TaskRun> {

@@ -57,9 +57,21 @@ export function runTask(
   waitFor: readonly WaitForItem[] | undefined,
 ): Promise<RunOutcome> {
   const parent = runScopeStorage.getStore();
-  if (parent === undefined) return getClient().then((client) => startTask(options, body, args, handle, waitFor, client, writeBufferFor(client), undefined));
+  if (parent === undefined) {
+    return getClient().then((client) => {
+      const buffer = writeBufferFor(client);
+      if (buffer.admitRun()) return startTask(options, body, args, handle, waitFor, client, buffer, undefined);
+      return new Promise<RunOutcome>((resolve, reject) =>
+        buffer.queueRun(() => void startTask(options, body, args, handle, waitFor, client, buffer, undefined).then(resolve, reject), reject),
+      );
+    });
+  }
   try {
-    return startTask(options, body, args, handle, waitFor, parent.client, parent.buffer, parent);
+    // Past so many starts in one turn of the event loop, the run starts on a later one (run-write-buffer.ts).
+    if (parent.buffer.admitRun()) return startTask(options, body, args, handle, waitFor, parent.client, parent.buffer, parent);
+    return new Promise<RunOutcome>((resolve, reject) =>
+      parent.buffer.queueRun(() => void startTask(options, body, args, handle, waitFor, parent.client, parent.buffer, parent).then(resolve, reject), reject),
+    );
   } catch (error) {
     return Promise.reject(error);
   }

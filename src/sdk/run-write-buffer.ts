@@ -2,11 +2,25 @@
  * The bounded buffer through which the engine records task runs and log lines.
  *
  * Task-run states and logs are many and small, so they are never written one by one: the buffer
- * gathers them and writes them in batches (every `flushIntervalMs`, or at the end of the
- * event-loop turn in which `maxItems` are waiting; writers wait only past `highWaterMark`), one
- * flush at a time so that writes reach the store in the order they happened.
- * All states of one task run gathered in the same window travel as one `TaskRunWrite`. A failed
- * flush is retried a few times and its items are put back at the front, so nothing is lost.
+ * gathers them and writes them in batches (every `flushIntervalMs`, or as soon as `maxItems` are
+ * waiting; writers wait only past `highWaterMark`). All states of one task run gathered in the
+ * same window travel as one `TaskRunWrite`. Two flushes may be under way at once, so that the
+ * store writes one batch while the next travels; they never share a task run, and only one at a
+ * time carries logs, so each run's states and all log lines reach the store in the order they
+ * happened. A failed flush is retried a few times and its items are put back at the front, so
+ * nothing is lost.
+ *
+ * A run is best written once, whole: the store inserts new runs in one cheap statement, but must
+ * read and merge a run it already holds. So a flush the buffer starts by itself holds back the
+ * runs that have not ended and were not held before (most end moments later); a held run goes
+ * with the next flush whatever its state, so no state waits more than two flushes. `flush()`
+ * writes everything.
+ *
+ * The engine runs on one thread, and a flow of quick tasks (a loop of `await t()`, or a large
+ * `t.map()`) keeps it busy with promise callbacks alone, so a flush waiting on the database would
+ * make no progress until the flow ends. `admitRun()` therefore lets only so many task runs start
+ * per turn of the event loop; later ones (`queueRun`) start on the next turns, after pending
+ * I/O: the database writes one batch while the engine runs the next tasks.
  */
 import type { LogInput, TaskRunWrite } from "../core/api-types.js";
 import { isTerminalStateType, type State } from "../core/states.js";
@@ -19,15 +33,20 @@ export type TaskRunFields = Omit<TaskRunWrite, "states">;
 export interface RunWriteBufferOptions {
   /** @default 50 */
   flushIntervalMs?: number;
-  /** Pending items that start a flush at once. @default 1000 */
+  /** Pending items that start a flush. @default 1000 */
   maxItems?: number;
   /** Pending items above which writers must wait for a flush (back-pressure). @default 20000 */
   highWaterMark?: number;
 }
 
 const FLUSH_ATTEMPTS = 5;
-// While a flush is under way, every this many new items the writer waits for one turn of the event loop.
-const YIELD_EVERY_ITEMS = 64;
+// Two flushes may be under way (on two connections): the database writes one batch while the
+// next is sent, instead of waiting for it. They never share a run, and only one writes logs.
+const MAX_FLUSHES_IN_FLIGHT = 2;
+// Task runs that may start in one turn of the event loop: about the runs of one batch, and far
+// fewer while a flush is in flight, whose next step (a reply to read) waits for the next turn.
+const RUNS_PER_TURN = 256;
+const RUNS_PER_TURN_WHILE_WRITING = 32;
 
 /** Buffers task-run writes and logs for one client and flushes them in batches. */
 export class RunWriteBuffer {
@@ -36,13 +55,22 @@ export class RunWriteBuffer {
   private readonly maxItems: number;
   private readonly highWaterMark: number;
   private taskRuns = new Map<string, TaskRunWrite>();
-  // Ids of buffered task runs whose latest state is not final (see `added`).
-  private readonly openTaskRuns = new Set<string>();
+  // How many buffered task runs have a latest state that is not final; ids of those held back once.
+  private openTaskRuns = 0;
+  private heldTaskRuns = new Set<string>();
   private logs: LogInput[] = [];
   private pendingItems = 0;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
-  private flushing: Promise<void> | null = null;
+  // Flushes under way, the runs they write, and whether one of them writes logs.
+  private readonly flushes = new Set<Promise<void>>();
+  private readonly writingRuns = new Set<string>();
+  private isWritingLogs = false;
+  // Runs started in this turn of the event loop, and the starts waiting for later turns.
+  private runsThisTurn = 0;
+  private turn: NodeJS.Immediate | null = null;
+  private queuedRuns: QueuedRun[] = [];
+  private nextQueuedRun = 0;
 
   constructor(client: OrchestrationApi, options: RunWriteBufferOptions = {}) {
     this.client = client;
@@ -56,20 +84,68 @@ export class RunWriteBuffer {
     return this.pendingItems > 0;
   }
 
+  /**
+   * Whether a task run may start now; when not, hand its start to `queueRun` (see the file
+   * header): runs start in call order, so many per turn of the event loop.
+   */
+  admitRun(): boolean {
+    if (this.turn === null) this.turn = setImmediate(this.nextTurn);
+    if (this.queuedRuns.length > this.nextQueuedRun || this.runsThisTurn >= this.runsPerTurn()) return false;
+    this.runsThisTurn += 1;
+    return true;
+  }
+
+  /** Start a run on a later turn of the event loop (`fail` gets what `start` throws). */
+  queueRun(start: () => void, fail: (error: unknown) => void): void {
+    this.queuedRuns.push({ start, fail });
+  }
+
+  private runsPerTurn(): number {
+    return this.flushes.size === 0 ? RUNS_PER_TURN : RUNS_PER_TURN_WHILE_WRITING;
+  }
+
+  private readonly nextTurn = (): void => {
+    this.turn = null;
+    this.runsThisTurn = 0;
+    const queued = this.queuedRuns;
+    if (queued.length === this.nextQueuedRun) return;
+    const end = Math.min(queued.length, this.nextQueuedRun + this.runsPerTurn());
+    this.runsThisTurn = end - this.nextQueuedRun;
+    // The next turn is booked first: a run that starts more runs queues them behind these.
+    this.turn = setImmediate(this.nextTurn);
+    for (let index = this.nextQueuedRun; index < end; index += 1) {
+      const run = queued[index]!;
+      this.nextQueuedRun = index + 1;
+      try {
+        run.start();
+      } catch (error) {
+        run.fail(error);
+      }
+    }
+    if (this.nextQueuedRun === queued.length) {
+      this.queuedRuns = [];
+      this.nextQueuedRun = 0;
+    }
+  };
+
   /** Record a new state of a task run; returns a promise to await only when the buffer is full. */
   addTaskRunState(fields: TaskRunFields, state: State): Promise<void> | undefined {
-    if (isTerminalStateType(state.type)) this.openTaskRuns.delete(fields.id);
-    else this.openTaskRuns.add(fields.id);
+    const isOpen = !isTerminalStateType(state.type);
     const write = this.taskRuns.get(fields.id);
-    if (write === undefined) this.taskRuns.set(fields.id, { ...fields, states: [state] });
-    else write.states.push(state);
+    if (write === undefined) {
+      this.taskRuns.set(fields.id, writeOf(fields, [state]));
+      if (isOpen) this.openTaskRuns += 1;
+    } else {
+      if (isOpen !== isOpenWrite(write)) this.openTaskRuns += isOpen ? 1 : -1;
+      write.states.push(state);
+    }
     return this.added();
   }
 
   /** Record changed fields of a task run without a new state (e.g. its cache key). */
   updateTaskRunFields(fields: TaskRunFields): void {
     const write = this.taskRuns.get(fields.id);
-    if (write === undefined) this.taskRuns.set(fields.id, { ...fields, states: [] });
+    if (write === undefined) this.taskRuns.set(fields.id, writeOf(fields, []));
     else Object.assign(write, fields, { states: write.states });
   }
 
@@ -82,49 +158,113 @@ export class RunWriteBuffer {
   private added(): Promise<void> | undefined {
     this.pendingItems += 1;
     if (this.pendingItems >= this.highWaterMark) return this.flush();
-    const isFull = this.pendingItems >= this.maxItems && this.flushing === null && this.immediate === null;
-    if (isFull && this.openTaskRuns.size * 2 <= this.taskRuns.size) void this.flush().catch(reportFlushError);
+    const isFull = this.pendingItems >= this.maxItems && this.flushes.size < MAX_FLUSHES_IN_FLIGHT && this.immediate === null;
+    if (isFull && this.openTaskRuns * 2 <= this.taskRuns.size) this.flushInBackground();
     else if (isFull) {
-      // Most task runs waiting here have not ended (many submitted at once): flush once this turn
-      // of the event loop ends, not now, so that the final states the same burst of work adds
-      // next join this batch and each of those runs is written once instead of twice.
-      // Otherwise flush at once: small batches of short-lived objects, less garbage to promote.
+      // Most runs waiting here have not ended (many started at once): flush once this turn of the
+      // event loop ends, when the final states the same burst of work adds next have joined.
       this.immediate = setImmediate(() => {
         this.immediate = null;
-        void this.flush().catch(reportFlushError);
+        if (this.flushes.size < MAX_FLUSHES_IN_FLIGHT) this.flushInBackground();
       });
-    } else if (this.timer === null) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush().catch(reportFlushError);
-      }, this.flushIntervalMs);
-      this.timer.unref();
-    }
-    // A flush waiting on a database server progresses only when the event loop turns, which a
-    // flow awaiting one quick task after another never lets it do: writers then yield now and
-    // then, so the server writes one batch while the engine runs the next tasks.
-    if (this.flushing !== null && this.pendingItems % YIELD_EVERY_ITEMS === 0) return new Promise((resolve) => setImmediate(resolve));
+    } else if (this.timer === null) this.startTimer();
     return undefined;
   }
 
-  /** Write everything pending now (waits for a flush under way first). */
-  async flush(): Promise<void> {
-    while (this.flushing !== null) await this.flushing.catch(() => undefined);
-    if (this.pendingItems === 0) return;
+  private startTimer(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // With every flush slot taken, the timer starts again when one ends.
+      if (this.flushes.size < MAX_FLUSHES_IN_FLIGHT) this.flushInBackground();
+    }, this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  private stopFlushTimer(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    const taskRuns = [...this.taskRuns.values()];
-    const logs = this.logs;
-    this.taskRuns = new Map();
-    this.openTaskRuns.clear();
-    this.logs = [];
-    this.pendingItems = 0;
-    this.flushing = this.write(taskRuns, logs).finally(() => {
-      this.flushing = null;
+  }
+
+  /** A flush started by the buffer itself: holds back runs that may end soon (see the file header). */
+  private flushInBackground(): void {
+    this.stopFlushTimer();
+    const taken = this.takePending(true);
+    if (taken === null) this.startTimer();
+    else void this.beginWrite(taken.taskRuns, taken.logs).catch(reportFlushError);
+  }
+
+  /**
+   * Take what may be written now out of the buffer: every run but those a flush in flight is
+   * writing (their new states wait for it), and the logs unless a flush in flight writes logs.
+   * With `holdBack`, runs that have not ended and were not held before stay too, marked held.
+   * Null when nothing may be written.
+   */
+  private takePending(holdBack: boolean): { taskRuns: TaskRunWrite[]; logs: LogInput[] } | null {
+    const kept = new Map<string, TaskRunWrite>();
+    const held = new Set<string>();
+    const taskRuns: TaskRunWrite[] = [];
+    let keptItems = 0;
+    let keptOpen = 0;
+    for (const write of this.taskRuns.values()) {
+      const isOpen = isOpenWrite(write);
+      const isHeld = this.heldTaskRuns.has(write.id);
+      if (this.writingRuns.has(write.id) || (holdBack && isOpen && !isHeld)) {
+        kept.set(write.id, write);
+        keptItems += write.states.length;
+        if (isOpen) keptOpen += 1;
+        if (isOpen || isHeld) held.add(write.id);
+      } else taskRuns.push(write);
+    }
+    this.heldTaskRuns = held;
+    const logs = this.isWritingLogs ? [] : this.logs;
+    if (taskRuns.length === 0 && logs.length === 0) return null;
+    this.taskRuns = kept;
+    this.openTaskRuns = keptOpen;
+    if (logs.length > 0) this.logs = [];
+    this.pendingItems = keptItems + this.logs.length;
+    return { taskRuns, logs };
+  }
+
+  /**
+   * Write everything pending now and wait until it is stored. What may go at once goes at once,
+   * split over both flush slots (at a flow's end, the last batch is written by two connections);
+   * the rest (later states of runs a flush in flight writes) once the flushes in flight end.
+   */
+  async flush(): Promise<void> {
+    this.stopFlushTimer();
+    let failure: { error: unknown } | null = null;
+    for (let pass = 0; pass < 2 && failure === null; pass += 1) {
+      const taken = this.takePending(false);
+      if (taken !== null) {
+        const { taskRuns, logs } = taken;
+        const size = Math.ceil(taskRuns.length / MAX_FLUSHES_IN_FLIGHT);
+        for (let part = 0; part < MAX_FLUSHES_IN_FLIGHT; part += 1) {
+          const runs = taskRuns.slice(part * size, (part + 1) * size);
+          if (runs.length === 0 && (part > 0 || logs.length === 0)) continue;
+          void this.beginWrite(runs, part === 0 ? logs : []).catch((error: unknown) => (failure ??= { error }));
+        }
+      }
+      // Flushes started elsewhere that fail put their items back, for the second pass to write.
+      while (this.flushes.size > 0) await Promise.allSettled([...this.flushes]);
+      if (this.pendingItems === 0) break;
+    }
+    if (failure !== null) throw (failure as { error: unknown }).error;
+  }
+
+  private beginWrite(taskRuns: TaskRunWrite[], logs: LogInput[]): Promise<void> {
+    for (const write of taskRuns) this.writingRuns.add(write.id);
+    if (logs.length > 0) this.isWritingLogs = true;
+    const flushing: Promise<void> = this.write(taskRuns, logs).finally(() => {
+      for (const write of taskRuns) this.writingRuns.delete(write.id);
+      if (logs.length > 0) this.isWritingLogs = false;
+      this.flushes.delete(flushing);
+      // Held runs (or items added meanwhile) go with the next flush, at the latest on the timer.
+      if (this.pendingItems > 0 && this.timer === null) this.startTimer();
     });
-    return this.flushing;
+    this.flushes.add(flushing);
+    return flushing;
   }
 
   private async write(taskRuns: TaskRunWrite[], logs: LogInput[]): Promise<void> {
@@ -149,22 +289,56 @@ export class RunWriteBuffer {
   private putBack(taskRuns: TaskRunWrite[], logs: LogInput[]): void {
     const newer = this.taskRuns;
     this.taskRuns = new Map(taskRuns.map((write) => [write.id, write]));
+    let items = logs.length;
+    for (const write of taskRuns) items += write.states.length;
     for (const [id, write] of newer) {
       const older = this.taskRuns.get(id);
       if (older === undefined) this.taskRuns.set(id, write);
       else older.states.push(...write.states);
     }
     this.logs = [...logs, ...this.logs];
-    this.pendingItems += taskRuns.length + logs.length;
+    this.pendingItems += items;
+    this.openTaskRuns = 0;
+    for (const write of this.taskRuns.values()) if (isOpenWrite(write)) this.openTaskRuns += 1;
   }
 
-  /** Stop the timer (pending items stay until the next flush). */
+  /** Stop the timers (pending items stay until the next flush; waiting runs start). */
   stopTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     if (this.immediate !== null) clearImmediate(this.immediate);
     this.timer = null;
     this.immediate = null;
   }
+}
+
+/** A run waiting for a turn of the event loop to start. */
+interface QueuedRun {
+  start: () => void;
+  fail: (error: unknown) => void;
+}
+
+/** A write of a run: its fields copied into one literal shape (a spread costs ~1 µs per run). */
+function writeOf(fields: TaskRunFields, states: State[]): TaskRunWrite {
+  return {
+    id: fields.id,
+    flowRunId: fields.flowRunId,
+    name: fields.name,
+    taskKey: fields.taskKey,
+    dynamicKey: fields.dynamicKey,
+    tags: fields.tags,
+    inputs: fields.inputs,
+    cacheKey: fields.cacheKey,
+    cacheExpiration: fields.cacheExpiration,
+    retryPolicy: fields.retryPolicy,
+    subflowRunId: fields.subflowRunId,
+    states,
+  };
+}
+
+/** Whether the latest state of a write is not final. */
+function isOpenWrite(write: TaskRunWrite): boolean {
+  const last = write.states[write.states.length - 1];
+  return last !== undefined && !isTerminalStateType(last.type);
 }
 
 function reportFlushError(error: unknown): void {

@@ -78,10 +78,13 @@ function makeTask<Args extends unknown[], R>(raw: TaskOptions<never>, body: Task
       // A future nobody awaits must not crash the process with an unhandled rejection.
       void outcome.catch(ignore);
     } else {
-      // The flow waits for its submitted runs before it ends; one settle handler does both jobs.
-      const settled = (): void => void flow.pendingTasks.delete(outcome);
+      // The flow waits for its submitted runs before it ends. (Inline handlers: a named local
+      // function is re-named on every call where names are kept, e.g. under tsx.)
       flow.pendingTasks.add(outcome);
-      void outcome.then(settled, settled);
+      void outcome.then(
+        () => flow.pendingTasks.delete(outcome),
+        () => flow.pendingTasks.delete(outcome),
+      );
     }
     return new TaskFuture<R>(options.name, handle, outcome);
   };
