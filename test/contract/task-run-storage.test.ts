@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InProcessClient } from "../../src/client/in-process-client.js";
+import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
 import type { TaskRunWrite } from "../../src/core/api-types.js";
 import type { TaskRun } from "../../src/core/models.js";
 import { makeState, type State } from "../../src/core/states.js";
@@ -28,6 +29,19 @@ async function allTaskRuns(client: InProcessClient, flowRunId: string): Promise<
     cursor = page.nextCursor;
   } while (cursor !== null);
   return runs;
+}
+
+/** Make `client` the SDK's client with printed run logs silenced; the returned function flushes it and restores both. */
+function installSdkClient(client: OrchestrationApi): () => Promise<void> {
+  setClient(client);
+  const quiet = process.env.WEIR_LOGGING_QUIET;
+  process.env.WEIR_LOGGING_QUIET = "1";
+  return async () => {
+    await releaseClient(client);
+    setClient(null);
+    if (quiet === undefined) delete process.env.WEIR_LOGGING_QUIET;
+    else process.env.WEIR_LOGGING_QUIET = quiet;
+  };
 }
 
 describe("task-run storage", () => {
@@ -115,9 +129,7 @@ describe("task-run storage", () => {
 
   it("keeps every task run the SDK records, sequential and mapped, each with its whole history", async () => {
     const client = await InProcessClient.open({ databaseUrl: test.url });
-    setClient(client);
-    const quiet = process.env.WEIR_LOGGING_QUIET;
-    process.env.WEIR_LOGGING_QUIET = "1";
+    const restoreSdk = installSdkClient(client);
     try {
       const step = task("step", async (value: number) => value + 1);
       let hasLoopTurned = false;
@@ -150,10 +162,7 @@ describe("task-run storage", () => {
         expect((await client.readTaskRunStates(taskRun.id)).map((state) => state.name)).toEqual(["Running", "Completed"]);
       }
     } finally {
-      await releaseClient(client);
-      setClient(null);
-      if (quiet === undefined) delete process.env.WEIR_LOGGING_QUIET;
-      else process.env.WEIR_LOGGING_QUIET = quiet;
+      await restoreSdk();
       await client.close();
     }
   });
@@ -178,9 +187,7 @@ describe("task-run storage", () => {
         return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-    setClient(flaky);
-    const quiet = process.env.WEIR_LOGGING_QUIET;
-    process.env.WEIR_LOGGING_QUIET = "1";
+    const restoreSdk = installSdkClient(flaky);
     try {
       const step = task("flaky-step", async (value: number) => value + 1);
       const count = 1200;
@@ -203,10 +210,7 @@ describe("task-run storage", () => {
         expect((await client.readTaskRunStates(taskRun.id)).map((state) => state.name)).toEqual(["Running", "Completed"]);
       }
     } finally {
-      await releaseClient(flaky);
-      setClient(null);
-      if (quiet === undefined) delete process.env.WEIR_LOGGING_QUIET;
-      else process.env.WEIR_LOGGING_QUIET = quiet;
+      await restoreSdk();
       await client.close();
     }
   });
