@@ -66,19 +66,41 @@ export async function followFlowRun(client: OrchestrationApi, flowRunId: string,
     options.onLogs?.(fresh);
   }
 
-  async function readRun(): Promise<FlowRun> {
+  async function readNewStates(): Promise<{ run: FlowRun; states: State[] }> {
     const [run, states] = await Promise.all([client.readFlowRun(flowRunId), client.readFlowRunStates(flowRunId)]);
+    return { run, states: states.filter((state) => !seenStateIds.has(state.id)) };
+  }
+
+  function printStates(run: FlowRun, states: readonly State[]): void {
     for (const state of states) {
       if (seenStateIds.has(state.id)) continue;
       seenStateIds.add(state.id);
       options.onState?.(state, run);
     }
+  }
+
+  async function readRun(): Promise<FlowRun> {
+    const { run, states } = await readNewStates();
+    printStates(run, states);
     return run;
   }
 
+  // The run's new states, then its new lines, printed merged by time: a state and the lines
+  // written after it come out in that order even when both are read in one go (as when the
+  // stream sees nothing of another process, on an embedded SQLite).
   async function resync(): Promise<FlowRun> {
-    readCursor = await readNewLogs(client, flowRunId, readCursor, { ...(options.minLevel ? { minLevel: options.minLevel } : {}), onLogs: printLogs });
-    return readRun();
+    const { run, states } = await readNewStates();
+    const lines: LogRecord[] = [];
+    readCursor = await readNewLogs(client, flowRunId, readCursor, { ...(options.minLevel ? { minLevel: options.minLevel } : {}), onLogs: (logs) => lines.push(...logs) });
+    let next = 0;
+    for (const state of states) {
+      const before: LogRecord[] = [];
+      while (next < lines.length && (lines[next] as LogRecord).timestamp < state.timestamp) before.push(lines[next++] as LogRecord);
+      printLogs(before);
+      printStates(run, [state]);
+    }
+    printLogs(lines.slice(next));
+    return run;
   }
 
   try {
