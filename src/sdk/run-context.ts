@@ -10,6 +10,8 @@ export interface RunContext {
   flowName: string | null;
   /** Set inside a task. */
   taskRunId: string | null;
+  /** The task run's name, e.g. `say-name-0`. */
+  taskRunName: string | null;
   taskName: string | null;
   /** The flow run's validated parameters. */
   parameters: Parameters;
@@ -33,6 +35,7 @@ export function getRunContext(): RunContext {
     flowRunName: flow?.flowRunName ?? null,
     flowName: flow?.flowName ?? null,
     taskRunId: isTask ? scope.taskRunId : null,
+    taskRunName: isTask ? scope.taskRunName : null,
     taskName: isTask ? scope.taskName : null,
     parameters: flow?.parameters ?? {},
     attempt: scope.attempt,

@@ -45,7 +45,7 @@ export function recordLog(scope: RunScope, level: LogLevel, message: string): vo
 function printLog(scope: RunScope | undefined, level: LogLevel, message: string): void {
   if (process.env.WEIR_LOGGING_QUIET === "1") return;
   const time = new Date().toISOString().slice(11, 23);
-  const who = scope === undefined ? "weir" : scope.kind === "task" ? `Task run '${scope.taskName}'` : `Flow run '${scope.flowRunName}'`;
+  const who = scope === undefined ? "weir" : scope.kind === "task" ? `Task run '${scope.taskRunName}'` : `Flow run '${scope.flowRunName}'`;
   const line = `${time} | ${level.padEnd(8)} | ${who} - ${message}`;
   if (scope !== undefined && isRecordedOutputOnStdout()) originalConsole.log(line);
   else originalConsole.error(line);

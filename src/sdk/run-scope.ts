@@ -37,6 +37,8 @@ export interface TaskRunScope {
   readonly client: OrchestrationApi;
   readonly buffer: RunWriteBuffer;
   readonly taskRunId: string;
+  /** The run's name (`say-name-0`), as printed in its log lines. */
+  readonly taskRunName: string;
   readonly taskName: string;
   readonly attempt: number;
   readonly signal: AbortSignal;

@@ -215,6 +215,7 @@ class TaskRunExecution {
         client: this.client,
         buffer: this.buffer,
         taskRunId: this.handle.id,
+        taskRunName: this.fields.name,
         taskName: options.name,
         attempt,
         signal,

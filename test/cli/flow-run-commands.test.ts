@@ -89,6 +89,7 @@ describe("weir run", { timeout: 120_000 }, () => {
     // Printed log lines name the run, as its finishing line does.
     const runName = /Flow run '([^']+)'/.exec(result.stdout)?.[1];
     expect(result.stdout + result.stderr).toMatch(new RegExp(`\\| WARNING +\\| Flow run '${runName}' - the pipes are shaking`));
+    expect(result.stdout + result.stderr).toMatch(/\| INFO +\| Task run 'inspect-pipes-0' - pressure is rising/);
 
     const failed = await runCli(["flow-run", "ls", "--state", "failed", "--json"], env);
     const failedRuns = JSON.parse(failed.stdout) as FlowRun[];

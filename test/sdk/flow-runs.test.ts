@@ -152,6 +152,9 @@ describe("run context", () => {
     expect(flowContext.flowName).toBe("context-flow");
     expect(flowContext.flowRunName).toBe((await harness.client.readFlowRun(flowContext.flowRunId!)).name);
     expect(taskContext.flowRunName).toBe(flowContext.flowRunName);
+    expect(taskContext.taskRunName).toBe((await harness.client.readTaskRun(taskContext.taskRunId!)).name);
+    expect(taskContext.taskRunName).toBe("context-task-0");
+    expect(flowContext.taskRunName).toBeNull();
     expect(flowContext.taskRunId).toBeNull();
     expect(flowContext.attempt).toBe(1);
     expect(taskContext.flowRunId).toBe(flowContext.flowRunId);
