@@ -18,6 +18,15 @@ import type { Migration } from "../migration.js";
 // The text tags of a run's JSON array (other JSON values never matched a tag filter).
 const tagsOf = (tags: string) => `select value from json_each(${tags}) where type = 'text'`;
 
+// The statements the triggers run for the row `row` ("new" or "old") of flow_runs.
+function addTagsOf(row: "new"): string {
+  return `insert or ignore into flow_run_tags (tag, expected_start_time, flow_run_id) select value, ${row}.expected_start_time, ${row}.id from (${tagsOf(`${row}.tags`)});`;
+}
+
+function removeTagsOf(row: "old"): string {
+  return `delete from flow_run_tags where tag in (${tagsOf(`${row}.tags`)}) and expected_start_time = ${row}.expected_start_time and flow_run_id = ${row}.id;`;
+}
+
 /** Migration 006. */
 export const flowRunTagIndex: Migration = {
   name: "006-flow-run-tag-index",
@@ -29,41 +38,24 @@ export const flowRunTagIndex: Migration = {
       flow_run_id text not null,
       primary key (tag, expected_start_time, flow_run_id)
     ) without rowid`.execute(db);
-    // Inserted in key order: appending to the b-tree is several times faster than random inserts.
-    await sql
-      .raw(
-        `insert or ignore into flow_run_tags (tag, expected_start_time, flow_run_id)
+    const statements = [
+      // Inserted in key order: appending to the b-tree is several times faster than random inserts.
+      `insert or ignore into flow_run_tags (tag, expected_start_time, flow_run_id)
          select t.value, r.expected_start_time, r.id from flow_runs r, json_each(r.tags) t
          where r.tags <> '[]' and t.type = 'text' order by 1, 2, 3`,
-      )
-      .execute(db);
-    await sql
-      .raw(
-        `create trigger flow_run_tags_on_insert after insert on flow_runs when new.tags <> '[]' begin
-           insert or ignore into flow_run_tags (tag, expected_start_time, flow_run_id)
-           select value, new.expected_start_time, new.id from (${tagsOf("new.tags")});
+      `create trigger flow_run_tags_on_insert after insert on flow_runs when new.tags <> '[]' begin
+           ${addTagsOf("new")}
          end`,
-      )
-      .execute(db);
-    await sql
-      .raw(
-        `create trigger flow_run_tags_on_update after update of tags, expected_start_time, id on flow_runs
+      `create trigger flow_run_tags_on_update after update of tags, expected_start_time, id on flow_runs
          when (old.tags <> '[]' or new.tags <> '[]')
            and (old.tags is not new.tags or old.expected_start_time is not new.expected_start_time or old.id is not new.id) begin
-           delete from flow_run_tags
-           where tag in (${tagsOf("old.tags")}) and expected_start_time = old.expected_start_time and flow_run_id = old.id;
-           insert or ignore into flow_run_tags (tag, expected_start_time, flow_run_id)
-           select value, new.expected_start_time, new.id from (${tagsOf("new.tags")});
+           ${removeTagsOf("old")}
+           ${addTagsOf("new")}
          end`,
-      )
-      .execute(db);
-    await sql
-      .raw(
-        `create trigger flow_run_tags_on_delete after delete on flow_runs when old.tags <> '[]' begin
-           delete from flow_run_tags
-           where tag in (${tagsOf("old.tags")}) and expected_start_time = old.expected_start_time and flow_run_id = old.id;
+      `create trigger flow_run_tags_on_delete after delete on flow_runs when old.tags <> '[]' begin
+           ${removeTagsOf("old")}
          end`,
-      )
-      .execute(db);
+    ];
+    for (const statement of statements) await sql.raw(statement).execute(db);
   },
 };
