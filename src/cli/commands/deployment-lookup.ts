@@ -31,18 +31,19 @@ export function describeSchedule(schedule: DeploymentSchedule): string {
   return `${what} (${zone})${schedule.isActive ? "" : " [inactive]"}`;
 }
 
+/** The next run time of one active schedule after `now`; null when it is inactive or has none. */
+export function nextScheduleRunTime(schedule: DeploymentSchedule, now: Date): Date | null {
+  if (!schedule.isActive) return null;
+  try {
+    return nextScheduleTimes(schedule.schedule, { after: now, count: 1 })[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** The next run time (ISO) of a deployment's active schedules after `now`, or null. */
 export function nextRunTime(deployment: Deployment, now: Date): string | null {
-  const times = deployment.schedules
-    .filter((schedule) => schedule.isActive)
-    .flatMap((schedule) => {
-      try {
-        return nextScheduleTimes(schedule.schedule, { after: now, count: 1 });
-      } catch {
-        return [];
-      }
-    })
-    .sort((a, b) => a.getTime() - b.getTime());
+  const times = deployment.schedules.flatMap((schedule) => nextScheduleRunTime(schedule, now) ?? []).sort((a, b) => a.getTime() - b.getTime());
   return times[0]?.toISOString() ?? null;
 }
 

@@ -7,13 +7,12 @@
 import type { Command } from "commander";
 import type { OrchestrationApi } from "../../client/orchestration-api.js";
 import type { Deployment, DeploymentSchedule, ScheduleSpec } from "../../core/models.js";
-import { nextScheduleTimes } from "../../core/schedules/next-schedule-times.js";
 import { cliClient } from "../cli-client.js";
 import { formatTable } from "../output/format-table.js";
 import { printJson, printLine } from "../output/print-output.js";
 import { paramOption, parametersForSchema, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
 import { UsageError } from "../usage-error.js";
-import { describeSchedule, resolveDeployment } from "./deployment-lookup.js";
+import { describeSchedule, nextScheduleRunTime, resolveDeployment } from "./deployment-lookup.js";
 
 /** Options of `schedule create`. */
 interface CreateScheduleOptions extends ParameterOptions {
@@ -55,12 +54,7 @@ export function scheduleSpecOf(options: CreateScheduleOptions): ScheduleSpec {
 }
 
 function nextTimeOf(schedule: DeploymentSchedule, now: Date): string {
-  if (!schedule.isActive) return "-";
-  try {
-    return nextScheduleTimes(schedule.schedule, { after: now, count: 1 })[0]?.toISOString() ?? "-";
-  } catch {
-    return "-";
-  }
+  return nextScheduleRunTime(schedule, now)?.toISOString() ?? "-";
 }
 
 function scheduleTable(deployment: Deployment): string {

@@ -32,12 +32,14 @@ async function lastRunOf(client: OrchestrationApi, flowName: string, before: str
 
 async function summarize(client: OrchestrationApi, flows: readonly Flow[], deployments: readonly Deployment[]): Promise<FlowSummary[]> {
   const before = new Date().toISOString();
+  const deploymentCounts = new Map<string, number>();
+  for (const deployment of deployments) deploymentCounts.set(deployment.flowId, (deploymentCounts.get(deployment.flowId) ?? 0) + 1);
   const summaries: FlowSummary[] = [];
   for (let start = 0; start < flows.length; start += LAST_RUN_READS_AT_ONCE) {
     const chunk = flows.slice(start, start + LAST_RUN_READS_AT_ONCE);
     const lastRuns = await Promise.all(chunk.map((flow) => lastRunOf(client, flow.name, before)));
     chunk.forEach((flow, index) => {
-      summaries.push({ ...flow, deploymentCount: deployments.filter((d) => d.flowId === flow.id).length, lastRun: lastRuns[index] ?? null });
+      summaries.push({ ...flow, deploymentCount: deploymentCounts.get(flow.id) ?? 0, lastRun: lastRuns[index] ?? null });
     });
   }
   return summaries;
