@@ -1,0 +1,18 @@
+/**
+ * Public surface of `weirflow/core`: the domain types every layer shares (states, records, errors)
+ * and the schedule arithmetic (next run times of a cron, interval or RRULE schedule in a time zone).
+ */
+export * from "./states.js";
+export type * from "./models.js";
+export type * from "./api-types.js";
+export { WeirError, isWeirError, type FieldIssue } from "./weir-error.js";
+export { HTTP_STATUS_OF_ERROR_CODE, httpStatusOf, isErrorCode, type ErrorCode } from "./error-codes.js";
+export {
+  nextScheduleTimes,
+  compileScheduleSpec,
+  validateScheduleSpec,
+  DEFAULT_SCHEDULE_TIME_ZONE,
+  MAX_SCHEDULE_TIMES,
+  type NextScheduleTimesOptions,
+  type CompiledSchedule,
+} from "./schedules/next-schedule-times.js";
