@@ -61,17 +61,25 @@ export type * from "../core/api-types.js";
 /** The orchestration API (see file header). */
 export interface OrchestrationApi {
   // flows
+  /** Create the flow with this name, or update its description and tags; returns it. */
   upsertFlow(input: UpsertFlowInput): Promise<Flow>;
+  /** One flow by id or name (NOT_FOUND when there is none). */
   readFlow(idOrName: string): Promise<Flow>;
+  /** Flows by name, a page at a time. */
   listFlows(page?: PageRequest): Promise<Page<Flow>>;
 
   // flow runs
+  /** Create a flow run (Pending by default, or in the state given) and its flow if new. */
   createFlowRun(input: CreateFlowRunInput): Promise<FlowRun>;
+  /** One flow run by id, with its current state. */
   readFlowRun(id: string): Promise<FlowRun>;
+  /** Flow runs matching the filter, newest first unless the filter sorts otherwise, a page at a time. */
   listFlowRuns(filter?: FlowRunFilter, page?: PageRequest): Promise<Page<FlowRun>>;
+  /** How many flow runs match the filter. */
   countFlowRuns(filter?: FlowRunFilter): Promise<number>;
   /** Propose a new state; orchestration rules decide. */
   setFlowRunState(id: string, input: ProposeStateInput): Promise<OrchestrationResult>;
+  /** A flow run's state history, oldest first. */
   readFlowRunStates(id: string): Promise<State[]>;
   /** Record that the executing process is alive; returns the run (its state tells about cancellation). */
   heartbeatFlowRun(id: string, input?: { infrastructurePid?: string; heartbeatIntervalSeconds?: number }): Promise<FlowRun>;
@@ -81,69 +89,111 @@ export interface OrchestrationApi {
   retryFlowRun(id: string): Promise<FlowRun>;
   /** Resume a Paused/Suspended run, with optional input. */
   resumeFlowRun(id: string, input?: Record<string, unknown>): Promise<FlowRun>;
+  /** Delete a flow run with its task runs, logs, artifacts and subflow links. */
   deleteFlowRun(id: string): Promise<void>;
 
   // task runs (batched writes)
+  /** Create or update task runs and their states in one batch (the SDK's write buffer sends these). */
   writeTaskRuns(writes: TaskRunWrite[]): Promise<void>;
+  /** One task run by id. */
   readTaskRun(id: string): Promise<TaskRun>;
+  /** Task runs matching the filter, a page at a time. */
   listTaskRuns(filter?: TaskRunFilter, page?: PageRequest): Promise<Page<TaskRun>>;
+  /** A task run's state history, oldest first. */
   readTaskRunStates(id: string): Promise<State[]>;
   /** The newest COMPLETED task run with this cache key that has not expired. */
   findCachedTaskRun(cacheKey: string, now?: string): Promise<CacheHit | null>;
 
   // logs
+  /** Store log lines of flow and task runs. */
   appendLogs(logs: LogInput[]): Promise<void>;
+  /** Log lines matching the filter, oldest first. */
   readLogs(filter: LogFilter): Promise<LogRecord[]>;
 
   // artifacts
+  /** Attach a markdown, table, link, progress or image artifact to a run. */
   createArtifact(input: CreateArtifactInput): Promise<Artifact>;
+  /** Change an artifact's data or description (a progress artifact's value, for instance). */
   updateArtifact(id: string, patch: { data?: unknown; description?: string | null }): Promise<Artifact>;
+  /** One artifact by id. */
   readArtifact(id: string): Promise<Artifact>;
+  /** Artifacts matching the filter, newest first, a page at a time. */
   listArtifacts(filter?: ArtifactFilter, page?: PageRequest): Promise<Page<Artifact>>;
 
   // variables
+  /** Create or overwrite a variable. */
   setVariable(name: string, value: unknown, tags?: string[]): Promise<Variable>;
   /** Returns null when unset. */
   getVariable(name: string): Promise<Variable | null>;
+  /** Variables by name, a page at a time. */
   listVariables(page?: PageRequest): Promise<Page<Variable>>;
+  /** Delete a variable (no error when it does not exist). */
   deleteVariable(name: string): Promise<void>;
 
   // concurrency limits
+  /** Create or change the concurrency limit of a tag (how many task runs with it may run at once). */
   createConcurrencyLimit(input: CreateConcurrencyLimitInput): Promise<ConcurrencyLimit>;
+  /** Every tag concurrency limit, with its active slots. */
   listConcurrencyLimits(): Promise<ConcurrencyLimit[]>;
+  /** One tag's concurrency limit. */
   readConcurrencyLimit(tag: string): Promise<ConcurrencyLimit>;
+  /** Remove a tag's concurrency limit. */
   deleteConcurrencyLimit(tag: string): Promise<void>;
   /** Returns a lease when every tag with a limit had a free slot, else null (nothing taken). */
   acquireConcurrencySlots(input: AcquireSlotsInput): Promise<ConcurrencyLease | null>;
+  /** Extend a lease so its slots stay held while the task runs. */
   renewConcurrencyLease(leaseId: string, leaseSeconds?: number): Promise<void>;
+  /** Free a lease's slots. */
   releaseConcurrencyLease(leaseId: string): Promise<void>;
 
   // deployments and schedules
+  /** Create the deployment `flowName/name`, or update it in place (schedules matched by their spec). */
   upsertDeployment(input: UpsertDeploymentInput): Promise<Deployment>;
+  /** One deployment by id. */
   readDeployment(id: string): Promise<Deployment>;
   /** By `flowName/deploymentName`. */
   readDeploymentByName(fullName: string): Promise<Deployment>;
+  /** Deployments matching the filter, a page at a time. */
   listDeployments(filter?: DeploymentFilter, page?: PageRequest): Promise<Page<Deployment>>;
+  /** Change some fields of a deployment (pause, parameters, limits, …). */
   updateDeployment(id: string, patch: UpdateDeploymentInput): Promise<Deployment>;
+  /** Delete a deployment; its runs still waiting to be claimed are cancelled. */
   deleteDeployment(id: string): Promise<void>;
+  /** Create a run of a deployment now (or at a given time) with parameters over its defaults. */
   createDeploymentFlowRun(deploymentId: string, input?: CreateDeploymentFlowRunInput): Promise<FlowRun>;
+  /** Add a schedule to a deployment. */
   createDeploymentSchedule(deploymentId: string, input: ScheduleInput): Promise<DeploymentSchedule>;
+  /** Change a schedule of a deployment (its spec, zone, parameters or active flag). */
   updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>): Promise<DeploymentSchedule>;
+  /** Remove a schedule from a deployment, with its future scheduled runs. */
   deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void>;
 
   // work pools, queues, workers
+  /** Create a work pool (with its `default` queue). */
   createWorkPool(input: CreateWorkPoolInput): Promise<WorkPool>;
+  /** One work pool by name. */
   readWorkPool(name: string): Promise<WorkPool>;
+  /** Every work pool. */
   listWorkPools(): Promise<WorkPool[]>;
+  /** Change a work pool (pause, concurrency limit, description). */
   updateWorkPool(name: string, patch: UpdateWorkPoolInput): Promise<WorkPool>;
+  /** Delete a work pool and its queues. */
   deleteWorkPool(name: string): Promise<void>;
+  /** Create a queue in a work pool. */
   createWorkQueue(input: CreateWorkQueueInput): Promise<WorkQueue>;
+  /** One queue of a work pool. */
   readWorkQueue(workPoolName: string, name: string): Promise<WorkQueue>;
+  /** The queues of one pool, or of every pool, by priority. */
   listWorkQueues(workPoolName?: string): Promise<WorkQueue[]>;
+  /** Change a queue (priority, pause, concurrency limit). */
   updateWorkQueue(workPoolName: string, name: string, patch: UpdateWorkQueueInput): Promise<WorkQueue>;
+  /** Delete a queue that no deployment uses. */
   deleteWorkQueue(workPoolName: string, name: string): Promise<void>;
+  /** Record that a worker is alive and polling its pool. */
   workerHeartbeat(input: WorkerHeartbeatInput): Promise<Worker>;
+  /** Workers of one pool, or of every pool, with their status. */
   listWorkers(workPoolName?: string): Promise<Worker[]>;
+  /** Claim due runs of a pool's queues for a worker, in priority order; each run is claimed once, ever. */
   claimFlowRuns(input: ClaimFlowRunsInput): Promise<FlowRun[]>;
 
   /**
