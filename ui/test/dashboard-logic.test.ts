@@ -98,4 +98,12 @@ describe("MarkdownView", () => {
     expect(html).toContain("&lt;script&gt;");
     expect(html).not.toContain("javascript:");
   });
+
+  it("renders GitHub-flavoured markdown: aligned tables, task lists, strikethrough, autolinks", () => {
+    const html = render("| col | n |\n|:--|--:|\n| a | 1 |\n\n- [x] done\n- [ ] open\n\n~~old~~ see https://example.org");
+    expect(html).toContain('<td style="text-align:right">1</td>');
+    expect(html).toMatch(/<input[^>]*checked[^>]*disabled|<input[^>]*disabled[^>]*checked/);
+    expect(html).toContain("<del>old</del>");
+    expect(html).toContain('href="https://example.org"');
+  });
 });

@@ -3,14 +3,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import type { Page } from "../../../src/core/api-types.js";
-import type { Deployment, DeploymentSchedule, FlowRun } from "../../../src/core/models.js";
+import type { Deployment, DeploymentSchedule, FlowRun, WorkQueue } from "../../../src/core/models.js";
 import { api, ApiError } from "../api/api-client.js";
 import { ConfirmDeleteButton } from "../components/confirm-delete-button.js";
 import { ErrorNote } from "../components/error-note.js";
 import { ParameterForm } from "../components/parameter-form.js";
 import { ScheduleEditor } from "../components/schedule-editor.js";
 import { StateBadge } from "../components/state-badge.js";
-import { formatRelative, formatTime } from "../lib/format.js";
+import { formatInZone, formatRelative, formatTime } from "../lib/format.js";
 import { issuesByField } from "../lib/json-schema-fields.js";
 
 function describeSchedule(schedule: DeploymentSchedule): string {
@@ -21,7 +21,19 @@ function describeSchedule(schedule: DeploymentSchedule): string {
   return `${spec.rrule} (${zone})`;
 }
 
-function RunTable({ runs, testId }: { runs: FlowRun[]; testId: string }) {
+/** A run's time in the browser's zone, and also in its schedule's zone when that differs. */
+function RunTime({ run, schedules }: { run: FlowRun; schedules: readonly DeploymentSchedule[] }) {
+  const zone = schedules.find((s) => s.id === run.scheduleId)?.schedule.timezone;
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return (
+    <>
+      {formatTime(run.expectedStartTime)} ({formatRelative(run.expectedStartTime)})
+      {zone && zone !== browserZone && run.expectedStartTime ? <span className="muted" data-testid="schedule-zone-time"> · {formatInZone(run.expectedStartTime, zone)} in {zone}</span> : null}
+    </>
+  );
+}
+
+function RunTable({ runs, testId, schedules = [] }: { runs: FlowRun[]; testId: string; schedules?: readonly DeploymentSchedule[] }) {
   if (runs.length === 0) return <p className="muted">None.</p>;
   return (
     <table className="data-table" data-testid={testId}>
@@ -30,7 +42,7 @@ function RunTable({ runs, testId }: { runs: FlowRun[]; testId: string }) {
           <tr key={r.id}>
             <td><Link to={`/runs/${r.id}`}>{r.name}</Link></td>
             <td><StateBadge type={r.stateType} name={r.stateName} /></td>
-            <td>{formatTime(r.expectedStartTime)} ({formatRelative(r.expectedStartTime)})</td>
+            <td><RunTime run={r} schedules={schedules} /></td>
           </tr>
         ))}
       </tbody>
@@ -52,6 +64,15 @@ export function DeploymentPage() {
   const upcoming = useQuery({
     queryKey: ["deployment-runs", id, "upcoming"],
     queryFn: ({ signal }) => api<Page<FlowRun>>("/flow-runs", { query: { deploymentId: id, stateType: "SCHEDULED", sort: "EXPECTED_START_TIME_ASC", limit: 10 }, signal }).then((r) => r.items),
+  });
+  const pool = deployment.data?.workPoolName;
+  const queueName = deployment.data?.workQueueName;
+  // A deployment is polled through its queue: its workers' last poll is the queue's.
+  const queue = useQuery({
+    queryKey: ["work-queue", pool, queueName],
+    enabled: Boolean(pool && queueName && !deployment.data?.isServed),
+    queryFn: ({ signal }) => api<WorkQueue>(`/work-pools/${encodeURIComponent(pool ?? "")}/queues/${encodeURIComponent(queueName ?? "")}`, { signal }),
+    refetchInterval: 15_000,
   });
   const recent = useQuery({
     queryKey: ["deployment-runs", id, "recent"],
@@ -128,7 +149,10 @@ export function DeploymentPage() {
         <dt>Default parameters</dt><dd><code>{JSON.stringify(d.parameters)}</code></dd>
         <dt>Concurrency limit</dt><dd>{d.concurrencyLimit ?? "none"}</dd>
         <dt>Tags</dt><dd>{d.tags.join(", ") || "—"}</dd>
-        <dt>Last polled</dt><dd>{formatRelative(d.lastPolledAt)}</dd>
+        <dt>Last polled</dt>
+        <dd data-testid="last-polled">
+          {d.isServed ? "served: no queue" : queue.data?.lastPolledAt ? `${formatRelative(queue.data.lastPolledAt)} (queue ${d.workQueueName})` : `never: no worker has polled queue ${d.workQueueName}`}
+        </dd>
       </dl>
       <h3>Schedules</h3>
       {d.schedules.length === 0 && editing === null ? <p className="muted">No schedule: runs start only when asked. Add one to run it on a cron, an interval or an RRULE.</p> : null}
@@ -152,7 +176,7 @@ export function DeploymentPage() {
         <button type="button" onClick={() => setEditing("new")}>Add schedule</button>
       )}
       <h3>Upcoming runs</h3>
-      <RunTable runs={upcoming.data ?? []} testId="upcoming-runs" />
+      <RunTable runs={upcoming.data ?? []} testId="upcoming-runs" schedules={d.schedules} />
       <h3>Recent runs</h3>
       <RunTable runs={recent.data ?? []} testId="recent-runs" />
       <p><Link to={`/runs?deployment=${id}`}>All runs of this deployment</Link></p>
