@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // WEIR_TEST_DB) and `ui` (the dashboard in Chromium). See README "Tests".
 export default defineConfig({
   test: {
+    // Console output of a test is shown only when that test fails.
+    silent: "passed-only",
     projects: [
       {
         test: {
