@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` (storage, SDK, server, worker, CLI; run once per database through
-// WEIR_TEST_DB) and `ui` (the dashboard in Chromium). See README "Tests".
+// Three projects: `unit` (storage, SDK, server, worker, CLI; run once per database through
+// WEIR_TEST_DB), `faults` (the fault suite, `npm run faults`) and `ui` (the dashboard in
+// Chromium). See README "Tests".
 export default defineConfig({
   test: {
     // Console output of a test is shown only when that test fails.
@@ -11,10 +12,24 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
-          exclude: ["ui/**", "node_modules/**", "dist/**"],
+          // test/faults/slow/ runs only in `npm run faults` (the `faults` project below).
+          exclude: ["ui/**", "node_modules/**", "dist/**", "test/faults/slow/**"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: "forks",
+          env: { WEIR_FROM_SOURCE: "1" },
+        },
+      },
+      {
+        test: {
+          // The standing fault suite (docs/reliability.md): the fast checks of test/faults/ that
+          // `npm run check` also runs, and the slow ones of test/faults/slow/.
+          name: "faults",
+          include: ["test/faults/**/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+          fileParallelism: false,
           env: { WEIR_FROM_SOURCE: "1" },
         },
       },
