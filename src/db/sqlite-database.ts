@@ -10,16 +10,34 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { createSqliteBulkWriter } from "./bulk-writer.js";
 import { joinNestedTransactions } from "./nested-transactions.js";
+import { storableParameters } from "./storable-text.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
 
 /** How long a connection waits for another process's write lock, in milliseconds. */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * Bind every string parameter of `connection`'s statements storable (U+0000 as U+FFFD, as on
+ * PostgreSQL; src/db/storable-text.ts), so both engines store the same text.
+ */
+function bindStorableParameters(connection: Database.Database): void {
+  const prepare = connection.prepare.bind(connection);
+  connection.prepare = ((source: string) => {
+    const statement = prepare(source);
+    for (const method of ["run", "get", "all", "iterate"] as const) {
+      const call = statement[method] as (...values: unknown[]) => unknown;
+      (statement as unknown as Record<string, unknown>)[method] = (...values: unknown[]) => call.apply(statement, storableParameters(values));
+    }
+    return statement;
+  }) as typeof connection.prepare;
+}
+
 /** Open (creating if needed) the SQLite file at `path` (`:memory:` for a private in-memory database). */
 export function openSqliteDatabase(path: string): WeirDatabase {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const connection = new Database(path);
+  bindStorableParameters(connection);
   connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   connection.pragma("journal_mode = WAL");
   connection.pragma("synchronous = NORMAL");

@@ -4,17 +4,25 @@
  */
 import { STATE_TYPE_OF_NAME, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
+import { storableText } from "../db/storable-text.js";
 
 /** Fail with VALIDATION on one field. */
 export function invalid(field: string, message: string): never {
   throw WeirError.validation("input", [{ path: field, message }]);
 }
 
-/** A non-empty string (trimmed length > 0). */
+/** A non-empty string (trimmed length > 0), storable (U+0000 as U+FFFD, see src/db/storable-text.ts). */
 export function checkName(value: unknown, field: string): string {
   if (typeof value !== "string" || value.trim() === "") invalid(field, "must be a non-empty string");
   if (value.length > 500) invalid(field, "must be at most 500 characters");
-  return value;
+  return storableText(value);
+}
+
+/** An optional free text (a description): undefined/null stay null; storable (U+0000 as U+FFFD). */
+export function checkOptionalText(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") invalid(field, "must be a string");
+  return storableText(value);
 }
 
 /** An ISO-8601 (or any Date-parsable) time, normalized to `toISOString()`. */
@@ -30,11 +38,11 @@ export function checkOptionalTime(value: unknown, field: string): string | null 
   return value === undefined || value === null ? null : checkTime(value, field);
 }
 
-/** A list of strings. */
+/** A list of strings, each storable (U+0000 as U+FFFD). */
 export function checkStringList(value: unknown, field: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) invalid(field, "must be a list of strings");
-  return value as string[];
+  return (value as string[]).map(storableText);
 }
 
 /** A plain JSON object (not an array). */
