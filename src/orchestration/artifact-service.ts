@@ -4,7 +4,7 @@ import type { Artifact, ArtifactType } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
 import type { ArtifactTable } from "../db/schema.js";
-import { checkName, checkOptionalText, invalid } from "./input-checks.js";
+import { checkJsonDepth, checkName, checkOptionalText, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
 
@@ -17,6 +17,7 @@ function checkType(value: unknown, field: string): ArtifactType {
 
 function checkData(type: ArtifactType, data: unknown): unknown {
   if (data === undefined) invalid("data", "is required");
+  checkJsonDepth(data, "data");
   if (type === "progress" && (typeof data !== "number" || data < 0 || data > 100)) invalid("data", "progress must be a number from 0 to 100");
   if (type === "markdown" && typeof data !== "string") invalid("data", "markdown must be a string");
   return data;

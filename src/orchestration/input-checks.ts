@@ -2,6 +2,7 @@
  * Checks of untrusted input shared by the services: each throws a VALIDATION WeirError naming
  * the bad field, so bad input from any client (in-process or HTTP) gets the same clear answer.
  */
+import { MAX_JSON_DEPTH, findTooDeep } from "../core/json-depth.js";
 import { STATE_TYPE_OF_NAME, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { storableText } from "../db/storable-text.js";
@@ -45,11 +46,18 @@ export function checkStringList(value: unknown, field: string): string[] {
   return (value as string[]).map(storableText);
 }
 
-/** A plain JSON object (not an array). */
+/** A JSON value nested at most MAX_JSON_DEPTH levels (checked without recursion, see src/core/json-depth.ts). */
+export function checkJsonDepth<T>(value: T, field: string): T {
+  const tooDeep = findTooDeep(value, field);
+  if (tooDeep !== null) invalid(field, `is nested more than ${MAX_JSON_DEPTH} levels deep (at ${tooDeep}); the limit is ${MAX_JSON_DEPTH}`);
+  return value;
+}
+
+/** A plain JSON object (not an array), nested at most MAX_JSON_DEPTH levels. */
 export function checkObject(value: unknown, field: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) invalid(field, "must be an object");
-  return value as Record<string, unknown>;
+  return checkJsonDepth(value as Record<string, unknown>, field);
 }
 
 /** A positive integer (≥ `min`). */
@@ -58,9 +66,10 @@ export function checkInteger(value: unknown, field: string, min = 0): number {
   return value;
 }
 
-/** A well-formed state: known name, matching type, id and timestamp (normalized). */
+/** A well-formed state: known name, matching type, id and timestamp (normalized); its result and data nested at most MAX_JSON_DEPTH levels. */
 export function checkState(value: unknown, field: string): State {
   if (typeof value !== "object" || value === null) invalid(field, "must be a state object");
+  checkJsonDepth(value, field);
   const state = value as Partial<State>;
   if (typeof state.name !== "string" || !Object.hasOwn(STATE_TYPE_OF_NAME, state.name)) {
     invalid(`${field}.name`, `unknown state name '${String(state.name)}'`);
