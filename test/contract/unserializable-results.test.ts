@@ -81,7 +81,7 @@ describe("unserializable results, in this process", () => {
   it("ends a flow Failed, not Crashed, when its result must be persisted", async () => {
     const outcomes = await runCases(() => client, true);
     expectWarnedAndStored(outcomes, "Failed");
-    const run = (await client.listFlowRuns({ flowName: "returns-persisted" }, { limit: 100 })).items[0]!;
+    const run = (await client.listFlowRuns({ flowNames: ["returns-persisted"] }, { limit: 100 })).items[0]!;
     expect(run.state.error?.message).toMatch(/cannot be stored as JSON: result\./);
   });
 
@@ -104,7 +104,7 @@ describe("unserializable results, in this process", () => {
     const dir = resultStorageDir();
     expect(dir.startsWith(database.dir)).toBe(true);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    const run = (await client.listFlowRuns({ flowName: "persisted" })).items[0]!;
+    const run = (await client.listFlowRuns({ flowNames: ["persisted"] })).items[0]!;
     const ref = run.state.result as { storageKey: string };
     expect(statSync(`${dir}/${ref.storageKey}`).mode & 0o777).toBe(0o600);
   });
