@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import type { LogInput } from "../../src/core/api-types.js";
 import { DROPPED_LOG_NAME } from "../../src/orchestration/log-service.js";
-import { flow, getRunContext } from "../../src/index.js";
+import { flow, getRunContext, getRunLogger, task } from "../../src/index.js";
+import { flushAll } from "../../src/sdk/client-provider.js";
 import { useSdkTestClient } from "../helpers/test-orchestration.js";
 
 const { client } = useSdkTestClient();
@@ -73,6 +74,24 @@ describe("characters a database cannot keep", () => {
     const completed = await client.readFlowRun(completedId);
     expect(completed.stateName).toBe("Completed");
     expect(completed.state.result).toEqual({ kind: "inline", value: { [`key${FFFD}`]: `value${FFFD}`, lone: FFFD, list: [FFFD, "\\u0000"] } });
+  });
+
+  it("ends a task whose error holds a NUL Failed, and stores the run's printed lines with NULs", async () => {
+    let flowRunId = "";
+    const failing = task("nul-task", async () => {
+      throw new Error(`task${NUL}failed`);
+    });
+    const f = flow({ name: "nul-task-flow", retries: 0 }, async () => {
+      flowRunId = getRunContext().flowRunId!;
+      getRunLogger().info(`printed${NUL}line`);
+      await failing();
+    });
+    await expect(f()).rejects.toThrow(/task/);
+    await flushAll();
+    expect((await client.readFlowRun(flowRunId)).stateName).toBe("Failed");
+    const [taskRun] = (await client.listTaskRuns({ flowRunId })).items;
+    expect(taskRun).toMatchObject({ stateName: "Failed", state: { message: `task${FFFD}failed` } });
+    expect((await client.readLogs({ flowRunId })).map((log) => log.message)).toContain(`printed${FFFD}line`);
   });
 
   it("stores names, tags and parameters with NULs as U+FFFD, and finds them by the name as given", async () => {
