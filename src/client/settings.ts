@@ -63,7 +63,8 @@ export function readConfigFile(env: NodeJS.ProcessEnv = process.env): ConfigFile
 
 function writeConfigFile(config: ConfigFile, env: NodeJS.ProcessEnv): void {
   const path = configFilePath(env);
-  mkdirSync(weirHome(env), { recursive: true });
+  // A WEIR_HOME Weir makes is its owner's only; one the user made keeps its mode.
+  mkdirSync(weirHome(env), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   chmodSync(temporary, 0o600);

@@ -17,6 +17,7 @@
  */
 import type { Database as SqliteConnection, Statement } from "better-sqlite3";
 import { CompiledQuery, type Kysely } from "kysely";
+import { toJsonText } from "./json-column.js";
 import { markPrepared } from "./prepared-statements.js";
 import type { DatabaseSchema } from "./schema.js";
 
@@ -108,7 +109,7 @@ export function createSqliteBulkWriter(connection: SqliteConnection): BulkWriter
     for (let index = 0; index < row.length; index += 1) into[index] = row[index] ?? null;
     for (const index of jsonColumns) {
       const value = row[index];
-      into[index] = value === null || value === undefined ? null : JSON.stringify(value);
+      into[index] = value === null || value === undefined ? null : toJsonText(value);
     }
     return into;
   };
@@ -133,7 +134,7 @@ export function createSqliteBulkWriter(connection: SqliteConnection): BulkWriter
     async selectByIds<T>(_trx: Kysely<DatabaseSchema>, table: string, columns: readonly string[], ids: readonly string[]): Promise<T[]> {
       if (ids.length === 0) return [];
       // One call for the batch: cheaper than one statement call per id.
-      return prepared(`select ${columns.join(", ")} from ${table} where id in (select value from json_each(?))`).all(JSON.stringify(ids)) as T[];
+      return prepared(`select ${columns.join(", ")} from ${table} where id in (select value from json_each(?))`).all(toJsonText(ids)) as T[];
     },
   };
 }
@@ -162,7 +163,7 @@ function postgresInsertSelect(target: BulkTable): string {
 function* jsonChunks(rows: readonly (readonly BulkValue[])[], start = 0, end = rows.length): Generator<{ json: string; start: number; end: number }> {
   for (let from = start; from < end; from += POSTGRES_ROWS_PER_STATEMENT) {
     const to = Math.min(end, from + POSTGRES_ROWS_PER_STATEMENT);
-    const json = JSON.stringify(from === 0 && to === rows.length ? rows : rows.slice(from, to));
+    const json = toJsonText(from === 0 && to === rows.length ? rows : rows.slice(from, to));
     if (json.length <= POSTGRES_CHARS_PER_STATEMENT || to - from === 1) yield { json, start: from, end: to };
     else {
       const middle = from + Math.ceil((to - from) / 2);
@@ -212,7 +213,7 @@ export function createPostgresBulkWriter(): BulkWriter {
     async selectByIds<T>(trx: Kysely<DatabaseSchema>, table: string, columns: readonly string[], ids: readonly string[]): Promise<T[]> {
       if (ids.length === 0) return [];
       const text = markPrepared(`select ${columns.join(", ")} from ${table} where id in (select jsonb_array_elements_text(cast($1 as jsonb)))`);
-      const result = await trx.executeQuery<T>(CompiledQuery.raw(text, [JSON.stringify(ids)]));
+      const result = await trx.executeQuery<T>(CompiledQuery.raw(text, [toJsonText(ids)]));
       return [...result.rows];
     },
   };

@@ -7,9 +7,11 @@
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createPostgresBulkWriter } from "./bulk-writer.js";
+import { toJsonText } from "./json-column.js";
 import { joinNestedTransactions } from "./nested-transactions.js";
 import { createPostgresNotificationChannel, type NotificationChannel } from "./notification-channel.js";
 import { preparedStatementName } from "./prepared-statements.js";
+import { storableParameters } from "./storable-text.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
 
@@ -36,11 +38,23 @@ const typeParsers = {
 // statements afresh under new names.
 const PLAN_RESULT_CHANGED = "0A000";
 
-/** A pg client that keeps marked statements prepared (see file header). */
+// A `{ text, values }` object (not a submittable such as a cursor, which keeps its own values).
+function isPlainQueryConfig(value: unknown): value is pg.QueryConfig {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype && Array.isArray((value as pg.QueryConfig).values);
+}
+
+/**
+ * A pg client that keeps marked statements prepared (see file header), and binds every string
+ * parameter storable (U+0000 as U+FFFD, src/db/storable-text.ts).
+ */
 class PreparingClient extends pg.Client {
   private generation = 0;
 
   override query(...args: unknown[]): never {
+    if (Array.isArray(args[1])) args[1] = storableParameters(args[1]);
+    else if (isPlainQueryConfig(args[0])) {
+      args[0] = { ...args[0], values: storableParameters(args[0].values!) };
+    }
     const [text, values, callback] = args;
     const name = typeof text === "string" && callback === undefined && (values === undefined || Array.isArray(values)) ? preparedStatementName(text) : null;
     if (name === null) return (super.query as (...a: unknown[]) => never)(...args);
@@ -126,7 +140,7 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
       supportsJsonContainmentIndex: true,
     },
     sql: {
-      jsonArrayContainsAll: (column, values) => sql<boolean>`${sql.ref(column)} @> ${JSON.stringify(values)}::jsonb`,
+      jsonArrayContainsAll: (column, values) => sql<boolean>`${sql.ref(column)} @> ${toJsonText(values)}::jsonb`,
       jsonValue: (text) => sql<string>`cast(${text} as jsonb)`,
     },
     bulk: createPostgresBulkWriter(),

@@ -4,22 +4,52 @@
  * `BEGIN IMMEDIATE` so that several processes sharing one file queue for the write lock instead
  * of failing with "database is locked".
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { createSqliteBulkWriter } from "./bulk-writer.js";
 import { joinNestedTransactions } from "./nested-transactions.js";
+import { storableParameters } from "./storable-text.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
 
 /** How long a connection waits for another process's write lock, in milliseconds. */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * Create the database file (and the folders missing on its way) for its owner only: runs hold
+ * parameters, results and logs. The file is made 0600 before SQLite opens it, and SQLite gives
+ * its -wal and -shm files the mode of the database file. Folders are made 0700; an existing
+ * folder or file (one the user made, or shares on purpose) keeps its mode.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // "a": create when missing, never truncate an existing database.
+  closeSync(openSync(path, "a", 0o600));
+}
+
+/**
+ * Bind every string parameter of `connection`'s statements storable (U+0000 as U+FFFD, as on
+ * PostgreSQL; src/db/storable-text.ts), so both engines store the same text.
+ */
+function bindStorableParameters(connection: Database.Database): void {
+  const prepare = connection.prepare.bind(connection);
+  connection.prepare = ((source: string) => {
+    const statement = prepare(source);
+    for (const method of ["run", "get", "all", "iterate"] as const) {
+      const call = statement[method] as (...values: unknown[]) => unknown;
+      (statement as unknown as Record<string, unknown>)[method] = (...values: unknown[]) => call.apply(statement, storableParameters(values));
+    }
+    return statement;
+  }) as typeof connection.prepare;
+}
+
 /** Open (creating if needed) the SQLite file at `path` (`:memory:` for a private in-memory database). */
 export function openSqliteDatabase(path: string): WeirDatabase {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") createPrivately(path);
   const connection = new Database(path);
+  bindStorableParameters(connection);
   connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   connection.pragma("journal_mode = WAL");
   connection.pragma("synchronous = NORMAL");

@@ -15,6 +15,7 @@
  *   transition id was seen already (the locked path then returns the remembered decision).
  */
 import type { State } from "../core/states.js";
+import { toJsonText } from "../db/json-column.js";
 import type { FlowRunTable } from "../db/schema.js";
 import type { WeirDatabase } from "../db/weir-database.js";
 import { columnsAfterStates, decideFlowRunState, type AppliedFlowRunState, type ApplyFlowRunStateOptions } from "./apply-flow-run-state.js";
@@ -66,7 +67,7 @@ export async function applyFlowRunStateToCachedRow(
     next_scheduled_start_time: columns.next_scheduled_start_time ?? null,
     updated_at: nowIso,
     transition_id: options.transitionId ?? null,
-    result: JSON.stringify(result),
+    result: toJsonText(result),
     recorded: decision.recorded,
   });
   return updated === null ? null : { result, row: updated, isChanged: true };

@@ -4,7 +4,7 @@ import type { Artifact, ArtifactType } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
 import type { ArtifactTable } from "../db/schema.js";
-import { checkName, invalid } from "./input-checks.js";
+import { checkJsonDepth, checkName, checkOptionalText, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
 
@@ -17,6 +17,7 @@ function checkType(value: unknown, field: string): ArtifactType {
 
 function checkData(type: ArtifactType, data: unknown): unknown {
   if (data === undefined) invalid("data", "is required");
+  checkJsonDepth(data, "data");
   if (type === "progress" && (typeof data !== "number" || data < 0 || data > 100)) invalid("data", "progress must be a number from 0 to 100");
   if (type === "markdown" && typeof data !== "string") invalid("data", "markdown must be a string");
   return data;
@@ -56,7 +57,7 @@ export function createArtifactService(ctx: OrchestrationContext) {
         id: crypto.randomUUID(),
         key: input.key === undefined || input.key === null ? null : checkName(input.key, "key"),
         type,
-        description: input.description ?? null,
+        description: checkOptionalText(input.description, "description"),
         data: toJsonColumn(checkData(type, input.data)),
         flow_run_id: input.flowRunId ?? null,
         task_run_id: input.taskRunId ?? null,
@@ -74,7 +75,7 @@ export function createArtifactService(ctx: OrchestrationContext) {
       if (typeof patch !== "object" || patch === null) invalid("patch", "must be an object");
       const columns: Partial<ArtifactTable> = { updated_at: ctx.clock.now().toISOString() };
       if (patch.data !== undefined) columns.data = toJsonColumn(checkData(row.type as ArtifactType, patch.data));
-      if (patch.description !== undefined) columns.description = patch.description;
+      if (patch.description !== undefined) columns.description = checkOptionalText(patch.description, "description");
       await db.updateTable("artifacts").set(columns).where("id", "=", id).execute();
       const artifact = artifactFromRow({ ...row, ...columns });
       ctx.events.publish({ kind: "artifact", artifact });

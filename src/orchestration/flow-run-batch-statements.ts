@@ -13,6 +13,7 @@
  */
 import { CompiledQuery, type Kysely } from "kysely";
 import type { State } from "../core/states.js";
+import { toJsonText } from "../db/json-column.js";
 import { markPrepared } from "../db/prepared-statements.js";
 import type { DatabaseSchema, FlowRunTable } from "../db/schema.js";
 
@@ -143,14 +144,14 @@ const APPLY_GUARDED_SQL = markPrepared(
 function statesDocument(items: Array<{ id: string; states: State[] }>): string {
   const rows: Array<Record<string, string>> = [];
   for (const { id, states } of items) {
-    for (const state of states) rows.push({ id: state.id, flow_run_id: id, type: state.type, name: state.name, timestamp: state.timestamp, state: JSON.stringify(state) });
+    for (const state of states) rows.push({ id: state.id, flow_run_id: id, type: state.type, name: state.name, timestamp: state.timestamp, state: toJsonText(state) });
   }
-  return JSON.stringify(rows);
+  return toJsonText(rows);
 }
 
 /** Insert runs (with their first states) that do not exist yet; per run, whether it was inserted. */
 export async function insertFlowRunsWithStates(db: Db, runs: Array<{ row: FlowRunTable; states: State[] }>): Promise<boolean[]> {
-  const document = JSON.stringify(runs.map(({ row }) => row));
+  const document = toJsonText(runs.map(({ row }) => row));
   const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(INSERT_RUNS_SQL, [document, statesDocument(runs.map(({ row, states }) => ({ id: row.id, states })))]));
   const inserted = new Set(result.rows.map((row) => row.id));
   return runs.map(({ row }) => inserted.has(row.id));
@@ -158,7 +159,7 @@ export async function insertFlowRunsWithStates(db: Db, runs: Array<{ row: FlowRu
 
 /** Apply guarded changes; per change, the run's row afterwards, or null where its guard failed. */
 export async function applyGuardedFlowRunStates(db: Db, changes: GuardedFlowRunChange[]): Promise<Array<FlowRunTable | null>> {
-  const document = JSON.stringify(changes.map(({ recorded: _recorded, ...change }) => change));
+  const document = toJsonText(changes.map(({ recorded: _recorded, ...change }) => change));
   const states = statesDocument(changes.map((change) => ({ id: change.id, states: change.recorded })));
   const result = await db.executeQuery<FlowRunTable>(CompiledQuery.raw(APPLY_GUARDED_SQL, [document, states, changes.map((change) => change.id)]));
   const rows = new Map(result.rows.map((row) => [row.id, row]));

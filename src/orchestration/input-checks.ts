@@ -2,19 +2,28 @@
  * Checks of untrusted input shared by the services: each throws a VALIDATION WeirError naming
  * the bad field, so bad input from any client (in-process or HTTP) gets the same clear answer.
  */
+import { MAX_JSON_DEPTH, findTooDeep } from "../core/json-depth.js";
 import { STATE_TYPE_OF_NAME, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
+import { storableText } from "../db/storable-text.js";
 
 /** Fail with VALIDATION on one field. */
 export function invalid(field: string, message: string): never {
   throw WeirError.validation("input", [{ path: field, message }]);
 }
 
-/** A non-empty string (trimmed length > 0). */
+/** A non-empty string (trimmed length > 0), storable (U+0000 as U+FFFD, see src/db/storable-text.ts). */
 export function checkName(value: unknown, field: string): string {
   if (typeof value !== "string" || value.trim() === "") invalid(field, "must be a non-empty string");
   if (value.length > 500) invalid(field, "must be at most 500 characters");
-  return value;
+  return storableText(value);
+}
+
+/** An optional free text (a description): undefined/null stay null; storable (U+0000 as U+FFFD). */
+export function checkOptionalText(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") invalid(field, "must be a string");
+  return storableText(value);
 }
 
 /** An ISO-8601 (or any Date-parsable) time, normalized to `toISOString()`. */
@@ -30,18 +39,25 @@ export function checkOptionalTime(value: unknown, field: string): string | null 
   return value === undefined || value === null ? null : checkTime(value, field);
 }
 
-/** A list of strings. */
+/** A list of strings, each storable (U+0000 as U+FFFD). */
 export function checkStringList(value: unknown, field: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) invalid(field, "must be a list of strings");
-  return value as string[];
+  return (value as string[]).map(storableText);
 }
 
-/** A plain JSON object (not an array). */
+/** A JSON value nested at most MAX_JSON_DEPTH levels (checked without recursion, see src/core/json-depth.ts). */
+export function checkJsonDepth<T>(value: T, field: string): T {
+  const tooDeep = findTooDeep(value, field);
+  if (tooDeep !== null) invalid(field, `is nested more than ${MAX_JSON_DEPTH} levels deep (at ${tooDeep}); the limit is ${MAX_JSON_DEPTH}`);
+  return value;
+}
+
+/** A plain JSON object (not an array), nested at most MAX_JSON_DEPTH levels. */
 export function checkObject(value: unknown, field: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) invalid(field, "must be an object");
-  return value as Record<string, unknown>;
+  return checkJsonDepth(value as Record<string, unknown>, field);
 }
 
 /** A positive integer (≥ `min`). */
@@ -50,9 +66,10 @@ export function checkInteger(value: unknown, field: string, min = 0): number {
   return value;
 }
 
-/** A well-formed state: known name, matching type, id and timestamp (normalized). */
+/** A well-formed state: known name, matching type, id and timestamp (normalized); its result and data nested at most MAX_JSON_DEPTH levels. */
 export function checkState(value: unknown, field: string): State {
   if (typeof value !== "object" || value === null) invalid(field, "must be a state object");
+  checkJsonDepth(value, field);
   const state = value as Partial<State>;
   if (typeof state.name !== "string" || !Object.hasOwn(STATE_TYPE_OF_NAME, state.name)) {
     invalid(`${field}.name`, `unknown state name '${String(state.name)}'`);

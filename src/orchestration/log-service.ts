@@ -4,9 +4,11 @@ import { LOG_LEVEL_RANK, type LogLevel, type LogRecord } from "../core/models.js
 import { sql, type Selectable } from "kysely";
 import type { LogTable } from "../db/schema.js";
 
-type LogRow = Selectable<LogTable>;
 import { checkInteger, checkName, checkTime, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
+
+type LogRow = Selectable<LogTable>;
+type LogInsert = Omit<LogRow, "id">;
 
 const LOG_CHUNK = 500;
 /** Longest stored message; longer ones are cut (with a marker) rather than refused. */
@@ -30,6 +32,69 @@ function logFromRow(row: LogRow): LogRecord {
   };
 }
 
+/** One line as a row; VALIDATION when the line is malformed. */
+function logRow(log: LogInput, index: number): LogInsert {
+  if (typeof log !== "object" || log === null) invalid(`logs.${index}`, "must be an object");
+  const level = checkLevel(log.level, `logs.${index}.level`);
+  if (typeof log.message !== "string") invalid(`logs.${index}.message`, "must be a string");
+  const message = log.message.length > MAX_LOG_MESSAGE_LENGTH ? `${log.message.slice(0, MAX_LOG_MESSAGE_LENGTH)}… [truncated]` : log.message;
+  return {
+    flow_run_id: optionalId(log.flowRunId, `logs.${index}.flowRunId`),
+    task_run_id: optionalId(log.taskRunId, `logs.${index}.taskRunId`),
+    worker_id: optionalId(log.workerId, `logs.${index}.workerId`),
+    level,
+    level_rank: LOG_LEVEL_RANK[level],
+    name: checkName(log.name, `logs.${index}.name`),
+    message,
+    timestamp: checkTime(log.timestamp, `logs.${index}.timestamp`),
+  };
+}
+
+function optionalId(value: unknown, field: string): string | null {
+  return value === undefined || value === null ? null : checkName(value, field);
+}
+
+/**
+ * The rows of a batch. A malformed line costs only itself: it is dropped, and a WARNING line in
+ * its place (with its run, when that much of it is readable) says which and why. A batch with no
+ * line left is refused (VALIDATION), so a client sending only bad lines still hears of it.
+ */
+function logRows(logs: readonly LogInput[], now: string): LogInsert[] {
+  const rows: LogInsert[] = [];
+  let firstError: unknown = null;
+  let dropped = 0;
+  for (let index = 0; index < logs.length; index += 1) {
+    try {
+      rows.push(logRow(logs[index]!, index));
+    } catch (error) {
+      firstError ??= error;
+      dropped += 1;
+      rows.push(droppedLineRow(logs[index], index, logs.length, error, now));
+    }
+  }
+  if (dropped === logs.length) throw firstError;
+  return rows;
+}
+
+/** The `name` of the WARNING lines that stand for dropped lines. */
+export const DROPPED_LOG_NAME = "weir.logs";
+
+function droppedLineRow(log: unknown, index: number, count: number, error: unknown, now: string): LogInsert {
+  const line = (typeof log === "object" && log !== null ? log : {}) as Partial<Record<keyof LogInput, unknown>>;
+  const idOrNull = (value: unknown) => (typeof value === "string" && value.trim() !== "" && value.length <= 500 ? value : null);
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    flow_run_id: idOrNull(line.flowRunId),
+    task_run_id: idOrNull(line.taskRunId),
+    worker_id: idOrNull(line.workerId),
+    level: "WARNING",
+    level_rank: LOG_LEVEL_RANK.WARNING,
+    name: DROPPED_LOG_NAME,
+    message: `log line ${index + 1} of ${count} in its batch was dropped (${reason.slice(0, 1000)})`,
+    timestamp: now,
+  };
+}
+
 /** The logs area of the service layer. */
 export function createLogService(ctx: OrchestrationContext) {
   const { database } = ctx;
@@ -38,22 +103,7 @@ export function createLogService(ctx: OrchestrationContext) {
     async appendLogs(logs: LogInput[]): Promise<void> {
       if (!Array.isArray(logs)) invalid("logs", "must be a list");
       if (logs.length === 0) return;
-      const rows = logs.map((log, index) => {
-        if (typeof log !== "object" || log === null) invalid(`logs.${index}`, "must be an object");
-        const level = checkLevel(log.level, `logs.${index}.level`);
-        if (typeof log.message !== "string") invalid(`logs.${index}.message`, "must be a string");
-        const message = log.message.length > MAX_LOG_MESSAGE_LENGTH ? `${log.message.slice(0, MAX_LOG_MESSAGE_LENGTH)}… [truncated]` : log.message;
-        return {
-          flow_run_id: log.flowRunId ?? null,
-          task_run_id: log.taskRunId ?? null,
-          worker_id: log.workerId ?? null,
-          level,
-          level_rank: LOG_LEVEL_RANK[level],
-          name: checkName(log.name, `logs.${index}.name`),
-          message,
-          timestamp: checkTime(log.timestamp, `logs.${index}.timestamp`),
-        };
-      });
+      const rows = logRows(logs, ctx.clock.now().toISOString());
       const inserted = await database.writeTransaction(async (trx) => {
         // Ids must become visible in increasing order, or a reader following by `afterId` could
         // skip a batch that commits late; SQLite's write lock gives that, PostgreSQL needs a lock.

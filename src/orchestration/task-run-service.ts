@@ -12,7 +12,7 @@ import type { CacheHit, Page, PageRequest, TaskRunFilter, TaskRunWrite } from ".
 import type { RetryPolicy, TaskRun } from "../core/models.js";
 import { STATE_TYPES, STATE_TYPE_OF_NAME, isTerminalStateType, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
-import { fromJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
+import { fromJsonColumn, toJsonText, toNullableJsonColumn } from "../db/json-column.js";
 import type { BulkTable, BulkValue } from "../db/bulk-writer.js";
 import type { TaskRunTable } from "../db/schema.js";
 import { compileRetryPolicy, taskRunFromRow } from "./flow-run-mapper.js";
@@ -223,7 +223,7 @@ function rowAfterWrite(write: TaskRunWrite, existing: TaskRunTable | undefined, 
     existing?.created_at ?? now,
     now,
     // One native call for a new run's whole history (the common case); appended text otherwise.
-    existing === undefined ? JSON.stringify(states) : appendToHistory(existing.state_history, states.map((state) => JSON.stringify(state))),
+    existing === undefined ? toJsonText(states) : appendToHistory(existing.state_history, states.map((state) => toJsonText(state))),
   ];
 }
 

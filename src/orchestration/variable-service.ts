@@ -4,7 +4,7 @@ import type { Variable } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
 import type { VariableTable } from "../db/schema.js";
-import { checkName, checkStringList, invalid } from "./input-checks.js";
+import { checkJsonDepth, checkName, checkStringList, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
 
@@ -25,6 +25,7 @@ export function createVariableService(ctx: OrchestrationContext) {
     async setVariable(name: string, value: unknown, tags?: string[]): Promise<Variable> {
       const checked = checkVariableName(name);
       if (value === undefined) invalid("value", "is required (use null for an empty value)");
+      checkJsonDepth(value, "value");
       const now = ctx.clock.now().toISOString();
       const values = { value: toJsonColumn(value), tags: toJsonColumn(checkStringList(tags, "tags")), updated_at: now };
       await db

@@ -1,4 +1,5 @@
 /** Checks of work pool and queue input shared by the pool, deployment and claim services. */
+import { storableText } from "../db/storable-text.js";
 import { checkInteger, invalid } from "./input-checks.js";
 
 /** A concurrency limit: null/undefined (none) or an integer ≥ 0. */
@@ -24,5 +25,5 @@ export function checkOptionalBoolean(value: unknown, field: string): boolean | u
 export function checkDescription(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== "string") invalid(field, "must be a string");
-  return value;
+  return storableText(value);
 }

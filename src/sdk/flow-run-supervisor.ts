@@ -117,7 +117,13 @@ export class FlowRunSupervisor {
       await this.input.buffer.flush();
       if (this.controller.signal.reason instanceof FlowRunCancelledError) return this.finish("Cancelled", "onCancellation", undefined, this.controller.signal.reason);
       if (!isFailed) {
-        const result = await flowResultRef(value, this.options);
+        let result: State["result"];
+        try {
+          result = await flowResultRef(value, this.options, (message) => recordLog(this.scope, "WARNING", message));
+        } catch (resultError) {
+          // A result promised to be persisted that cannot be: the run failed, it did not crash.
+          return this.finish("Failed", "onFailure", undefined, resultError);
+        }
         return this.finish("Completed", "onCompletion", value, undefined, result);
       }
       // A run stopped from outside (cancel, SIGTERM) is not retried.

@@ -1,6 +1,8 @@
 /**
  * Persisted results: JSON files under `$WEIR_HOME/storage` (default ~/.weir/storage), referenced
- * from states by storage key. Used by caching and `persistResult`.
+ * from states by storage key. Used by caching and `persistResult`. Results may hold anything a
+ * run computed, so the folders Weir creates are its owner's only (0700) and every file is 0600;
+ * a folder that already exists (one the user made) keeps its mode.
  */
 import { mkdir, readFile, writeFile, rename } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -16,13 +18,13 @@ export function resultStorageDir(): string {
 
 /** Persist a value as JSON and return its reference; NOT_SERIALIZABLE when it cannot be stored. */
 export async function persistResult(value: unknown, what: string): Promise<ResultRef> {
-  assertSerializable(value, what);
+  assertSerializable(value, what, "result");
   const storageKey = `${crypto.randomUUID()}.json`;
   const dir = resultStorageDir();
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, storageKey);
   // Write then rename, so a reader never sees half a file.
-  await writeFile(`${path}.tmp`, JSON.stringify({ value: value === undefined ? null : value, isUndefined: value === undefined }));
+  await writeFile(`${path}.tmp`, JSON.stringify({ value: value === undefined ? null : value, isUndefined: value === undefined }), { mode: 0o600 });
   await rename(`${path}.tmp`, path);
   return { kind: "stored", storageKey, serializer: "json" };
 }

@@ -240,7 +240,7 @@ class TaskRunExecution {
         return this.fail(error, isTimeout ? "TimedOut" : "Failed");
       }
       link?.dispose();
-      if (cacheKey !== null || this.options.persistResult || this.options.onCompletion.length > 0) return this.succeed(value, cacheKey);
+      if (cacheKey !== null || this.options.persistResult || this.options.onCompletion.length > 0) return this.succeed(value, cacheKey, scope);
       // The common case, inline: no result to store, no hook to run.
       const completed = this.setState("Completed");
       if (completed !== undefined) await completed;
@@ -248,12 +248,13 @@ class TaskRunExecution {
     }
   }
 
-  private async succeed(value: unknown, cacheKey: string | null): Promise<RunOutcome> {
+  private async succeed(value: unknown, cacheKey: string | null, scope: TaskRunScope): Promise<RunOutcome> {
     let result: State["result"] = null;
     if (this.options.persistResult || cacheKey !== null) {
       try {
         result = await persistResult(value, `result of task '${this.options.name}'`);
       } catch (error) {
+        recordLog(scope, "WARNING", error instanceof Error ? error.message : String(error));
         return this.fail(error, "Failed");
       }
       const expiration = this.options.cache?.expirationSeconds ?? null;

@@ -65,6 +65,6 @@ describe("caching", () => {
     const error = await flow("unserializable-flow", async () => makesFunction())().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WeirError);
     expect((error as WeirError).code).toBe("NOT_SERIALIZABLE");
-    expect((error as WeirError).message).toMatch(/\$\.callback is a function/);
+    expect((error as WeirError).message).toMatch(/result\.callback is a function/);
   });
 });
