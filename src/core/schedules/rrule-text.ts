@@ -42,6 +42,8 @@ export interface CompiledRRule {
 }
 
 const DEFAULT_START_WALL = Date.UTC(2020, 0, 1);
+/** Expanding a COUNT rule may walk all its occurrences from DTSTART; this keeps that bounded. */
+const MAX_COUNT = 100_000;
 const PROPERTY_START = /\s+(?=(?:DTSTART|RRULE|EXRULE|RDATE|EXDATE)[:;])/i;
 const DATE_VALUE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/i;
 
@@ -97,6 +99,7 @@ function ruleLine(line: ContentLine, timeZone: string): CompiledRuleLine {
   if (options.freq === undefined) throw new RRuleProblem(`RRULE "${line.value}" has no FREQ`);
   if (options.dtstart || options.tzid) throw new RRuleProblem(`RRULE "${line.value}": give DTSTART on its own line`);
   if (options.count !== undefined && options.count !== null && options.until) throw new RRuleProblem(`RRULE "${line.value}" has both COUNT and UNTIL (RFC 5545 allows one)`);
+  if ((options.count ?? 0) > MAX_COUNT) throw new RRuleProblem(`RRULE "${line.value}": COUNT must be at most ${MAX_COUNT} (use UNTIL for a longer schedule)`);
   try {
     // Validates the remaining options.
     new RRule({ ...options, dtstart: new Date(DEFAULT_START_WALL), tzid: null });

@@ -13,6 +13,7 @@
  * stop early.
  */
 import rrulePackage from "rrule";
+import type { Options as RRuleOptions } from "rrule";
 import type { CompiledRRule, CompiledRuleLine, RecurrenceDate } from "./rrule-text.js";
 import { firstInstantOfWallTime, wallTimeOf, WALL_MS_PER_DAY } from "./wall-time.js";
 
@@ -20,7 +21,7 @@ const { RRule } = rrulePackage;
 
 const MAX_ZONE_OFFSET_MS = 14 * 3_600_000;
 /** Past this many occurrences of one rule per call, a set that keeps missing (all excluded) gives up. */
-const MAX_EXPANSION = 1_000_000;
+const MAX_EXPANSION = 100_000;
 const FIXED_PERIOD_MS: Partial<Record<number, number>> = {
   [RRule.WEEKLY]: 7 * 86_400_000,
   [RRule.DAILY]: 86_400_000,
@@ -43,18 +44,54 @@ interface RuleWalls {
   isComplete: boolean;
 }
 
+const sizeOf = (list: unknown): number => (list === undefined || list === null ? 1 : Array.isArray(list) ? list.length : 1);
+
+/**
+ * How many occurrences each period of a fixed-period rule has, when that is the same for every
+ * period (the BY parts only spell out times of day, or weekdays of a WEEKLY rule); else null.
+ */
+function occurrencesPerPeriod(options: Partial<RRuleOptions>): number | null {
+  const { freq, bymonth, bymonthday, bynmonthday, byyearday, byweekno, bysetpos, byeaster, byweekday, bynweekday, byhour, byminute, bysecond } = options;
+  const isSet = (value: unknown): boolean => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+  if ([bymonth, bymonthday, bynmonthday, byyearday, byweekno, bysetpos, byeaster, bynweekday].some(isSet)) return null;
+  const weekdays = Array.isArray(byweekday) ? byweekday : byweekday === undefined || byweekday === null ? [] : [byweekday];
+  if (weekdays.some((day) => typeof day === "object" && day.n !== undefined && day.n !== 0)) return null;
+  // A BY part at or above the rule's frequency filters periods rather than spelling them out.
+  const filters: Record<number, unknown[]> = {
+    [RRule.WEEKLY]: [],
+    [RRule.DAILY]: [byweekday],
+    [RRule.HOURLY]: [byweekday, byhour],
+    [RRule.MINUTELY]: [byweekday, byhour, byminute],
+    [RRule.SECONDLY]: [byweekday, byhour, byminute, bysecond],
+  };
+  if ((filters[freq ?? -1] ?? [true]).some(isSet)) return null;
+  return sizeOf(freq === RRule.WEEKLY && weekdays.length > 0 ? weekdays : null) * sizeOf(byhour) * sizeOf(byminute) * sizeOf(bysecond);
+}
+
+/**
+ * rrule expands from DTSTART every time; move DTSTART forward by whole periods (keeping the phase)
+ * so a minutely rule anchored years ago stays cheap. A COUNT rule moves only when every period has
+ * the same number of occurrences, and its COUNT drops by those skipped. Null: the rule ended before.
+ */
+function skipWholePeriods(rule: CompiledRuleLine, startWall: number, fromWall: number): Partial<RRuleOptions> & { dtstart: Date } | null {
+  const options = { ...rule.options, dtstart: new Date(startWall) };
+  const period = FIXED_PERIOD_MS[options.freq ?? -1];
+  if (period === undefined) return options;
+  const stride = period * (options.interval ?? 1);
+  const skippable = Math.floor((fromWall - 2 * 86_400_000 - startWall) / stride);
+  if (skippable <= 0) return options;
+  if (options.count === undefined || options.count === null) return { ...options, dtstart: new Date(startWall + skippable * stride) };
+  const perPeriod = occurrencesPerPeriod(options);
+  if (perPeriod === null) return options;
+  const remaining = options.count - skippable * perPeriod;
+  return remaining <= 0 ? null : { ...options, dtstart: new Date(startWall + skippable * stride), count: remaining };
+}
+
 /** The wall times of one rule in [fromWall, toWall], at most `limit` of them. */
 function ruleWalls(rule: CompiledRuleLine, startWall: number, fromWall: number, toWall: number, limit: number): RuleWalls {
-  let dtstart = startWall;
-  // rrule expands from DTSTART every time; move DTSTART forward by whole periods (keeping the
-  // phase) so a minutely rule anchored years ago stays cheap. COUNT counts from the real DTSTART.
-  const period = FIXED_PERIOD_MS[rule.options.freq ?? -1];
-  if (period !== undefined && (rule.options.count === undefined || rule.options.count === null)) {
-    const stride = period * (rule.options.interval ?? 1);
-    const skippable = Math.floor((fromWall - 2 * 86_400_000 - dtstart) / stride);
-    if (skippable > 0) dtstart += skippable * stride;
-  }
-  const expander = new RRule({ ...rule.options, dtstart: new Date(dtstart), until: rule.untilWall === null ? null : new Date(rule.untilWall), tzid: null });
+  const options = skipWholePeriods(rule, startWall, fromWall);
+  if (options === null) return { walls: [], isComplete: true };
+  const expander = new RRule({ ...options, until: rule.untilWall === null ? null : new Date(rule.untilWall), tzid: null });
   const walls: number[] = [];
   let isComplete = true;
   expander.all((occurrence) => {
