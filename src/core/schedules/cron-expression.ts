@@ -124,7 +124,7 @@ function cronOf(expression: CronExpression, dayOr: boolean): Cron {
 
 /**
  * The first wall time (see wall-time.ts) strictly after `afterWall` that the expression matches,
- * in whole seconds, or null when there is none before the year 3000.
+ * in whole seconds, or null when croner finds none (it looks 400 years ahead, up to the year 3000).
  */
 export function nextCronWallTime(expression: CronExpression, afterWall: number, dayOr = true): number | null {
   return cronOf(expression, dayOr).nextRun(new Date(afterWall))?.getTime() ?? null;

@@ -58,7 +58,7 @@ function compileOrIssues(spec: ScheduleSpec, path: string): CompiledSchedule | F
     if (spec.dayOr !== undefined && typeof spec.dayOr !== "boolean") return [{ path: `${path}.dayOr`, message: "must be a boolean" }];
     const compiled = { kind: "cron" as const, timeZone, expression: parsed, dayOr: spec.dayOr ?? true };
     const probe = cronTimes(parsed, { timeZone: "UTC", afterMs: Date.UTC(2000, 0, 1), count: 1, dayOr: compiled.dayOr });
-    if (probe.length === 0) return [{ path: `${path}.cron`, message: `"${parsed.source}" never fires (no matching day before the year 3000)` }];
+    if (probe.length === 0) return [{ path: `${path}.cron`, message: `"${parsed.source}" never fires (no matching day within 400 years)` }];
     return compiled;
   }
   if ("interval" in spec) {

@@ -63,7 +63,7 @@ function contentLine(line: string): ContentLine {
   const params = new Map<string, string>();
   for (const param of paramTexts) {
     const [key = "", value = ""] = param.split("=");
-    params.set(key.toUpperCase(), value);
+    params.set(key.toUpperCase(), value.replace(/^"(.*)"$/, "$1"));
   }
   return { name: name.toUpperCase(), params, value: bare.slice(colon + 1).trim() };
 }
