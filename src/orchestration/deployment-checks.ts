@@ -1,14 +1,14 @@
 /** Checks of deployment and schedule input: each bad field gets a VALIDATION error naming it. */
 import type { ScheduleInput, UpsertDeploymentInput } from "../core/api-types.js";
 import type { CollisionStrategy, Deployment, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
-import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
+import { canonicalScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { compileRetryPolicy } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkStringList, invalid } from "./input-checks.js";
 import { checkConcurrencyLimit, checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
 
 const COLLISION_STRATEGIES: readonly CollisionStrategy[] = ["ENQUEUE", "CANCEL_NEW"];
 
-/** A schedule input, validated (cron/interval/rrule and time zone), with defaults filled. */
+/** A schedule input, validated (cron/interval/rrule and time zone, canonically spelled), with defaults filled. */
 export interface CompiledScheduleInput {
   schedule: ScheduleSpec;
   parameters: Parameters;
@@ -19,9 +19,9 @@ export interface CompiledScheduleInput {
 export function compileScheduleInput(input: ScheduleInput, path: string): CompiledScheduleInput {
   checkObject(input, path);
   if (typeof input.schedule !== "object" || input.schedule === null) invalid(`${path}.schedule`, "must be an object with cron, interval or rrule");
-  validateScheduleSpec(input.schedule, `${path}.schedule`);
   return {
-    schedule: input.schedule,
+    // Stored with canonical time zones: two spellings of one zone must not make two schedules.
+    schedule: canonicalScheduleSpec(input.schedule, `${path}.schedule`),
     parameters: checkObject(input.parameters, `${path}.parameters`),
     isActive: checkOptionalBoolean(input.isActive, `${path}.isActive`) ?? true,
   };

@@ -1,52 +1,38 @@
 /**
- * A parsed cron expression: 5 fields (`minute hour day-of-month month day-of-week`) or 6 fields
- * with seconds first (`second minute hour day-of-month month day-of-week`), or a macro
- * (`@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`, `@midnight`, `@hourly`).
+ * A cron expression, parsed and matched by `croner`: 5 fields (`minute hour day-of-month month
+ * day-of-week`) or 6 fields with seconds first (`second minute hour day-of-month month
+ * day-of-week`), or a macro (`@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`,
+ * `@midnight`, `@hourly`).
  *
  * Each field takes `*`, numbers, ranges `a-b`, steps `*\/n`, `a-b/n`, `a/n`, and comma lists;
  * months take `JAN`–`DEC` and days of week `SUN`–`SAT` (case-insensitive, `0` and `7` are both
- * Sunday); `?` means `*` in the two day fields.
+ * Sunday); `?` means `*` in the two day fields. A day-of-week range may wrap past Saturday
+ * (`FRI-MON` = Friday to Monday). The Quartz and croniter extensions: `L` (last day of the month),
+ * `LW` (last weekday of the month) and `15W` (the weekday nearest the 15th, within the month) in
+ * day-of-month; `5L` or `FRIL` (last Friday of the month) and `1#2` or `MON#2` (second Monday) in
+ * day-of-week.
  *
  * Day matching follows Vixie cron (and Prefect's `day_or`): when both day-of-month and day-of-week
  * are restricted (neither starts with `*` or `?`), a day matches if *either* matches (`dayOr`,
- * the default) or only if *both* match (`dayOr: false`); when one of them is unrestricted, only
- * the other one counts.
+ * the default) or only if *both* match (`dayOr: false`); when one of them starts with `*` or `?`,
+ * a day must match both.
+ *
+ * Weir checks each field first, so that an error names the field; croner then compiles the
+ * pattern and finds matching wall-clock times (see cron-times.ts for the time-zone policy).
  */
+import { Cron } from "croner";
 import type { FieldIssue } from "../weir-error.js";
+import { checkCronField, CRON_FIELDS, spellOutWrappingRanges } from "./cron-field-check.js";
 
-/** A cron expression compiled to sets of allowed values. */
+/** A checked cron expression. */
 export interface CronExpression {
+  /** The expression as given (trimmed). */
   source: string;
-  seconds: readonly number[];
-  minutes: readonly number[];
-  hours: readonly number[];
-  daysOfMonth: ReadonlySet<number>;
-  months: ReadonlySet<number>;
-  /** 0 = Sunday … 6 = Saturday. */
-  daysOfWeek: ReadonlySet<number>;
+  /** The 6-field pattern croner compiles (macro expanded, seconds first, wrapping ranges spelled out). */
+  pattern: string;
   isDayOfMonthRestricted: boolean;
   isDayOfWeekRestricted: boolean;
 }
-
-interface FieldSpec {
-  name: string;
-  min: number;
-  max: number;
-  names?: readonly string[];
-  allowsQuestionMark?: boolean;
-}
-
-const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-
-const FIELDS: readonly FieldSpec[] = [
-  { name: "second", min: 0, max: 59 },
-  { name: "minute", min: 0, max: 59 },
-  { name: "hour", min: 0, max: 23 },
-  { name: "day-of-month", min: 1, max: 31, allowsQuestionMark: true },
-  { name: "month", min: 1, max: 12, names: MONTH_NAMES },
-  { name: "day-of-week", min: 0, max: 7, names: DAY_NAMES, allowsQuestionMark: true },
-];
 
 const MACROS: Readonly<Record<string, string>> = {
   "@yearly": "0 0 1 1 *",
@@ -58,56 +44,34 @@ const MACROS: Readonly<Record<string, string>> = {
   "@hourly": "0 * * * *",
 };
 
-class CronFieldError extends Error {}
+const compiled = new WeakMap<CronExpression, Map<boolean, Cron>>();
 
-function parseValue(text: string, field: FieldSpec): number {
-  const upper = text.toUpperCase();
-  const nameIndex = field.names?.indexOf(upper) ?? -1;
-  if (nameIndex >= 0) return field.name === "month" ? nameIndex + 1 : nameIndex;
-  if (/^\d*[LW#]/i.test(text) || /^L$/i.test(text)) throw new CronFieldError(`${field.name} field: "${text}" uses L, W or #, which Weir does not support`);
-  if (!/^\d+$/.test(text)) throw new CronFieldError(`${field.name} field: "${text}" is not a number${field.names ? " or a name" : ""}`);
-  const value = Number(text);
-  if (value < field.min || value > field.max) {
-    throw new CronFieldError(`${field.name} field: ${value} is out of range ${field.min}-${field.max}`);
-  }
-  return value;
+function compileCron(pattern: string, dayOr: boolean, restricted: { dom: boolean; dow: boolean }): Cron {
+  // Croner reads `*` only (not `*/2`) as unrestricted; Weir follows Vixie, so it picks the logic.
+  const isOr = dayOr && restricted.dom && restricted.dow;
+  // utcOffset 0: croner walks wall-clock time with no zone; cron-times.ts places it in the zone.
+  return new Cron(pattern, { utcOffset: 0, mode: "6-part", sloppyRanges: true, domAndDow: !isOr });
 }
 
-function parseField(text: string, field: FieldSpec): Set<number> {
-  const values = new Set<number>();
-  for (const item of text.split(",")) {
-    if (item === "") throw new CronFieldError(`${field.name} field: empty list item in "${text}"`);
-    const [rangeText = "", stepText, extra] = item.split("/");
-    if (extra !== undefined) throw new CronFieldError(`${field.name} field: "${item}" has more than one "/"`);
-    let step = 1;
-    if (stepText !== undefined) {
-      if (!/^\d+$/.test(stepText) || Number(stepText) === 0) {
-        throw new CronFieldError(`${field.name} field: step "${stepText}" must be a positive integer`);
-      }
-      step = Number(stepText);
+function cronerMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern:\s*/, "");
+}
+
+/** Croner's own complaint, attributed to the first field it rejects on its own. */
+function cronerIssue(fields: string[], error: unknown): string {
+  for (const [index, field] of CRON_FIELDS.entries()) {
+    const probe = fields.map((text, other) => (other === index ? text : "*"));
+    try {
+      new Cron(probe.join(" "), { utcOffset: 0, mode: "6-part", sloppyRanges: true });
+    } catch (fieldError) {
+      return `${field.name} field: ${cronerMessage(fieldError)}`;
     }
-    let low: number;
-    let high: number;
-    if (rangeText === "*" || (rangeText === "?" && field.allowsQuestionMark)) {
-      low = field.min;
-      high = field.max;
-    } else if (rangeText.includes("-")) {
-      const [lowText = "", highText = "", rest] = rangeText.split("-");
-      if (rest !== undefined) throw new CronFieldError(`${field.name} field: bad range "${rangeText}"`);
-      low = parseValue(lowText, field);
-      high = parseValue(highText, field);
-      if (low > high) throw new CronFieldError(`${field.name} field: range "${rangeText}" goes backwards`);
-    } else {
-      low = parseValue(rangeText, field);
-      high = stepText === undefined ? low : field.max;
-    }
-    for (let value = low; value <= high; value += step) values.add(value);
   }
-  return values;
+  return cronerMessage(error);
 }
 
 /**
- * Parse a cron expression; returns the compiled expression or the issues found, each naming
+ * Parse a cron expression; returns the checked expression or the issues found, each naming
  * the bad field (paths are `${path}`).
  */
 export function parseCronExpression(source: string, path = "cron"): CronExpression | FieldIssue[] {
@@ -121,40 +85,52 @@ export function parseCronExpression(source: string, path = "cron"): CronExpressi
   }
   const texts = parts.length === 5 ? ["0", ...parts] : parts;
   const issues: FieldIssue[] = [];
-  const sets = FIELDS.map((field, index) => {
-    try {
-      return parseField(texts[index] ?? "", field);
-    } catch (error) {
-      if (!(error instanceof CronFieldError)) throw error;
-      issues.push({ path, message: `${error.message} in "${trimmed}"` });
-      return new Set<number>();
-    }
-  });
+  for (const [index, field] of CRON_FIELDS.entries()) {
+    const problem = checkCronField(texts[index] ?? "", field);
+    if (problem !== null) issues.push({ path, message: `${field.name} field: ${problem} in "${trimmed}"` });
+  }
   if (issues.length > 0) return issues;
-  const [seconds, minutes, hours, daysOfMonth, months, daysOfWeek] = sets as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
-  if (daysOfWeek.delete(7)) daysOfWeek.add(0);
+  const fields = texts.map((text, index) => (index === 5 ? spellOutWrappingRanges(text) : text));
   const isRestricted = (text: string | undefined): boolean => !(text?.startsWith("*") || text?.startsWith("?"));
-  const ascending = (set: Set<number>): number[] => [...set].sort((a, b) => a - b);
-  return Object.freeze({
+  const expression: CronExpression = Object.freeze({
     source: trimmed,
-    seconds: ascending(seconds),
-    minutes: ascending(minutes),
-    hours: ascending(hours),
-    daysOfMonth,
-    months,
-    daysOfWeek,
+    pattern: fields.join(" "),
     isDayOfMonthRestricted: isRestricted(texts[3]),
     isDayOfWeekRestricted: isRestricted(texts[5]),
   });
+  try {
+    cronOf(expression, true);
+    cronOf(expression, false);
+  } catch (error) {
+    return [{ path, message: `${cronerIssue(fields, error)} in "${trimmed}"` }];
+  }
+  return expression;
 }
 
-/** Whether a calendar day (month 1–12, day 1–31, weekday 0 = Sunday) matches the expression's day fields. */
-export function cronMatchesDay(expression: CronExpression, month: number, day: number, weekday: number, dayOr = true): boolean {
-  if (!expression.months.has(month)) return false;
-  const isDayOfMonthMatch = expression.daysOfMonth.has(day);
-  const isDayOfWeekMatch = expression.daysOfWeek.has(weekday);
-  if (expression.isDayOfMonthRestricted && expression.isDayOfWeekRestricted) {
-    return dayOr ? isDayOfMonthMatch || isDayOfWeekMatch : isDayOfMonthMatch && isDayOfWeekMatch;
+/** The croner job (never started) that finds the expression's wall-clock times. */
+function cronOf(expression: CronExpression, dayOr: boolean): Cron {
+  let byDayOr = compiled.get(expression);
+  if (!byDayOr) {
+    byDayOr = new Map();
+    compiled.set(expression, byDayOr);
   }
-  return isDayOfMonthMatch && isDayOfWeekMatch;
+  let cron = byDayOr.get(dayOr);
+  if (!cron) {
+    cron = compileCron(expression.pattern, dayOr, { dom: expression.isDayOfMonthRestricted, dow: expression.isDayOfWeekRestricted });
+    byDayOr.set(dayOr, cron);
+  }
+  return cron;
+}
+
+/**
+ * The first wall time (see wall-time.ts) strictly after `afterWall` that the expression matches,
+ * in whole seconds, or null when croner finds none (it looks 400 years ahead, up to the year 3000).
+ */
+export function nextCronWallTime(expression: CronExpression, afterWall: number, dayOr = true): number | null {
+  return cronOf(expression, dayOr).nextRun(new Date(afterWall))?.getTime() ?? null;
+}
+
+/** Whether a wall time (whole seconds) matches the expression. */
+export function cronMatchesWallTime(expression: CronExpression, wall: number, dayOr = true): boolean {
+  return cronOf(expression, dayOr).match(new Date(wall));
 }

@@ -13,10 +13,11 @@
 import type { ScheduleSpec } from "../models.js";
 import { WeirError, type FieldIssue } from "../weir-error.js";
 import { parseCronExpression, type CronExpression } from "./cron-expression.js";
-import { CRON_SEARCH_DAYS, cronTimes } from "./cron-times.js";
+import { canonicalTimeZone } from "./canonical-time-zone.js";
+import { cronTimes } from "./cron-times.js";
 import { DEFAULT_INTERVAL_ANCHOR, intervalTimes, parseAnchorDate } from "./interval-times.js";
-import { parseRRule, rruleTimes, type CompiledRRule } from "./rrule-times.js";
-import { isKnownTimeZone } from "./wall-time.js";
+import { canonicalRRuleText, parseRRule, type CompiledRRule } from "./rrule-text.js";
+import { rruleTimes } from "./rrule-times.js";
 
 /** Time zone of a schedule that names none. */
 export const DEFAULT_SCHEDULE_TIME_ZONE = "UTC";
@@ -47,9 +48,9 @@ function compileOrIssues(spec: ScheduleSpec, path: string): CompiledSchedule | F
     return [{ path, message: kinds.length === 0 ? "must have one of cron, interval or rrule" : `has both ${kinds.join(" and ")}; give exactly one` }];
   }
   const rawTimeZone = (spec as { timezone?: unknown }).timezone;
-  const timeZone = rawTimeZone === undefined || rawTimeZone === null ? DEFAULT_SCHEDULE_TIME_ZONE : rawTimeZone;
-  if (typeof timeZone !== "string" || !isKnownTimeZone(timeZone)) {
-    return [{ path: `${path}.timezone`, message: `unknown time zone ${JSON.stringify(timeZone)} (expected an IANA name such as "Europe/London" or "UTC")` }];
+  const timeZone = canonicalTimeZone(rawTimeZone === undefined || rawTimeZone === null ? DEFAULT_SCHEDULE_TIME_ZONE : rawTimeZone);
+  if (timeZone === null) {
+    return [{ path: `${path}.timezone`, message: `unknown time zone ${JSON.stringify(rawTimeZone)} (expected an IANA name such as "Europe/London" or "UTC")` }];
   }
   if ("cron" in spec) {
     const parsed = parseCronExpression(spec.cron, `${path}.cron`);
@@ -57,7 +58,7 @@ function compileOrIssues(spec: ScheduleSpec, path: string): CompiledSchedule | F
     if (spec.dayOr !== undefined && typeof spec.dayOr !== "boolean") return [{ path: `${path}.dayOr`, message: "must be a boolean" }];
     const compiled = { kind: "cron" as const, timeZone, expression: parsed, dayOr: spec.dayOr ?? true };
     const probe = cronTimes(parsed, { timeZone: "UTC", afterMs: Date.UTC(2000, 0, 1), count: 1, dayOr: compiled.dayOr });
-    if (probe.length === 0) return [{ path: `${path}.cron`, message: `"${parsed.source}" never fires (no matching day within ${Math.floor(CRON_SEARCH_DAYS / 366)} years)` }];
+    if (probe.length === 0) return [{ path: `${path}.cron`, message: `"${parsed.source}" never fires (no matching day within 400 years)` }];
     return compiled;
   }
   if ("interval" in spec) {
@@ -74,9 +75,6 @@ function compileOrIssues(spec: ScheduleSpec, path: string): CompiledSchedule | F
   if (Array.isArray(rule)) return rule;
   if (rule.timeZoneInText !== null && rawTimeZone !== undefined && rawTimeZone !== null && rule.timeZoneInText !== timeZone) {
     return [{ path: `${path}.timezone`, message: `"${timeZone}" differs from the rule's TZID "${rule.timeZoneInText}"` }];
-  }
-  if (rule.timeZoneInText !== null && !isKnownTimeZone(rule.timeZoneInText)) {
-    return [{ path: `${path}.rrule`, message: `unknown time zone "${rule.timeZoneInText}" in TZID` }];
   }
   return { kind: "rrule", timeZone: rule.timeZoneInText ?? timeZone, rule };
 }
@@ -97,6 +95,20 @@ export function compileScheduleSpec(spec: ScheduleSpec, path = "schedule"): Comp
 /** Throw a VALIDATION WeirError naming the bad field unless `spec` is a valid schedule. */
 export function validateScheduleSpec(spec: ScheduleSpec, path = "schedule"): void {
   compileScheduleSpec(spec, path);
+}
+
+/**
+ * Validate a schedule spec (as {@link validateScheduleSpec}) and return it as Weir stores it: time
+ * zones (`timezone` and an RRULE's `TZID=`) in their canonical IANA spelling, so that two
+ * spellings of one zone are one schedule. Other fields are kept as given.
+ * @example canonicalScheduleSpec({ cron: "0 8 * * *", timezone: "asia/phnom_penh" }) // → { cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" }
+ */
+export function canonicalScheduleSpec(spec: ScheduleSpec, path = "schedule"): ScheduleSpec {
+  const compiled = compileScheduleSpec(spec, path);
+  const canonical: ScheduleSpec = { ...spec };
+  if (typeof canonical.timezone === "string") canonical.timezone = compiled.timeZone;
+  if ("rrule" in canonical && typeof canonical.rrule === "string") canonical.rrule = canonicalRRuleText(canonical.rrule);
+  return canonical;
 }
 
 /** The next run times of a schedule after `options.after`, ascending (see the DST policy above). */

@@ -8,8 +8,6 @@
  * does not exist: the clocks jumped over it), or two (the local time is ambiguous: the clocks went
  * back and it happened twice), returned in order.
  */
-import { WeirError } from "../weir-error.js";
-
 const MS_PER_DAY = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -30,26 +28,6 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, formatter);
   }
   return formatter;
-}
-
-/** Whether a string names a time zone this runtime knows (IANA names such as `Asia/Phnom_Penh`, or `UTC`). */
-export function isKnownTimeZone(timeZone: string): boolean {
-  if (typeof timeZone !== "string" || timeZone.trim() === "") return false;
-  try {
-    formatterOf(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Throw a VALIDATION error naming `path` unless `timeZone` is a known IANA time zone. */
-export function assertTimeZone(timeZone: unknown, path = "timezone"): asserts timeZone is string {
-  if (typeof timeZone !== "string" || !isKnownTimeZone(timeZone)) {
-    throw WeirError.validation("schedule", [
-      { path, message: `unknown time zone ${JSON.stringify(timeZone)} (expected an IANA name such as "Europe/London" or "UTC")` },
-    ]);
-  }
 }
 
 /** The wall time (see file header) that an instant shows in a time zone. */
