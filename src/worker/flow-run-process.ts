@@ -6,7 +6,13 @@
  * to load. The SDK prints what it records (its logger, captured console calls) on stdout in a run
  * process (WEIR_RECORDED_OUTPUT=stdout, set by the worker), so no line is stored twice; stdout
  * goes to the logs too only with `forwardStdout`. Both are echoed to the
- * worker's own output when asked. Stopping sends SIGTERM, then SIGKILL after a grace period.
+ * worker's own output when asked. Stopping sends SIGTERM, which aborts the run's signal in the
+ * process (code that honours it ends the run Cancelled at once), then SIGKILL after a grace
+ * period for code that ignores it, which the run's logs then say.
+ *
+ * The process runs in a process group of its own (`detached`): Ctrl+C in the worker's terminal
+ * reaches the worker only, which lets its runs finish (shutdown grace), and a worker that dies
+ * leaves its runs' processes to finish and report their runs themselves.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -38,6 +44,7 @@ export const spawnFlowRunProcess: SpawnFlowRun = (request) =>
     cwd: request.cwd,
     env: request.env,
     stdio: [request.flowRunId === null ? "pipe" : "ignore", "pipe", "pipe"],
+    detached: true,
   });
 
 /** How a child ended. */
@@ -55,6 +62,8 @@ export interface FlowRunProcess {
   stop(graceMs: number): void;
   /** SIGKILL now. */
   kill(): void;
+  /** Whether the process has not exited yet. */
+  isAlive(): boolean;
 }
 
 const FLUSH_EVERY_MS = 200;
@@ -112,10 +121,16 @@ export function followFlowRunProcess(child: ChildProcess, flowRunId: string, out
     stop(graceMs) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
-      killTimer ??= setTimeout(() => child.kill("SIGKILL"), graceMs);
+      killTimer ??= setTimeout(() => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const message = `the run's process was still running ${graceMs / 1000} s after SIGTERM (its code ignores the run's signal): killed with SIGKILL`;
+        pending.push({ flowRunId, level: "WARNING", name: "weir.worker", message, timestamp: new Date().toISOString() });
+        child.kill("SIGKILL");
+      }, graceMs);
     },
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     },
+    isAlive: () => child.exitCode === null && child.signalCode === null,
   };
 }
