@@ -3,7 +3,8 @@
  * `weir worker start` process is killed with SIGKILL alone while its run process prints; the run
  * process no longer has a reader on its stdout and stderr, keeps reporting over the API and its
  * own heartbeats, and finishes Completed, having run its body once. The worker's waiting spares
- * see their stdin close and exit. A run process killed itself still ends Crashed and is retried.
+ * see their stdin close and exit; a cancel reaches the orphan through its own heartbeat. Ctrl+C in the worker's terminal reaches the worker only, which
+ * lets its runs finish. A run process killed itself still ends Crashed and is retried.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -20,6 +21,7 @@ const { database, server } = useTestServer({
 });
 let client: HttpClient;
 let marked: Deployment;
+let patient: Deployment;
 const processes: WeirProcess[] = [];
 const orphans = new Set<number>();
 
@@ -33,6 +35,7 @@ beforeAll(async () => {
     workQueueName: "orphans",
     retryPolicy: { retries: 1 },
   });
+  patient = await client.upsertDeployment({ name: "patient", flowName: "patient", entrypoint: "test/worker/fixtures/run-process-flows.ts:patient", path: REPO_ROOT, workQueueName: "orphans" });
 });
 
 afterAll(async () => {
@@ -41,10 +44,11 @@ afterAll(async () => {
   await client?.close();
 });
 
-function startWorkerProcess(name: string): WeirProcess {
+function startWorkerProcess(name: string, isGroupLeader = false): WeirProcess {
   const worker = startWeir(
     ["worker", "start", "--pool", "default", "--queue", "orphans", "--name", name, "--heartbeat-interval", "1", "--poll-interval", "1", "--limit", "2"],
     serverEnv(server.url, database.dir),
+    isGroupLeader,
   );
   processes.push(worker);
   return worker;
@@ -105,6 +109,39 @@ describe("a run whose worker dies", () => {
     expect(logs.some((message) => message.startsWith("line 59 of run"))).toBe(true);
     // The run process exits once finished; the waiting spares exit when their stdin closes.
     await waitFor(async () => children.every((child) => !isProcessAlive(child)), 20_000, "the worker's children to exit");
+  });
+
+  it("is still cancellable: its own heartbeat tells its process, which ends it Cancelled", { timeout: 120_000 }, async () => {
+    const worker = startWorkerProcess("doomed-too");
+    const run = await client.createDeploymentFlowRun(patient.id);
+    const runPid = await runningProcessOf(run.id);
+    orphans.add(runPid);
+    await waitFor(async () => (await client.readLogs({ flowRunId: run.id })).some((log) => log.message.startsWith("patient in pid")), 30_000, "the body to start");
+    process.kill(worker.child.pid!, "SIGKILL");
+    await worker.exited;
+    await client.cancelFlowRun(run.id);
+
+    const final = await settled(run.id);
+    expect(final.stateName).toBe("Cancelled");
+    expect(final.state.message).toBe(`flow run ${run.id} was cancelled`);
+    await waitFor(async () => !isProcessAlive(runPid), 20_000, "the run's process to exit");
+  });
+
+  it("Ctrl+C in the worker's terminal (SIGINT to its process group) stops the worker, whose runs finish", { timeout: 120_000 }, async () => {
+    const marker = join(database.dir, "marker-interrupted");
+    const worker = startWorkerProcess("interrupted", true);
+    const run = await client.createDeploymentFlowRun(marked.id, { parameters: { marker, seconds: 3 } });
+    const runPid = await runningProcessOf(run.id);
+    orphans.add(runPid);
+    await waitFor(async () => markerLines(marker).length === 1, 30_000, "the body to start");
+    // What a terminal does on Ctrl+C: the signal goes to the whole foreground process group.
+    process.kill(-worker.child.pid!, "SIGINT");
+
+    expect(await worker.exited).toBe(0);
+    const final = await client.readFlowRun(run.id);
+    expect(final.stateName).toBe("Completed");
+    expect(final.runCount).toBe(1);
+    expect(markerLines(marker)).toHaveLength(1);
   });
 
   it("still ends Crashed, and is retried, when its run process is killed", { timeout: 120_000 }, async () => {
