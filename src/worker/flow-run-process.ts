@@ -11,8 +11,9 @@
  * period for code that ignores it, which the run's logs then say.
  *
  * The process runs in a process group of its own (`detached`): Ctrl+C in the worker's terminal
- * reaches the worker only, which lets its runs finish (shutdown grace), and a worker that dies
- * leaves its runs' processes to finish and report their runs themselves.
+ * reaches the worker only, which lets its runs finish (shutdown grace); a worker that dies leaves
+ * its runs' processes to finish and report their runs themselves; and stopping signals the whole
+ * group, so processes the run's code started do not outlive it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -120,17 +121,32 @@ export function followFlowRunProcess(child: ChildProcess, flowRunId: string, out
     exited,
     stop(graceMs) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
+      signalGroup(child, "SIGTERM");
       killTimer ??= setTimeout(() => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const message = `the run's process was still running ${graceMs / 1000} s after SIGTERM (its code ignores the run's signal): killed with SIGKILL`;
         pending.push({ flowRunId, level: "WARNING", name: "weir.worker", message, timestamp: new Date().toISOString() });
-        child.kill("SIGKILL");
+        signalGroup(child, "SIGKILL");
       }, graceMs);
     },
     kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) signalGroup(child, "SIGKILL");
     },
     isAlive: () => child.exitCode === null && child.signalCode === null,
   };
+}
+
+// The run's process leads its own group: the signal reaches what its code started too (a shell
+// command, a Python script), so none outlives a cancelled run. A child started otherwise (an
+// injected spawn) has no group of its own: then only the child is signalled.
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      // No such group: fall back to the child alone.
+    }
+  }
+  child.kill(signal);
 }

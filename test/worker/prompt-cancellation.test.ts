@@ -2,10 +2,12 @@
  * Cancellation is prompt and two-phase (issue 11, deliverable 5), with real run processes: the
  * worker's SIGTERM aborts the run's signal in its process, so a flow waiting in a task that
  * honours it ends Cancelled and its process exits by itself, long before the kill grace; a body
- * that ignores the signal is still stopped by SIGKILL after the grace and ends Cancelled. A run
+ * that ignores the signal is still stopped by SIGKILL after the grace, with what it started, and
+ * ends Cancelled. A run
  * process told to stop when nobody cancelled its run (its host shutting down) ends it Crashed.
  */
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import type { Deployment, FlowRun } from "../../src/core/models.js";
@@ -71,6 +73,15 @@ async function runningProcess(run: FlowRun, firstLine: string): Promise<(typeof 
   return found;
 }
 
+/** Whether `pid` runs (a zombie awaiting its reaper does not). */
+function isRunning(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
 async function finalRun(id: string, timeoutMs: number): Promise<FlowRun> {
   return waitFor(async () => {
     const current = await client.readFlowRun(id);
@@ -108,9 +119,14 @@ describe("cancelling a run executed by a worker", () => {
     const worker = await startCancellingWorker(2_000);
     const run = await client.createDeploymentFlowRun(stubborn.id);
     const process = await runningProcess(run, "stubborn in pid");
+    const started = (await client.readLogs({ flowRunId: run.id })).find((log) => log.message.startsWith("stubborn in pid"));
+    const helperPid = Number(started?.message.split(" ").pop());
+    expect(isRunning(helperPid)).toBe(true);
     await client.cancelFlowRun(run.id);
 
     expect(await process.exit).toEqual({ code: null, signal: "SIGKILL" });
+    // What the run's code started went with it (the whole process group was signalled).
+    await waitFor(async () => !isRunning(helperPid), 5_000, "the run's helper process to end");
     const final = await finalRun(run.id, 10_000);
     expect(final.stateName).toBe("Cancelled");
     expect(final.state.message).toContain("SIGKILL");
