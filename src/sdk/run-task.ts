@@ -239,6 +239,7 @@ class TaskRunExecution {
           const scheduledTime = new Date(clock.now().getTime() + delaySeconds * 1000).toISOString();
           await this.setState("AwaitingRetry", { scheduledTime, message: `retry ${attempt} of ${options.retry.retries} in ${delaySeconds} s`, error: toStoredError(error) });
           if (delaySeconds > 0) await sleep(delaySeconds * 1000, flowSignal);
+          if (stopKindOf(flowSignal.reason) !== null) return this.fail(error, "Cancelled");
           continue;
         }
         return this.fail(error, isTimeout ? "TimedOut" : isStopped ? "Cancelled" : "Failed");
