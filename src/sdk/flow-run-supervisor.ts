@@ -2,7 +2,13 @@
  * Drives one flow run after it exists: start (propose Running), attempts with timeout and
  * retries, heartbeats (which also tell about cancellation), the final state and the hooks.
  * See run-flow.ts for the whole life of a flow run.
+ *
+ * Heartbeats come from the process executing the run, at once and every interval, so a run whose
+ * worker died but whose own process lives on is not taken for crashed (the worker heartbeats it
+ * too, but only while that process is alive). A run stopped from outside (flow-run-stop.ts) ends
+ * Cancelled when the server cancelled it, and is never retried here.
  */
+import { hostname } from "node:os";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { OrchestrationResult } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
@@ -12,6 +18,7 @@ import { WeirError } from "../core/weir-error.js";
 import { getEngineEffects } from "./engine-effects.js";
 import type { CompiledFlowOptions, FlowHook } from "./flow-options.js";
 import { flowResultRef } from "./flow-result-ref.js";
+import { FlowRunCancelledError, stopKindOf } from "./flow-run-stop.js";
 import { retryDelaySeconds, shouldRetry } from "./retry-policy.js";
 import { recordLog } from "./run-logger.js";
 import type { RunOutcome } from "./run-outcome.js";
@@ -25,13 +32,6 @@ import { TaskLimiter } from "./task-limiter.js";
 /** The flow function as the engine calls it. */
 export type FlowBody = (parameters: Record<string, unknown>) => unknown;
 
-/** The reason a run's signal aborts when the run is cancelled. */
-export class FlowRunCancelledError extends WeirError {
-  constructor(flowRunId: string) {
-    super("CONFLICT", `flow run ${flowRunId} was cancelled`);
-  }
-}
-
 /** What the supervisor works with. */
 export interface SupervisorInput {
   client: OrchestrationApi;
@@ -44,6 +44,9 @@ export interface SupervisorInput {
   isHeartbeating: boolean;
   signals: Array<AbortSignal | undefined>;
 }
+
+/** How long tasks of a run stopped from outside may take to end once told, before the run ends without them. */
+const STOPPED_TASKS_GRACE_MS = 1000;
 
 /** Seconds between heartbeats of a run (WEIR_HEARTBEAT_INTERVAL_SECONDS). @default 10 */
 export function heartbeatIntervalSeconds(): number {
@@ -115,7 +118,9 @@ export class FlowRunSupervisor {
       }
       const { value, error, isFailed, isTimedOut } = await this.runBody();
       await this.input.buffer.flush();
-      if (this.controller.signal.reason instanceof FlowRunCancelledError) return this.finish("Cancelled", "onCancellation", undefined, this.controller.signal.reason);
+      const stop = stopKindOf(this.controller.signal.reason);
+      if (stop === "cancelled") return this.finish("Cancelled", "onCancellation", undefined, this.controller.signal.reason);
+      if (stop === "signal" && isFailed) return this.stoppedBySignal();
       if (!isFailed) {
         let result: State["result"];
         try {
@@ -168,10 +173,18 @@ export class FlowRunSupervisor {
     } catch (error) {
       const isTimedOut = error instanceof RunTimeoutError && link.controller.signal.reason === error;
       if (!isTimedOut && !this.controller.signal.aborted) await Promise.allSettled([...this.scope.pendingTasks]);
+      else if (stopKindOf(this.controller.signal.reason) !== null) await this.settleStoppedTasks();
       return { value: undefined, error, isFailed: true, isTimedOut };
     } finally {
       link.dispose();
     }
+  }
+
+  // Submitted tasks were told through their signal: a moment to record how they ended (Cancelled).
+  private async settleStoppedTasks(): Promise<void> {
+    const waiting = new AbortController();
+    await Promise.race([Promise.allSettled([...this.scope.pendingTasks]), getEngineEffects().sleep(STOPPED_TASKS_GRACE_MS, waiting.signal)]);
+    waiting.abort();
   }
 
   private async finish(name: StateName, hook: HookName, value: unknown, error: unknown, result: State["result"] = null): Promise<RunOutcome> {
@@ -190,6 +203,15 @@ export class FlowRunSupervisor {
     const outcomeError = isFailed ? (error ?? new WeirError("CONFLICT", `flow run ${this.id} ended ${decided.state.name}: ${decided.reason ?? ""}`)) : undefined;
     await this.fire(hook, { state: decided.state, value, error: outcomeError });
     return { state: decided.state, value: isFailed ? undefined : value, error: outcomeError, isFailed };
+  }
+
+  // Its process was told to stop: a worker cancelling the run (the server says Cancelling), or
+  // the host going away, which is no failure of the flow's own: Crashed, so a retry may run it.
+  private async stoppedBySignal(): Promise<RunOutcome> {
+    const reason: unknown = this.controller.signal.reason;
+    const current = await this.input.client.readFlowRun(this.id).catch(() => null);
+    if (current?.stateType === "CANCELLING" || current?.stateType === "CANCELLED") return this.finish("Cancelled", "onCancellation", undefined, reason);
+    return this.crash(reason);
   }
 
   private async crash(error: unknown): Promise<RunOutcome> {
@@ -231,7 +253,7 @@ export class FlowRunSupervisor {
     const promisedSeconds = Math.max(1, Math.ceil(intervalSeconds));
     const beat = (): void => {
       this.input.client
-        .heartbeatFlowRun(this.id, { infrastructurePid: String(process.pid), heartbeatIntervalSeconds: promisedSeconds })
+        .heartbeatFlowRun(this.id, { infrastructurePid: `${hostname()}:${process.pid}`, heartbeatIntervalSeconds: promisedSeconds })
         .then((run) => {
           if (run.stateType === "CANCELLING" || run.stateType === "CANCELLED") this.controller.abort(new FlowRunCancelledError(this.id));
         })

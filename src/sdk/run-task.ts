@@ -5,7 +5,8 @@
  * futures, where a failed one without `allowFailure` ends it Failed; a cache lookup, where a hit
  * ends it Cached without running the body; a slot of the flow's `taskConcurrency` or of tag
  * limits, AwaitingConcurrencySlot while waiting) → Running → Completed | Failed | TimedOut; a
- * failed attempt with retries left goes AwaitingRetry → Retrying.
+ * failed attempt with retries left goes AwaitingRetry → Retrying. A task whose flow was stopped
+ * from outside (sdk/flow-run-stop.ts) ends Cancelled when its body gives up, without retry.
  * Every state goes through the client's write buffer (batched), never one write per state.
  */
 import { systemClock, type Clock } from "../core/clock.js";
@@ -14,6 +15,7 @@ import { STATE_TYPE_OF_NAME } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import { WeirError } from "../core/weir-error.js";
 import { computeCacheKey } from "./cache-key.js";
+import { stopKindOf } from "./flow-run-stop.js";
 import { installConsoleCapture } from "./console-capture.js";
 import { getClient, writeBufferFor } from "./client-provider.js";
 import { getEngineEffects } from "./engine-effects.js";
@@ -229,15 +231,18 @@ class TaskRunExecution {
       } catch (error) {
         link?.dispose();
         const isTimeout = link !== null && link.controller.signal.reason === error;
-        if (await shouldRetry(options.retry, attempt, error).catch(() => false)) {
+        // A flow stopped from outside (cancelled, its process told to stop) retries none of its tasks.
+        const isStopped = stopKindOf(flowSignal.reason) !== null;
+        if (!isStopped && (await shouldRetry(options.retry, attempt, error).catch(() => false))) {
           const { sleep, clock, random } = getEngineEffects();
           const delaySeconds = retryDelaySeconds(options.retry, attempt, error, random);
           const scheduledTime = new Date(clock.now().getTime() + delaySeconds * 1000).toISOString();
           await this.setState("AwaitingRetry", { scheduledTime, message: `retry ${attempt} of ${options.retry.retries} in ${delaySeconds} s`, error: toStoredError(error) });
           if (delaySeconds > 0) await sleep(delaySeconds * 1000, flowSignal);
+          if (stopKindOf(flowSignal.reason) !== null) return this.fail(error, "Cancelled");
           continue;
         }
-        return this.fail(error, isTimeout ? "TimedOut" : "Failed");
+        return this.fail(error, isTimeout ? "TimedOut" : isStopped ? "Cancelled" : "Failed");
       }
       link?.dispose();
       if (cacheKey !== null || this.options.persistResult || this.options.onCompletion.length > 0) return this.succeed(value, cacheKey, scope);
@@ -274,11 +279,11 @@ class TaskRunExecution {
     return { state, value, error: undefined, isFailed: false };
   }
 
-  async fail(error: unknown, name: "Failed" | "TimedOut"): Promise<RunOutcome> {
+  async fail(error: unknown, name: "Failed" | "TimedOut" | "Cancelled"): Promise<RunOutcome> {
     const message = error instanceof Error ? error.message : String(error);
     await this.setState(name, { message, error: toStoredError(error) });
     const state = this.handle.state!;
-    if (this.options.onFailure.length > 0) await this.runHooks(this.options.onFailure, state, undefined, error);
+    if (name !== "Cancelled" && this.options.onFailure.length > 0) await this.runHooks(this.options.onFailure, state, undefined, error);
     return { state, value: undefined, error, isFailed: true };
   }
 

@@ -6,7 +6,14 @@
  * to load. The SDK prints what it records (its logger, captured console calls) on stdout in a run
  * process (WEIR_RECORDED_OUTPUT=stdout, set by the worker), so no line is stored twice; stdout
  * goes to the logs too only with `forwardStdout`. Both are echoed to the
- * worker's own output when asked. Stopping sends SIGTERM, then SIGKILL after a grace period.
+ * worker's own output when asked. Stopping sends SIGTERM, which aborts the run's signal in the
+ * process (code that honours it ends the run Cancelled at once), then SIGKILL after a grace
+ * period for code that ignores it, which the run's logs then say.
+ *
+ * The process runs in a process group of its own (`detached`): Ctrl+C in the worker's terminal
+ * reaches the worker only, which lets its runs finish (shutdown grace); a worker that dies leaves
+ * its runs' processes to finish and report their runs themselves; and stopping signals the whole
+ * group, so processes the run's code started do not outlive it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -38,6 +45,7 @@ export const spawnFlowRunProcess: SpawnFlowRun = (request) =>
     cwd: request.cwd,
     env: request.env,
     stdio: [request.flowRunId === null ? "pipe" : "ignore", "pipe", "pipe"],
+    detached: true,
   });
 
 /** How a child ended. */
@@ -55,6 +63,8 @@ export interface FlowRunProcess {
   stop(graceMs: number): void;
   /** SIGKILL now. */
   kill(): void;
+  /** Whether the process has not exited yet. */
+  isAlive(): boolean;
 }
 
 const FLUSH_EVERY_MS = 200;
@@ -111,11 +121,32 @@ export function followFlowRunProcess(child: ChildProcess, flowRunId: string, out
     exited,
     stop(graceMs) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      killTimer ??= setTimeout(() => child.kill("SIGKILL"), graceMs);
+      signalGroup(child, "SIGTERM");
+      killTimer ??= setTimeout(() => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const message = `the run's process was still running ${graceMs / 1000} s after SIGTERM (its code ignores the run's signal): killed with SIGKILL`;
+        pending.push({ flowRunId, level: "WARNING", name: "weir.worker", message, timestamp: new Date().toISOString() });
+        signalGroup(child, "SIGKILL");
+      }, graceMs);
     },
     kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) signalGroup(child, "SIGKILL");
     },
+    isAlive: () => child.exitCode === null && child.signalCode === null,
   };
+}
+
+// The run's process leads its own group: the signal reaches what its code started too (a shell
+// command, a Python script), so none outlives a cancelled run. A child started otherwise (an
+// injected spawn) has no group of its own: then only the child is signalled.
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      // No such group: fall back to the child alone.
+    }
+  }
+  child.kill(signal);
 }

@@ -5,11 +5,15 @@
  * its pool, a run of its own being cancelled) with a poll fallback.
  *
  * Run lifecycle as the worker sees it:
- * - claimed (Pending) → child started, the run heartbeats with the child's pid every interval;
- * - a heartbeat answer or event says Cancelling → SIGTERM, SIGKILL after `killGraceMs`, then the
- *   run is proposed Cancelled;
+ * - claimed (Pending) → child started; the worker heartbeats the run with the child's pid every
+ *   interval while that process is alive (covering its start-up and a busy event loop), and the
+ *   run's process heartbeats it too (the SDK), so a run outlives a worker that dies: its process
+ *   finishes it and reports its true final state;
+ * - a heartbeat answer or event says Cancelling → SIGTERM, which aborts the run's signal in its
+ *   process: code that honours it stops and the process proposes Cancelled itself; SIGKILL after
+ *   `killGraceMs` for code that ignores it, then the worker proposes Cancelled;
  * - the child exits and the run is not terminal (nor waiting: Scheduled/Paused) → Crashed
- *   (retried by the orchestrator if it has retries left);
+ *   (retried by the orchestrator if it has retries left); the worker no longer heartbeats it;
  * - stop (signal aborted): no more claims; runs may finish within `shutdownGraceMs`, the rest are
  *   killed and proposed Crashed ("worker shut down"), so a retry or another worker takes them.
  */
@@ -156,6 +160,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
 
   async function heartbeatRun(entry: RunEntry): Promise<void> {
+    // Only a live process keeps its run alive; one that exited is settled by `finish`.
+    if (!entry.process.isAlive()) return;
     try {
       const pid = entry.process.pid === undefined ? undefined : `${hostname()}:${entry.process.pid}`;
       const current = await client.heartbeatFlowRun(entry.run.id, { heartbeatIntervalSeconds: heartbeatSeconds, ...(pid ? { infrastructurePid: pid } : {}) });

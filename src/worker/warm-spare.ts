@@ -50,6 +50,8 @@ export function startWarmSpares(
     }
     waiting.push(child);
     child.once("error", () => undefined);
+    // A spare that dies as its request is written (EPIPE) must not take the worker down with it.
+    child.stdin?.on("error", () => undefined);
     child.once("exit", (code, signal) => {
       const index = waiting.indexOf(child);
       if (index < 0 || isClosed) return;

@@ -1,11 +1,13 @@
 /**
  * Run an already created flow run in this process through the SDK (`executeFlowRun`), on the
  * CLI's client, and drain every buffered task-run and log write before returning. SIGINT and
- * SIGTERM abort the run's signal (a worker cancels its child with SIGTERM); a second one exits.
+ * SIGTERM abort the run's signal (a worker cancels its child with SIGTERM), so code that honours
+ * it stops at once and the run ends Cancelled (see sdk/flow-run-stop.ts); a second one exits.
  */
 import type { OrchestrationApi } from "../../client/orchestration-api.js";
 import type { FlowRun } from "../../core/models.js";
 import type { State } from "../../core/states.js";
+import { RunProcessStoppedError } from "../../sdk/flow-run-stop.js";
 import type { loadFlow } from "../../sdk/load-flow.js";
 
 /** The flow object SDK's `loadFlow` returns. */
@@ -29,7 +31,7 @@ export async function executeInProcess(client: OrchestrationApi, flow: LoadedFlo
   const onSignal = (signal: NodeJS.Signals): void => {
     signalCount += 1;
     if (signalCount > 1) process.exit(signal === "SIGINT" ? 130 : 143);
-    controller.abort(new Error(`received ${signal}`));
+    controller.abort(new RunProcessStoppedError(signal));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -6,6 +6,11 @@
  * the orchestration rules turn that into AwaitingRetry when the run has retries left, so it is
  * scheduled again (DESIGN §4). A watched `Cancelling` run whose process went silent the same way
  * is finished as `Cancelled` (the process that was to be stopped is gone).
+ *
+ * Who heartbeats a run: the process executing it (the SDK, every interval, also when its worker
+ * died: a run outlives its worker), and the worker that started that process, only while the
+ * process is alive. So a silent run is one whose process is gone (or cannot reach the server); a
+ * worker whose run process exits proposes Crashed at once, and this catches the rest.
  */
 import { makeState } from "../../core/states.js";
 import type { FlowRunTable } from "../../db/schema.js";
