@@ -113,6 +113,10 @@ function codeOfStatus(status: number): ErrorCode {
       return "CONFLICT";
     case 413:
       return "PAYLOAD_TOO_LARGE";
+    case 415:
+      return "UNSUPPORTED_MEDIA_TYPE";
+    case 421:
+      return "MISDIRECTED_REQUEST";
     case 422:
       return "VALIDATION";
     case 503:
