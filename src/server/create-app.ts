@@ -7,6 +7,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
+import { systemClock, type Clock } from "../core/clock.js";
 import { WeirError, type FieldIssue } from "../core/weir-error.js";
 import { isSameKey, presentedKey } from "./api-key-check.js";
 import { DatabaseOutageMonitor } from "./database-outage.js";
@@ -32,6 +33,8 @@ export interface CreateAppOptions extends RouteDependencies {
   logError?: ErrorLogger;
   /** Where the start and end of a database outage are logged (one line each). @default console.error */
   log?: (line: string) => void;
+  /** The clock that times outages. @default systemClock */
+  clock?: Clock;
   /** Host names served besides the loopback names (`localhost`, `127.0.0.1`, `[::1]`); `"any"` turns the Host check off. @default [] */
   allowedHosts?: AllowedHosts;
   /** Browser origins, besides the server's own, whose pages may call the API (they get CORS answers). @default [] */
@@ -58,7 +61,12 @@ export function createApp(options: CreateAppOptions): WeirApp {
   const apiKey = options.apiKey || undefined;
   const routes = allRoutes({ ...options, allowsProcessEnv: options.allowsProcessEnv ?? apiKey !== undefined });
   const allowedOrigins = compileAllowedOrigins(options.allowedOrigins ?? []);
-  const outages = new DatabaseOutageMonitor({ log: options.log ?? ((line) => console.error(`weir server: ${line}`)), isReady: () => options.isReady() });
+  const clock = options.clock ?? systemClock;
+  const outages = new DatabaseOutageMonitor({
+    log: options.log ?? ((line) => console.error(`weir server: ${line}`)),
+    isReady: () => options.isReady(),
+    now: () => clock.now().getTime(),
+  });
   const app = new Hono();
   app.onError((error) => errorResponse(error, logError, outages));
   const isClosing = options.isClosing;

@@ -5,9 +5,10 @@
  * request: it is answered 503 with `Retry-After`, and the server logs one line when the outage
  * starts and one when it ends, instead of a stack trace per request.
  *
- * The end is noticed passively: while an outage lasts, each request answered without a server
- * error starts (at most one at a time) a probe of the database; the first probe that succeeds
- * ends the outage.
+ * The end is noticed passively: once no request has failed for `Retry-After` seconds, a request
+ * answered without a server error starts (at most one at a time) a probe of the database; the
+ * first probe that succeeds ends the outage. The quiet period keeps a half outage (SQLite reads
+ * answering while writes fail on a full disk) from logging a start and an end per request.
  */
 
 /** Seconds a client is asked to wait before retrying during an outage. */
@@ -67,6 +68,7 @@ export interface DatabaseOutageMonitorOptions {
 /** Tracks one outage at a time: logs its start and its end once each (see file header). */
 export class DatabaseOutageMonitor {
   #startedAt: number | null = null;
+  #lastFailureAt = 0;
   #refusedCount = 0;
   #probe: Promise<void> | null = null;
   readonly #options: DatabaseOutageMonitorOptions;
@@ -83,19 +85,21 @@ export class DatabaseOutageMonitor {
   /** Note a request that failed for `reason` (logs the start of an outage). */
   noteFailure(reason: string): void {
     this.#refusedCount++;
+    this.#lastFailureAt = this.#now();
     if (this.#startedAt !== null) return;
-    this.#startedAt = this.#now();
+    this.#startedAt = this.#lastFailureAt;
     this.#options.log(`database unavailable (${reason.slice(0, 300)}): answering 503 until it is back`);
   }
 
-  /** Note a request answered without a server error: during an outage, probe the database. */
+  /** Note a request answered without a server error: during an outage gone quiet, probe the database. */
   noteAnswered(): void {
     if (this.#startedAt === null || this.#probe !== null) return;
+    if (this.#now() - this.#lastFailureAt < OUTAGE_RETRY_AFTER_SECONDS * 1000) return;
     this.#probe = this.#options
       .isReady()
       .then(
         (isReady) => {
-          if (isReady) this.#end();
+          if (isReady && this.#now() - this.#lastFailureAt >= OUTAGE_RETRY_AFTER_SECONDS * 1000) this.#end();
         },
         () => undefined,
       )

@@ -162,6 +162,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       allowedOrigins,
       allowsProcessEnv,
       log: (line) => log(`Weir server: ${line}`),
+      ...(options.clock ? { clock: options.clock } : {}),
       ...(options.logError ? { logError: options.logError } : {}),
       maxBodyBytes: options.maxBodyBytes,
       uiDir: options.uiDir === undefined ? defaultUiDir() : options.uiDir,

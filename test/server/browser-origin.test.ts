@@ -42,14 +42,15 @@ async function countRows(): Promise<{ flows: number; deployments: number; variab
 describe("a page of another site", () => {
   it("cannot create a deployment with a simple cross-site POST (text/plain, foreign Origin): 403, nothing stored", async () => {
     const before = await countRows();
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { "content-type": "text/plain", origin: "http://evil.example" },
       { "content-type": "application/json", origin: "http://evil.example" },
       { "content-type": "text/plain", origin: "null" },
       { "content-type": "text/plain", "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" },
       // Another page on this machine (another port) is another origin.
       { "content-type": "application/json", origin: "http://127.0.0.1:1" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const answer = await rawRequest(`${server.url}/api/deployments`, { method: "POST", headers, body: ATTACK });
       expect(answer.status, JSON.stringify(headers)).toBe(403);
       expect(JSON.parse(answer.text)).toMatchObject({ error: { code: "FORBIDDEN" } });
