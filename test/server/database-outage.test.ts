@@ -4,12 +4,14 @@
  * it ends, and no stack trace. PostgreSQL: the server reaches the shared test database through a
  * TCP proxy this test owns, and the outage is the proxy cut (the shared server is never touched).
  * SQLite: the disk "fills up" (`max_page_count` at the file's size), so writes fail while reads
- * answer.
+ * answer. The HTTP client waits out a 503 (its `Retry-After`) for writes it buffers, so no log
+ * line is lost to a short outage.
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpClient } from "../../src/client/http-client.js";
 import type { Clock } from "../../src/core/clock.js";
 import { startServer, type RunningServer } from "../../src/server/start-server.js";
 import { createTestDatabase, testEngine, type TestDatabase } from "../helpers/test-database.js";
@@ -141,5 +143,33 @@ describe(`a database outage (${testEngine()})`, () => {
     expect(outageLines()[0]).toMatch(/^Weir server: database unavailable \(.+\): answering 503 until it is back$/);
     expect(outageLines()[1]).toMatch(/^Weir server: database available again after \d+\.\d s \(2[01] requests answered 503\)$/);
     expect(unexpected).toEqual([]);
+  });
+});
+
+describe(`the HTTP client during a database outage (${testEngine()})`, () => {
+  it("retries buffered writes after Retry-After, so a short outage loses no log line", { timeout: 60_000 }, async () => {
+    const flowRun = await new HttpClient({ apiUrl: server.url }).createFlowRun({ flowName: "outage-logs" });
+    const end = await startOutage();
+    const waits: number[] = [];
+    // The outage ends while the client waits out its first 503.
+    const sleep = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      if (waits.length === 1) await end();
+    };
+    const client = new HttpClient({ apiUrl: server.url, sleep });
+    try {
+      const timestamp = new Date().toISOString();
+      const lines = Array.from({ length: 60 }, (_, i) => ({ flowRunId: flowRun.id, level: "INFO" as const, name: "weir.test", message: `${i} ${"y".repeat(5000)}`, timestamp }));
+      await client.appendLogs(lines);
+      expect(waits[0]).toBe(5000);
+      const logs = await client.readLogs({ flowRunId: flowRun.id });
+      expect(logs.map((log) => log.message)).toEqual(lines.map((line) => line.message));
+      // A call that is not safe to repeat is not retried: its 503 reaches the caller.
+      const again = await startOutage();
+      await expect(client.createArtifact({ type: "markdown", data: "z".repeat(300_000) })).rejects.toMatchObject({ code: "UNAVAILABLE" });
+      await again();
+    } finally {
+      await client.close();
+    }
   });
 });
