@@ -1,6 +1,7 @@
 /**
  * One REST call of `HttpClient`: builds the request, retries on connection errors within a
- * budget, and turns error bodies back into the `WeirError` the server raised.
+ * budget (and on 503 answers for calls safe to repeat, after their `Retry-After`, at most 5 s),
+ * and turns error bodies back into the `WeirError` the server raised.
  */
 import { isErrorCode, type ErrorCode } from "../core/error-codes.js";
 import type { Sleep } from "../core/clock.js";
@@ -67,8 +68,22 @@ export async function sendHttpRequest(
       await settings.sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt), retrySignal);
       continue;
     }
+    // The server did no work (its database is out of reach): retry where a repeat is harmless.
+    if (response.status === 503 && budget !== "once" && attempt < retries && !retrySignal?.aborted) {
+      await response.body?.cancel();
+      await settings.sleep(retryAfterMs(response.headers.get("retry-after")) ?? Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt), retrySignal);
+      continue;
+    }
     return readResponse(response, request);
   }
+}
+
+const MAX_RETRY_AFTER_MS = 5000;
+
+// Only the seconds form; a date or nonsense falls back to the usual backoff.
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Number(header.trim()) * 1000);
 }
 
 async function readResponse(response: Response, request: HttpRequest): Promise<unknown> {
@@ -113,6 +128,10 @@ function codeOfStatus(status: number): ErrorCode {
       return "CONFLICT";
     case 413:
       return "PAYLOAD_TOO_LARGE";
+    case 415:
+      return "UNSUPPORTED_MEDIA_TYPE";
+    case 421:
+      return "MISDIRECTED_REQUEST";
     case 422:
       return "VALIDATION";
     case 503:

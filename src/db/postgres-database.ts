@@ -126,6 +126,9 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
   const pool = new pg.Pool({ ...connection, Client: PreparingClient, max: options.maxConnections ?? 10, allowExitOnIdle: true });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
+  // Nor may a checked-out client's, when its connection drops between two statements (the pool
+  // listens only to idle ones): its next statement fails and the request answers 503.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   const channelName = `weir_events${schema ? `_${schema}` : ""}`.toLowerCase();
   return {

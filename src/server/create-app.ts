@@ -1,16 +1,23 @@
 /**
- * The Hono app of the Weir server: auth, body limit, request parsing against the route
- * schemas, the routes of every resource, the OpenAPI document, and (optionally) the dashboard.
- * HTTP-free in itself: tests call `app.request()` without sockets.
+ * The Hono app of the Weir server: the browser guards (Host, Origin, JSON bodies), auth, body
+ * limit, request parsing against the route schemas, the routes of every resource, the OpenAPI
+ * document, and (optionally) the dashboard. HTTP-free in itself: tests call `app.request()`
+ * without sockets (their URLs name `localhost`, which the Host guard always serves).
  */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
+import { systemClock, type Clock } from "../core/clock.js";
 import { WeirError, type FieldIssue } from "../core/weir-error.js";
 import { isSameKey, presentedKey } from "./api-key-check.js";
+import { DatabaseOutageMonitor } from "./database-outage.js";
 import { errorResponse, type ErrorLogger } from "./error-response.js";
+import { hostGuard, type AllowedHosts } from "./host-guard.js";
+import { jsonBodyGuard } from "./json-body-guard.js";
 import { buildOpenApiDocument } from "./openapi-document.js";
-import type { AnyRouteDefinition, RouteDependencies } from "./route-registry.js";
+import { normalizeOrigin, originGuard } from "./origin-guard.js";
+import { createTemplateMatcher } from "./path-templates.js";
+import { isBodyOptional, type AnyRouteDefinition, type RouteDependencies } from "./route-registry.js";
 import { allRoutes } from "./routes/all-routes.js";
 import { serveStaticUi } from "./static-ui.js";
 
@@ -24,6 +31,16 @@ export interface CreateAppOptions extends RouteDependencies {
   uiDir?: string | null;
   /** Where unexpected errors are logged. @default console.error */
   logError?: ErrorLogger;
+  /** Where the start and end of a database outage are logged (one line each). @default console.error */
+  log?: (line: string) => void;
+  /** The clock that times outages. @default systemClock */
+  clock?: Clock;
+  /** Host names served besides the loopback names (`localhost`, `127.0.0.1`, `[::1]`); `"any"` turns the Host check off. @default [] */
+  allowedHosts?: AllowedHosts;
+  /** Browser origins, besides the server's own, whose pages may call the API (they get CORS answers). @default [] */
+  allowedOrigins?: readonly string[];
+  /** Whether job variables may change how a run's process starts (`NODE_OPTIONS`, …). @default true with an API key, else false */
+  allowsProcessEnv?: boolean;
   /** True once the server is shutting down: answers then ask clients to hang up. @default never */
   isClosing?: () => boolean;
 }
@@ -42,9 +59,16 @@ export function createApp(options: CreateAppOptions): WeirApp {
     throw new WeirError("VALIDATION", `maxBodyBytes: expected a positive integer, got ${maxBodyBytes}`);
   }
   const apiKey = options.apiKey || undefined;
-  const routes = allRoutes(options);
+  const routes = allRoutes({ ...options, allowsProcessEnv: options.allowsProcessEnv ?? apiKey !== undefined });
+  const allowedOrigins = compileAllowedOrigins(options.allowedOrigins ?? []);
+  const clock = options.clock ?? systemClock;
+  const outages = new DatabaseOutageMonitor({
+    log: options.log ?? ((line) => console.error(`weir server: ${line}`)),
+    isReady: () => options.isReady(),
+    now: () => clock.now().getTime(),
+  });
   const app = new Hono();
-  app.onError((error) => errorResponse(error, logError));
+  app.onError((error) => errorResponse(error, logError, outages));
   const isClosing = options.isClosing;
   if (isClosing) {
     // Keep-alive clients would otherwise be served through the whole grace period of a shutdown.
@@ -53,6 +77,13 @@ export function createApp(options: CreateAppOptions): WeirApp {
       if (isClosing()) context.header("connection", "close");
     });
   }
+  // Before any work, on every route (the dashboard and its files too): DNS rebinding, then cross-site pages.
+  app.use(hostGuard(options.allowedHosts ?? []));
+  app.use(originGuard(allowedOrigins));
+  app.use("/api/*", async (context, next) => {
+    await next();
+    if (context.res.status < 500) outages.noteAnswered();
+  });
 
   app.use("/api/*", async (context, next) => {
     if (!apiKey) return next();
@@ -64,6 +95,7 @@ export function createApp(options: CreateAppOptions): WeirApp {
     }
     return next();
   });
+  app.use("/api/*", jsonBodyGuard());
   app.use(
     "/api/*",
     bodyLimit({
@@ -74,9 +106,12 @@ export function createApp(options: CreateAppOptions): WeirApp {
 
   let openApi: unknown;
   app.get("/api/openapi.json", (context) => context.json((openApi ??= buildOpenApiDocument(routes))));
+  const templateOf = createTemplateMatcher([...routes.map((route) => route.path), "/api/openapi.json"]);
   for (const route of routes) {
-    app.on(route.method, route.path, async (context) => {
-      const body = route.body ? parseWith(route.body, await readJsonBody(context), "request body") : undefined;
+    app.on(route.method, route.path, async (context, next) => {
+      // A more specific template owns this path (`/api/flow-runs/count` is not the run 'count').
+      if (templateOf(context.req.path) !== route.path) return next();
+      const body = route.body ? parseWith(route.body, await readJsonBody(context, isBodyOptional(route)), "request body") : undefined;
       const query = route.query ? parseWith(route.query, context.req.query(), "query string") : undefined;
       const result = await route.handle({ params: context.req.param() as Record<string, string>, body, query, context } as never);
       if (result instanceof Response) return result;
@@ -84,7 +119,7 @@ export function createApp(options: CreateAppOptions): WeirApp {
       return context.json(result as object);
     });
   }
-  const allowedMethods = allowedMethodsOf([...routes, { method: "GET", path: "/api/openapi.json" }]);
+  const allowedMethods = allowedMethodsOf([...routes, { method: "GET", path: "/api/openapi.json" }], templateOf);
   app.all("/api/*", (context) => {
     const allowed = allowedMethods(context.req.path);
     if (allowed.length > 0 && !allowed.includes(context.req.method)) {
@@ -99,26 +134,32 @@ export function createApp(options: CreateAppOptions): WeirApp {
   return { app, routes };
 }
 
-/** The methods some route answers at a concrete path (HEAD along with GET, as Hono serves it). */
-function allowedMethodsOf(routes: readonly { method: string; path: string }[]): (path: string) => string[] {
-  const patterns = routes.map((route) => ({
-    method: route.method,
-    pattern: new RegExp(`^${route.path.split("/").map((part) => (part.startsWith(":") ? "[^/]+" : escapeRegExp(part))).join("/")}$`),
-  }));
+/** The methods the routes of a concrete path's template answer (HEAD along with GET, as Hono serves it). */
+function allowedMethodsOf(routes: readonly { method: string; path: string }[], templateOf: (path: string) => string | null): (path: string) => string[] {
   return (path) => {
-    const methods = new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method));
+    const template = templateOf(path);
+    const methods = new Set(routes.filter((route) => route.path === template).map(({ method }) => method));
     if (methods.has("GET")) methods.add("HEAD");
     return [...methods].sort();
   };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function compileAllowedOrigins(origins: readonly string[]): ReadonlySet<string> {
+  return new Set(
+    origins.map((origin) => {
+      const normalized = normalizeOrigin(origin);
+      if (normalized === null) throw new WeirError("VALIDATION", `allowed origin '${origin}': expected scheme://host[:port], e.g. https://app.example.com`);
+      return normalized;
+    }),
+  );
 }
 
-async function readJsonBody(context: Context): Promise<unknown> {
+async function readJsonBody(context: Context, isOptional: boolean): Promise<unknown> {
   const text = await context.req.text();
-  if (text.trim() === "") return {};
+  if (text.trim() === "") {
+    if (isOptional) return {};
+    throw WeirError.validation("request body", [{ path: "", message: "required: send a JSON object" }]);
+  }
   try {
     return JSON.parse(text);
   } catch (cause) {

@@ -8,7 +8,8 @@
  */
 import { z } from "zod";
 import { WeirError } from "../core/weir-error.js";
-import { openApiPath, pathParameterNames, successStatusOf, type AnyRouteDefinition } from "./route-registry.js";
+import { OUTAGE_RETRY_AFTER_SECONDS } from "./database-outage.js";
+import { isBodyOptional, openApiPath, pathParameterNames, successStatusOf, type AnyRouteDefinition } from "./route-registry.js";
 import { errorBodySchema } from "./schemas/common-schemas.js";
 
 /** A JSON Schema object as the document holds it. */
@@ -19,7 +20,7 @@ export interface OpenApiOperation {
   operationId: string;
   summary: string;
   parameters: { name: string; in: "path" | "query"; required: boolean; schema: JsonSchema; description?: string }[];
-  requestBody?: { required: true; content: { "application/json": { schema: JsonSchema } } };
+  requestBody?: { required: boolean; content: { "application/json": { schema: JsonSchema } } };
   responses: Record<string, { description: string; content?: Record<string, Record<string, unknown>> } | { $ref: string }>;
   security?: [];
 }
@@ -33,7 +34,7 @@ export interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: {
     schemas: Record<string, JsonSchema>;
-    responses: Record<string, { description: string; content: Record<string, Record<string, unknown>> }>;
+    responses: Record<string, { description: string; content?: Record<string, Record<string, unknown>>; headers?: Record<string, Record<string, unknown>> }>;
     securitySchemes: Record<string, JsonSchema>;
   };
 }
@@ -45,7 +46,17 @@ const ERROR_RESPONSES = {
   BadRequest: { description: "Malformed JSON body (BAD_REQUEST)", content: ERROR_CONTENT },
   Unauthorized: { description: "Missing or wrong API key (UNAUTHORIZED)", content: ERROR_CONTENT },
   NotFound: { description: "No such record (NOT_FOUND)", content: ERROR_CONTENT },
-  Invalid: { description: "Body or query string does not match its schema (VALIDATION); `details.issues` names each bad field", content: ERROR_CONTENT },
+  Invalid: { description: "Body or query string does not match its schema, or a required body is missing (VALIDATION); `details.issues` names each bad field", content: ERROR_CONTENT },
+  Forbidden: { description: "A browser request from a page of another origin than the server's own or WEIR_ALLOWED_ORIGINS (FORBIDDEN); see docs/api.md, Security", content: ERROR_CONTENT },
+  MisdirectedRequest: { description: "The Host header names no host this server answers to: loopback names, the bound address, WEIR_ALLOWED_HOSTS (MISDIRECTED_REQUEST)", content: ERROR_CONTENT },
+  PayloadTooLarge: { description: "The request body is over the server's limit, 10 MB by default (PAYLOAD_TOO_LARGE)", content: ERROR_CONTENT },
+  UnsupportedMediaType: { description: "A request body not sent as `Content-Type: application/json` (UNSUPPORTED_MEDIA_TYPE)", content: ERROR_CONTENT },
+  HeadersTooLarge: { description: "The request headers are over Node's limit (16 KB by default, `--max-http-header-size`); answered by Node itself, without a body" },
+  Unavailable: {
+    description: "The database is out of reach, or the server is not ready (UNAVAILABLE); retry after `Retry-After` seconds",
+    content: ERROR_CONTENT,
+    headers: { "Retry-After": { description: `Seconds to wait before retrying (${OUTAGE_RETRY_AFTER_SECONDS})`, schema: { type: "integer", minimum: 0 } } },
+  },
   Error: { description: "Any other error; `error.code` gives its kind and the HTTP status", content: ERROR_CONTENT },
 };
 
@@ -72,7 +83,7 @@ export function buildOpenApiDocument(routes: readonly AnyRouteDefinition[]): Ope
       ...(route.isPublic ? { security: [] as [] } : {}),
     };
     if (route.body) {
-      operation.requestBody = { required: true, content: { "application/json": { schema: components.render(route.body, operationId) } } };
+      operation.requestBody = { required: !isBodyOptional(route), content: { "application/json": { schema: components.render(route.body, operationId) } } };
     }
     const path = openApiPath(route.path);
     const method = route.method.toLowerCase();
@@ -124,12 +135,32 @@ function responsesOf(route: AnyRouteDefinition, components: ComponentSchemas): O
     responses[status] = { description: "OK", content: { "application/json": { schema: components.render(route.response, route.operationId) } } };
   }
   const error = (name: keyof typeof ERROR_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+  const hasBody = route.method === "POST" || route.method === "PUT" || route.method === "PATCH";
   if (route.body) responses["400"] = error("BadRequest");
   if (!route.isPublic) responses["401"] = error("Unauthorized");
+  responses["403"] = error("Forbidden");
   if (pathParameterNames(route.path).length > 0) responses["404"] = error("NotFound");
+  if (hasBody) responses["413"] = error("PayloadTooLarge");
+  if (hasBody) responses["415"] = error("UnsupportedMediaType");
+  responses["421"] = error("MisdirectedRequest");
   if (route.body || route.query) responses["422"] = error("Invalid");
+  responses["431"] = error("HeadersTooLarge");
+  responses["503"] = error("Unavailable");
   responses.default = error("Error");
   return responses;
+}
+
+// A query integer (`queryInt`) is a digit string checked as a number: its meta says "integer"
+// with bounds, and the string's pattern would only confuse readers and generated clients.
+function dropStringKeywordsOfIntegers(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) dropStringKeywordsOfIntegers(item);
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  const record = value as Record<string, unknown>;
+  if (record.type === "integer") delete record.pattern;
+  for (const inner of Object.values(record)) dropStringKeywordsOfIntegers(inner);
 }
 
 /**
@@ -143,6 +174,7 @@ class ComponentSchemas {
   /** The JSON Schema of `schema`, its named parts moved into the components; `prefix` names its unnamed ones. */
   render(schema: z.ZodType, prefix: string): JsonSchema {
     const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", cycles: "ref", reused: "inline" }) as JsonSchema;
+    dropStringKeywordsOfIntegers(json);
     delete json.$schema;
     const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
     delete json.$defs;

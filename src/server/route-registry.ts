@@ -24,6 +24,8 @@ export interface RouteDependencies {
   subscribe: EventSubscriber;
   /** Whether the database answers (for `/api/ready`). */
   isReady(): Promise<boolean>;
+  /** Whether job variables may change how a run's process starts (`NODE_OPTIONS`, …; src/server/process-env-guard.ts). @default false */
+  allowsProcessEnv?: boolean;
 }
 
 /** The parsed request a handler receives. */
@@ -82,4 +84,12 @@ export function pathParameterNames(path: string): string[] {
 /** An OpenAPI path template of a Hono-style path (`/a/:id` → `/a/{id}`). */
 export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+}
+
+/**
+ * Whether a route may be called without a body: a POST whose body schema accepts `{}` (an action
+ * whose options all have defaults, e.g. cancel). PUT and PATCH always need one.
+ */
+export function isBodyOptional(route: AnyRouteDefinition): boolean {
+  return route.body !== undefined && route.method === "POST" && route.body.safeParse({}).success;
 }

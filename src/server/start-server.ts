@@ -4,7 +4,7 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { homedir } from "node:os";
+import { homedir, hostname as machineName, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
@@ -14,6 +14,8 @@ import { openOrchestration } from "../orchestration/create-orchestration.js";
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
 import type { RunningServices, ServicesOptions } from "../services/start-services.js";
 import { createApp } from "./create-app.js";
+import type { ErrorLogger } from "./error-response.js";
+import { isLoopbackName, type AllowedHosts } from "./host-guard.js";
 
 /** Options of `startServer`. */
 export interface StartServerOptions {
@@ -41,6 +43,17 @@ export interface StartServerOptions {
   clock?: Clock;
   /** Options passed to the background services. @default {} */
   servicesOptions?: ServicesOptions;
+  /**
+   * Host names served besides the loopback names and the bound address; `["*"]` serves any.
+   * @default WEIR_ALLOWED_HOSTS (comma list), else none; bound to 0.0.0.0 or :: with an API key, any
+   */
+  allowedHosts?: readonly string[];
+  /** Browser origins whose pages may call the API besides the server's own. @default WEIR_ALLOWED_ORIGINS (comma list), else none */
+  allowedOrigins?: readonly string[];
+  /** Whether job variables may change how a run's process starts (`NODE_OPTIONS`, `LD_PRELOAD`, …). @default WEIR_ALLOW_PROCESS_ENV, else true only with an API key */
+  allowsProcessEnv?: boolean;
+  /** Where unexpected errors of requests are logged (with their stack). @default console.error */
+  logError?: ErrorLogger;
 }
 
 /** A running server. */
@@ -60,6 +73,9 @@ export interface CompiledStartServerOptions {
   apiKey: string | undefined;
   databaseUrl: string;
   gracePeriodMs: number;
+  allowedHosts: AllowedHosts;
+  allowedOrigins: readonly string[];
+  allowsProcessEnv: boolean;
 }
 
 /** Validate the listening options, fill defaults from the environment, and apply the loopback rule. */
@@ -82,12 +98,50 @@ export function compileStartServerOptions(options: StartServerOptions, env: Node
     throw new WeirError("VALIDATION", `gracePeriodMs: expected a non-negative integer, got ${gracePeriodMs}`);
   }
   const databaseUrl = options.databaseUrl ?? defaultDatabaseUrl(env);
-  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs });
+  const allowedOrigins = Object.freeze([...(options.allowedOrigins ?? commaList(env.WEIR_ALLOWED_ORIGINS))]);
+  const allowedHosts = compileAllowedHosts(host, apiKey || undefined, options.allowedHosts ?? (env.WEIR_ALLOWED_HOSTS === undefined ? undefined : commaList(env.WEIR_ALLOWED_HOSTS)));
+  const allowsProcessEnv = options.allowsProcessEnv ?? envFlag(env.WEIR_ALLOW_PROCESS_ENV, "WEIR_ALLOW_PROCESS_ENV") ?? Boolean(apiKey);
+  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv });
+}
+
+/**
+ * The Host names a server answers to. Loopback names always; the bound address; the configured
+ * names. Bound to every interface (0.0.0.0, ::), also the machine's addresses and name, and any
+ * name at all when an API key guards the data and no list was configured (behind a proxy the
+ * public name is not known here).
+ */
+function compileAllowedHosts(host: string, apiKey: string | undefined, configured: readonly string[] | undefined): AllowedHosts {
+  const names = (configured ?? []).map((name) => name.toLowerCase());
+  if (names.includes("*")) return "any";
+  const isWildcard = ["0.0.0.0", "::", "[::]"].includes(host);
+  if (isWildcard && apiKey !== undefined && configured === undefined) return "any";
+  if (isWildcard) {
+    names.push(machineName().toLowerCase());
+    for (const address of Object.values(networkInterfaces()).flat()) {
+      if (address) names.push(address.family === "IPv6" ? `[${address.address.toLowerCase()}]` : address.address);
+    }
+  } else if (!isLoopbackName(host)) {
+    names.push(host.includes(":") && !host.startsWith("[") ? `[${host.toLowerCase()}]` : host.toLowerCase());
+  }
+  return Object.freeze([...new Set(names)]);
+}
+
+function commaList(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+}
+
+function envFlag(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const lower = value.trim().toLowerCase();
+  if (["1", "true", "yes"].includes(lower)) return true;
+  if (["0", "false", "no"].includes(lower)) return false;
+  throw new WeirError("VALIDATION", `${name}: expected 1 or 0, got '${value}'`);
 }
 
 /** Start the Weir server (see file header). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { host, port, apiKey, databaseUrl, gracePeriodMs } = compileStartServerOptions(options);
+  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv } = compileStartServerOptions(options);
+  const log = options.log ?? console.log;
   const opened = await openOrchestration({ databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const stops: (() => Promise<void>)[] = [() => opened.close()];
   try {
@@ -104,6 +158,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         return true;
       },
       apiKey,
+      allowedHosts,
+      allowedOrigins,
+      allowsProcessEnv,
+      log: (line) => log(`Weir server: ${line}`),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.logError ? { logError: options.logError } : {}),
       maxBodyBytes: options.maxBodyBytes,
       uiDir: options.uiDir === undefined ? defaultUiDir() : options.uiDir,
       isClosing: () => shuttingDown.signal.aborted,
@@ -119,7 +179,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     stops.unshift(() => closeGracefully(server as Server, shuttingDown, gracePeriodMs));
     const address = server.address() as AddressInfo;
     const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
-    (options.log ?? console.log)(`Weir server ready at ${url}`);
+    log(`Weir server ready at ${url}`);
     let closing: Promise<void> | undefined;
     return { url, context: opened.context, close: () => (closing ??= runAll(stops)) };
   } catch (error) {

@@ -155,13 +155,13 @@ describe("HttpClient round trips", () => {
   });
 
   it("schedule preview", async () => {
-    const response = await server.fetch("http://weir.test/api/schedules/preview", {
+    const response = await server.fetch("http://localhost/api/schedules/preview", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ schedule: { cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" }, count: 2, after: "2026-01-01T00:00:00Z" }),
     });
     expect(await response.json()).toEqual({ times: ["2026-01-01T01:00:00.000Z", "2026-01-02T01:00:00.000Z"] });
-    const bad = await server.fetch("http://weir.test/api/schedules/preview", {
+    const bad = await server.fetch("http://localhost/api/schedules/preview", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ schedule: { cron: "0 8 * * *", timezone: "Mars/Phobos" } }),

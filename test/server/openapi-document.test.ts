@@ -139,15 +139,11 @@ describe("buildOpenApiDocument refuses an ambiguous registry", () => {
 describe("a method a path does not support", () => {
   it("answers 405 with the path's methods in Allow and the usual error body, for every documented path", async () => {
     const errorBody = documentValidator(document, { $ref: "#/components/schemas/Error" });
-    // A concrete path may match several templates (`/api/flow-runs/count` and `/api/flow-runs/{id}`).
-    const templates = Object.entries(document.paths).map(([template, operations]) => ({
-      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
-      methods: Object.keys(operations).map((method) => method.toUpperCase()),
-    }));
     let checked = 0;
     for (const template of Object.keys(document.paths)) {
+      // A parameter's value never equals a static segment here, so the path is its template's own.
       const path = template.replace(/\{[^}]+\}/g, "p1");
-      const documented = [...new Set(templates.filter(({ pattern }) => pattern.test(path)).flatMap(({ methods }) => methods))];
+      const documented = Object.keys(document.paths[template] ?? {}).map((method) => method.toUpperCase());
       const allow = [...documented, ...(documented.includes("GET") ? ["HEAD"] : [])].sort().join(", ");
       for (const method of METHODS.map((name) => name.toUpperCase()).filter((name) => !documented.includes(name))) {
         const response = await server.app.request(`${IN_PROCESS_URL}${path}`, { method });
@@ -161,6 +157,19 @@ describe("a method a path does not support", () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it("lists only the methods of the most specific template: a static segment beats a parameter", async () => {
+    // `/api/flow-runs/count` also matches `/api/flow-runs/{id}`, whose DELETE is no operation of `count`.
+    const count = await server.app.request(`${IN_PROCESS_URL}/api/flow-runs/count`, { method: "DELETE" });
+    expect(count.status).toBe(405);
+    expect(count.headers.get("allow")).toBe("GET, HEAD");
+    const acquire = await server.app.request(`${IN_PROCESS_URL}/api/concurrency-limits/acquire`, { method: "GET" });
+    expect(acquire.status).toBe(405);
+    expect(acquire.headers.get("allow")).toBe("POST");
+    const batch = await server.app.request(`${IN_PROCESS_URL}/api/task-runs/batch`, { method: "GET" });
+    expect(batch.headers.get("allow")).toBe("POST");
+    expect((await server.app.request(`${IN_PROCESS_URL}/api/flow-runs/count`)).status).toBe(200);
   });
 
   it("also on the document's own path; unknown paths stay 404 and supported methods still answer", async () => {

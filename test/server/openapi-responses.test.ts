@@ -15,6 +15,7 @@ import type { RouteDependencies } from "../../src/server/route-registry.js";
 import { allRoutes } from "../../src/server/routes/all-routes.js";
 import { useTestServer } from "../helpers/test-server.js";
 import { documentValidator, documentedResponse, operationsOf, type DocumentedOperation } from "./openapi-validator.js";
+import { rawRequest } from "./raw-http.js";
 
 const { server } = useTestServer();
 // The route declarations hold the zod response schemas; their handlers are never called here.
@@ -283,6 +284,53 @@ describe("every documented operation answers as the OpenAPI document says", () =
     expect(invalid.error.details?.issues?.map((issue) => issue.path).sort()).toEqual(["limit", "tag"]);
     expect((await call<ErrorBody>("listFlowRuns", { query: { limit: "0" }, status: 422 })).error.code).toBe("VALIDATION");
     expect((await call<ErrorBody>("getVariable", { params: { name: "never-set" }, status: 404 })).error.code).toBe("NOT_FOUND");
+  });
+
+  it("schema and validators agree on bounds and on required bodies (limit=0, PATCH without a body)", async () => {
+    const limit = operations.get("listFlowRuns")?.operation.parameters.find((parameter) => parameter.name === "limit");
+    expect(limit?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 1000 });
+    expect(limit?.schema.pattern).toBeUndefined();
+    await call("listFlowRuns", { query: { limit: "1000" } });
+    expect((await call<ErrorBody>("listFlowRuns", { query: { limit: "1001" }, status: 422 })).error.code).toBe("VALIDATION");
+    const logLimit = operations.get("readLogs")?.operation.parameters.find((parameter) => parameter.name === "limit");
+    expect(logLimit?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 10_000 });
+    // A body the document requires is required by the server too.
+    const pool = await call<WorkPool>("createWorkPool", { body: { name: "pool-patch" } });
+    expect(operations.get("updateWorkPool")?.operation.requestBody?.required).toBe(true);
+    const missing = await call<ErrorBody>("updateWorkPool", { params: { name: pool.name }, status: 422 });
+    expect(missing.error.details?.issues?.map((issue) => issue.path)).toEqual([""]);
+    expect(operations.get("setVariable")?.operation.requestBody?.required).toBe(true);
+    await call("setVariable", { params: { name: "no-body" }, status: 422 });
+    // An action whose options all have defaults documents its body as optional, and takes none.
+    expect(operations.get("cancelFlowRun")?.operation.requestBody?.required).toBe(false);
+    const run = await call<FlowRun>("createFlowRun", { body: { flowName: "etl", name: "cancel-without-body" } });
+    expect((await call<FlowRun>("cancelFlowRun", { params: { id: run.id } })).stateType).toBe("CANCELLED");
+  });
+
+  it("refusals before any route (403, 415, 421, 413) are documented on every operation and match it", async () => {
+    for (const [operationId, { method, operation }] of operations) {
+      const documented = Object.keys(operation.responses);
+      expect(documented, operationId).toEqual(expect.arrayContaining(["403", "421", "431", "503"]));
+      if (["POST", "PUT", "PATCH"].includes(method)) expect(documented, operationId).toEqual(expect.arrayContaining(["413", "415"]));
+    }
+    const unavailable = documentedResponse(document, operations.get("listFlows")!.operation, 503) as { headers?: Record<string, unknown> };
+    expect(Object.keys(unavailable.headers ?? {})).toEqual(["Retry-After"]);
+    const setVariable = operations.get("setVariable")!.operation;
+    const refusals: [number, Parameters<typeof rawRequest>[1]][] = [
+      [403, { method: "PUT", headers: { origin: "http://evil.example", "content-type": "application/json" }, body: "{\"value\":1}" }],
+      [415, { method: "PUT", headers: { "content-type": "text/plain" }, body: "{\"value\":1}" }],
+      [421, { method: "PUT", headers: { host: "attacker.example", "content-type": "application/json" }, body: "{\"value\":1}" }],
+    ];
+    for (const [status, init] of refusals) {
+      const answer = await rawRequest(`${server.url}/api/variables/refused`, init);
+      expect(answer.status).toBe(status);
+      const schema = documentedResponse(document, setVariable, status)?.content?.["application/json"]?.schema as Record<string, unknown>;
+      expect(documentValidator(document, schema).safeParse(JSON.parse(answer.text)).error?.issues ?? [], String(status)).toEqual([]);
+    }
+    // Node answers 431 itself, before the app, when the headers pass its limit (16 KB by default).
+    const huge = await rawRequest(`${server.url}/api/flows`, { headers: { "x-padding": "x".repeat(20_000) } });
+    expect(huge.status).toBe(431);
+    expect(documentedResponse(document, operations.get("listFlows")!.operation, 431)?.content).toBeUndefined();
   });
 
   it("called every documented operation", () => {

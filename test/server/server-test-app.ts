@@ -7,11 +7,11 @@ import { HttpClient } from "../../src/client/http-client.js";
 import type { Clock } from "../../src/core/clock.js";
 import { openOrchestration } from "../../src/orchestration/create-orchestration.js";
 import type { OrchestrationContext } from "../../src/orchestration/orchestration-context.js";
-import { createApp, type WeirApp } from "../../src/server/create-app.js";
+import { createApp, type CreateAppOptions, type WeirApp } from "../../src/server/create-app.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 /** The base URL in-process requests use (never resolved). */
-export const IN_PROCESS_URL = "http://weir.test";
+export const IN_PROCESS_URL = "http://localhost";
 
 /** An in-process app and what it runs on. */
 export interface ServerTestApp extends WeirApp {
@@ -25,7 +25,9 @@ export interface ServerTestApp extends WeirApp {
 }
 
 /** Open a fresh database and build an app over it. */
-export async function createServerTestApp(options: { apiKey?: string; maxBodyBytes?: number; clock?: Clock } = {}): Promise<ServerTestApp> {
+export async function createServerTestApp(
+  options: { apiKey?: string; maxBodyBytes?: number; clock?: Clock } & Pick<CreateAppOptions, "allowedHosts" | "allowedOrigins" | "allowsProcessEnv"> = {},
+): Promise<ServerTestApp> {
   const database = await createTestDatabase();
   const opened = await openOrchestration({ databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}) });
   const weirApp = createApp({
@@ -37,6 +39,9 @@ export async function createServerTestApp(options: { apiKey?: string; maxBodyByt
     },
     apiKey: options.apiKey,
     maxBodyBytes: options.maxBodyBytes,
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins,
+    allowsProcessEnv: options.allowsProcessEnv,
     logError: (message, error) => console.error(message, error),
   });
   const inProcessFetch = ((input: RequestInfo | URL, init?: RequestInit) =>

@@ -19,7 +19,8 @@ let client: HttpClient;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startServer({ port: 0, databaseUrl: database.url, uiDir: null, log: () => undefined, runServices: false });
+  // The tuned deployment sets NODE_OPTIONS, which a server without a key accepts only when told to.
+  server = await startServer({ port: 0, databaseUrl: database.url, uiDir: null, log: () => undefined, runServices: false, allowsProcessEnv: true });
   client = new HttpClient({ apiUrl: server.url });
 });
 

@@ -1,4 +1,5 @@
 /** Routes of deployments and their schedules. */
+import { refuseProcessStartVariables } from "../process-env-guard.js";
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
 import { pageOf } from "../schemas/common-schemas.js";
 import { flowRunSchema } from "../schemas/flow-run-schemas.js";
@@ -15,7 +16,7 @@ import {
 } from "../schemas/deployment-schemas.js";
 
 /** The deployment routes. */
-export function deploymentRoutes({ orchestration: api }: RouteDependencies): AnyRouteDefinition[] {
+export function deploymentRoutes({ orchestration: api, allowsProcessEnv }: RouteDependencies): AnyRouteDefinition[] {
   return [
     defineRoute({
       method: "POST",
@@ -24,7 +25,10 @@ export function deploymentRoutes({ orchestration: api }: RouteDependencies): Any
       summary: "Create or replace a deployment by flow name and name (upsertDeployment)",
       body: upsertDeploymentSchema,
       response: deploymentSchema,
-      handle: ({ body }) => api.upsertDeployment(body),
+      handle: async ({ body }) => {
+        if (!allowsProcessEnv) refuseProcessStartVariables(body.jobVariables, "jobVariables");
+        return api.upsertDeployment(body);
+      },
     }),
     defineRoute({
       method: "GET",

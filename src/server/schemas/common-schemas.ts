@@ -96,13 +96,14 @@ export function csv<T extends z.ZodType<string, string>>(item: T) {
 /** A boolean in a query string: `true` or `false`. */
 export const queryBooleanSchema = z.enum(["true", "false"]).transform((text) => text === "true");
 
-/** An integer in a query string. */
+/** An integer in a query string; documented as the integer it stands for, with its bounds. */
 export function queryInt(min: number, max: number) {
   return z
     .string()
     .regex(/^-?\d+$/, "expected an integer")
     .transform(Number)
-    .pipe(z.int().min(min).max(max));
+    .pipe(z.int().min(min).max(max))
+    .meta({ type: "integer", minimum: min, maximum: max });
 }
 
 /** Paging in a query string. */
