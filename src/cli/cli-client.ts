@@ -7,10 +7,15 @@ import type { OrchestrationApi } from "../client/orchestration-api.js";
 
 let current: Promise<OrchestrationApi> | undefined;
 
-/** The CLI's client, connected on first call. */
-export function cliClient(): Promise<OrchestrationApi> {
+/**
+ * The CLI's client, connected on first call. Commands that execute runs (`run`, `flow-run
+ * execute`) ask for `waitsOutRestarts`: their calls wait out a server restart instead of failing.
+ */
+export function cliClient(options: { waitsOutRestarts?: boolean } = {}): Promise<OrchestrationApi> {
   // Loaded lazily so that `weir version` and `--help` never open a database.
-  current ??= import("../client/connect.js").then(({ connect }) => connect());
+  current ??= import("../client/connect.js").then(({ connect, RUN_PROCESS_RETRY_WINDOW_SECONDS }) =>
+    connect(options.waitsOutRestarts ? { retryWindowSeconds: RUN_PROCESS_RETRY_WINDOW_SECONDS } : {}),
+  );
   return current;
 }
 

@@ -20,7 +20,15 @@ export interface ConnectOptions {
   clock?: Clock;
   /** Environment to resolve settings from. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * How long HTTP calls wait out a server that refuses connections or answers 503 (see
+   * `HttpClientOptions.retryWindowMs`); `WEIR_API_RETRY_SECONDS` overrides it. @default 0
+   */
+  retryWindowSeconds?: number;
 }
+
+/** How long a process that executes runs waits out a server restart or database outage. */
+export const RUN_PROCESS_RETRY_WINDOW_SECONDS = 60;
 
 /** A client per the settings (the in-process one opens its database on first use). */
 export function connect(options: ConnectOptions = {}): OrchestrationApi {
@@ -28,7 +36,9 @@ export function connect(options: ConnectOptions = {}): OrchestrationApi {
   const apiUrl = options.apiUrl ?? settings.apiUrl;
   if (apiUrl) {
     const apiKey = options.apiKey ?? settings.apiKey ?? undefined;
-    return new HttpClient({ apiUrl, ...(apiKey ? { apiKey } : {}) });
+    const fromEnv = Number((options.env ?? process.env).WEIR_API_RETRY_SECONDS);
+    const retryWindowSeconds = Number.isFinite(fromEnv) && fromEnv >= 0 && (options.env ?? process.env).WEIR_API_RETRY_SECONDS ? fromEnv : (options.retryWindowSeconds ?? 0);
+    return new HttpClient({ apiUrl, retryWindowMs: Math.round(retryWindowSeconds * 1000), ...(apiKey ? { apiKey } : {}) });
   }
   return new InProcessClient({ databaseUrl: options.databaseUrl ?? settings.databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
 }

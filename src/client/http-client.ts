@@ -73,6 +73,12 @@ export interface HttpClientOptions {
   retries?: number;
   /** Retries of task-run writes and logs on connection errors (~1 s apart at most). @default 60 */
   bufferedWriteRetries?: number;
+  /**
+   * Besides `retries`, how long any call keeps retrying while the server refuses connections or
+   * answers 503 (a restart, a database outage). Run processes wait out a restart; an interactive
+   * command fails fast. @default WEIR_API_RETRY_SECONDS × 1000, else 0
+   */
+  retryWindowMs?: number;
   /** Most task-run writes + log lines waiting for a retry at once; beyond it calls fail fast. @default 100000 */
   maxBufferedItems?: number;
   /** How long one request may wait for its answer before failing with TIMEOUT. @default 60000 */
@@ -97,7 +103,7 @@ export function compileHttpClientOptions(options: HttpClientOptions): CompiledHt
   }
   const path = url.pathname.replace(/\/+$/, "");
   const baseUrl = `${url.origin}${path.endsWith("/api") ? path : `${path}/api`}`;
-  for (const field of ["retries", "bufferedWriteRetries", "maxBufferedItems", "requestTimeoutMs", "maxBatchBytes"] as const) {
+  for (const field of ["retries", "bufferedWriteRetries", "retryWindowMs", "maxBufferedItems", "requestTimeoutMs", "maxBatchBytes"] as const) {
     const value = options[field];
     if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
       throw new WeirError("VALIDATION", `${field}: expected a non-negative integer, got ${String(value)}`);
@@ -110,10 +116,17 @@ export function compileHttpClientOptions(options: HttpClientOptions): CompiledHt
     sleep: options.sleep ?? realSleep,
     retries: options.retries ?? 4,
     bufferedWriteRetries: options.bufferedWriteRetries ?? 60,
+    retryWindowMs: options.retryWindowMs ?? retryWindowFromEnvironment(),
     maxBufferedItems: options.maxBufferedItems ?? 100_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
     maxBatchBytes: options.maxBatchBytes ?? 4 * 1024 * 1024,
   });
+}
+
+/** `WEIR_API_RETRY_SECONDS` in milliseconds (0 when unset or not a number ≥ 0). */
+function retryWindowFromEnvironment(): number {
+  const seconds = Number(process.env.WEIR_API_RETRY_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : 0;
 }
 
 const enc = encodeURIComponent;

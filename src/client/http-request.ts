@@ -33,6 +33,8 @@ export interface HttpRequestSettings {
   sleep: Sleep;
   retries: number;
   bufferedWriteRetries: number;
+  /** Besides `retries`: keep retrying a refused connection or a 503 until this much time was spent waiting (a server restart). */
+  retryWindowMs: number;
   requestTimeoutMs: number;
 }
 
@@ -53,6 +55,13 @@ export async function sendHttpRequest(
   const retries = budget === "buffered" ? settings.bufferedWriteRetries : settings.retries;
   // Buffered writes keep retrying after close(): losing a batch is worse than a late exit.
   const retrySignal = budget === "buffered" ? undefined : signal;
+  let waitedMs = 0;
+  // A refused connection or a 503 means the server did no work, so waiting out a restart is safe.
+  const mayWaitLonger = (): boolean => waitedMs < settings.retryWindowMs && !retrySignal?.aborted;
+  const backOff = async (ms: number): Promise<void> => {
+    waitedMs += ms;
+    await settings.sleep(ms, retrySignal);
+  };
   for (let attempt = 0; ; attempt++) {
     let response: Response;
     try {
@@ -61,17 +70,19 @@ export async function sendHttpRequest(
       if (cause instanceof DOMException && cause.name === "TimeoutError") {
         throw new WeirError("TIMEOUT", `${request.method} ${request.path}: no answer from ${settings.baseUrl} within ${settings.requestTimeoutMs} ms`, { cause });
       }
-      const canRetry = budget !== "once" || isConnectionRefused(cause);
-      if (!canRetry || attempt >= retries || retrySignal?.aborted) {
+      const isRefused = isConnectionRefused(cause);
+      const canRetry = budget !== "once" || isRefused;
+      const hasRetriesLeft = (attempt < retries && !retrySignal?.aborted) || (isRefused && mayWaitLonger());
+      if (!canRetry || !hasRetriesLeft) {
         throw new WeirError("UNAVAILABLE", `cannot reach the Weir server at ${settings.baseUrl}: ${describe(cause)}`, { cause });
       }
-      await settings.sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt), retrySignal);
+      await backOff(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt));
       continue;
     }
     // The server did no work (its database is out of reach): retry where a repeat is harmless.
-    if (response.status === 503 && budget !== "once" && attempt < retries && !retrySignal?.aborted) {
+    if (response.status === 503 && budget !== "once" && ((attempt < retries && !retrySignal?.aborted) || mayWaitLonger())) {
       await response.body?.cancel();
-      await settings.sleep(retryAfterMs(response.headers.get("retry-after")) ?? Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt), retrySignal);
+      await backOff(retryAfterMs(response.headers.get("retry-after")) ?? Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt));
       continue;
     }
     return readResponse(response, request);

@@ -4,7 +4,7 @@
  * database); tests and runners install their own with `setClient`.
  */
 import type { OrchestrationApi } from "../client/orchestration-api.js";
-import { connect } from "../client/connect.js";
+import { connect, RUN_PROCESS_RETRY_WINDOW_SECONDS } from "../client/connect.js";
 import { RunWriteBuffer } from "./run-write-buffer.js";
 
 let client: OrchestrationApi | null = null;
@@ -15,7 +15,8 @@ let isExitHookInstalled = false;
 /** The SDK's client: the one given to `setClient`, else one made by `connect()` on first use. */
 export async function getClient(): Promise<OrchestrationApi> {
   if (client !== null) return client;
-  connecting ??= Promise.resolve(connect()).then((made) => {
+  // The SDK's client executes runs: it waits out a server restart rather than failing the run.
+  connecting ??= Promise.resolve(connect({ retryWindowSeconds: RUN_PROCESS_RETRY_WINDOW_SECONDS })).then((made) => {
     client ??= made;
     return client;
   });

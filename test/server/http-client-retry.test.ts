@@ -2,6 +2,7 @@
  * `HttpClient` against a port where nobody listens: bounded retries with backoff for idempotent
  * calls, a clear UNAVAILABLE error, and a bounded buffer for task-run writes and logs.
  */
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
@@ -34,6 +35,33 @@ describe("HttpClient retries", () => {
     await expect(client.createArtifact({ type: "markdown", data: "x" })).rejects.toMatchObject({ code: "UNAVAILABLE" });
     expect(delays).toHaveLength(2);
     await client.close();
+  });
+
+  it("waits out a server restart within its retry window, for any call, and fails fast without one", async () => {
+    const url = await closedPortUrl();
+    const port = Number(new URL(url).port);
+    const delays: number[] = [];
+    let restarted: Server | undefined;
+    // The "restart": after four refused attempts, a server comes up on the port.
+    const sleep = async (ms: number): Promise<void> => {
+      delays.push(ms);
+      if (delays.length === 4) {
+        restarted = createHttpServer((_request, response) => {
+          response.writeHead(404, { "content-type": "application/json" });
+          response.end(JSON.stringify({ error: { code: "NOT_FOUND", message: "no flow run x" } }));
+        });
+        await new Promise<void>((resolve) => restarted?.listen(port, "127.0.0.1", resolve));
+      }
+    };
+    const patient = new HttpClient({ apiUrl: url, retries: 1, retryWindowMs: 30_000, sleep });
+    await expect(patient.createArtifact({ type: "markdown", data: "x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(delays.length).toBeGreaterThanOrEqual(4);
+    await patient.close();
+    await new Promise<void>((resolve) => restarted?.close(() => resolve()));
+
+    const impatient = new HttpClient({ apiUrl: await closedPortUrl(), retries: 1, retryWindowMs: 0, sleep: async () => undefined });
+    await expect(impatient.readFlowRun("x")).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    await impatient.close();
   });
 
   it("bounds the items waiting for the server", async () => {

@@ -61,7 +61,7 @@ async function runFlowHere(entrypoint: string, parameters: Parameters, options: 
   // Bad parameters are a clear error before any run exists (no run left behind).
   const { validateParameters } = await import("../../sdk/validate-parameters.js");
   const validated = await validateParameters(flow.name, flow.options.params, parameters);
-  const client = await cliClient();
+  const client = await cliClient({ waitsOutRestarts: true });
   const created = await client.createFlowRun({
     flowName: flow.name,
     parameters: validated,

@@ -82,6 +82,6 @@ export function registerWorkerCommand(program: Command): void {
       .requiredOption("-p, --pool <pool>", "work pool to poll")
       .option("-q, --queue <queue>", "queue to poll (repeatable; default all of the pool's queues)", collectValues),
   ).action(async (options: WorkerCommandOptions & { pool: string; queue?: string[] }) => {
-    await runWorkerUntilSignalled(await cliClient(), options.pool, options.queue, options);
+    await runWorkerUntilSignalled(await cliClient({ waitsOutRestarts: true }), options.pool, options.queue, options);
   });
 }

@@ -37,7 +37,7 @@ type KnownRun = Pick<FlowRunRequest, "entrypoint" | "flowRun">;
 
 /** Execute claimed run `id` of a deployment here; resolves to the process exit code. */
 export async function executeDeploymentFlowRun(id: string, known: KnownRun = {}): Promise<number> {
-  const client = await cliClient();
+  const client = await cliClient({ waitsOutRestarts: true });
   let { entrypoint, flowRun } = known;
   let cwd = process.cwd();
   if (entrypoint === undefined || flowRun === undefined) {
