@@ -4,15 +4,17 @@
  */
 export { flow, isFlow } from "./sdk/flow.js";
 export type { Flow, AnyFlow, FlowDeployOptions, FlowServeOptions } from "./sdk/flow.js";
-export type { FlowOptions, FlowHook, FlowHookContext } from "./sdk/flow-options.js";
+export type { FlowOptions, FlowHook, FlowHookContext, CompiledFlowOptions } from "./sdk/flow-options.js";
+export type { DeployOptions, DeploySchedule } from "./sdk/deploy.js";
+export type { ServeOptions } from "./sdk/serve.js";
 export { task, unmapped } from "./sdk/task.js";
 export type { Task, TaskFunction, SubmitOptions, MapArgs, Unmapped } from "./sdk/task.js";
-export type { TaskOptions, TaskHook, TaskHookContext, TaskCacheOptions } from "./sdk/task-options.js";
+export type { TaskOptions, TaskHook, TaskHookContext, TaskCacheOptions, CompiledTaskOptions } from "./sdk/task-options.js";
 export type { CachePolicy, CacheKeyContext } from "./sdk/cache-key.js";
 export { TaskFuture, waitAll, asCompleted } from "./sdk/task-future.js";
 export type { TaskFutureList } from "./sdk/task-future.js";
 export { allowFailure } from "./sdk/upstream-failure.js";
-export type { AllowedFailure } from "./sdk/upstream-failure.js";
+export type { AllowedFailure, WaitForItem } from "./sdk/upstream-failure.js";
 export { exponentialBackoff } from "./sdk/retry-policy.js";
 export type { RetryOptions, RetryDelay } from "./sdk/retry-policy.js";
 export { NonRetryableError } from "./sdk/non-retryable-error.js";

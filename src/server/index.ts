@@ -7,5 +7,6 @@ export {
   type CompiledStartServerOptions,
   type RunningServer,
 } from "./start-server.js";
-export { createApp, type CreateAppOptions, type WeirApp } from "./create-app.js";
-export { buildOpenApiDocument } from "./openapi-document.js";
+export { buildOpenApiDocument, type OpenApiDocument } from "./openapi-document.js";
+export type { ServicesOptions } from "../services/services-options.js";
+export type { ErrorLogger } from "./error-response.js";

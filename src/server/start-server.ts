@@ -60,7 +60,10 @@ export interface StartServerOptions {
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:4200` (the actual port when 0 was asked). */
   url: string;
-  /** The orchestration context (tests reach the database and the event bus through it). */
+  /**
+   * The orchestration context (tests reach the database and the event bus through it).
+   * @internal
+   */
   context: OrchestrationContext;
   /** Stop services, close connections and the database. Safe to call twice. */
   close(): Promise<void>;
