@@ -2,7 +2,7 @@
 // `weir flow-run logs`, the error with its stack and each attempt in `weir flow-run inspect`,
 // which also take a run's name. Real CLI processes on the engine WEIR_TEST_DB names.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { FlowRun, LogRecord } from "../../src/core/models.js";
+import type { FlowRun } from "../../src/core/models.js";
 import type { State } from "../../src/core/states.js";
 import { useTestOrchestration } from "../helpers/test-orchestration.js";
 import { runCli, useCliEnv } from "./run-cli.js";
@@ -46,7 +46,7 @@ describe("failures explain themselves", { timeout: 120_000 }, () => {
   });
 
   it("stores the lines of a failed run on its task run and flow run, and prints them", async () => {
-    const logs = (await client.readLogs({ flowRunId: hopeless.id })) as LogRecord[];
+    const logs = (await client.readLogs({ flowRunId: hopeless.id }));
     const taskLines = logs.filter((log) => log.taskRunId !== null).map((log) => `${log.level} ${log.message.split("\n")[0]}`);
     expect(taskLines).toEqual([
       "ERROR Encountered exception during execution: Error: the valve is stuck",
