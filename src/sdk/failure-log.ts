@@ -45,7 +45,11 @@ export function logFinished(target: RunLogTarget, state: State): void {
 /** A state as Prefect prints it: `Completed()`, `Failed('boom')`. */
 export function describeFinalState(state: State): string {
   const reason = state.type === "COMPLETED" ? null : (state.error?.message ?? state.message);
-  return reason ? `${state.name}('${reason.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n")}')` : `${state.name}()`;
+  if (!reason) return `${state.name}()`;
+  // Quoted as Python's repr quotes: double quotes when the text has single ones only.
+  const quote = reason.includes("'") && !reason.includes('"') ? '"' : "'";
+  const escaped = reason.replaceAll("\\", "\\\\").replaceAll(quote, `\\${quote}`).replaceAll("\n", "\\n");
+  return `${state.name}(${quote}${escaped}${quote})`;
 }
 
 /** What was thrown, as text: the stack (which starts with `Name: message`), then its causes. */
