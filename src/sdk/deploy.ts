@@ -7,10 +7,12 @@
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
 import type { CollisionStrategy, Deployment, Parameters, ScheduleSpec } from "../core/models.js";
+import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
 import { definitionStackOf, inferEntrypoint } from "./entrypoint-inference.js";
 import type { AnyFlow } from "./flow.js";
+import { DEPLOY_OPTION_ALIASES, SCHEDULE_OPTION_ALIASES } from "./option-aliases.js";
 import { parameterJsonSchema } from "./validate-parameters.js";
 
 /** A schedule as users write it: a spec with optional `parameters` and `active`, or a full ScheduleInput. */
@@ -50,9 +52,43 @@ export interface DeployOptions {
   client?: OrchestrationApi;
 }
 
+// Every key of DeployOptions, checked against the interface by the compiler.
+const DEPLOY_OPTION_KEYS = Object.keys({
+  name: true,
+  workPool: true,
+  workQueue: true,
+  parameters: true,
+  schedule: true,
+  schedules: true,
+  entrypoint: true,
+  path: true,
+  tags: true,
+  description: true,
+  version: true,
+  concurrencyLimit: true,
+  collisionStrategy: true,
+  jobVariables: true,
+  paused: true,
+  client: true,
+} satisfies Record<keyof DeployOptions, true>);
+
+type SpecKey = "cron" | "timezone" | "dayOr" | "interval" | "anchorDate" | "rrule";
+const SCHEDULE_SPEC_KEYS: readonly SpecKey[] = ["cron", "interval", "rrule", "timezone", "dayOr", "anchorDate"];
+const SCHEDULE_KEYS = [...SCHEDULE_SPEC_KEYS, "parameters", "active", "isActive"];
+const SCHEDULE_INPUT_KEYS = Object.keys({ schedule: true, parameters: true, isActive: true } satisfies Record<keyof ScheduleInput, true>);
+
+/** Check the keys of one user schedule (either shape) at `path`, e.g. "schedules.0". */
+export function checkScheduleKeys(schedule: object, path: string): void {
+  if ("schedule" in schedule) {
+    checkKnownOptions(schedule, { kind: "schedule", known: SCHEDULE_INPUT_KEYS, aliases: SCHEDULE_OPTION_ALIASES, path });
+    checkKnownOptions(schedule.schedule, { kind: "schedule", known: SCHEDULE_SPEC_KEYS, aliases: SCHEDULE_OPTION_ALIASES, path: `${path}.schedule` });
+  } else checkKnownOptions(schedule, { kind: "schedule", known: SCHEDULE_KEYS, aliases: SCHEDULE_OPTION_ALIASES, path });
+}
+
 /** Turn a user schedule into the API's ScheduleInput (`path` names it in errors). */
 export function toScheduleInput(schedule: DeploySchedule, path = "schedule"): ScheduleInput {
   if (typeof schedule !== "object" || schedule === null) throw WeirError.validation("deployment", [{ path, message: "must be an object with cron, interval or rrule" }]);
+  checkScheduleKeys(schedule, path);
   if ("schedule" in schedule) return schedule;
   const { parameters, active, isActive, ...spec } = schedule;
   return {
@@ -74,9 +110,10 @@ export function schedulesOf(options: { schedule?: DeploySchedule; schedules?: De
 /** Register or update a deployment of `flow` (see file header). */
 export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise<Deployment> {
   if (typeof options !== "object" || options === null) throw WeirError.validation("deployment", [{ path: "options", message: "must be an object with at least a name" }]);
+  checkKnownOptions(options, { kind: "deploy", known: DEPLOY_OPTION_KEYS, aliases: DEPLOY_OPTION_ALIASES, owner: `deploy() of flow '${flow.name}'` });
+  const schedules = schedulesOf(options);
   const cwd = options.path ?? process.cwd();
   const entrypoint = options.entrypoint ?? inferEntrypoint(flow.name, cwd, definitionStackOf(flow), new Error().stack ?? "");
-  const schedules = schedulesOf(options);
   const client = options.client ?? (await getClient());
   return client.upsertDeployment({
     name: options.name,

@@ -24,10 +24,12 @@ import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
 import type { Deployment, Parameters, ScheduleSpec } from "../core/models.js";
+import { unknownOptionMessage, type OptionAliases } from "../core/option-checks.js";
 import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { WeirError, isWeirError, type FieldIssue } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
 import { loadFlow } from "./load-flow.js";
+import { SCHEDULE_OPTION_ALIASES } from "./option-aliases.js";
 import { parameterJsonSchema } from "./validate-parameters.js";
 
 /** One deployment of a weir.yaml, validated. */
@@ -45,8 +47,25 @@ export interface DeploymentFileEntry {
   path: string;
 }
 
-const ENTRY_KEYS = new Set(["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version"]);
-const SCHEDULE_KEYS = new Set(["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active"]);
+const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version"];
+const SCHEDULE_KEYS = ["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active"];
+const WORK_POOL_KEYS = ["name", "workQueue"];
+
+// What prefect.yaml (and the deploy() options) call the same things.
+const ENTRY_ALIASES: OptionAliases = {
+  workQueue: "workPool: { name, workQueue }",
+  workQueueName: "workPool: { name, workQueue }",
+  work_queue_name: "workPool: { name, workQueue }",
+  workPoolName: "workPool: { name, workQueue }",
+  work_pool_name: "workPool: { name, workQueue }",
+  schedule: "schedules: [ { cron, timezone } ]",
+  cron: "schedules: [ { cron, timezone } ]",
+  interval: "schedules: [ { interval, timezone } ]",
+  rrule: "schedules: [ { rrule, timezone } ]",
+  flow: "entrypoint: path/to/file.ts:exportName",
+  flowName: "entrypoint: path/to/file.ts:exportName",
+};
+const WORK_POOL_ALIASES: OptionAliases = { workQueueName: "workQueue", work_queue_name: "workQueue", queue: "workQueue" };
 
 type Raw = Record<string, unknown>;
 
@@ -69,12 +88,14 @@ class IssueCollector {
   }
 }
 
-function checkSchedule(raw: unknown, path: (string | number)[], issues: IssueCollector): ScheduleInput | null {
+function checkSchedule(raw: unknown, path: (string | number)[], owner: string, issues: IssueCollector): ScheduleInput | null {
   if (!isObject(raw)) {
     issues.add(path, "must be a mapping with cron, interval or rrule");
     return null;
   }
-  for (const key of Object.keys(raw)) if (!SCHEDULE_KEYS.has(key)) issues.add([...path, key], `unknown field (expected one of ${[...SCHEDULE_KEYS].join(", ")})`);
+  for (const key of Object.keys(raw)) {
+    if (!SCHEDULE_KEYS.includes(key)) issues.add([...path, key], `${unknownOptionMessage(key, { kind: "schedule", known: SCHEDULE_KEYS, aliases: SCHEDULE_OPTION_ALIASES })} in deployment '${owner}'`);
+  }
   const { parameters, active, ...spec } = raw;
   try {
     validateScheduleSpec(spec as ScheduleSpec, "");
@@ -96,7 +117,10 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     return null;
   }
   const before = issues.issues.length;
-  for (const key of Object.keys(raw)) if (!ENTRY_KEYS.has(key)) issues.add(at(key), `unknown field (expected one of ${[...ENTRY_KEYS].join(", ")})`);
+  const owner = typeof raw.name === "string" ? raw.name : `#${index + 1}`;
+  for (const key of Object.keys(raw)) {
+    if (!ENTRY_KEYS.includes(key)) issues.add(at(key), `${unknownOptionMessage(key, { kind: "deployment", known: ENTRY_KEYS, aliases: ENTRY_ALIASES })} in deployment '${owner}'`);
+  }
   const text = (key: string, isRequired: boolean): string | null => {
     const value = raw[key];
     if (value === undefined || value === null) {
@@ -121,7 +145,9 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
   const pool = raw.workPool;
   if (typeof pool === "string") workPoolName = pool;
   else if (isObject(pool)) {
-    for (const key of Object.keys(pool)) if (key !== "name" && key !== "workQueue") issues.add(at("workPool", key), "unknown field (expected name, workQueue)");
+    for (const key of Object.keys(pool)) {
+      if (!WORK_POOL_KEYS.includes(key)) issues.add(at("workPool", key), `${unknownOptionMessage(key, { kind: "deployment", known: WORK_POOL_KEYS, aliases: WORK_POOL_ALIASES, path: "workPool" })} in deployment '${owner}'`);
+    }
     if (pool.name !== undefined && typeof pool.name !== "string") issues.add(at("workPool", "name"), "must be a string");
     if (pool.workQueue !== undefined && typeof pool.workQueue !== "string") issues.add(at("workPool", "workQueue"), "must be a string");
     workPoolName = typeof pool.name === "string" ? pool.name : workPoolName;
@@ -132,7 +158,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     if (!Array.isArray(raw.schedules)) issues.add(at("schedules"), "must be a list");
     else
       raw.schedules.forEach((schedule: unknown, scheduleIndex) => {
-        const checked = checkSchedule(schedule, at("schedules", scheduleIndex), issues);
+        const checked = checkSchedule(schedule, at("schedules", scheduleIndex), owner, issues);
         if (checked) schedules.push(checked);
       });
   }

@@ -1,6 +1,8 @@
 import type { Parameters, RetryPolicy } from "../core/models.js";
 import type { State } from "../core/states.js";
+import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
+import { FLOW_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
 import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
@@ -54,6 +56,29 @@ export interface FlowOptions<R = unknown> extends RetryOptions {
   onCrashed?: FlowHook<R> | Array<FlowHook<R>>;
 }
 
+// Every key of FlowOptions, checked against the interface by the compiler (a new option must be added here).
+const FLOW_OPTION_KEYS = Object.keys({
+  name: true,
+  description: true,
+  version: true,
+  params: true,
+  retries: true,
+  retryDelaySeconds: true,
+  retryJitterFactor: true,
+  retryCondition: true,
+  timeoutSeconds: true,
+  logPrints: true,
+  runName: true,
+  taskConcurrency: true,
+  persistResult: true,
+  tags: true,
+  onRunning: true,
+  onCompletion: true,
+  onFailure: true,
+  onCancellation: true,
+  onCrashed: true,
+} satisfies Record<keyof FlowOptions, true>);
+
 /** Flow options validated, with defaults filled. */
 export interface CompiledFlowOptions {
   readonly name: string;
@@ -75,6 +100,7 @@ export interface CompiledFlowOptions {
 export function compileFlowOptions(options: FlowOptions<never>, fallbackName: string): CompiledFlowOptions {
   const name = options.name ?? fallbackName;
   const what = `options of flow '${name || "(anonymous)"}'`;
+  checkKnownOptions(options, { kind: "flow", known: FLOW_OPTION_KEYS, aliases: FLOW_OPTION_ALIASES, owner: `flow '${name || "(anonymous)"}'` });
   if (typeof name !== "string" || name.trim() === "") {
     throw WeirError.validation(what, [{ path: "name", message: "a flow needs a name (give one, or use a named function)" }]);
   }

@@ -16,6 +16,7 @@ import type { State, StateName } from "../core/states.js";
 import { makeState } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { getEngineEffects } from "./engine-effects.js";
+import { logFinished, logRetry, logRunException, type RunLogTarget } from "./failure-log.js";
 import type { CompiledFlowOptions, FlowHook } from "./flow-options.js";
 import { flowResultRef } from "./flow-result-ref.js";
 import { FlowRunCancelledError, stopKindOf } from "./flow-run-stop.js";
@@ -121,6 +122,7 @@ export class FlowRunSupervisor {
       const stop = stopKindOf(this.controller.signal.reason);
       if (stop === "cancelled") return this.finish("Cancelled", "onCancellation", undefined, this.controller.signal.reason);
       if (stop === "signal" && isFailed) return this.stoppedBySignal();
+      if (isFailed) logRunException(this.logTarget(), error);
       if (!isFailed) {
         let result: State["result"];
         try {
@@ -139,6 +141,7 @@ export class FlowRunSupervisor {
         const message = `retry ${attempt} of ${this.options.retry.retries} in ${delaySeconds} s after: ${errorMessage(error)}`;
         const decided = await this.propose(makeState("AwaitingRetry", { now: clock.now(), scheduledTime, message, error: toStoredError(error) }));
         if (decided.state.type === "SCHEDULED") {
+          logRetry(this.logTarget(), "flow", this.options.name, attempt + 1, this.options.retry.retries + 1, delaySeconds);
           if (delaySeconds > 0) await sleep(delaySeconds * 1000, this.controller.signal);
           continue;
         }
@@ -199,6 +202,7 @@ export class FlowRunSupervisor {
       hook = "onCancellation";
     }
     this.finalState = decided.state;
+    logFinished(this.logTarget(), decided.state);
     const isFailed = decided.state.type !== "COMPLETED";
     const outcomeError = isFailed ? (error ?? new WeirError("CONFLICT", `flow run ${this.id} ended ${decided.state.name}: ${decided.reason ?? ""}`)) : undefined;
     await this.fire(hook, { state: decided.state, value, error: outcomeError });
@@ -225,8 +229,14 @@ export class FlowRunSupervisor {
       // The store itself failed; crash detection will mark the run from missed heartbeats.
     }
     this.finalState = decided?.state ?? state;
+    logRunException(this.logTarget(), error);
+    logFinished(this.logTarget(), this.finalState);
     await this.fire("onCrashed", { state: this.finalState, error });
     return { state: this.finalState, value: undefined, error, isFailed: true };
+  }
+
+  private logTarget(): RunLogTarget {
+    return { buffer: this.input.buffer, flowRunId: this.id, taskRunId: null, who: `Flow run '${this.input.flowRun.name}'` };
   }
 
   private propose(state: State): Promise<OrchestrationResult> {

@@ -18,6 +18,7 @@ import { WeirError } from "../core/weir-error.js";
 import { getClient, writeBufferFor } from "./client-provider.js";
 import { installConsoleCapture } from "./console-capture.js";
 import { getEngineEffects } from "./engine-effects.js";
+import { logFinished } from "./failure-log.js";
 import { FlowRunSupervisor } from "./flow-run-supervisor.js";
 import type { FlowBody } from "./flow-run-supervisor.js";
 import type { CompiledFlowOptions } from "./flow-options.js";
@@ -53,6 +54,9 @@ export async function runFlow(options: CompiledFlowOptions, body: FlowBody, requ
   } catch (error) {
     if (existing === undefined) throw error;
     const decided = await client.setFlowRunState(existing.id, { state: failedState(error) });
+    // The run's log then says why it failed, as for a failure of its body.
+    logFinished({ buffer, flowRunId: existing.id, taskRunId: null, who: `Flow run '${existing.name}'` }, decided.state);
+    await buffer.flush().catch(() => undefined);
     return { state: decided.state, value: undefined, error, isFailed: true };
   }
   // A run made by a deployment already names its flow: registering (schema, version) need not

@@ -43,11 +43,19 @@ export function recordLog(scope: RunScope, level: LogLevel, message: string): vo
 }
 
 function printLog(scope: RunScope | undefined, level: LogLevel, message: string): void {
+  const who = scope === undefined ? "weir" : scope.kind === "task" ? `Task run '${scope.taskRunName}'` : `Flow run '${scope.flowRunName}'`;
+  printRunLine(who, level, message, scope !== undefined);
+}
+
+/**
+ * Print a log line as the run logger does (`08:00:00.123 | ERROR    | Task run 'x-0' - message`),
+ * unless WEIR_LOGGING_QUIET=1; `isRecorded` says the line is also stored as a run log.
+ */
+export function printRunLine(who: string, level: LogLevel, message: string, isRecorded: boolean): void {
   if (process.env.WEIR_LOGGING_QUIET === "1") return;
   const time = new Date().toISOString().slice(11, 23);
-  const who = scope === undefined ? "weir" : scope.kind === "task" ? `Task run '${scope.taskRunName}'` : `Flow run '${scope.flowRunName}'`;
   const line = `${time} | ${level.padEnd(8)} | ${who} - ${message}`;
-  if (scope !== undefined && isRecordedOutputOnStdout()) originalConsole.log(line);
+  if (isRecorded && isRecordedOutputOnStdout()) originalConsole.log(line);
   else originalConsole.error(line);
 }
 

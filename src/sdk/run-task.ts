@@ -19,6 +19,7 @@ import { stopKindOf } from "./flow-run-stop.js";
 import { installConsoleCapture } from "./console-capture.js";
 import { getClient, writeBufferFor } from "./client-provider.js";
 import { getEngineEffects } from "./engine-effects.js";
+import { logFinished, logRetry, logRunException, type RunLogTarget } from "./failure-log.js";
 import { persistResult, readResult } from "./result-storage.js";
 import { retryDelaySeconds, shouldRetry } from "./retry-policy.js";
 import { recordLog } from "./run-logger.js";
@@ -111,6 +112,9 @@ function startTask(
 }
 
 class TaskRunExecution {
+  // Whether an attempt failed: the run then logs its final state (a first-time success stays quiet, see failure-log.ts).
+  private hasFailedAttempt = false;
+
   constructor(
     private readonly options: CompiledTaskOptions,
     private readonly body: TaskBody,
@@ -233,11 +237,14 @@ class TaskRunExecution {
         const isTimeout = link !== null && link.controller.signal.reason === error;
         // A flow stopped from outside (cancelled, its process told to stop) retries none of its tasks.
         const isStopped = stopKindOf(flowSignal.reason) !== null;
+        this.hasFailedAttempt = true;
+        if (!isStopped) logRunException(this.logTarget(), error);
         if (!isStopped && (await shouldRetry(options.retry, attempt, error).catch(() => false))) {
           const { sleep, clock, random } = getEngineEffects();
           const delaySeconds = retryDelaySeconds(options.retry, attempt, error, random);
           const scheduledTime = new Date(clock.now().getTime() + delaySeconds * 1000).toISOString();
           await this.setState("AwaitingRetry", { scheduledTime, message: `retry ${attempt} of ${options.retry.retries} in ${delaySeconds} s`, error: toStoredError(error) });
+          logRetry(this.logTarget(), "task", options.name, attempt + 1, options.retry.retries + 1, delaySeconds);
           if (delaySeconds > 0) await sleep(delaySeconds * 1000, flowSignal);
           if (stopKindOf(flowSignal.reason) !== null) return this.fail(error, "Cancelled");
           continue;
@@ -249,6 +256,7 @@ class TaskRunExecution {
       // The common case, inline: no result to store, no hook to run.
       const completed = this.setState("Completed");
       if (completed !== undefined) await completed;
+      if (this.hasFailedAttempt) logFinished(this.logTarget(), this.handle.state!);
       return { state: this.handle.state!, value, error: undefined, isFailed: false };
     }
   }
@@ -275,6 +283,7 @@ class TaskRunExecution {
 
   private async complete(value: unknown): Promise<RunOutcome> {
     const state = this.handle.state!;
+    if (this.hasFailedAttempt) logFinished(this.logTarget(), state);
     if (this.options.onCompletion.length > 0) await this.runHooks(this.options.onCompletion, state, value, undefined);
     return { state, value, error: undefined, isFailed: false };
   }
@@ -283,8 +292,13 @@ class TaskRunExecution {
     const message = error instanceof Error ? error.message : String(error);
     await this.setState(name, { message, error: toStoredError(error) });
     const state = this.handle.state!;
+    logFinished(this.logTarget(), state);
     if (name !== "Cancelled" && this.options.onFailure.length > 0) await this.runHooks(this.options.onFailure, state, undefined, error);
     return { state, value: undefined, error, isFailed: true };
+  }
+
+  private logTarget(): RunLogTarget {
+    return { buffer: this.buffer, flowRunId: this.fields.flowRunId, taskRunId: this.handle.id, who: `Task run '${this.fields.name}'` };
   }
 
   private async runHooks(hooks: readonly TaskHook[], state: State, value: unknown, error: unknown): Promise<void> {

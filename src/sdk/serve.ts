@@ -9,11 +9,13 @@
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { Deployment, FlowRun, Parameters } from "../core/models.js";
 import { realSleep } from "../core/clock.js";
+import { checkKnownOptions } from "../core/option-checks.js";
 import { getClient } from "./client-provider.js";
 import { schedulesOf, type DeploySchedule } from "./deploy.js";
 import { definitionStackOf, inferEntrypoint } from "./entrypoint-inference.js";
 import { executeFlowRun } from "./execute-flow-run.js";
 import type { AnyFlow } from "./flow.js";
+import { SERVE_OPTION_ALIASES } from "./option-aliases.js";
 import { parameterJsonSchema } from "./validate-parameters.js";
 
 /** Options of `flow.serve()`. */
@@ -49,6 +51,25 @@ export interface ServeOptions {
   client?: OrchestrationApi;
 }
 
+// Every key of ServeOptions, checked against the interface by the compiler.
+const SERVE_OPTION_KEYS = Object.keys({
+  name: true,
+  cron: true,
+  interval: true,
+  rrule: true,
+  timezone: true,
+  schedules: true,
+  parameters: true,
+  limit: true,
+  pollIntervalMs: true,
+  tags: true,
+  description: true,
+  entrypoint: true,
+  signal: true,
+  onReady: true,
+  client: true,
+} satisfies Record<keyof ServeOptions, true>);
+
 function dueTimeOf(run: FlowRun): number {
   return Date.parse(run.nextScheduledStartTime ?? run.expectedStartTime);
 }
@@ -71,6 +92,7 @@ function tryInferEntrypoint(flow: AnyFlow): string {
 
 /** Register a served deployment of `flow` and run its runs here until stopped (see file header). */
 export async function serveFlow(flow: AnyFlow, options: ServeOptions): Promise<void> {
+  checkKnownOptions(options, { kind: "serve", known: SERVE_OPTION_KEYS, aliases: SERVE_OPTION_ALIASES, owner: `serve() of flow '${flow.name}'` });
   const client = options.client ?? (await getClient());
   const schedules = schedulesOf({ schedules: servedSchedules(options) ?? [] });
   const deployment = await client.upsertDeployment({

@@ -1,6 +1,8 @@
 import type { State } from "../core/states.js";
+import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
 import type { CachePolicy } from "./cache-key.js";
+import { TASK_CACHE_OPTION_ALIASES, TASK_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
 import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
 import type { RetryPolicy } from "../core/models.js";
@@ -53,6 +55,25 @@ export interface TaskOptions<R = unknown> extends RetryOptions {
   onFailure?: TaskHook<R> | Array<TaskHook<R>>;
 }
 
+// Every key of TaskOptions, checked against the interface by the compiler (a new option must be added here).
+const TASK_OPTION_KEYS = Object.keys({
+  name: true,
+  description: true,
+  tags: true,
+  retries: true,
+  retryDelaySeconds: true,
+  retryJitterFactor: true,
+  retryCondition: true,
+  timeoutSeconds: true,
+  cache: true,
+  persistResult: true,
+  runName: true,
+  onCompletion: true,
+  onFailure: true,
+} satisfies Record<keyof TaskOptions, true>);
+
+const TASK_CACHE_OPTION_KEYS = Object.keys({ policy: true, expirationSeconds: true, refresh: true } satisfies Record<keyof TaskCacheOptions, true>);
+
 /** Task options validated, with defaults filled. */
 export interface CompiledTaskOptions {
   readonly name: string;
@@ -73,6 +94,9 @@ export interface CompiledTaskOptions {
 export function compileTaskOptions(options: TaskOptions<never>, fallbackName: string): CompiledTaskOptions {
   const name = options.name ?? fallbackName;
   const what = `options of task '${name || "(anonymous)"}'`;
+  const owner = `task '${name || "(anonymous)"}'`;
+  checkKnownOptions(options, { kind: "task", known: TASK_OPTION_KEYS, aliases: TASK_OPTION_ALIASES, owner });
+  checkKnownOptions(options.cache, { kind: "task", known: TASK_CACHE_OPTION_KEYS, aliases: TASK_CACHE_OPTION_ALIASES, path: "cache", owner });
   if (typeof name !== "string" || name.trim() === "") {
     throw WeirError.validation(what, [{ path: "name", message: "a task needs a name (give one, or use a named function)" }]);
   }

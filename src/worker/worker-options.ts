@@ -2,6 +2,7 @@
 import { hostname } from "node:os";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import { realSleep, systemClock, type Clock, type Sleep } from "../core/clock.js";
+import { checkKnownOptions, type OptionAliases } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
 import { spawnFlowRunProcess, type SpawnFlowRun } from "./flow-run-process.js";
 
@@ -49,6 +50,49 @@ export interface WorkerOptions {
   onError?: (error: unknown) => void;
 }
 
+// Every key of WorkerOptions, checked against the interface by the compiler.
+const WORKER_OPTION_KEYS = Object.keys({
+  client: true,
+  workPoolName: true,
+  workQueueNames: true,
+  limit: true,
+  name: true,
+  pollIntervalMs: true,
+  heartbeatIntervalSeconds: true,
+  killGraceMs: true,
+  shutdownGraceMs: true,
+  apiUrl: true,
+  env: true,
+  spawn: true,
+  warmSpares: true,
+  forwardStdout: true,
+  echo: true,
+  createPoolIfMissing: true,
+  clock: true,
+  sleep: true,
+  signal: true,
+  onError: true,
+} satisfies Record<keyof WorkerOptions, true>);
+
+// The spellings of the CLI flags and of Prefect's worker.
+const WORKER_OPTION_ALIASES: OptionAliases = {
+  pool: "workPoolName",
+  workPool: "workPoolName",
+  queue: "workQueueNames",
+  queues: "workQueueNames",
+  workQueue: "workQueueNames",
+  workQueues: "workQueueNames",
+  workQueueName: "workQueueNames",
+  concurrency: "limit",
+  concurrencyLimit: "limit",
+  heartbeatInterval: "heartbeatIntervalSeconds",
+  heartbeatIntervalMs: "use heartbeatIntervalSeconds, in seconds",
+  pollInterval: "pollIntervalMs",
+  pollIntervalSeconds: "use pollIntervalMs, in milliseconds",
+  prefetchSeconds: "runs are claimed when due; there is no prefetch",
+  prefetch_seconds: "runs are claimed when due; there is no prefetch",
+};
+
 /** Worker options validated, with defaults filled. */
 export type CompiledWorkerOptions = Readonly<
   Required<Omit<WorkerOptions, "workQueueNames" | "apiUrl" | "signal" | "echo">> & {
@@ -69,6 +113,7 @@ function positive(value: number | undefined, fallback: number, field: string, mi
 
 /** Validate worker options (errors name the field) and fill defaults. */
 export function compileWorkerOptions(options: WorkerOptions): CompiledWorkerOptions {
+  checkKnownOptions(options, { kind: "worker", known: WORKER_OPTION_KEYS, aliases: WORKER_OPTION_ALIASES });
   if (typeof options?.client !== "object" || options.client === null) {
     throw WeirError.validation("worker options", [{ path: "client", message: "an orchestration client is required" }]);
   }

@@ -130,7 +130,7 @@ describe("weir run", { timeout: 120_000 }, () => {
 
   it("refuses parameters that do not match the flow's schema, naming the field, and creates no run", async () => {
     const before = await runCli(["flow-run", "ls", "--json", "--limit", "1000"], env);
-    const result = await runCli(["run", `${FIXTURE}:greeting`, "--param", "name=42"], env);
+    const result = await runCli(["run", `${FIXTURE}:greeting`, "--params", '{"name":42}'], env);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(/^Error: invalid parameters of flow 'greeting': parameters\.name: /);
     const after = await runCli(["flow-run", "ls", "--json", "--limit", "1000"], env);

@@ -29,13 +29,14 @@ describe("logs", () => {
       expected.push(`task line ${index}`);
       if (index % 25 === 0) expected.push(`warning ${index}`);
     }
-    expected.push("end");
+    expected.push("end", "Finished in state Completed()");
     expect(logs.map((log) => log.message)).toEqual(expected);
     expect(logs[0]!.level).toBe("INFO");
     expect(logs[0]!.taskRunId).toBeNull();
     expect(logs[1]!.taskRunId).not.toBeNull();
     expect(logs.find((log) => log.message === "warning 0")!.level).toBe("WARNING");
-    expect(logs.at(-1)!.level).toBe("ERROR");
+    expect(logs.at(-2)!.level).toBe("ERROR");
+    expect(logs.at(-1)).toMatchObject({ level: "INFO", taskRunId: null });
   });
 
   it("does not capture console with logPrints off, but stores getRunLogger lines", async () => {
@@ -48,6 +49,6 @@ describe("logs", () => {
     });
     await f();
     const logs = await harness.client.readLogs({ flowRunId: id });
-    expect(logs.map((log) => [log.level, log.message])).toEqual([["INFO", "stored 1"], ["WARNING", "careful"]]);
+    expect(logs.map((log) => [log.level, log.message])).toEqual([["INFO", "stored 1"], ["WARNING", "careful"], ["INFO", "Finished in state Completed()"]]);
   });
 });

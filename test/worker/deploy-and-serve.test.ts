@@ -66,7 +66,7 @@ describe("weir.yaml", () => {
     expect(message).toContain("deployments.0.schedules.0.timezone (line 6)");
     expect(message).toContain("deployments.1 (line 7): name is required");
     expect(message).toContain("deployments.1.entrypoint (line 7)");
-    expect(message).toContain("deployments.1.colour (line 8): unknown field");
+    expect(message).toContain("deployments.1.colour (line 8): unknown deployment option 'colour'");
     expect(() => parseDeploymentFile("deployments: [\n", "/tmp")).toThrow(/line/);
     expect(() => parseDeploymentFile("other: 1\n", "/tmp")).toThrow(/deployments/);
   });

@@ -5,6 +5,7 @@ import { LOG_LEVEL_RANK, type LogLevel } from "../../core/models.js";
 import { isWeirError, WeirError } from "../../core/weir-error.js";
 import { cliClient } from "../cli-client.js";
 import { exitCodeOfFinishedRun, followFlowRun, readNewLogs } from "../flow-runs/follow-flow-run.js";
+import { hasAttemptsToShow } from "../flow-runs/format-failure.js";
 import { formatFlowRunDetails, formatFlowRunTable, formatLogLine } from "../flow-runs/format-flow-run.js";
 import { parseStateFilter } from "../flow-runs/parse-state-filter.js";
 import { resolveFlowRun } from "../flow-runs/resolve-flow-run.js";
@@ -15,6 +16,9 @@ import { collectValues } from "../parse-parameters.js";
 import { parsePositiveInteger } from "../parse-positive-integer.js";
 import { UsageError } from "../usage-error.js";
 import { registerFlowRunExecuteCommand } from "./flow-run-execute.js";
+
+/** At most this many task runs get their attempts shown by `inspect`. */
+const MAX_TASK_RUN_ATTEMPTS_SHOWN = 20;
 
 interface ListOptions {
   state?: string[];
@@ -51,8 +55,8 @@ export function registerFlowRunCommand(program: Command): void {
 
   flowRun
     .command("inspect")
-    .description("show a flow run with its parameters, timing, task runs and state history")
-    .argument("<id>", "flow run id (or a unique prefix)")
+    .description("show a flow run with its parameters, timing, error and stack, task runs (with the attempts of failed or retried ones) and state history")
+    .argument("<id>", "flow run id, name (e.g. rapid-beaver-16) or unique id prefix")
     .option("--json", "print JSON")
     .action(async (id: string, options: { json?: boolean }) => {
       const client = await cliClient();
@@ -63,14 +67,19 @@ export function registerFlowRunCommand(program: Command): void {
         readAllPages((cursor) => client.listFlowRuns({ parentFlowRunId: run.id, sort: "EXPECTED_START_TIME_ASC" }, { cursor, limit: 1000 })),
         readAllPages((cursor) => client.listArtifacts({ flowRunId: run.id }, { cursor, limit: 1000 })),
       ]);
-      if (options.json) printJson({ ...run, taskRuns, stateHistory: states, subflowRuns, artifacts });
-      else printLine(formatFlowRunDetails({ run, taskRuns, states, subflowRuns, artifacts }));
+      // The attempts of the task runs that failed or were retried (a bounded number of reads).
+      const shown = taskRuns.filter(hasAttemptsToShow).slice(0, MAX_TASK_RUN_ATTEMPTS_SHOWN);
+      const taskRunStates = new Map(await Promise.all(shown.map(async (taskRun) => [taskRun.id, await client.readTaskRunStates(taskRun.id)] as const)));
+      if (options.json) {
+        const withHistory = taskRuns.map((taskRun) => (taskRunStates.has(taskRun.id) ? { ...taskRun, stateHistory: taskRunStates.get(taskRun.id) } : taskRun));
+        printJson({ ...run, taskRuns: withHistory, stateHistory: states, subflowRuns, artifacts });
+      } else printLine(formatFlowRunDetails({ run, taskRuns, states, subflowRuns, artifacts, taskRunStates }));
     });
 
   flowRun
     .command("logs")
     .description("print a flow run's logs (--follow: until the run ends)")
-    .argument("<id>", "flow run id (or a unique prefix)")
+    .argument("<id>", "flow run id, name (e.g. rapid-beaver-16) or unique id prefix")
     .option("-f, --follow", "keep printing new lines until the run is finished")
     .option("-l, --level <level>", "only lines at this level or above (DEBUG, INFO, WARNING, ERROR, CRITICAL)")
     .option("--json", "print JSON (one object per line with --follow)")
@@ -108,7 +117,7 @@ export function registerFlowRunCommand(program: Command): void {
   flowRun
     .command("cancel")
     .description("cancel a flow run (a running one moves to Cancelling until its process stops)")
-    .argument("<id>", "flow run id (or a unique prefix)")
+    .argument("<id>", "flow run id, name (e.g. rapid-beaver-16) or unique id prefix")
     .option("--json", "print JSON")
     .action(async (id: string, options: { json?: boolean }) => {
       const client = await cliClient();
@@ -120,7 +129,7 @@ export function registerFlowRunCommand(program: Command): void {
   flowRun
     .command("retry")
     .description("retry a finished flow run (a new attempt, same id)")
-    .argument("<id>", "flow run id (or a unique prefix)")
+    .argument("<id>", "flow run id, name (e.g. rapid-beaver-16) or unique id prefix")
     .option("--json", "print JSON")
     .action(async (id: string, options: { json?: boolean }) => {
       const client = await cliClient();
@@ -132,7 +141,7 @@ export function registerFlowRunCommand(program: Command): void {
   flowRun
     .command("delete")
     .description("delete a flow run with its subflow runs, task runs, logs and artifacts (a running one is not stopped: cancel it first)")
-    .argument("<id>", "flow run id (or a unique prefix)")
+    .argument("<id>", "flow run id, name (e.g. rapid-beaver-16) or unique id prefix")
     .option("--json", "print the deleted run as JSON")
     .action(async (id: string, options: { json?: boolean }) => {
       const client = await cliClient();

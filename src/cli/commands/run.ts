@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import type { FlowRun, Parameters } from "../../core/models.js";
+import type { FlowRun } from "../../core/models.js";
 import { isTerminalStateType, type State } from "../../core/states.js";
 import { cliClient } from "../cli-client.js";
 import { executeInProcess, loadFlowFromEntrypoint } from "../flow-runs/execute-in-process.js";
-import { collectValues, paramOption, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
+import { collectValues, paramOption, parametersForSchema, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
 import { formatState } from "../output/state-colour.js";
 import { printJson, printLine, routeStdoutToStderr } from "../output/print-output.js";
 import { UsageError } from "../usage-error.js";
@@ -33,13 +33,13 @@ export function registerRunCommand(program: Command): void {
       if (!entrypoint.includes(":")) {
         throw new UsageError(`invalid entrypoint '${entrypoint}': expected path/to/file.ts:exportName`);
       }
-      const parameters = parametersOf(options);
+      parametersOf(options); // bad --param syntax is a usage error before the flow is loaded
       // With --json, stdout carries only the JSON; the flow's own prints go to stderr.
       const restoreStdout = options.json ? routeStdoutToStderr() : () => undefined;
       let run: FlowRun;
       let state: State;
       try {
-        ({ run, state } = await runFlowHere(entrypoint, parameters, options));
+        ({ run, state } = await runFlowHere(entrypoint, options));
       } finally {
         restoreStdout();
       }
@@ -56,10 +56,12 @@ export function registerRunCommand(program: Command): void {
     });
 }
 
-async function runFlowHere(entrypoint: string, parameters: Parameters, options: RunOptions): Promise<{ run: FlowRun; state: State }> {
+async function runFlowHere(entrypoint: string, options: RunOptions): Promise<{ run: FlowRun; state: State }> {
   const flow = await loadFlowFromEntrypoint(entrypoint, process.cwd());
   // Bad parameters are a clear error before any run exists (no run left behind).
-  const { validateParameters } = await import("../../sdk/validate-parameters.js");
+  const { validateParameters, parameterJsonSchema } = await import("../../sdk/validate-parameters.js");
+  // Read --param by the flow's own schema, as `weir deployment run` reads it by the deployment's.
+  const parameters = parametersForSchema(options, parameterJsonSchema(flow.options.params), `flow '${flow.name}'`);
   const validated = await validateParameters(flow.name, flow.options.params, parameters);
   const client = await cliClient({ waitsOutRestarts: true });
   const created = await client.createFlowRun({

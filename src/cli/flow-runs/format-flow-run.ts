@@ -5,6 +5,7 @@
 import type { Artifact, FlowRun, LogLevel, LogRecord, TaskRun } from "../../core/models.js";
 import type { State } from "../../core/states.js";
 import { formatDuration } from "../output/format-duration.js";
+import { formatStoredError, formatTaskRunAttempts, stateMessage } from "./format-failure.js";
 import { formatRelativeTime } from "../output/format-relative-time.js";
 import { formatFields, formatTable } from "../output/format-table.js";
 import { formatState } from "../output/state-colour.js";
@@ -34,11 +35,17 @@ export interface FlowRunDetails {
   states: readonly State[];
   subflowRuns?: readonly FlowRun[];
   artifacts?: readonly Artifact[];
+  /** State histories of the task runs whose attempts are shown (failed or retried ones), by id. */
+  taskRunStates?: ReadonlyMap<string, readonly State[]>;
 }
 
-/** The `flow-run inspect` view: fields, parameters, task runs, subflow runs, artifacts and state history. */
+/**
+ * The `flow-run inspect` view: fields, the error with its stack, parameters, task runs, the
+ * attempts of failed or retried task runs, subflow runs, artifacts and state history.
+ */
 export function formatFlowRunDetails(details: FlowRunDetails, now: Date = new Date()): string {
-  const { run, taskRuns, states, subflowRuns = [], artifacts = [] } = details;
+  const { run, taskRuns, states, subflowRuns = [], artifacts = [], taskRunStates = new Map<string, readonly State[]>() } = details;
+  const attempts = taskRuns.filter((taskRun) => taskRunStates.has(taskRun.id));
   const fields: Array<readonly [string, string]> = [
     ["id", run.id],
     ["name", run.name],
@@ -62,6 +69,7 @@ export function formatFlowRunDetails(details: FlowRunDetails, now: Date = new Da
     "",
     heading("Parameters"),
     JSON.stringify(run.parameters, null, 2),
+    ...(run.state.error && run.state.type !== "COMPLETED" ? ["", heading("Error"), formatStoredError(run.state.error)] : []),
     "",
     heading(`Task runs (${taskRuns.length})`),
     formatTable(
@@ -75,6 +83,7 @@ export function formatFlowRunDetails(details: FlowRunDetails, now: Date = new Da
       ],
       taskRuns,
     ),
+    ...(attempts.length === 0 ? [] : ["", heading("Task run attempts"), attempts.map((taskRun) => formatTaskRunAttempts(taskRun, taskRunStates.get(taskRun.id) ?? [], run.state.error)).join("\n\n")]),
     ...(subflowRuns.length === 0 ? [] : ["", heading(`Subflow runs (${subflowRuns.length})`), formatFlowRunTable(subflowRuns, now)]),
     ...(artifacts.length === 0
       ? []
@@ -97,7 +106,7 @@ export function formatFlowRunDetails(details: FlowRunDetails, now: Date = new Da
       [
         { header: "time", value: (state) => state.timestamp },
         { header: "state", value: (state) => formatState(state) },
-        { header: "message", value: (state) => state.message ?? state.error?.message ?? "", maxWidth: 80 },
+        { header: "message", value: (state) => stateMessage(state), maxWidth: 100 },
       ],
       states,
     ),

@@ -61,7 +61,13 @@ export function LogViewer({ flowRunId }: { flowRunId: string }) {
     const needle = search.toLowerCase();
     return logs.filter((l) => LOG_LEVEL_RANK[l.level] >= LOG_LEVEL_RANK[minLevel] && (!needle || l.message.toLowerCase().includes(needle)));
   }, [logs, minLevel, search]);
-  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => 20, overscan: 30 });
+  // A line with a stack trace spans several rows: rows are measured, estimated from their line count.
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => 20 + 16 * ((visible[index]?.message.split("\n").length ?? 1) - 1),
+    overscan: 30,
+  });
   useEffect(() => {
     if (isFollowing && visible.length > 0) virtualizer.scrollToIndex(visible.length - 1, { align: "end" });
   }, [isFollowing, visible.length, virtualizer]);
@@ -92,11 +98,18 @@ export function LogViewer({ flowRunId }: { flowRunId: string }) {
           {virtualizer.getVirtualItems().map((row) => {
             const log = visible[row.index];
             if (!log) return null;
+            const isMultiline = log.message.includes("\n");
             return (
-              <div key={log.id} className={`log-line level-${log.level}`} style={{ transform: `translateY(${row.start}px)` }}>
+              <div
+                key={log.id}
+                ref={virtualizer.measureElement}
+                data-index={row.index}
+                className={`log-line level-${log.level}`}
+                style={{ transform: `translateY(${row.start}px)`, ...(isMultiline ? { height: "auto", minHeight: 20 } : {}) }}
+              >
                 <span className="log-time">{new Date(log.timestamp).toLocaleTimeString()}</span>
                 <span className="log-level">{log.level}</span>
-                <span className="log-message">{log.message}</span>
+                <span className="log-message" style={isMultiline ? { whiteSpace: "pre-wrap", overflowWrap: "anywhere" } : undefined}>{log.message}</span>
               </div>
             );
           })}

@@ -83,7 +83,7 @@ export function FlowRunPage() {
         <div className="late-note" data-testid="late-reason">Why it has not started: {lateReason(r, { pools: pools.data, queues: queues.data, workers: workers.data })}</div>
       ) : null}
       {r.state.message && !isWaiting ? <div className="state-message">{r.state.message}</div> : null}
-      {r.state.error ? <pre className="error-stack">{r.state.error.name}: {r.state.error.message}{"\n"}{r.state.error.stack ?? ""}</pre> : null}
+      {r.state.error ? <pre className="error-stack">{errorText(r.state.error)}</pre> : null}
       <dl className="facts">
         <dt>Flow</dt><dd>{r.flowName}</dd>
         <dt>Deployment</dt><dd>{r.deploymentId ? <Link to={`/deployments/${r.deploymentId}`}>{r.deploymentName ?? r.deploymentId}</Link> : "—"}</dd>
@@ -123,4 +123,11 @@ export function FlowRunPage() {
       </DataTable>
     </section>
   );
+}
+
+// A stack starts with `Name: message` already: print that head once.
+function errorText(error: { name: string; message: string; stack?: string }): string {
+  const head = `${error.name}: ${error.message}`;
+  const stack = error.stack ?? "";
+  return stack.startsWith(head) ? stack : stack ? `${head}\n${stack}` : head;
 }
