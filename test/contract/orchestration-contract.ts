@@ -10,6 +10,7 @@ import { makeState, type StateName } from "../../src/core/states.js";
 import { expectWeirError, ManualClock, type ContractScope, type MakeContractHarness, type ContractHarness } from "./contract-helpers.js";
 import { defineConcurrencyContract } from "./orchestration-contract-concurrency.js";
 import { defineRecordContract } from "./orchestration-contract-records.js";
+import { defineRuleGapContract } from "./orchestration-contract-rule-gaps.js";
 import { defineTaskRunContract } from "./orchestration-contract-task-runs.js";
 
 export { ManualClock, expectWeirError, type ContractHarness, type ContractScope, type MakeContractHarness } from "./contract-helpers.js";
@@ -253,5 +254,6 @@ export function describeOrchestrationContract(name: string, makeHarness: MakeCon
     defineTaskRunContract(scope);
     defineRecordContract(scope);
     defineConcurrencyContract(scope);
+    defineRuleGapContract(scope);
   });
 }
