@@ -196,7 +196,7 @@ export interface TransitionDecision {
   reason: string;
   /** The run's state after the decision (the current one unless ACCEPT). */
   state: State;
-  /** States to append to the history (empty unless ACCEPT). */
+  /** States to append to the history (empty unless ACCEPT here; the service layer may park or cancel a run at its deployment's limit with a WAIT or ABORT that records one: deployment-slot-check.ts). */
   recorded: State[];
   retryAfterSeconds?: number;
 }

@@ -7,7 +7,8 @@
  * (PostgreSQL) or inside the one writer (SQLite), and when the deployment is full:
  * - ENQUEUE (the default): the run is parked `AwaitingConcurrencySlot` (once; it stays due) and
  *   the answer is WAIT with a few seconds to wait, like the rules' own WAIT: the executor asks
- *   again (a paused run is not parked: it stays Paused, and the resume is refused for now);
+ *   again (a paused run is not parked: it stays Paused, and the resume is refused for now; nor
+ *   is an AwaitingRetry run, whose own process asks again);
  * - CANCEL_NEW: the run ends Cancelled with the reason, and the answer is ABORT.
  * Nothing else changes: a run that already holds a slot (Pending → Running after a claim) is not
  * counted twice.
@@ -64,8 +65,11 @@ export async function holdAtDeploymentLimit(
   }
   const waitReason = `${reason}; waiting for a slot`;
   const wait = (state: State, recorded: State[]): TransitionDecision => ({ status: "WAIT", reason: waitReason, state, recorded, retryAfterSeconds: DEPLOYMENT_SLOT_RETRY_SECONDS });
-  // Parked once; a paused run stays paused (its process waits for the resume).
-  if (row.state_name === "AwaitingConcurrencySlot" || row.state_type === "PAUSED") return wait(fromJsonColumn<State>(row.state), []);
+  // Parked once. A paused run stays paused (its process waits for the resume), and an AwaitingRetry
+  // run keeps its name: while its own process heartbeats, claims leave it to that process.
+  if (row.state_name === "AwaitingConcurrencySlot" || row.state_name === "AwaitingRetry" || row.state_type === "PAUSED") {
+    return wait(fromJsonColumn<State>(row.state), []);
+  }
   const parked = makeState("AwaitingConcurrencySlot", { now, message: waitReason, scheduledTime: row.next_scheduled_start_time ?? now.toISOString() });
   return wait(parked, [parked]);
 }

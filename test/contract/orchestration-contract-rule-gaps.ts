@@ -117,6 +117,20 @@ export function defineRuleGapContract({ client, clock }: ContractScope): void {
       expect((await client().readFlowRun(second.id)).runCount).toBe(1);
     });
 
+    it("a retry proposed while the deployment is full waits, still AwaitingRetry (its own process asks again)", async () => {
+      const deployed = await deployment({ concurrencyLimit: 1, isServed: true, retries: 1 });
+      const first = await client().createDeploymentFlowRun(deployed.id);
+      const second = await client().createDeploymentFlowRun(deployed.id);
+      await client().setFlowRunState(first.id, { state: makeState("Running", { now: clock.now() }) });
+      expect((await client().setFlowRunState(first.id, { state: makeState("Failed", { now: clock.now() }) })).state.name).toBe("AwaitingRetry");
+      expect((await client().setFlowRunState(second.id, { state: makeState("Running", { now: clock.now() }) })).status).toBe("ACCEPT");
+      const held = await client().setFlowRunState(first.id, { state: makeState("Retrying", { now: clock.now() }) });
+      expect(held).toMatchObject({ status: "WAIT", state: { name: "AwaitingRetry" } });
+      expect(await names(first.id)).toEqual(["Scheduled", "Running", "Failed", "AwaitingRetry"]);
+      await client().setFlowRunState(second.id, { state: makeState("Completed", { now: clock.now() }) });
+      expect((await client().setFlowRunState(first.id, { state: makeState("Retrying", { now: clock.now() }) })).status).toBe("ACCEPT");
+    });
+
     it("with CANCEL_NEW, a direct proposal to Running beyond the limit cancels the run (ABORT, with the reason)", async () => {
       const deployed = await deployment({ concurrencyLimit: 1, collisionStrategy: "CANCEL_NEW", isServed: true });
       const first = await client().createDeploymentFlowRun(deployed.id);
