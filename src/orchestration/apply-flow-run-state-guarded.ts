@@ -11,6 +11,9 @@
  * (apply-flow-run-state.ts), which decides again on the stored row:
  * - the dialect has no data-modifying CTEs (SQLite: its round trips are in-process anyway);
  * - the rules do not ACCEPT (a refusal is rare, and the locked path records it by transition id);
+ * - the change needs more than the run's own row: a deployment's run taking a slot without a
+ *   claim (its deployment's limit is counted: deployment-slot-check.ts), or a Crashed/Cancelled
+ *   state (it ends the run's open task runs: finish-open-task-runs.ts);
  * - the guard matched no row: another process changed the run, the run was deleted, or the
  *   transition id was seen already (the locked path then returns the remembered decision).
  */
@@ -19,7 +22,9 @@ import { toJsonText } from "../db/json-column.js";
 import type { FlowRunTable } from "../db/schema.js";
 import type { WeirDatabase } from "../db/weir-database.js";
 import { columnsAfterStates, decideFlowRunState, type AppliedFlowRunState, type ApplyFlowRunStateOptions } from "./apply-flow-run-state.js";
+import { takesDeploymentSlot } from "./deployment-slot-check.js";
 import { applyGuardedFlowRunStates, type GuardedFlowRunChange } from "./flow-run-batch-statements.js";
+import { stateEndingTaskRuns } from "./finish-open-task-runs.js";
 import { createWriteBatcher, type WriteBatcher } from "./write-batcher.js";
 
 const batchers = new WeakMap<WeirDatabase, WriteBatcher<GuardedFlowRunChange, FlowRunTable | null>>();
@@ -48,6 +53,7 @@ export async function applyFlowRunStateToCachedRow(
   if (proposed === null || !database.capabilities.supportsDataModifyingCte || options.extraColumns !== undefined) return null;
   const { result, decision } = decideFlowRunState(row, proposed, now, options);
   if (decision.status !== "ACCEPT" || decision.recorded.length === 0) return null;
+  if ((!options.force && takesDeploymentSlot(row, decision)) || stateEndingTaskRuns(decision.recorded) !== null) return null;
   const nowIso = now.toISOString();
   const columns = columnsAfterStates(row, decision.recorded, nowIso);
   const updated = await guardedBatcherOf(database)({

@@ -3,18 +3,23 @@
  * ask the rules (src/core/flow-run-rules.ts), update the run row's derived columns (run count,
  * start/end time, run time, due time, heartbeat) and append the accepted states to the history.
  * Used by set-state, cancel, retry, resume and by the claim service (Scheduled → Pending).
+ * In the same transaction: a deployment's limit is checked on a way into a slot that is not a
+ * claim (deployment-slot-check.ts), and a Crashed or Cancelled state ends the run's open task
+ * runs (finish-open-task-runs.ts).
  * A change proposed for a row this process wrote last can skip the read and lock: see
  * apply-flow-run-state-guarded.ts.
  */
 import type { Kysely } from "kysely";
 import type { OrchestrationResult } from "../core/api-types.js";
-import { decideFlowRunTransition, type TransitionDecision, type TransitionVia } from "../core/flow-run-rules.js";
+import { decideFlowRunTransition, isResumingState, type TransitionDecision, type TransitionVia } from "../core/flow-run-rules.js";
 import type { RetryPolicy } from "../core/models.js";
 import { isTerminalStateType, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
-import type { DatabaseSchema, FlowRunTable } from "../db/schema.js";
+import type { DatabaseSchema, FlowRunTable, TaskRunTable } from "../db/schema.js";
 import type { WeirDatabase } from "../db/weir-database.js";
+import { holdAtDeploymentLimit } from "./deployment-slot-check.js";
+import { finishOpenTaskRuns, stateEndingTaskRuns } from "./finish-open-task-runs.js";
 
 type Trx = Kysely<DatabaseSchema>;
 
@@ -30,6 +35,8 @@ export interface ApplyFlowRunStateOptions {
   extraColumns?: Partial<FlowRunTable>;
   /** The database, to use its faster statements where it has them. @default none (portable statements) */
   database?: WeirDatabase;
+  /** The caller counted the deployment's slots itself (a claim). @default false */
+  isDeploymentSlotCounted?: boolean;
 }
 
 /** The decision and the run row afterwards; `isChanged` tells whether anything was written. */
@@ -37,6 +44,8 @@ export interface AppliedFlowRunState {
   result: OrchestrationResult;
   row: FlowRunTable;
   isChanged: boolean;
+  /** Task runs ended with the flow run (Crashed or Cancelled), to publish. */
+  finishedTaskRuns?: TaskRunTable[];
 }
 
 /** Read a run's row, locking it for the rest of the transaction where the dialect has row locks. */
@@ -51,6 +60,9 @@ export async function lockFlowRun(trx: Trx, database: WeirDatabase, id: string):
 /** The run-row columns that follow from moving through `recorded` states, starting at `row`. */
 export function columnsAfterStates(row: FlowRunTable, recorded: State[], now: string): Partial<FlowRunTable> {
   let previous = { type: row.state_type, timestamp: row.state_timestamp };
+  // The previous state's own record, read from the row only when needed.
+  let previousState: State | null | undefined;
+  const isPreviousResuming = (): boolean => isResumingState(previousState === undefined ? fromJsonColumn<State | null>(row.state) : previousState);
   let runCount = Number(row.run_count);
   let totalRunTimeMs = Number(row.total_run_time_ms);
   let startTime = row.start_time;
@@ -61,8 +73,8 @@ export function columnsAfterStates(row: FlowRunTable, recorded: State[], now: st
     if (previous.type === "RUNNING" && state.type !== "RUNNING") {
       totalRunTimeMs += Math.max(0, Date.parse(state.timestamp) - Date.parse(previous.timestamp));
     }
-    // Resuming a paused run continues the same attempt.
-    if (state.type === "RUNNING" && previous.type !== "RUNNING" && previous.type !== "PAUSED") {
+    // Resuming a paused run (or a suspended one, through the queue) continues the same attempt.
+    if (state.type === "RUNNING" && previous.type !== "RUNNING" && previous.type !== "PAUSED" && !isPreviousResuming()) {
       runCount += 1;
       startTime ??= state.timestamp;
     }
@@ -76,6 +88,7 @@ export function columnsAfterStates(row: FlowRunTable, recorded: State[], now: st
       nextScheduled = state.type === "PAUSED" ? (state.scheduledTime ?? null) : null;
     }
     previous = state;
+    previousState = state;
   }
   const last = recorded[recorded.length - 1];
   if (!last) return {};
@@ -109,6 +122,16 @@ export async function appendFlowRunStates(trx: Trx, flowRunId: string, states: S
     .execute();
 }
 
+/** The OrchestrationResult that answers `decision`. */
+export function resultOfDecision(decision: TransitionDecision): OrchestrationResult {
+  return {
+    status: decision.status,
+    state: decision.state,
+    reason: decision.reason,
+    ...(decision.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: decision.retryAfterSeconds }),
+  };
+}
+
 /** The rules' answer to `proposed` on `row` (force and via applied), before anything is written. */
 export function decideFlowRunState(row: FlowRunTable, proposed: State, now: Date, options: ApplyFlowRunStateOptions): { result: OrchestrationResult; decision: TransitionDecision } {
   const current = fromJsonColumn<State>(row.state);
@@ -119,14 +142,9 @@ export function decideFlowRunState(row: FlowRunTable, proposed: State, now: Date
         via: options.via ?? "propose",
         runCount: Number(row.run_count),
         retryPolicy: fromJsonColumn<RetryPolicy>(row.retry_policy),
+        hasDeployment: row.deployment_id !== null,
       });
-  const result: OrchestrationResult = {
-    status: decision.status,
-    state: decision.state,
-    reason: decision.reason,
-    ...(decision.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: decision.retryAfterSeconds }),
-  };
-  return { result, decision };
+  return { result: resultOfDecision(decision), decision };
 }
 
 /** Decide and apply `proposed` to the (locked) run `row`. */
@@ -146,10 +164,16 @@ export async function applyFlowRunState(
       .executeTakeFirst();
     if (seen) return { result: fromJsonColumn<OrchestrationResult>(seen.result), row, isChanged: false };
   }
-  const { result, decision } = decideFlowRunState(row, proposed, now, options);
+  let { result, decision } = decideFlowRunState(row, proposed, now, options);
+  if (!options.force && !options.isDeploymentSlotCounted) {
+    const held = await holdAtDeploymentLimit(trx, options.database, row, decision, now);
+    if (held !== decision) ({ result, decision } = { result: resultOfDecision(held), decision: held });
+  }
   let next = row;
-  if (decision.status === "ACCEPT") {
-    const columns = { ...columnsAfterStates(row, decision.recorded, now.toISOString()), ...options.extraColumns };
+  let finishedTaskRuns: TaskRunTable[] | undefined;
+  // An accepted decision records its states; a run held at its deployment's limit may record one too.
+  if (decision.recorded.length > 0) {
+    const columns = { ...columnsAfterStates(row, decision.recorded, now.toISOString()), ...(decision.status === "ACCEPT" ? options.extraColumns : {}) };
     if (options.database?.capabilities.supportsDataModifyingCte) {
       // Update and history in one statement (one round trip).
       await trx
@@ -163,6 +187,8 @@ export async function applyFlowRunState(
       await appendFlowRunStates(trx, row.id, decision.recorded);
     }
     next = { ...row, ...columns };
+    const ending = stateEndingTaskRuns(decision.recorded);
+    if (ending !== null) finishedTaskRuns = await finishOpenTaskRuns(trx, row.id, ending, now);
   }
   if (options.transitionId !== undefined) {
     await trx
@@ -170,5 +196,5 @@ export async function applyFlowRunState(
       .values({ flow_run_id: row.id, transition_id: options.transitionId, result: toJsonColumn(result), created_at: now.toISOString() })
       .execute();
   }
-  return { result, row: next, isChanged: decision.status === "ACCEPT" };
+  return { result, row: next, isChanged: decision.recorded.length > 0, ...(finishedTaskRuns?.length ? { finishedTaskRuns } : {}) };
 }

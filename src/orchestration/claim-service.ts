@@ -31,6 +31,7 @@ import { WeirError } from "../core/weir-error.js";
 import type { DatabaseSchema, FlowRunTable } from "../db/schema.js";
 import { applyFlowRunState } from "./apply-flow-run-state.js";
 import { isHeartbeatStale, readCandidatePage, readRetryStalenessCutoffs, type CandidateCursor } from "./claim-candidates.js";
+import { SLOT_HOLDING_STATE_TYPES } from "./deployment-slot-check.js";
 import { flowRunFromRow } from "./flow-run-mapper.js";
 import { checkInteger, checkName, checkObject, checkStringList, checkTime, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
@@ -38,8 +39,6 @@ import { readWorkPoolRow } from "./work-pool-service.js";
 
 type Trx = Kysely<DatabaseSchema>;
 
-/** State types that hold a concurrency slot. */
-export const SLOT_HOLDING_STATE_TYPES = ["PENDING", "RUNNING", "CANCELLING"] as const;
 /** Most runs one claim may take. */
 export const MAX_CLAIM_LIMIT = 1000;
 /** Most candidate pages one claim reads in one queue (see the header). */
@@ -161,7 +160,10 @@ export function createClaimService(ctx: OrchestrationContext) {
                 if (applied) changedRows.push(applied);
                 continue;
               }
-              const applied = await applyFlowRunState(trx, row, makeState("Pending", { now }), now, { extraColumns: { worker_id: workerId, worker_name: workerName } });
+              const applied = await applyFlowRunState(trx, row, makeState("Pending", { now }), now, {
+                extraColumns: { worker_id: workerId, worker_name: workerName },
+                isDeploymentSlotCounted: true,
+              });
               if (applied.result.status !== "ACCEPT") continue;
               claimedRows.push(applied.row);
               taken += 1;

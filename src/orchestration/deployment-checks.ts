@@ -37,6 +37,17 @@ export interface CompiledUpsertDeployment extends Pick<Deployment, UpsertedDeplo
   retryPolicy: RetryPolicy | null;
 }
 
+/**
+ * A deployment's concurrency limit: null (none) or an integer ≥ 1. A limit of 0 is refused: it
+ * would let no run of the deployment start, ever (they would wait AwaitingConcurrencySlot
+ * forever); pausing the deployment is the way to hold its runs back.
+ */
+export function checkDeploymentConcurrencyLimit(value: unknown, field: string): number | null {
+  const limit = checkConcurrencyLimit(value, field);
+  if (limit === 0) invalid(field, "must be at least 1 (a limit of 0 would never let a run start; pause the deployment to hold its runs back)");
+  return limit;
+}
+
 /** Validate an upsert of a deployment. */
 export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): CompiledUpsertDeployment {
   checkObject(input, "input");
@@ -61,7 +72,7 @@ export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): Comp
     workPoolName: input.workPoolName === undefined ? "default" : checkName(input.workPoolName, "workPoolName"),
     workQueueName: input.workQueueName === undefined ? "default" : checkName(input.workQueueName, "workQueueName"),
     isPaused: checkOptionalBoolean(input.isPaused, "isPaused") ?? false,
-    concurrencyLimit: checkConcurrencyLimit(input.concurrencyLimit, "concurrencyLimit"),
+    concurrencyLimit: checkDeploymentConcurrencyLimit(input.concurrencyLimit, "concurrencyLimit"),
     collisionStrategy,
     schedules: input.schedules?.map((schedule, index) => compileScheduleInput(schedule, `schedules.${index}`)),
     jobVariables: checkObject(input.jobVariables, "jobVariables"),

@@ -11,7 +11,7 @@ import type { Deployment, DeploymentSchedule, FlowRun } from "../core/models.js"
 import { WeirError } from "../core/weir-error.js";
 import { toJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
 import type { DatabaseSchema, DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
-import { compileScheduleInput, compileUpsertDeploymentInput, type CompiledScheduleInput } from "./deployment-checks.js";
+import { checkDeploymentConcurrencyLimit, compileScheduleInput, compileUpsertDeploymentInput, type CompiledScheduleInput } from "./deployment-checks.js";
 import { cancelWaitingDeploymentRuns } from "./cancel-waiting-deployment-runs.js";
 import { createDeploymentFlowRun } from "./deployment-flow-run.js";
 import { deploymentFromRow, deploymentScheduleFromRow } from "./deployment-mapper.js";
@@ -21,7 +21,7 @@ import { flowRunFromRow } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkStringList } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
-import { checkConcurrencyLimit, checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
+import { checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
 import { ensureWorkQueue } from "./work-pool-service.js";
 
 type Trx = Kysely<DatabaseSchema>;
@@ -166,7 +166,7 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       if (patch.description !== undefined) set.description = checkDescription(patch.description, "description");
       if (patch.parameters !== undefined) set.parameters = toJsonColumn(checkObject(patch.parameters, "parameters"));
       if (patch.tags !== undefined) set.tags = toJsonColumn(checkStringList(patch.tags, "tags"));
-      if (patch.concurrencyLimit !== undefined) set.concurrency_limit = checkConcurrencyLimit(patch.concurrencyLimit, "concurrencyLimit");
+      if (patch.concurrencyLimit !== undefined) set.concurrency_limit = checkDeploymentConcurrencyLimit(patch.concurrencyLimit, "concurrencyLimit");
       const isPaused = checkOptionalBoolean(patch.isPaused, "isPaused");
       if (isPaused !== undefined) set.is_paused = isPaused ? 1 : 0;
       const deployment = await database.writeTransaction(async (trx) => {

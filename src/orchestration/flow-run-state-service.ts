@@ -14,7 +14,7 @@ import type { FlowRunTable } from "../db/schema.js";
 import { applyFlowRunState, lockFlowRun, type ApplyFlowRunStateOptions } from "./apply-flow-run-state.js";
 import { applyFlowRunStateToCachedRow } from "./apply-flow-run-state-guarded.js";
 import { flowRunRowCacheOf } from "./flow-run-row-cache.js";
-import { flowRunFromRow } from "./flow-run-mapper.js";
+import { flowRunFromRow, taskRunFromRow } from "./flow-run-mapper.js";
 import { checkInteger, checkName, checkObject, checkState, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 
@@ -26,6 +26,13 @@ function chooseOrNull(choose: (current: State) => State, cached: FlowRunTable): 
   } catch {
     return null;
   }
+}
+
+// The error for an explicit move the rules refused, with their reason.
+function refused(id: string, flowRun: FlowRun, result: OrchestrationResult): WeirError {
+  return new WeirError("INVALID_TRANSITION", `flow run '${id}' cannot move from ${flowRun.stateName}: ${result.reason}`, {
+    details: { status: result.status, stateName: flowRun.stateName },
+  });
 }
 
 /** The flow-run state area of the service layer. */
@@ -50,17 +57,14 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
     rowCache.remember(applied.row);
     const flowRun = flowRunFromRow(applied.row);
     if (applied.isChanged) ctx.events.publish({ kind: "flow-run", flowRun });
+    for (const row of applied.finishedTaskRuns ?? []) ctx.events.publish({ kind: "task-run", taskRun: taskRunFromRow(row) });
     return { result: applied.result, flowRun };
   }
 
   /** An explicit move that must be accepted, else INVALID_TRANSITION. */
   async function move(id: string, choose: (current: State) => State, via: ApplyFlowRunStateOptions["via"]): Promise<FlowRun> {
     const { result, flowRun } = await propose(id, choose, { via });
-    if (result.status !== "ACCEPT") {
-      throw new WeirError("INVALID_TRANSITION", `flow run '${id}' cannot move from ${flowRun.stateName}: ${result.reason}`, {
-        details: { status: result.status, stateName: flowRun.stateName },
-      });
-    }
+    if (result.status !== "ACCEPT") throw refused(id, flowRun, result);
     return flowRun;
   }
 
@@ -97,17 +101,24 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
     },
 
     async cancelFlowRun(id: string): Promise<FlowRun> {
-      return move(
+      const { result, flowRun } = await propose(
         id,
         (current) => {
           const now = ctx.clock.now();
-          if (current.type === "RUNNING" || (current.type === "PAUSED" && current.name === "Paused")) {
+          // A Cancelling run is asked again: the rules refuse a second Cancelling (see below).
+          if (current.type === "RUNNING" || current.type === "CANCELLING" || (current.type === "PAUSED" && current.name === "Paused")) {
             return makeState("Cancelling", { now, message: "cancellation requested" });
           }
           return makeState("Cancelled", { now, message: "cancelled before it ran to completion" });
         },
-        "propose",
+        { via: "propose" },
       );
+      // Asked again while its process is being stopped: the run is Cancelled once that process is
+      // gone (its worker says so, or cancellation cleanup finds it silent), not before, or its
+      // concurrency slot would be freed while it still runs.
+      if (result.status !== "ACCEPT" && flowRun.stateType === "CANCELLING") return flowRun;
+      if (result.status !== "ACCEPT") throw refused(id, flowRun, result);
+      return flowRun;
     },
 
     async retryFlowRun(id: string): Promise<FlowRun> {

@@ -139,7 +139,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
   const tags = raw.tags ?? [];
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string")) issues.add(at("tags"), "must be a list of strings");
   const limit = raw.concurrencyLimit ?? null;
-  if (limit !== null && (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0)) issues.add(at("concurrencyLimit"), "must be an integer ≥ 0");
+  if (limit !== null && (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1)) issues.add(at("concurrencyLimit"), "must be an integer ≥ 1 (pause the deployment to hold its runs back)");
   let workPoolName = "default";
   let workQueueName = "default";
   const pool = raw.workPool;

@@ -48,7 +48,12 @@ export function createServiceLoops(ctx: OrchestrationContext, options: CompiledS
         missedHeartbeats: options.missedHeartbeats,
         defaultHeartbeatIntervalSeconds: options.defaultHeartbeatIntervalSeconds,
       }),
-    "cancellation-cleanup": () => createCancellationCleanupService(ctx, { intervalMs: ms(options.cancellationCleanupIntervalSeconds) }),
+    "cancellation-cleanup": () =>
+      createCancellationCleanupService(ctx, {
+        intervalMs: ms(options.cancellationCleanupIntervalSeconds),
+        missedHeartbeats: options.missedHeartbeats,
+        defaultHeartbeatIntervalSeconds: options.defaultHeartbeatIntervalSeconds,
+      }),
     "lease-expiry": () => createLeaseExpiryService(ctx, { intervalMs: ms(options.leaseExpiryIntervalSeconds) }),
     retention: () => createRetentionService(ctx, { intervalMs: ms(options.retentionIntervalSeconds), retentionSeconds: options.retentionSeconds ?? 0 }),
   };

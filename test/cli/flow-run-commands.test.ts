@@ -81,7 +81,7 @@ describe("weir run", { timeout: 120_000 }, () => {
     expect(text).toMatch(/doubled-report\s+markdown\s+the doubled number/);
   });
 
-  it("a failing flow exits 1, ends Failed and can be listed by state and retried", async () => {
+  it("a failing flow exits 1, ends Failed and can be listed by state; its retry is refused with the server's reason", async () => {
     const result = await runCli(["run", `${FIXTURE}:broken`], env);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/finished in state Failed: .*the pipes burst/);
@@ -98,9 +98,13 @@ describe("weir run", { timeout: 120_000 }, () => {
     const byFlow = await runCli(["flow-run", "ls", "--flow", "greeting", "--json"], env);
     expect((JSON.parse(byFlow.stdout) as FlowRun[]).map((run) => run.id)).toEqual([greetingRunId]);
 
+    // A run of `weir run` has no deployment: no worker could start it again.
     const retried = await runCli(["flow-run", "retry", failedId, "--json"], env);
-    expect(retried.code).toBe(0);
-    expect((JSON.parse(retried.stdout) as FlowRun).stateType).toBe("SCHEDULED");
+    expect(retried.code).toBe(1);
+    expect(retried.stdout).toBe("");
+    expect(retried.stderr).toMatch(/^Error: .*cannot move from Failed: the run has no deployment.*run the flow again/);
+    const after = JSON.parse((await runCli(["flow-run", "inspect", failedId, "--json"], env)).stdout) as InspectJson;
+    expect(after.stateType).toBe("FAILED");
   });
 
   it("lists runs as a table with the newest first", async () => {

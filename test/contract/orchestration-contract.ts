@@ -10,6 +10,7 @@ import { makeState, type StateName } from "../../src/core/states.js";
 import { expectWeirError, ManualClock, type ContractScope, type MakeContractHarness, type ContractHarness } from "./contract-helpers.js";
 import { defineConcurrencyContract } from "./orchestration-contract-concurrency.js";
 import { defineRecordContract } from "./orchestration-contract-records.js";
+import { defineRuleGapContract } from "./orchestration-contract-rule-gaps.js";
 import { defineTaskRunContract } from "./orchestration-contract-task-runs.js";
 
 export { ManualClock, expectWeirError, type ContractHarness, type ContractScope, type MakeContractHarness } from "./contract-helpers.js";
@@ -204,14 +205,18 @@ export function describeOrchestrationContract(name: string, makeHarness: MakeCon
         expect(names).toEqual(["Pending", "Running", "Failed", "AwaitingRetry", "Retrying", "Failed"]);
       });
 
-      it("cancels (Running → Cancelling → only Cancelled), retries a finished run, resumes a paused one", async () => {
+      it("cancels (Running → Cancelling → only Cancelled), refuses to retry a run no worker could start, resumes a paused one", async () => {
+        const cancelledFirst = await client().createFlowRun({ flowName: "moves" });
+        expect((await client().cancelFlowRun(cancelledFirst.id)).stateName).toBe("Cancelled");
+        await expectWeirError(client().retryFlowRun(cancelledFirst.id), "INVALID_TRANSITION", "no deployment");
         const run = await client().createFlowRun({ flowName: "moves" });
-        expect((await client().cancelFlowRun(run.id)).stateName).toBe("Cancelled");
-        const retried = await client().retryFlowRun(run.id);
-        expect(retried.stateType).toBe("SCHEDULED");
         await expectWeirError(client().retryFlowRun(run.id), "INVALID_TRANSITION");
         await client().setFlowRunState(run.id, { state: makeState("Running") });
         expect((await client().cancelFlowRun(run.id)).stateName).toBe("Cancelling");
+        // Asked again while its process stops: no change, the answer is the current state.
+        const cancelling = await client().readFlowRun(run.id);
+        const again = await client().cancelFlowRun(run.id);
+        expect(again).toMatchObject({ stateName: "Cancelling", state: { id: cancelling.state.id } });
         expect((await client().setFlowRunState(run.id, { state: makeState("Completed") })).status).toBe("REJECT");
         expect((await client().setFlowRunState(run.id, { state: makeState("Running") })).status).toBe("ABORT");
         expect((await client().setFlowRunState(run.id, { state: makeState("Cancelled") })).status).toBe("ACCEPT");
@@ -249,5 +254,6 @@ export function describeOrchestrationContract(name: string, makeHarness: MakeCon
     defineTaskRunContract(scope);
     defineRecordContract(scope);
     defineConcurrencyContract(scope);
+    defineRuleGapContract(scope);
   });
 }

@@ -42,7 +42,8 @@ describe("HttpClient round trips", () => {
     expect((await client.readFlowRunStates(parent.id)).map((state) => state.name)).toEqual(["Pending", "Running"]);
     expect((await client.cancelFlowRun(parent.id)).stateType).toBe("CANCELLING");
     await client.setFlowRunState(parent.id, { state: makeState("Cancelled") });
-    expect((await client.retryFlowRun(parent.id)).stateType).toBe("SCHEDULED");
+    // No deployment: nothing could start it again, so the retry is refused with the reason.
+    await expect(client.retryFlowRun(parent.id)).rejects.toMatchObject({ code: "INVALID_TRANSITION", message: expect.stringMatching(/no deployment/) });
     await client.deleteFlowRun(child.id);
     await expect(client.readFlowRun(child.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

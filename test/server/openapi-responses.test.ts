@@ -112,11 +112,12 @@ describe("every documented operation answers as the OpenAPI document says", () =
       message: "boom",
       error: { name: "Error", message: "boom", stack: "Error: boom", cause: { name: "TypeError", message: "inner" }, isRetryable: true },
     };
-    // With a retry left, the failure becomes AwaitingRetry; the cancel ends it, so it can be retried.
+    // With a retry left, the failure becomes AwaitingRetry; the cancel ends it. A run with no
+    // deployment cannot be retried (no worker could start it): 409 with the reason.
     await call("setFlowRunState", { params: { id: run.id }, body: { state: failed } });
     expect((await call<{ items: State[] }>("readFlowRunStates", { params: { id: run.id } })).items.length).toBeGreaterThanOrEqual(4);
     expect((await call<FlowRun>("cancelFlowRun", { params: { id: run.id }, body: {} })).stateType).toBe("CANCELLED");
-    expect((await call<FlowRun>("retryFlowRun", { params: { id: run.id }, body: {} })).stateType).toBe("SCHEDULED");
+    await call("retryFlowRun", { params: { id: run.id }, body: {}, status: 409 });
 
     const doomed = await call<FlowRun>("createFlowRun", { body: { flowName: "etl" } });
     await call("deleteFlowRun", { params: { id: doomed.id } });
@@ -226,6 +227,11 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("listWorkers");
     const claimed = await call<{ items: FlowRun[] }>("claimFlowRuns", { params: { name: pool.name }, body: { workerId: worker.id, workerName: worker.name, limit: 10 } });
     expect(claimed.items.map((item) => item.id)).toEqual([run.id]);
+    // A deployment's finished run can be retried (a worker can start it again).
+    await call("setFlowRunState", { params: { id: run.id }, body: { state: state("RUNNING", "Running") } });
+    const fatal = { ...state("FAILED", "Failed"), error: { name: "Error", message: "fatal", isRetryable: false } };
+    await call("setFlowRunState", { params: { id: run.id }, body: { state: fatal } });
+    expect((await call<FlowRun>("retryFlowRun", { params: { id: run.id }, body: {} })).stateType).toBe("SCHEDULED");
 
     await call("deleteDeploymentSchedule", { params: { id: deployment.id, scheduleId: schedule.id } });
     await call("deleteDeployment", { params: { id: deployment.id } });

@@ -9,7 +9,7 @@ import type { State } from "../../core/states.js";
 import { isWeirError } from "../../core/weir-error.js";
 import type { FlowRunTable } from "../../db/schema.js";
 import { applyFlowRunState, lockFlowRun } from "../apply-flow-run-state.js";
-import { flowRunFromRow } from "../flow-run-mapper.js";
+import { flowRunFromRow, taskRunFromRow } from "../flow-run-mapper.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
 
 /** Propose `makeNextState(row)` when `stillQualifies(row)`; null when the run no longer qualifies or is gone. */
@@ -34,5 +34,6 @@ export async function transitionFlowRunIf(
   });
   if (!applied) return null;
   if (applied.isChanged) ctx.events.publish({ kind: "flow-run", flowRun: flowRunFromRow(applied.row) });
+  for (const row of applied.finishedTaskRuns ?? []) ctx.events.publish({ kind: "task-run", taskRun: taskRunFromRow(row) });
   return applied.result;
 }

@@ -39,7 +39,7 @@ export const upsertDeploymentSchema = z.object({
   workPoolName: nameSchema.optional(),
   workQueueName: nameSchema.optional(),
   isPaused: z.boolean().optional(),
-  concurrencyLimit: z.int().min(0).nullable().optional(),
+  concurrencyLimit: z.int().min(1).nullable().optional(),
   collisionStrategy: z.enum(["ENQUEUE", "CANCEL_NEW"]).optional(),
   schedules: z.array(scheduleInputSchema).max(1000).optional(),
   jobVariables: jsonObjectSchema.optional(),
@@ -53,7 +53,7 @@ export const updateDeploymentSchema = z.object({
   parameters: jsonObjectSchema.optional(),
   tags: z.array(nameSchema).optional(),
   isPaused: z.boolean().optional(),
-  concurrencyLimit: z.int().min(0).nullable().optional(),
+  concurrencyLimit: z.int().min(1).nullable().optional(),
   workQueueName: nameSchema.optional(),
 }) satisfies z.ZodType<UpdateDeploymentInput>;
 
