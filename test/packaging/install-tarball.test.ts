@@ -20,6 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/test-database.js";
 import { mustRunIn, runIn, userEnv, type PackageProcessResult } from "./package-process.js";
 
+// Each case is one `npx weir run` (a few seconds; more on a busy machine).
+const RUN_TIMEOUT_MS = 60_000;
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "weir-package-"));
 const project = join(work, "project");
@@ -111,7 +113,7 @@ describe("the packed package", () => {
   });
 });
 
-describe("npx weir run in a user's project", () => {
+describe("npx weir run in a user's project", { timeout: RUN_TIMEOUT_MS }, () => {
   it("runs a .ts flow in a project made by npm init -y (CommonJS)", async () => {
     expect((JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { type?: string }).type ?? "commonjs").toBe("commonjs");
     writeFileSync(join(project, "flow.ts"), SALES_TS);
