@@ -3,7 +3,13 @@ import { defineConfig } from "vitest/config";
 
 // Examples import the package by its name; in tests that is this checkout's src/ (as for
 // `weir` run from source: the "weir-source" condition of package.json "exports").
-const sourceAlias = { alias: [{ find: /^weirflow$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] };
+const source = fileURLToPath(new URL("./src/", import.meta.url));
+const sourceAlias = {
+  alias: [
+    { find: /^weirflow$/, replacement: `${source}index.ts` },
+    { find: /^weirflow\/(client|core|server|worker)$/, replacement: `${source}$1/index.ts` },
+  ],
+};
 
 // Three projects: `unit` (storage, SDK, server, worker, CLI; run once per database through
 // WEIR_TEST_DB), `faults` (the fault suite, `npm run faults`) and `ui` (the dashboard in

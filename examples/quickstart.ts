@@ -16,7 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { FlowRun } from "weirflow";
+import type { FlowRun } from "weirflow/core";
 import { ChildProcessGroup, REPO_ROOT, runWeir } from "./child-process-group.js";
 
 const DEPLOYMENT = "data-preprocessing/daily";

@@ -46,5 +46,3 @@ export type { StandardSchemaV1 } from "./sdk/standard-schema.js";
 export { WeirError, isWeirError } from "./core/weir-error.js";
 export type { ErrorCode } from "./core/error-codes.js";
 export type { State, StateType, StateName } from "./core/states.js";
-// What deploy(), runDeployment() and the client return, for code that imports the package by name.
-export type { Deployment, FlowRun, TaskRun } from "./core/models.js";

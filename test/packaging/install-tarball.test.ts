@@ -107,9 +107,16 @@ describe("the packed package", () => {
   it("holds the compiled library, the dashboard and the command, not the sources", () => {
     expect(packedFiles).toEqual(expect.arrayContaining(["package.json", "README.md", "bin/weir.js", "bin/weir-source-condition.js", "dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "ui/dist/index.html"]));
     expect(packedFiles.filter((path) => /^(src|test|examples|bench)\//.test(path) || path === "bin/prepare-package.js")).toEqual([]);
-    const manifest = JSON.parse(readFileSync(join(project, "node_modules", "weirflow", "package.json"), "utf8")) as { name: string; bin: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(project, "node_modules", "weirflow", "package.json"), "utf8")) as {
+      name: string;
+      bin: Record<string, string>;
+      exports: Record<string, string | Record<string, string>>;
+    };
     expect(manifest.name).toBe("weirflow");
     expect(manifest.bin.weir).toBe("bin/weir.js");
+    // Every entry point a user can import ("weirflow", "weirflow/core", …) is in the tarball.
+    const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === "string" ? [target] : [target.types, target.default]));
+    expect(targets.map((target) => target?.replace(/^\.\//, "")).filter((target) => !packedFiles.includes(target ?? ""))).toEqual([]);
   });
 });
 
