@@ -1,4 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+// Examples import the package by its name; in tests that is this checkout's src/ (as for
+// `weir` run from source: the "weir-source" condition of package.json "exports").
+const source = fileURLToPath(new URL("./src/", import.meta.url));
+const sourceAlias = {
+  alias: [
+    { find: /^weirflow$/, replacement: `${source}index.ts` },
+    { find: /^weirflow\/(client|core|server|worker)$/, replacement: `${source}$1/index.ts` },
+  ],
+};
 
 // Three projects: `unit` (storage, SDK, server, worker, CLI; run once per database through
 // WEIR_TEST_DB), `faults` (the fault suite, `npm run faults`) and `ui` (the dashboard in
@@ -9,6 +20,7 @@ export default defineConfig({
     silent: "passed-only",
     projects: [
       {
+        resolve: sourceAlias,
         test: {
           name: "unit",
           include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
@@ -21,6 +33,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: sourceAlias,
         test: {
           // The standing fault suite (docs/reliability.md): the fast checks of test/faults/ that
           // `npm run check` also runs, and the slow ones of test/faults/slow/.
@@ -34,6 +47,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: sourceAlias,
         test: {
           name: "ui",
           include: ["ui/test/**/*.test.ts"],

@@ -1,6 +1,6 @@
 /** Flows of bench/deployment-latency.ts (deployed by entrypoint, so they live in their own module). */
-// Imported as a user would: "weir" (the package itself, its compiled dist/), not src/.
-import { flow, task } from "weir";
+// Imported as a user would: "weirflow" (the package itself: its compiled dist/, or src/ under the "weir-source" condition).
+import { flow, task } from "weirflow";
 
 /** A run that does nothing. */
 export const trivial = flow({ name: "bench-trivial", logPrints: false }, async () => 0);

@@ -6,7 +6,8 @@
  * - trivial runs completed per second through a server and 1 or 4 workers (a process per run);
  * - 40 sequential fibo(10) tasks and 10 fibo(33) tasks in one deployment run via server + worker:
  *   overhead per task = (run time − the same computation without Weir) / tasks.
- * Run alone: `node --import tsx bench/deployment-latency.ts [servedRuns] [processRuns]`.
+ * Run alone: `node --conditions=weir-source --import tsx bench/deployment-latency.ts [servedRuns] [processRuns]`
+ * (its flows import "weirflow": the condition makes that this src/, as the rest of this process).
  */
 import { fileURLToPath } from "node:url";
 import pg from "pg";

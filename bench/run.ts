@@ -17,7 +17,7 @@ const OUT = join(ROOT, "bench", ".out");
 const benches: Record<string, string[]> = {
   "task-overhead": [process.execPath, "--import", "tsx", "bench/task-overhead.ts", "10000"],
   "flow-throughput": [process.execPath, "--import", "tsx", "bench/flow-throughput.ts", "5000", "32"],
-  "deployment-latency": [process.execPath, "--import", "tsx", "bench/deployment-latency.ts", "200", "200"],
+  "deployment-latency": [process.execPath, "--conditions=weir-source", "--import", "tsx", "bench/deployment-latency.ts", "200", "200"],
   "worker-fleet": [process.execPath, "--import", "tsx", "bench/worker-fleet.ts", "2000", "4"],
   "server-start": [process.execPath, "--import", "tsx", "bench/server-start.ts"],
   "list-runs": [process.execPath, "--import", "tsx", "bench/list-runs.ts", "1000000"],

@@ -16,7 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { FlowRun } from "../src/core/models.js";
+import type { FlowRun } from "weirflow/core";
 import { ChildProcessGroup, REPO_ROOT, runWeir } from "./child-process-group.js";
 
 const DEPLOYMENT = "data-preprocessing/daily";
@@ -40,9 +40,9 @@ async function main(): Promise<number> {
   process.stdout.write(deployed.stdout);
   if (deployed.code !== 0) throw new Error(`weir deploy --all failed: ${deployed.stderr.trim()}`);
 
-  // The example flows import Weir from src/, so the worker and its run processes load Weir from
-  // source too: one copy of the SDK per process.
-  children.start("worker", ["worker", "start", "--pool", "default"], { ...clientEnv, WEIR_FROM_SOURCE: "1" });
+  // The example flows import the package by its name ("weirflow"): in a run process that is the
+  // same dist/ (or src/, when there is no build) the worker runs from.
+  children.start("worker", ["worker", "start", "--pool", "default"], clientEnv);
 
   const triggered = await runWeir(["deployment", "run", DEPLOYMENT, ...process.argv.slice(2), "--json"], clientEnv);
   if (triggered.code !== 0) throw new Error(`weir deployment run failed: ${triggered.stderr.trim()}`);

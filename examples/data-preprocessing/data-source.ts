@@ -9,7 +9,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
-import { NonRetryableError } from "../../src/index.js";
+import { NonRetryableError } from "weirflow";
 
 /** File formats DuckDB reads for the pipeline. */
 export type SourceFormat = "csv" | "tsv" | "json" | "parquet";

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { flow, getRunContext, getRunLogger } from "../../src/index.js";
+import { flow, getRunContext, getRunLogger } from "weirflow";
 import { pipelineParameters } from "./pipeline-parameters.js";
 import { cleanData } from "./tasks/clean-data.js";
 import { engineerFeatures } from "./tasks/engineer-features.js";

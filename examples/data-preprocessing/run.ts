@@ -2,7 +2,7 @@
  * Run the pipeline once from the command line, recorded like any other run:
  * `node --import tsx examples/data-preprocessing/run.ts [source] [outputDir]`.
  */
-import { flushAll } from "../../src/index.js";
+import { flushAll } from "weirflow";
 import { dataPreprocessing } from "./pipeline.js";
 
 const [source, outputDir] = process.argv.slice(2);

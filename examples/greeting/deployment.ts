@@ -6,7 +6,7 @@
  */
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Deployment } from "../../src/core/models.js";
+import type { Deployment } from "weirflow/core";
 import { greeting } from "./main.js";
 
 /** Apply the deployment (the tutorial's `Deployment.build_from_flow(...).apply()`). */

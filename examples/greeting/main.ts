@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { flow, task } from "../../src/index.js";
+import { flow, task } from "weirflow";
 
 /** Says hello. */
 export const sayHello = task("say_hello", async () => {

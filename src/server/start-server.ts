@@ -174,9 +174,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const { serve } = await import("@hono/node-server");
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const listening = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(listening));
-      listening.once("error", (cause: NodeJS.ErrnoException) =>
-        reject(new WeirError("UNAVAILABLE", `cannot listen on ${host}:${port}: ${cause.code ?? cause.message}`, { cause })),
-      );
+      listening.once("error", (cause: NodeJS.ErrnoException) => {
+        // The first thing a newcomer meets when another server holds the port: say how to pick another.
+        const why = cause.code === "EADDRINUSE" ? `port ${port} is in use (EADDRINUSE); choose another with --port (npm start: set WEIR_PORT)` : (cause.code ?? cause.message);
+        reject(new WeirError("UNAVAILABLE", `cannot listen on ${host}:${port}: ${why}`, { cause }));
+      });
     });
     // serve() uses node:http unless told otherwise.
     stops.unshift(() => closeGracefully(server as Server, shuttingDown, gracePeriodMs));

@@ -45,7 +45,11 @@ export function runProcess(
   });
 }
 
-/** Run a TypeScript script (`node --import tsx script args…`) to completion. */
+/**
+ * Run a TypeScript script (`node --import tsx script args…`) to completion. Scripts that import
+ * the package by name ("weirflow", e.g. the examples) get this checkout's src/, as the CLI does
+ * under WEIR_FROM_SOURCE (the "weir-source" condition of package.json "exports").
+ */
 export function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<ProcessResult> {
-  return runProcess(process.execPath, ["--import", "tsx", script, ...args], env, timeoutMs);
+  return runProcess(process.execPath, ["--conditions=weir-source", "--import", "tsx", script, ...args], env, timeoutMs);
 }

@@ -43,7 +43,7 @@ describe("startServer", () => {
       const port = Number(new URL(first.url).port);
       const second = await startServer({ port, databaseUrl: database.url, runServices: false, log: quiet }).catch((error: unknown) => error);
       expect(second).toBeInstanceOf(WeirError);
-      expect((second as WeirError).message).toMatch(/EADDRINUSE/);
+      expect((second as WeirError).message).toBe(`cannot listen on 127.0.0.1:${port}: port ${port} is in use (EADDRINUSE); choose another with --port (npm start: set WEIR_PORT)`);
       await expect(startServer({ port: 70_000, databaseUrl: database.url, log: quiet })).rejects.toThrow(/port/);
     } finally {
       await first.close();

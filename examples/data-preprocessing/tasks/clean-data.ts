@@ -7,7 +7,7 @@
  */
 import { rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { task } from "../../../src/index.js";
+import { task } from "weirflow";
 import type { ColumnRule, DatasetSchema } from "../dataset-schema.js";
 import { parquetRelation, sqlIdentifier, sqlString, toNumber, withDuckDb, type DuckDbSession } from "../duckdb-engine.js";
 import { fileBackedCache } from "../file-backed-cache.js";

@@ -6,7 +6,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { task } from "../../../src/index.js";
+import { task } from "weirflow";
 import { parquetRelation, sqlIdentifier, sqlString, toNumber, withDuckDb } from "../duckdb-engine.js";
 import type { CleanDataset } from "./clean-data.js";
 

@@ -5,7 +5,7 @@
  */
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { task } from "../../../src/index.js";
+import { task } from "weirflow";
 import type { MaterializedSource, SourceFormat } from "../data-source.js";
 import { sqlString, toNumber, withDuckDb, type ColumnInfo } from "../duckdb-engine.js";
 import { sourceCacheDir } from "../work-dirs.js";

@@ -3,7 +3,7 @@
  * hashes its bytes. Never cached: this is how a changed source is noticed; everything
  * downstream is cached on the hash it returns.
  */
-import { task } from "../../../src/index.js";
+import { task } from "weirflow";
 import { materializeSource, tryResolveSource, type MaterializedSource } from "../data-source.js";
 import { downloadDir } from "../work-dirs.js";
 

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { task } from "../../../src/index.js";
+import { task } from "weirflow";
 import { versionDir, writeFileAtomically } from "../work-dirs.js";
 
 /** What the manifest of a run records. */

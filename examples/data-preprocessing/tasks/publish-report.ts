@@ -3,7 +3,7 @@
  * step, of the data-quality report and of the features, so the dashboard's run page tells what
  * the run did without opening a file.
  */
-import { createMarkdownArtifact, createTableArtifact, task } from "../../../src/index.js";
+import { createMarkdownArtifact, createTableArtifact, task } from "weirflow";
 import type { CleanDataset } from "./clean-data.js";
 import type { RawDataset } from "./fetch-raw-data.js";
 import type { PublishedOutputs } from "./publish-outputs.js";

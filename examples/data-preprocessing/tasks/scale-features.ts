@@ -5,7 +5,7 @@
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { task } from "../../../src/index.js";
+import { task } from "weirflow";
 import { parquetRelation, sqlIdentifier, sqlString, toNumber, withDuckDb, type DuckDbSession } from "../duckdb-engine.js";
 import type { FeatureSet } from "./engineer-features.js";
 import type { DatasetSplit } from "./split-dataset.js";

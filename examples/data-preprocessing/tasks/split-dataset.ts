@@ -4,7 +4,7 @@
  * always gives the same split, on any machine, and the sizes match the fraction exactly.
  */
 import { join } from "node:path";
-import { task } from "../../../src/index.js";
+import { task } from "weirflow";
 import { parquetRelation, sqlString, toNumber, withDuckDb } from "../duckdb-engine.js";
 import type { FeatureSet } from "./engineer-features.js";
 

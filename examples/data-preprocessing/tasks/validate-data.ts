@@ -4,7 +4,7 @@
  * allowed categories, duplicate rows and duplicate keys. Returns a data-quality report; fails the
  * run (without retries) only when the data cannot be used at all, e.g. a required column is missing.
  */
-import { NonRetryableError, task } from "../../../src/index.js";
+import { NonRetryableError, task } from "weirflow";
 import { schemaFor, type ColumnRule, type DatasetSchema } from "../dataset-schema.js";
 import { parquetRelation, sqlIdentifier, sqlString, toNumber, withDuckDb, type DuckDbSession } from "../duckdb-engine.js";
 import { versionedInputsCache } from "../file-backed-cache.js";
