@@ -6,7 +6,9 @@
  * ends it Cached without running the body; a slot of the flow's `taskConcurrency` or of tag
  * limits, AwaitingConcurrencySlot while waiting) → Running → Completed | Failed | TimedOut; a
  * failed attempt with retries left goes AwaitingRetry → Retrying. A task whose flow was stopped
- * from outside (sdk/flow-run-stop.ts) ends Cancelled when its body gives up, without retry.
+ * from outside (sdk/flow-run-stop.ts) ends Cancelled when its body gives up, without retry. Once
+ * the flow run's signal is aborted (stopped, timed out, or its task runs refused by the store),
+ * no attempt starts: the task run ends Cancelled.
  * Every state goes through the client's write buffer (batched), never one write per state.
  */
 import { systemClock, type Clock } from "../core/clock.js";
@@ -207,6 +209,8 @@ class TaskRunExecution {
     const { options } = this;
     const flowSignal = this.parent?.signal ?? NEVER_ABORTED;
     for (let attempt = 1; ; attempt += 1) {
+      // No attempt starts once the flow run is stopped (cancelled, timed out, or ended in the store).
+      if (flowSignal.aborted) return this.notStarted(flowSignal.reason);
       const backlog = this.setState(attempt === 1 ? "Running" : "Retrying");
       if (backlog !== undefined) await backlog;
       let signal = flowSignal;
@@ -286,6 +290,13 @@ class TaskRunExecution {
     if (this.hasFailedAttempt) logFinished(this.logTarget(), state);
     if (this.options.onCompletion.length > 0) await this.runHooks(this.options.onCompletion, state, value, undefined);
     return { state, value, error: undefined, isFailed: false };
+  }
+
+  /** The flow run stopped before this task run could start: it ends Cancelled, its call rejects with the reason. */
+  private async notStarted(reason: unknown): Promise<RunOutcome> {
+    const message = `not started: ${reason instanceof Error ? reason.message : String(reason)}`;
+    await this.setState("Cancelled", { message });
+    return { state: this.handle.state!, value: undefined, error: reason, isFailed: true };
   }
 
   async fail(error: unknown, name: "Failed" | "TimedOut" | "Cancelled"): Promise<RunOutcome> {
