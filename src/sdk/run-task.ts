@@ -17,6 +17,7 @@ import { STATE_TYPE_OF_NAME } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import { WeirError } from "../core/weir-error.js";
 import { computeCacheKey } from "./cache-key.js";
+import { concurrencyLeaseSeconds, leaseRenewerFor } from "./concurrency-lease-renewer.js";
 import { stopKindOf } from "./flow-run-stop.js";
 import { installConsoleCapture } from "./console-capture.js";
 import { getClient, writeBufferFor } from "./client-provider.js";
@@ -190,17 +191,31 @@ class TaskRunExecution {
       return await this.attempts(cacheKey);
     } finally {
       limiter?.release();
-      if (leaseId !== null) await this.client.releaseConcurrencyLease(leaseId).catch(() => undefined);
+      if (leaseId !== null) await leaseRenewerFor(this.client).release(leaseId);
     }
   }
 
-  private async acquireTagSlots(): Promise<string> {
+  /**
+   * Lease a slot of each tag limit, waiting while one is full; the lease is renewed until
+   * released (concurrency-lease-renewer.ts). Null when no tag has a limit, or the flow stopped
+   * while waiting (`attempts` then ends the run).
+   */
+  private async acquireTagSlots(): Promise<string | null> {
     const { sleep } = getEngineEffects();
+    const signal = this.flow?.signal;
+    const leaseSeconds = concurrencyLeaseSeconds();
+    // The flow run holds the slot when there is one: the server frees it once that run has ended (e.g. Crashed).
+    const holderId = this.flow?.flowRunId ?? this.handle.id;
     for (let isWaiting = false; ; isWaiting = true) {
-      const lease = await this.client.acquireConcurrencySlots({ tags: [...this.options.tags], holderId: this.handle.id, leaseSeconds: 3600 });
-      if (lease !== null) return lease.id;
+      const lease = await this.client.acquireConcurrencySlots({ tags: [...this.options.tags], holderId, leaseSeconds });
+      if (lease !== null) {
+        if (lease.tags.length === 0) return null;
+        leaseRenewerFor(this.client).hold(lease.id, leaseSeconds);
+        return lease.id;
+      }
       if (!isWaiting) await this.setState("AwaitingConcurrencySlot", { message: `waiting for a slot of tags ${this.options.tags.join(", ")}` });
-      await sleep(500, this.flow?.signal);
+      await sleep(500, signal);
+      if (signal?.aborted) return null;
     }
   }
 
