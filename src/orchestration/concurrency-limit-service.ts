@@ -34,7 +34,7 @@ export function createConcurrencyLimitService(ctx: OrchestrationContext) {
       .selectFrom("concurrency_leases")
       .select(["tag", sql<number>`count(*)`.as("count")])
       .where("tag", "in", rows.map((row) => row.tag))
-      .where("expires_at", ">", now)
+      .where((eb) => eb.not(isReleasableLease(eb, now)))
       .groupBy("tag")
       .execute();
     const countOf = new Map(counts.map((row) => [row.tag, Number(row.count)]));
