@@ -21,7 +21,9 @@
  *
  * Starting (entering PENDING or RUNNING) is aborted, whatever the run's own state, while the
  * task's flow run is Cancelling or terminal (FLOW_RUN_TYPES_STOPPING_TASKS): that flow run is
- * not executing any more, or is being stopped, so the executor must stop too.
+ * not executing any more, or is being stopped, so the executor must stop too. (The store applies
+ * this to starts stamped after the flow run entered that state: a batch that arrives late does not
+ * undo a start that was legal when it happened.)
  */
 import type { StateType } from "./states.js";
 

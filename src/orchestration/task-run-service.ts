@@ -10,7 +10,8 @@
  * Every state that would become a run's current one is checked against the task-run rules
  * (src/core/task-run-rules.ts): a run's states are stored up to the first refused one, which the
  * answer lists; other runs of the batch are not affected. The rules need the state of the flow
- * runs whose tasks start in the batch: one lookup of those (usually one) flow runs per batch, made
+ * runs whose tasks start in the batch (a start stamped before the flow run's current state is
+ * judged as of then: allowed): one lookup of those (usually one) flow runs per batch, made
  * before the write (outside its transaction): a flow run cancelled in between lets a task start,
  * as if it had started just before.
  */
@@ -200,7 +201,9 @@ function rowAfterWrite(
     const state = states[stateIndex]!;
     // A state older than the stored current one (batches arriving out of order) joins the history only.
     if (timestamp !== "" && state.timestamp < timestamp) continue;
-    const flowRunType = flowRunId !== null && isTaskStartType(state.type) ? (checks.flowRunTypes.get(flowRunId) ?? null) : null;
+    const flowRun = flowRunId !== null && isTaskStartType(state.type) ? checks.flowRuns.get(flowRunId) : undefined;
+    // A start stamped before the flow run's current state (a batch that arrives late) was legal then.
+    const flowRunType = flowRun !== undefined && state.timestamp > flowRun.timestamp ? flowRun.type : null;
     const decision = decideTaskRunTransition(type === "" ? null : (type as StateType), state.type, flowRunType);
     if (decision.status !== "ACCEPT") {
       const refusal: TaskRunRefusal = { taskRunId: write.id, flowRunId, stateId: state.id, status: decision.status, reason: decision.reason };
@@ -254,8 +257,8 @@ function rowAfterWrite(
 
 /** What the rules check a batch against, and the refusals found (by task-run id). */
 interface TransitionChecks {
-  /** State types of the flow runs whose task runs start in the batch. */
-  flowRunTypes: ReadonlyMap<string, StateType>;
+  /** Current state (type, since when) of the flow runs whose task runs start in the batch. */
+  flowRuns: ReadonlyMap<string, { type: StateType; timestamp: string }>;
   refused: Map<string, TaskRunRefusal>;
 }
 
@@ -295,10 +298,10 @@ export function createTaskRunService(ctx: OrchestrationContext) {
       const byId = mergeWrites(writes);
       const now = ctx.clock.now().toISOString();
       const flowRunIds = startingFlowRunIds(byId.values());
-      const checks: TransitionChecks = { flowRunTypes: new Map(), refused: new Map() };
+      const checks: TransitionChecks = { flowRuns: new Map(), refused: new Map() };
       if (flowRunIds.length > 0) {
-        const flowRuns = await bulk.selectByIds<{ id: string; state_type: StateType }>(db, "flow_runs", ["id", "state_type"], flowRunIds);
-        checks.flowRunTypes = new Map(flowRuns.map((row) => [row.id, row.state_type]));
+        const flowRuns = await bulk.selectByIds<{ id: string; state_type: StateType; state_timestamp: string }>(db, "flow_runs", ["id", "state_type", "state_timestamp"], flowRunIds);
+        checks.flowRuns = new Map(flowRuns.map((row) => [row.id, { type: row.state_type, timestamp: row.state_timestamp }]));
       }
       // Every row is made (and its write checked) before anything is stored: bad input stores nothing.
       const fresh: TaskRunValues[] = [];

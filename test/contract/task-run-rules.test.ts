@@ -93,8 +93,9 @@ function write(id: string, flowRunId: string | null, ...names: StateName[]): Tas
   };
 }
 
+// Later than any flow-run state the tests set (stamped with the real time).
 function later(base: TaskRunWrite, ...names: StateName[]): TaskRunWrite {
-  const start = Date.parse("2026-01-01T00:00:01.000Z");
+  const start = Date.now() + 60_000;
   return { ...base, states: names.map((name, index) => makeState(name, { now: new Date(start + index) })) };
 }
 
@@ -138,7 +139,7 @@ describe.each([
     await client.writeTaskRuns([waiting]);
     await client.setFlowRunState(stopped.id, { state: makeState(flowState), force: true });
     const starts = later(waiting, "Running", "Completed");
-    const fresh = write(crypto.randomUUID(), stopped.id, "Running", "Completed");
+    const fresh = later(write(crypto.randomUUID(), stopped.id), "Running", "Completed");
     const elsewhere = write(crypto.randomUUID(), running.id, "Running", "Completed");
     const ending = write(crypto.randomUUID(), stopped.id, "Cancelled");
     const answer = await client.writeTaskRuns([starts, fresh, elsewhere, ending]);
@@ -151,6 +152,15 @@ describe.each([
     await expect(client.readTaskRun(fresh.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await client.readTaskRun(elsewhere.id)).stateName).toBe("Completed");
     expect((await client.readTaskRun(ending.id)).stateName).toBe("Cancelled");
+  });
+
+  it("stores a start stamped before its flow run stopped (a batch that arrives late)", async () => {
+    const client = clientOf();
+    const flowRun = await client.createFlowRun({ flowName: "rules", state: makeState("Running") });
+    const startedEarlier = write(crypto.randomUUID(), flowRun.id, "Running", "Completed");
+    await client.setFlowRunState(flowRun.id, { state: makeState("Cancelled"), force: true });
+    expect((await client.writeTaskRuns([startedEarlier])).refused).toEqual([]);
+    expect((await client.readTaskRun(startedEarlier.id)).stateName).toBe("Completed");
   });
 
   it("decides a batch sent twice the same way, storing nothing twice", async () => {

@@ -28,7 +28,9 @@ describe("task runs refused by the store", () => {
       flowRunId = getRunContext().flowRunId!;
       await step();
       await flushAll();
-      await harness.client.setFlowRunState(flowRunId, { state: makeState("Cancelled", { message: "cancelled elsewhere" }), force: true });
+      await harness.client.setFlowRunState(flowRunId, { state: makeState("Cancelled", { now: harness.clock.now(), message: "cancelled elsewhere" }), force: true });
+      // Tasks started from now on start after the cancellation (the engine's clock is the fake one).
+      harness.clock.advance(1);
       try {
         // Real time: the write buffer sends its batch within ~50 ms; 400 steps take about 2 s.
         for (let index = 0; index < 400; index += 1) {
