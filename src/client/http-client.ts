@@ -28,6 +28,7 @@ import type {
   ScheduleInput,
   TaskRunFilter,
   TaskRunWrite,
+  TaskRunWriteResult,
   UpdateDeploymentInput,
   UpdateWorkPoolInput,
   UpdateWorkQueueInput,
@@ -145,29 +146,32 @@ export class HttpClient implements OrchestrationApi {
     return (await sendHttpRequest(this.options, request, budget, this.#closed.signal)) as T;
   }
 
-  async #buffered(path: string, field: "writes" | "logs", items: readonly unknown[]): Promise<void> {
-    if (items.length === 0) return;
+  /** Send buffered items (split to fit the body limit); resolves with the answer of each request sent. */
+  async #buffered(path: string, field: "writes" | "logs", items: readonly unknown[]): Promise<unknown[]> {
+    const answers: unknown[] = [];
+    if (items.length === 0) return answers;
     if (this.#bufferedItems + items.length > this.options.maxBufferedItems) {
       throw new WeirError("UNAVAILABLE", `too many writes waiting for the server (${this.#bufferedItems} items buffered)`);
     }
     this.#bufferedItems += items.length;
     try {
-      await this.#sendInBatches(path, field, items);
+      await this.#sendInBatches(path, field, items, answers);
+      return answers;
     } finally {
       this.#bufferedItems -= items.length;
     }
   }
 
   // A batch over the server's body limit would be refused for good: split it, keeping the order.
-  async #sendInBatches(path: string, field: "writes" | "logs", items: readonly unknown[]): Promise<void> {
+  async #sendInBatches(path: string, field: "writes" | "logs", items: readonly unknown[], answers: unknown[]): Promise<void> {
     const bodyText = JSON.stringify({ [field]: items });
     if (Buffer.byteLength(bodyText) > this.options.maxBatchBytes && items.length > 1) {
       const middle = Math.ceil(items.length / 2);
-      await this.#sendInBatches(path, field, items.slice(0, middle));
-      await this.#sendInBatches(path, field, items.slice(middle));
+      await this.#sendInBatches(path, field, items.slice(0, middle), answers);
+      await this.#sendInBatches(path, field, items.slice(middle), answers);
       return;
     }
-    await this.#call({ method: "POST", path, bodyText }, "buffered");
+    answers.push(await this.#call({ method: "POST", path, bodyText }, "buffered"));
   }
 
   // flows
@@ -219,8 +223,11 @@ export class HttpClient implements OrchestrationApi {
   }
 
   // task runs
-  writeTaskRuns(writes: TaskRunWrite[]): Promise<void> {
-    return this.#buffered("/task-runs/batch", "writes", writes);
+  async writeTaskRuns(writes: TaskRunWrite[]): Promise<TaskRunWriteResult> {
+    const answers = await this.#buffered("/task-runs/batch", "writes", writes);
+    // A server before task-run rules answered 204 (no body): nothing refused.
+    const refused = answers.flatMap((answer) => (answer as Partial<TaskRunWriteResult> | undefined)?.refused ?? []);
+    return { refused };
   }
   readTaskRun(id: string): Promise<TaskRun> {
     return this.#call({ method: "GET", path: `/task-runs/${enc(id)}` });
@@ -242,8 +249,8 @@ export class HttpClient implements OrchestrationApi {
   }
 
   // logs
-  appendLogs(logs: LogInput[]): Promise<void> {
-    return this.#buffered("/logs", "logs", logs);
+  async appendLogs(logs: LogInput[]): Promise<void> {
+    await this.#buffered("/logs", "logs", logs);
   }
   async readLogs(filter: LogFilter): Promise<LogRecord[]> {
     const query: QueryValues = { ...filter };

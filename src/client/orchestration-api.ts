@@ -19,6 +19,7 @@ import type {
   ProposeStateInput,
   OrchestrationResult,
   TaskRunWrite,
+  TaskRunWriteResult,
   TaskRunFilter,
   LogInput,
   LogFilter,
@@ -93,8 +94,8 @@ export interface OrchestrationApi {
   deleteFlowRun(id: string): Promise<void>;
 
   // task runs (batched writes)
-  /** Create or update task runs and their states in one batch (the SDK's write buffer sends these). */
-  writeTaskRuns(writes: TaskRunWrite[]): Promise<void>;
+  /** Create or update task runs and their states in one batch (the SDK's write buffer sends these); answers the refused states. */
+  writeTaskRuns(writes: TaskRunWrite[]): Promise<TaskRunWriteResult>;
   /** One task run by id. */
   readTaskRun(id: string): Promise<TaskRun>;
   /** Task runs matching the filter, a page at a time. */

@@ -125,6 +125,27 @@ export interface TaskRunWrite {
   states: State[];
 }
 
+/**
+ * A task-run state the store refused (src/core/task-run-rules.ts): it and the later states of the
+ * same write were not stored; the run's earlier states and the rest of the batch were.
+ */
+export interface TaskRunRefusal {
+  taskRunId: string;
+  flowRunId: string | null;
+  /** The first refused state. */
+  stateId: string;
+  /** REJECT: the transition is not allowed; ABORT: the flow run is stopping, stop executing. */
+  status: "REJECT" | "ABORT";
+  reason: string;
+  /** The flow run's state type when it caused an ABORT. */
+  flowRunStateType?: StateType;
+}
+
+/** What `writeTaskRuns` answers: the refused states (an empty list when all were stored). */
+export interface TaskRunWriteResult {
+  refused: TaskRunRefusal[];
+}
+
 /** Filter for task runs. */
 export interface TaskRunFilter {
   flowRunId?: string;

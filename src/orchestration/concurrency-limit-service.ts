@@ -1,7 +1,8 @@
 /**
  * Tag concurrency limits with leased slots. Acquiring is all-or-nothing in one write transaction
  * (the limit rows locked, in tag order, where the dialect has row locks; SQLite's write lock
- * serializes otherwise). A lease that is not renewed expires, and expired leases never count.
+ * serializes otherwise). A lease that is not renewed expires, and expired leases never count;
+ * nor do the leases of flow runs that have ended (see maintenance/expire-concurrency-leases.ts).
  */
 import { sql } from "kysely";
 import type { AcquireSlotsInput, CreateConcurrencyLimitInput } from "../core/api-types.js";
@@ -9,6 +10,7 @@ import type { ConcurrencyLease, ConcurrencyLimit } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import type { ConcurrencyLimitTable } from "../db/schema.js";
 import { checkInteger, checkName, checkStringList, invalid } from "./input-checks.js";
+import { isReleasableLease } from "./maintenance/expire-concurrency-leases.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 
 /** Default lease length, in seconds. */
@@ -32,7 +34,7 @@ export function createConcurrencyLimitService(ctx: OrchestrationContext) {
       .selectFrom("concurrency_leases")
       .select(["tag", sql<number>`count(*)`.as("count")])
       .where("tag", "in", rows.map((row) => row.tag))
-      .where("expires_at", ">", now)
+      .where((eb) => eb.not(isReleasableLease(eb, now)))
       .groupBy("tag")
       .execute();
     const countOf = new Map(counts.map((row) => [row.tag, Number(row.count)]));
@@ -89,7 +91,11 @@ export function createConcurrencyLimitService(ctx: OrchestrationContext) {
         const limits = await limitQuery.execute();
         if (limits.length === 0) return { id: leaseId, tags: [], holderId, expiresAt };
         const limitedTags = limits.map((row) => row.tag);
-        await trx.deleteFrom("concurrency_leases").where("tag", "in", limitedTags).where("expires_at", "<=", nowIso).execute();
+        await trx
+          .deleteFrom("concurrency_leases")
+          .where("tag", "in", limitedTags)
+          .where((eb) => isReleasableLease(eb, nowIso))
+          .execute();
         const counts = await trx
           .selectFrom("concurrency_leases")
           .select(["tag", sql<number>`count(*)`.as("count")])

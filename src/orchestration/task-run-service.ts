@@ -6,11 +6,20 @@
  * run, a batch sent again) are then read, merged and upserted in one write transaction. A task
  * run is one row, its state history included (migration 003), so a trivial task costs one row
  * write. States are keyed by id, so a batch sent twice (a retried request) stores nothing twice.
+ *
+ * Every state that would become a run's current one is checked against the task-run rules
+ * (src/core/task-run-rules.ts): a run's states are stored up to the first refused one, which the
+ * answer lists; other runs of the batch are not affected. The rules need the state of the flow
+ * runs whose tasks start in the batch (a start stamped before the flow run's current state is
+ * judged as of then: allowed): one lookup of those (usually one) flow runs per batch, made
+ * before the write (outside its transaction): a flow run cancelled in between lets a task start,
+ * as if it had started just before.
  */
 import { sql } from "kysely";
-import type { CacheHit, Page, PageRequest, TaskRunFilter, TaskRunWrite } from "../core/api-types.js";
+import type { CacheHit, Page, PageRequest, TaskRunFilter, TaskRunRefusal, TaskRunWrite, TaskRunWriteResult } from "../core/api-types.js";
 import type { RetryPolicy, TaskRun } from "../core/models.js";
-import { STATE_TYPES, STATE_TYPE_OF_NAME, isTerminalStateType, type State } from "../core/states.js";
+import { STATE_TYPES, STATE_TYPE_OF_NAME, isTerminalStateType, type State, type StateType } from "../core/states.js";
+import { decideTaskRunTransition, isTaskStartType } from "../core/task-run-rules.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn, toJsonText, toNullableJsonColumn } from "../db/json-column.js";
 import type { BulkTable, BulkValue } from "../db/bulk-writer.js";
@@ -168,12 +177,19 @@ function checkWriteFields(write: TaskRunWrite, index: number): void {
  * yet (a write with no states for a task run that does not exist: its first state brings it).
  * States already in the stored history (a batch sent again) are left out: writes are idempotent.
  */
-function rowAfterWrite(write: TaskRunWrite, existing: TaskRunTable | undefined, now: string, index: number): TaskRunValues | null {
+function rowAfterWrite(
+  write: TaskRunWrite,
+  existing: TaskRunTable | undefined,
+  now: string,
+  index: number,
+  checks: TransitionChecks,
+): TaskRunValues | null {
   let { states } = write;
   if (existing !== undefined && states.length > 0) {
     const stored = new Set(fromJsonColumn<State[]>(existing.state_history).map((state) => state.id));
     states = states.filter((state) => !stored.has(state.id));
   }
+  const flowRunId = write.flowRunId ?? existing?.flow_run_id ?? null;
   let type = existing?.state_type ?? "";
   let timestamp = existing?.state_timestamp ?? "";
   let runCount = Number(existing?.run_count ?? 0);
@@ -181,9 +197,21 @@ function rowAfterWrite(write: TaskRunWrite, existing: TaskRunTable | undefined, 
   let startTime = existing?.start_time ?? null;
   let endTime = existing?.end_time ?? null;
   let current: State | null = null;
-  for (const state of states) {
+  for (let stateIndex = 0; stateIndex < states.length; stateIndex += 1) {
+    const state = states[stateIndex]!;
     // A state older than the stored current one (batches arriving out of order) joins the history only.
     if (timestamp !== "" && state.timestamp < timestamp) continue;
+    const flowRun = flowRunId !== null && isTaskStartType(state.type) ? checks.flowRuns.get(flowRunId) : undefined;
+    // A start stamped before the flow run's current state (a batch that arrives late) was legal then.
+    const flowRunType = flowRun !== undefined && state.timestamp > flowRun.timestamp ? flowRun.type : null;
+    const decision = decideTaskRunTransition(type === "" ? null : (type as StateType), state.type, flowRunType);
+    if (decision.status !== "ACCEPT") {
+      const refusal: TaskRunRefusal = { taskRunId: write.id, flowRunId, stateId: state.id, status: decision.status, reason: decision.reason };
+      if (decision.status === "ABORT" && flowRunType !== null) refusal.flowRunStateType = flowRunType;
+      checks.refused.set(write.id, refusal);
+      states = states.slice(0, stateIndex);
+      break;
+    }
     if (type === "RUNNING" && state.type !== "RUNNING") totalRunTimeMs += Math.max(0, Date.parse(state.timestamp) - Date.parse(timestamp));
     if (state.type === "RUNNING" && type !== "RUNNING") {
       runCount += 1;
@@ -227,6 +255,29 @@ function rowAfterWrite(write: TaskRunWrite, existing: TaskRunTable | undefined, 
   ];
 }
 
+/** What the rules check a batch against, and the refusals found (by task-run id). */
+interface TransitionChecks {
+  /** Current state (type, since when) of the flow runs whose task runs start in the batch. */
+  flowRuns: ReadonlyMap<string, { type: StateType; timestamp: string }>;
+  refused: Map<string, TaskRunRefusal>;
+}
+
+/** Flow runs whose task runs enter a starting state in the batch (their state decides whether they may). */
+function startingFlowRunIds(writes: Iterable<TaskRunWrite>): string[] {
+  const ids = new Set<string>();
+  for (const write of writes) {
+    const { flowRunId } = write;
+    if (typeof flowRunId !== "string" || ids.has(flowRunId)) continue;
+    for (const state of write.states) {
+      if (isTaskStartType(state.type)) {
+        ids.add(flowRunId);
+        break;
+      }
+    }
+  }
+  return [...ids];
+}
+
 /** A row's values as the table row the event mapper reads (JSON columns as text). */
 function tableRowOf(values: TaskRunValues): TaskRunTable {
   const row: Record<string, unknown> = {};
@@ -241,18 +292,24 @@ export function createTaskRunService(ctx: OrchestrationContext) {
   const { db, bulk } = database;
 
   return {
-    async writeTaskRuns(writes: TaskRunWrite[]): Promise<void> {
+    async writeTaskRuns(writes: TaskRunWrite[]): Promise<TaskRunWriteResult> {
       if (!Array.isArray(writes)) invalid("writes", "must be a list");
-      if (writes.length === 0) return;
+      if (writes.length === 0) return { refused: [] };
       const byId = mergeWrites(writes);
       const now = ctx.clock.now().toISOString();
+      const flowRunIds = startingFlowRunIds(byId.values());
+      const checks: TransitionChecks = { flowRuns: new Map(), refused: new Map() };
+      if (flowRunIds.length > 0) {
+        const flowRuns = await bulk.selectByIds<{ id: string; state_type: StateType; state_timestamp: string }>(db, "flow_runs", ["id", "state_type", "state_timestamp"], flowRunIds);
+        checks.flowRuns = new Map(flowRuns.map((row) => [row.id, { type: row.state_type, timestamp: row.state_timestamp }]));
+      }
       // Every row is made (and its write checked) before anything is stored: bad input stores nothing.
       const fresh: TaskRunValues[] = [];
       const positions = new Map<string, number>();
       const toUpdate: TaskRunWrite[] = [];
       let position = 0;
       for (const write of byId.values()) {
-        const row = rowAfterWrite(write, undefined, now, position);
+        const row = rowAfterWrite(write, undefined, now, position, checks);
         if (row !== null) fresh.push(row);
         else {
           checkWriteFields(write, position);
@@ -277,7 +334,9 @@ export function createTaskRunService(ctx: OrchestrationContext) {
           const existing = new Map(found.map((row) => [row.id, row]));
           const rows: TaskRunValues[] = [];
           for (const write of toUpdate) {
-            const row = rowAfterWrite(write, existing.get(write.id), now, positions.get(write.id)!);
+            // Decided again against the stored run (what was decided for a new one does not hold).
+            checks.refused.delete(write.id);
+            const row = rowAfterWrite(write, existing.get(write.id), now, positions.get(write.id)!, checks);
             if (row !== null) rows.push(row);
           }
           if (rows.length > 0) await bulk.upsert(trx, TASK_RUNS, rows);
@@ -288,6 +347,7 @@ export function createTaskRunService(ctx: OrchestrationContext) {
       if (bulk.needsWriteTransaction) await database.writeTransaction(store);
       else await store(db);
       if (written !== null) for (const row of written) ctx.events.publish({ kind: "task-run", taskRun: taskRunFromRow(tableRowOf(row)) });
+      return { refused: checks.refused.size === 0 ? [] : [...checks.refused.values()] };
     },
 
     async readTaskRun(id: string): Promise<TaskRun> {

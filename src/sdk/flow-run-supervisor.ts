@@ -91,6 +91,11 @@ export class FlowRunSupervisor {
   /** Run the flow to a final state. */
   async run(): Promise<RunOutcome> {
     const unlink = this.input.signals.map((signal) => linkedAbort(signal, this.controller));
+    // The store refused to start one of this run's tasks: the run is cancelled or over there.
+    unlink.push(this.input.buffer.watchFlowRun(this.id, ({ flowRunStateType, reason }) => {
+      const isCancel = flowRunStateType === "CANCELLING" || flowRunStateType === "CANCELLED";
+      this.controller.abort(isCancel ? new FlowRunCancelledError(this.id) : new WeirError("CONFLICT", `flow run ${this.id} stopped: a task run was refused (${reason})`));
+    }));
     const heartbeat = this.startHeartbeat();
     try {
       return await this.attempts();

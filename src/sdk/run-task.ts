@@ -6,7 +6,9 @@
  * ends it Cached without running the body; a slot of the flow's `taskConcurrency` or of tag
  * limits, AwaitingConcurrencySlot while waiting) → Running → Completed | Failed | TimedOut; a
  * failed attempt with retries left goes AwaitingRetry → Retrying. A task whose flow was stopped
- * from outside (sdk/flow-run-stop.ts) ends Cancelled when its body gives up, without retry.
+ * from outside (sdk/flow-run-stop.ts) ends Cancelled when its body gives up, without retry. Once
+ * the flow run's signal is aborted (stopped, timed out, or its task runs refused by the store),
+ * no attempt starts: the task run ends Cancelled.
  * Every state goes through the client's write buffer (batched), never one write per state.
  */
 import { systemClock, type Clock } from "../core/clock.js";
@@ -15,6 +17,7 @@ import { STATE_TYPE_OF_NAME } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import { WeirError } from "../core/weir-error.js";
 import { computeCacheKey } from "./cache-key.js";
+import { concurrencyLeaseSeconds, leaseRenewerFor } from "./concurrency-lease-renewer.js";
 import { stopKindOf } from "./flow-run-stop.js";
 import { installConsoleCapture } from "./console-capture.js";
 import { getClient, writeBufferFor } from "./client-provider.js";
@@ -188,17 +191,31 @@ class TaskRunExecution {
       return await this.attempts(cacheKey);
     } finally {
       limiter?.release();
-      if (leaseId !== null) await this.client.releaseConcurrencyLease(leaseId).catch(() => undefined);
+      if (leaseId !== null) await leaseRenewerFor(this.client).release(leaseId);
     }
   }
 
-  private async acquireTagSlots(): Promise<string> {
+  /**
+   * Lease a slot of each tag limit, waiting while one is full; the lease is renewed until
+   * released (concurrency-lease-renewer.ts). Null when no tag has a limit, or the flow stopped
+   * while waiting (`attempts` then ends the run).
+   */
+  private async acquireTagSlots(): Promise<string | null> {
     const { sleep } = getEngineEffects();
+    const signal = this.flow?.signal;
+    const leaseSeconds = concurrencyLeaseSeconds();
+    // The flow run holds the slot when there is one: the server frees it once that run has ended (e.g. Crashed).
+    const holderId = this.flow?.flowRunId ?? this.handle.id;
     for (let isWaiting = false; ; isWaiting = true) {
-      const lease = await this.client.acquireConcurrencySlots({ tags: [...this.options.tags], holderId: this.handle.id, leaseSeconds: 3600 });
-      if (lease !== null) return lease.id;
+      const lease = await this.client.acquireConcurrencySlots({ tags: [...this.options.tags], holderId, leaseSeconds });
+      if (lease !== null) {
+        if (lease.tags.length === 0) return null;
+        leaseRenewerFor(this.client).hold(lease.id, leaseSeconds);
+        return lease.id;
+      }
       if (!isWaiting) await this.setState("AwaitingConcurrencySlot", { message: `waiting for a slot of tags ${this.options.tags.join(", ")}` });
-      await sleep(500, this.flow?.signal);
+      await sleep(500, signal);
+      if (signal?.aborted) return null;
     }
   }
 
@@ -207,6 +224,8 @@ class TaskRunExecution {
     const { options } = this;
     const flowSignal = this.parent?.signal ?? NEVER_ABORTED;
     for (let attempt = 1; ; attempt += 1) {
+      // No attempt starts once the flow run is stopped (cancelled, timed out, or ended in the store).
+      if (flowSignal.aborted) return this.notStarted(flowSignal.reason);
       const backlog = this.setState(attempt === 1 ? "Running" : "Retrying");
       if (backlog !== undefined) await backlog;
       let signal = flowSignal;
@@ -286,6 +305,13 @@ class TaskRunExecution {
     if (this.hasFailedAttempt) logFinished(this.logTarget(), state);
     if (this.options.onCompletion.length > 0) await this.runHooks(this.options.onCompletion, state, value, undefined);
     return { state, value, error: undefined, isFailed: false };
+  }
+
+  /** The flow run stopped before this task run could start: it ends Cancelled, its call rejects with the reason. */
+  private async notStarted(reason: unknown): Promise<RunOutcome> {
+    const message = `not started: ${reason instanceof Error ? reason.message : String(reason)}`;
+    await this.setState("Cancelled", { message });
+    return { state: this.handle.state!, value: undefined, error: reason, isFailed: true };
   }
 
   async fail(error: unknown, name: "Failed" | "TimedOut" | "Cancelled"): Promise<RunOutcome> {

@@ -1,15 +1,27 @@
+import { performance } from "node:perf_hooks";
 import { WeirError } from "../core/weir-error.js";
 
 /** The error a run gets when its `timeoutSeconds` passes. */
 export class RunTimeoutError extends WeirError {
-  constructor(what: string, timeoutMs: number) {
-    super("TIMEOUT", `${what} timed out after ${timeoutMs / 1000} s`);
+  /** How long the body ran past its timeout, in ms (0 when the timer stopped it in time). */
+  readonly overrunMs: number;
+
+  constructor(what: string, timeoutMs: number, overrunMs = 0) {
+    super(
+      "TIMEOUT",
+      overrunMs > 0
+        ? `${what} exceeded its timeout of ${timeoutMs / 1000} s by ${Number((overrunMs / 1000).toPrecision(2))} s (it blocked the event loop)`
+        : `${what} timed out after ${timeoutMs / 1000} s`,
+    );
+    this.overrunMs = overrunMs;
   }
 }
 
 /**
  * Run `body`; if it has not settled after `timeoutMs`, abort `controller` and reject with a
  * RunTimeoutError (the body keeps running in the background until it notices the signal).
+ * A body that settles late because it kept the thread busy (the timer could not fire) is timed
+ * out too, with how long it overran: a run never ends well past its timeout.
  */
 export async function runWithTimeout<R>(body: () => R | Promise<R>, timeoutMs: number, controller: AbortController, what: string): Promise<R> {
   let timer: NodeJS.Timeout | undefined;
@@ -20,11 +32,25 @@ export async function runWithTimeout<R>(body: () => R | Promise<R>, timeoutMs: n
       reject(error);
     }, timeoutMs);
   });
+  const startedAt = performance.now();
+  const overran = (): RunTimeoutError | null => {
+    const overrunMs = performance.now() - startedAt - timeoutMs;
+    if (overrunMs <= 0 || controller.signal.aborted) return null;
+    const error = new RunTimeoutError(what, timeoutMs, overrunMs);
+    controller.abort(error);
+    return error;
+  };
+  let value: R;
   try {
-    return await Promise.race([Promise.resolve().then(body), timeout]);
+    value = await Promise.race([Promise.resolve().then(body), timeout]);
+  } catch (error) {
+    throw overran() ?? error;
   } finally {
     clearTimeout(timer);
   }
+  const late = overran();
+  if (late !== null) throw late;
+  return value;
 }
 
 /** An AbortController that also aborts when `parent` does; `dispose()` unlinks it once the run ends. */

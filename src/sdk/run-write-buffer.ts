@@ -21,8 +21,13 @@
  * make no progress until the flow ends. `admitRun()` therefore lets only so many task runs start
  * per turn of the event loop; later ones (`queueRun`) start on the next turns, after pending
  * I/O: the database writes one batch while the engine runs the next tasks.
+ *
+ * The store may refuse a task-run state (src/core/task-run-rules.ts). An ABORT (the task's flow
+ * run is cancelled or has ended) goes to the watcher of that flow run (`watchFlowRun`), which
+ * stops the flow's execution; a REJECT (e.g. a second final state) needs nothing: the state the
+ * store kept stands.
  */
-import type { LogInput, TaskRunWrite } from "../core/api-types.js";
+import type { LogInput, TaskRunRefusal, TaskRunWrite, TaskRunWriteResult } from "../core/api-types.js";
 import { isTerminalStateType, type State } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 
@@ -71,6 +76,7 @@ export class RunWriteBuffer {
   private turn: NodeJS.Immediate | null = null;
   private queuedRuns: QueuedRun[] = [];
   private nextQueuedRun = 0;
+  private readonly flowRunWatchers = new Map<string, (refusal: TaskRunRefusal) => void>();
 
   constructor(client: OrchestrationApi, options: RunWriteBufferOptions = {}) {
     this.client = client;
@@ -147,6 +153,27 @@ export class RunWriteBuffer {
     const write = this.taskRuns.get(fields.id);
     if (write === undefined) this.taskRuns.set(fields.id, writeOf(fields, []));
     else Object.assign(write, fields, { states: write.states });
+  }
+
+  /**
+   * Be told when the store aborts a task run of `flowRunId` (its flow run is cancelled or ended:
+   * stop executing it). Returns the function that stops watching.
+   */
+  watchFlowRun(flowRunId: string, onAbort: (refusal: TaskRunRefusal) => void): () => void {
+    this.flowRunWatchers.set(flowRunId, onAbort);
+    return () => {
+      if (this.flowRunWatchers.get(flowRunId) === onAbort) this.flowRunWatchers.delete(flowRunId);
+    };
+  }
+
+  private reportRefusals(result: TaskRunWriteResult | undefined): void {
+    // A client of an older server answers nothing.
+    const refused = result?.refused;
+    if (refused === undefined || refused.length === 0) return;
+    for (const refusal of refused) {
+      if (refusal.status !== "ABORT" || refusal.flowRunId === null) continue;
+      this.flowRunWatchers.get(refusal.flowRunId)?.(refusal);
+    }
   }
 
   /** Record a log line. */
@@ -271,8 +298,11 @@ export class RunWriteBuffer {
     let written = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        if (written === 0 && taskRuns.length > 0) await this.client.writeTaskRuns(taskRuns);
-        written = 1;
+        if (written === 0 && taskRuns.length > 0) {
+          const result = await this.client.writeTaskRuns(taskRuns);
+          written = 1;
+          this.reportRefusals(result);
+        } else written = 1;
         if (logs.length > 0) await this.client.appendLogs(logs);
         return;
       } catch (error) {

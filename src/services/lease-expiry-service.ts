@@ -1,4 +1,4 @@
-/** Lease expiry: removes concurrency leases whose holder stopped renewing them (see expire-concurrency-leases.ts). */
+/** Lease expiry: removes concurrency leases whose holder stopped renewing them or whose flow run ended (see expire-concurrency-leases.ts). */
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
 import { expireConcurrencyLeases } from "../orchestration/maintenance/expire-concurrency-leases.js";
 import type { ServiceLoop } from "./service-loop.js";

@@ -43,10 +43,10 @@ export function defineTaskRunContract({ client, clock }: ContractScope): void {
       const split = { id: crypto.randomUUID(), flowRunId: run.id, name: "split", taskKey: "split", dynamicKey: "0" };
       await client().writeTaskRuns([{ ...split, states: [makeState("Pending"), makeState("Running")] }]);
       expect((await client().readTaskRun(split.id)).stateName).toBe("Running");
-      await client().writeTaskRuns([{ ...split, states: [makeState("Failed")] }, { ...split, states: [makeState("Retrying"), makeState("Completed")] }]);
+      await client().writeTaskRuns([{ ...split, states: [makeState("AwaitingRetry")] }, { ...split, states: [makeState("Retrying"), makeState("Completed")] }]);
       const after = await client().readTaskRun(split.id);
       expect(after).toMatchObject({ stateName: "Completed", runCount: 2 });
-      expect((await client().readTaskRunStates(split.id)).map((state) => state.name)).toEqual(["Pending", "Running", "Failed", "Retrying", "Completed"]);
+      expect((await client().readTaskRunStates(split.id)).map((state) => state.name)).toEqual(["Pending", "Running", "AwaitingRetry", "Retrying", "Completed"]);
       expect((await client().listTaskRuns({ flowRunId: run.id, stateTypes: ["COMPLETED"] }, { limit: 1000 })).items).toHaveLength(51);
       await expectWeirError(client().writeTaskRuns([{ ...split, id: crypto.randomUUID(), states: [{ ...makeState("Running"), name: "Sprinting" as StateName }] }]), "VALIDATION", "states");
     });
@@ -86,8 +86,10 @@ export function defineTaskRunContract({ client, clock }: ContractScope): void {
       await client().writeTaskRuns([{ id: failedId, flowRunId: null, name: "c", taskKey: "c", dynamicKey: "0", cacheKey: key, states: [makeState("Failed")] }]);
       expect(await client().findCachedTaskRun(key)).toBeNull();
       const hitId = crypto.randomUUID();
+      // Made in the order they happen: a Completed stamped before its Running would not become current.
+      const running = makeState("Running");
       const completed = makeState("Completed", { result: { kind: "inline", value: 42 } });
-      await client().writeTaskRuns([{ id: hitId, flowRunId: null, name: "c", taskKey: "c", dynamicKey: "1", cacheKey: key, cacheExpiration: expiration, states: [makeState("Running"), completed] }]);
+      await client().writeTaskRuns([{ id: hitId, flowRunId: null, name: "c", taskKey: "c", dynamicKey: "1", cacheKey: key, cacheExpiration: expiration, states: [running, completed] }]);
       const hit = await client().findCachedTaskRun(key);
       expect(hit).toMatchObject({ taskRunId: hitId, expiresAt: expiration });
       expect(hit?.state.result).toEqual({ kind: "inline", value: 42 });

@@ -9,6 +9,7 @@ import {
   listTaskRunsQuerySchema,
   taskRunPageSchema,
   taskRunSchema,
+  taskRunWriteResultSchema,
   writeTaskRunsSchema,
 } from "../schemas/task-run-schemas.js";
 
@@ -21,7 +22,7 @@ export function taskRunRoutes({ orchestration: api }: RouteDependencies): AnyRou
       operationId: "writeTaskRuns",
       summary: "Create or update task runs and append their states, idempotent by task-run and state id (writeTaskRuns)",
       body: writeTaskRunsSchema,
-      response: null,
+      response: taskRunWriteResultSchema,
       handle: ({ body }) => api.writeTaskRuns(body.writes),
     }),
     defineRoute({

@@ -1,6 +1,6 @@
 /** Request and response schemas of the task-run routes. */
 import { z } from "zod";
-import type { CacheHit, TaskRunWrite } from "../../core/api-types.js";
+import type { CacheHit, TaskRunWrite, TaskRunWriteResult } from "../../core/api-types.js";
 import type { TaskRun } from "../../core/models.js";
 import {
   compiledRetryPolicySchema,
@@ -34,6 +34,22 @@ export const taskRunWriteSchema = z.object({
 
 /** Body of `POST /api/task-runs/batch`. */
 export const writeTaskRunsSchema = z.object({ writes: z.array(taskRunWriteSchema).max(100_000) });
+
+/** Answer of `POST /api/task-runs/batch`: the refused states (src/core/task-run-rules.ts). */
+export const taskRunWriteResultSchema = z
+  .object({
+    refused: z.array(
+      z.object({
+        taskRunId: z.string(),
+        flowRunId: z.string().nullable(),
+        stateId: z.string(),
+        status: z.enum(["REJECT", "ABORT"]),
+        reason: z.string(),
+        flowRunStateType: stateTypeSchema.optional(),
+      }),
+    ),
+  })
+  .meta({ id: "TaskRunWriteResult", description: "The task-run states refused by the orchestration rules; the rest of the batch is stored." }) satisfies z.ZodType<TaskRunWriteResult>;
 
 /** Query of `GET /api/task-runs`. */
 export const listTaskRunsQuerySchema = z
