@@ -29,6 +29,7 @@ export type RetryBudget = "once" | "idempotent" | "buffered";
 export interface HttpRequestSettings {
   baseUrl: string;
   apiKey: string | undefined;
+  /** The fetch requests go through. */
   fetch: typeof fetch;
   sleep: Sleep;
   retries: number;

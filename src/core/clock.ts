@@ -1,5 +1,6 @@
 /** A source of the current time; tests inject a fake one (the only mock Weir's tests use). */
 export interface Clock {
+  /** The current time. */
   now(): Date;
 }
 

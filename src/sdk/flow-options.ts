@@ -89,6 +89,7 @@ export interface CompiledFlowOptions {
   readonly storedRetryPolicy: RetryPolicy;
   readonly timeoutMs: number | null;
   readonly logPrints: boolean;
+  /** Name of each flow run, or a function of its parameters; null: a generated name. */
   readonly runName: string | ((parameters: Parameters) => string) | null;
   readonly taskConcurrency: number | null;
   readonly persistResult: boolean;

@@ -4,8 +4,9 @@
  * deployed (`deploy`), served (`serve`) or re-optioned (`with`). See run-flow.ts.
  */
 import { WeirError } from "../core/weir-error.js";
-import type { deployFlow } from "./deploy.js";
-import type { serveFlow } from "./serve.js";
+import type { Deployment } from "../core/models.js";
+import type { DeployOptions } from "./deploy.js";
+import type { ServeOptions } from "./serve.js";
 import type { FlowBody } from "./flow-run-supervisor.js";
 import { compileFlowOptions } from "./flow-options.js";
 import type { CompiledFlowOptions, FlowOptions } from "./flow-options.js";
@@ -19,9 +20,9 @@ const FLOW_MARK = Symbol.for("weir.flow");
 const FLOW_DEFINITION_STACK = Symbol.for("weir.flow.definitionStack");
 
 /** Options of `flow.deploy()` (see src/sdk/deploy.ts). */
-export type FlowDeployOptions = Parameters<typeof deployFlow>[1];
+export type FlowDeployOptions = DeployOptions;
 /** Options of `flow.serve()` (see src/sdk/serve.ts). */
-export type FlowServeOptions = Parameters<typeof serveFlow>[1];
+export type FlowServeOptions = ServeOptions;
 
 /** A Weir flow: call it with its parameters object, deploy it, serve it. */
 export interface Flow<P, R> {
@@ -33,9 +34,9 @@ export interface Flow<P, R> {
   /** The same function with some options replaced. */
   with(options: FlowOptions<R>): Flow<P, R>;
   /** Register (or update) a deployment of this flow. */
-  deploy(options: FlowDeployOptions): ReturnType<typeof deployFlow>;
+  deploy(options: FlowDeployOptions): Promise<Deployment>;
   /** Register deployments of this flow and run them in this process until stopped. */
-  serve(options: FlowServeOptions): ReturnType<typeof serveFlow>;
+  serve(options: FlowServeOptions): Promise<void>;
   /** @internal Run to the final state without throwing (workers, runners, tests). */
   run(request: FlowRunRequest): Promise<RunOutcome<R>>;
 }

@@ -7,12 +7,17 @@ import type { RunScope } from "./run-scope.js";
 
 /** A logger whose lines are stored with the current flow/task run (and printed). */
 export interface RunLogger {
+  /** Record a DEBUG line (arguments joined like `console.log`'s). */
   debug(...args: unknown[]): void;
+  /** Record an INFO line. */
   info(...args: unknown[]): void;
+  /** Record a WARNING line. */
   warning(...args: unknown[]): void;
   /** Same as `warning`. */
   warn(...args: unknown[]): void;
+  /** Record an ERROR line. */
   error(...args: unknown[]): void;
+  /** Record a CRITICAL line. */
   critical(...args: unknown[]): void;
 }
 

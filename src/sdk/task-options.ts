@@ -85,6 +85,7 @@ export interface CompiledTaskOptions {
   readonly timeoutMs: number | null;
   readonly cache: Readonly<{ policy: CachePolicy; expirationSeconds: number | null; refresh: boolean }> | null;
   readonly persistResult: boolean;
+  /** Name of each task run, or a function of the call's arguments; null: `name-N`. */
   readonly runName: string | ((...args: unknown[]) => string) | null;
   readonly onCompletion: readonly TaskHook[];
   readonly onFailure: readonly TaskHook[];
