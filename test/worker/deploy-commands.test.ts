@@ -34,9 +34,10 @@ describe("deployment commands", () => {
     const run = await weir("deployment", "run", "sleeper/napping", "--param", "seconds=2", "--json");
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ parameters: { seconds: 2 }, stateName: "Scheduled", workQueueName: "naps" });
+    // A value of the wrong type is a usage error naming the expected type, before anything is created.
     const bad = await weir("deployment", "run", "sleeper/napping", "--param", "seconds=soon");
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("parameters.seconds");
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr).toMatch(/'seconds' expects a(n)? (number|integer)/);
     const misspelt = await weir("deployment", "run", "sleeper/napping", "--param", "secs=2");
     expect(misspelt.code).toBe(2);
     expect(misspelt.stderr).toContain("unknown parameter 'secs' for deployment 'sleeper/napping'; its parameters are: seconds");
