@@ -3,12 +3,12 @@
  * (a real `weir run` process over HTTP) writes 5,000 log lines. The run ends Completed and every
  * line is stored: none lost (duplicates from a retried batch whose answer was lost are counted).
  */
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { startWeir as startWeirProcess, stopProcess, readServerUrl } from "../../../bench/server-url.js";
 import { HttpClient } from "../../../src/client/http-client.js";
 import { runProcess, REPO_ROOT } from "../../helpers/run-process.js";
+import { freePort } from "../../helpers/free-port.js";
 import { useTestDatabase } from "../../helpers/test-database.js";
 import { recordFaultFigures } from "../fault-figures.js";
 
@@ -17,16 +17,6 @@ const LINES = 5000;
 
 const database = useTestDatabase();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 describe("server killed while logs are in flight", () => {
   it(`keeps all ${LINES} lines of a run across two server SIGKILLs`, async () => {
