@@ -5,22 +5,9 @@
  * (`POST /api/schedules/preview`) and `weir deployment schedule ls` call.
  */
 import { describe, expect, it } from "vitest";
-import type { ScheduleSpec } from "../../src/core/models.js";
-import { nextScheduleTimes, validateScheduleSpec } from "../../src/core/schedules/next-schedule-times.js";
-import { isWeirError } from "../../src/core/weir-error.js";
+import { scheduleTimes, validationMessage } from "./schedule-test-kit.js";
 
-const times = (spec: ScheduleSpec, after: string, until: string): string[] =>
-  nextScheduleTimes(spec, { after: new Date(after), until: new Date(until) }).map((date) => date.toISOString());
-
-function validationMessage(spec: ScheduleSpec): string {
-  try {
-    validateScheduleSpec(spec);
-  } catch (error) {
-    if (isWeirError(error) && error.code === "VALIDATION") return error.message;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(spec)} to be rejected`);
-}
+const times = scheduleTimes;
 
 describe("day-of-week name ranges", () => {
   it("sat-sun: New York across the spring-forward weekend (Sun Mar 8 2026) and Phnom Penh", () => {

@@ -5,22 +5,10 @@
  * separated by spaces) is what the dashboard's one-line input and `--rrule` send.
  */
 import { describe, expect, it } from "vitest";
-import type { ScheduleSpec } from "../../src/core/models.js";
-import { canonicalScheduleSpec, nextScheduleTimes, validateScheduleSpec } from "../../src/core/schedules/next-schedule-times.js";
-import { isWeirError } from "../../src/core/weir-error.js";
+import { canonicalScheduleSpec, nextScheduleTimes } from "../../src/core/schedules/next-schedule-times.js";
+import { scheduleTimes, validationMessage } from "./schedule-test-kit.js";
 
-const times = (spec: ScheduleSpec, after: string, until?: string): string[] =>
-  nextScheduleTimes(spec, { after: new Date(after), ...(until === undefined ? { count: 50 } : { until: new Date(until) }) }).map((date) => date.toISOString());
-
-function validationMessage(spec: ScheduleSpec): string {
-  try {
-    validateScheduleSpec(spec);
-  } catch (error) {
-    if (isWeirError(error) && error.code === "VALIDATION") return error.message;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(spec)} to be rejected`);
-}
+const times = scheduleTimes;
 
 describe("COUNT", () => {
   it("ends the schedule after COUNT occurrences: New York across Mar 8 2026, London across Mar 29", () => {
