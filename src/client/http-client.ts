@@ -6,6 +6,7 @@
  * writes and logs are retried longer (a server restart must not lose a batch), within a bounded
  * number of buffered items.
  */
+import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
 import type {
   AcquireSlotsInput,
   ArtifactFilter,
@@ -288,6 +289,27 @@ export class HttpClient implements OrchestrationApi {
   }
   async deleteVariable(name: string): Promise<void> {
     await this.#call({ method: "DELETE", path: `/variables/${enc(name)}` });
+  }
+
+  // results: bytes travel as base64 in JSON
+  async putResult(key: string, data: Uint8Array): Promise<StoredResult> {
+    const base64 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
+    return this.#call({ method: "PUT", path: `/results/${enc(key)}`, bodyText: `{"data":"${base64}"}` });
+  }
+  async readResult(key: string): Promise<Uint8Array | null> {
+    try {
+      const answer = await this.#call<{ data: string }>({ method: "GET", path: `/results/${enc(key)}` });
+      return Buffer.from(answer.data, "base64");
+    } catch (error) {
+      if (error instanceof WeirError && error.code === "NOT_FOUND") return null;
+      throw error;
+    }
+  }
+  async deleteResult(key: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/results/${enc(key)}` });
+  }
+  listResults(query: { after?: string; limit?: number } = {}): Promise<StoredResultPage> {
+    return this.#call({ method: "GET", path: "/results", query });
   }
 
   // concurrency limits

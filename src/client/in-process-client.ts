@@ -94,6 +94,12 @@ export class InProcessClient implements OrchestrationApi {
   listVariables: Api["listVariables"] = (page) => this.call((o) => o.listVariables(page));
   deleteVariable: Api["deleteVariable"] = (name) => this.call((o) => o.deleteVariable(name));
 
+  // results
+  putResult: Api["putResult"] = (key, data) => this.call((o) => o.putResult(key, data));
+  readResult: Api["readResult"] = (key) => this.call((o) => o.readResult(key));
+  deleteResult: Api["deleteResult"] = (key) => this.call((o) => o.deleteResult(key));
+  listResults: Api["listResults"] = (query) => this.call((o) => o.listResults(query));
+
   // concurrency limits
   createConcurrencyLimit: Api["createConcurrencyLimit"] = (input) => this.call((o) => o.createConcurrencyLimit(input));
   listConcurrencyLimits: Api["listConcurrencyLimits"] = () => this.call((o) => o.listConcurrencyLimits());

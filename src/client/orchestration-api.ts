@@ -9,6 +9,7 @@
  * Every method rejects with a `WeirError` (codes in src/core/error-codes.ts) on bad input,
  * unknown ids (NOT_FOUND) and refused transitions.
  */
+import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
 import type {
   Page,
   UpsertFlowInput,
@@ -130,6 +131,16 @@ export interface OrchestrationApi {
   listVariables(page?: PageRequest): Promise<Page<Variable>>;
   /** Delete a variable (no error when it does not exist). */
   deleteVariable(name: string): Promise<void>;
+
+  // results (the `server` result store)
+  /** Store a serialized result under a key (replacing one there); PAYLOAD_TOO_LARGE past the server's limit. */
+  putResult(key: string, data: Uint8Array): Promise<StoredResult>;
+  /** The bytes under a key; null when there are none. */
+  readResult(key: string): Promise<Uint8Array | null>;
+  /** Remove a stored result (no error when it does not exist). */
+  deleteResult(key: string): Promise<void>;
+  /** Stored results by key, a page at a time (`after`: the last key of the previous page). */
+  listResults(query?: { after?: string; limit?: number }): Promise<StoredResultPage>;
 
   // concurrency limits
   /** Create or change the concurrency limit of a tag (how many task runs with it may run at once). */

@@ -136,10 +136,14 @@ export interface State {
   details?: Record<string, unknown> | null;
 }
 
-/** Where a run's return value lives. */
+/**
+ * Where a run's return value lives: inline, or under a key in a result store, written by a
+ * serializer (`json`, `bytes` or a user's own by name). `store` is the store's URL (`file:///dir`,
+ * `server`, `s3://bucket/prefix`); refs written before stores existed have none (the local folder).
+ */
 export type ResultRef =
   | { kind: "inline"; value: unknown }
-  | { kind: "stored"; storageKey: string; serializer: "json" };
+  | { kind: "stored"; storageKey: string; serializer: string; store?: string };
 
 /** Build a new state record of the given name; the type follows from the name. */
 export function makeState(

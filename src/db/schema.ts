@@ -171,6 +171,16 @@ export interface VariableTable {
   updated_at: string;
 }
 
+/** Table `results` (the `server` result store; one row per key). */
+export interface ResultTable {
+  key: string;
+  /** The serialized bytes (blob on SQLite, bytea on PostgreSQL; a Buffer either way). */
+  data: Uint8Array;
+  /** bigint on PostgreSQL: read back as text there. */
+  size_bytes: number | string;
+  created_at: string;
+}
+
 /** Table `concurrency_limits` (one per tag). */
 export interface ConcurrencyLimitTable {
   id: string;
@@ -283,6 +293,7 @@ export interface DatabaseSchema {
   logs: LogTable;
   artifacts: ArtifactTable;
   variables: VariableTable;
+  results: ResultTable;
   concurrency_limits: ConcurrencyLimitTable;
   concurrency_leases: ConcurrencyLeaseTable;
   deployments: DeploymentTable;

@@ -17,6 +17,7 @@ import { createFlowRunStateService } from "./flow-run-state-service.js";
 import { createFlowService } from "./flow-service.js";
 import { createLogService } from "./log-service.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
+import { createResultService } from "./result-service.js";
 import { createTaskRunService } from "./task-run-service.js";
 import { createVariableService } from "./variable-service.js";
 import { createWorkPoolService } from "./work-pool-service.js";
@@ -32,6 +33,7 @@ export function createOrchestration(ctx: OrchestrationContext) {
     ...createLogService(ctx),
     ...createArtifactService(ctx),
     ...createVariableService(ctx),
+    ...createResultService(ctx),
     ...createConcurrencyLimitService(ctx),
     ...createDeploymentService(ctx),
     ...createWorkPoolService(ctx),

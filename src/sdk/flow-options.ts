@@ -5,6 +5,8 @@ import { WeirError } from "../core/weir-error.js";
 import { FLOW_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
 import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
+import { compileResultOptions, type ResultOptions } from "./results/compile-result-options.js";
+import type { ResultSettings } from "./results/persist-result.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 
 /** What a flow hook receives. */
@@ -23,7 +25,7 @@ export interface FlowHookContext<R = unknown> {
 export type FlowHook<R = unknown> = (context: FlowHookContext<R>) => void | Promise<void>;
 
 /** Options of `flow()`. */
-export interface FlowOptions<R = unknown> extends RetryOptions {
+export interface FlowOptions<R = unknown> extends RetryOptions, ResultOptions {
   /** @default the function's name */
   name?: string;
   /** @default null */
@@ -71,6 +73,8 @@ const FLOW_OPTION_KEYS = Object.keys({
   runName: true,
   taskConcurrency: true,
   persistResult: true,
+  resultStorage: true,
+  resultSerializer: true,
   tags: true,
   onRunning: true,
   onCompletion: true,
@@ -93,6 +97,8 @@ export interface CompiledFlowOptions {
   readonly runName: string | ((parameters: Parameters) => string) | null;
   readonly taskConcurrency: number | null;
   readonly persistResult: boolean;
+  /** Where and how its results (and its tasks', unless they say otherwise) are stored. */
+  readonly results: ResultSettings;
   readonly tags: readonly string[];
   readonly hooks: Readonly<Record<"onRunning" | "onCompletion" | "onFailure" | "onCancellation" | "onCrashed", readonly FlowHook[]>>;
 }
@@ -129,6 +135,7 @@ export function compileFlowOptions(options: FlowOptions<never>, fallbackName: st
     runName: (options.runName as CompiledFlowOptions["runName"]) ?? null,
     taskConcurrency: concurrency ?? null,
     persistResult: options.persistResult ?? false,
+    results: compileResultOptions(options, what),
     tags: Object.freeze([...(options.tags ?? [])]),
     hooks: Object.freeze({
       onRunning: toList(options.onRunning),

@@ -1,7 +1,7 @@
 import type { ResultRef } from "../core/states.js";
 import { findSerializationProblem } from "./assert-serializable.js";
 import type { CompiledFlowOptions } from "./flow-options.js";
-import { persistResult } from "./result-storage.js";
+import { persistResult } from "./results/persist-result.js";
 
 const INLINE_LIMIT_CHARS = 10_000;
 
@@ -15,7 +15,7 @@ export async function flowResultRef(value: unknown, options: CompiledFlowOptions
   if (value === undefined) return null;
   if (options.persistResult) {
     try {
-      return await persistResult(value, `result of flow '${options.name}'`);
+      return await persistResult(value, `result of flow '${options.name}'`, options.results);
     } catch (error) {
       warn(error instanceof Error ? error.message : String(error));
       throw error;

@@ -85,6 +85,7 @@ export class FlowRunSupervisor {
       taskLimiter: options.taskConcurrency === null ? null : new TaskLimiter(options.taskConcurrency),
       dynamicKeys: new Map(),
       pendingTasks: new Set(),
+      results: options.results,
     };
   }
 

@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { TaskLimiter } from "./task-limiter.js";
 import type { RunWriteBuffer } from "./run-write-buffer.js";
+import type { ResultSettings } from "./results/persist-result.js";
 
 /** The flow run executing in this async context. */
 export interface FlowRunScope {
@@ -28,6 +29,8 @@ export interface FlowRunScope {
   readonly dynamicKeys: Map<string, number>;
   /** Submitted task runs not yet settled (the flow waits for them before it ends). */
   readonly pendingTasks: Set<Promise<unknown>>;
+  /** The flow's result settings, which its tasks inherit. */
+  readonly results?: ResultSettings;
 }
 
 /** The task run executing in this async context. */

@@ -24,6 +24,8 @@ import { getClient, writeBufferFor } from "./client-provider.js";
 import { getEngineEffects } from "./engine-effects.js";
 import { logFinished, logRetry, logRunException, type RunLogTarget } from "./failure-log.js";
 import { persistResult, readResult } from "./result-storage.js";
+import { inheritResultSettings } from "./results/compile-result-options.js";
+import type { ResultSettings } from "./results/persist-result.js";
 import { retryDelaySeconds, shouldRetry } from "./retry-policy.js";
 import { recordLog } from "./run-logger.js";
 import type { RunOutcome } from "./run-outcome.js";
@@ -171,7 +173,7 @@ class TaskRunExecution {
     if (hit === null || hit.state.result === null || hit.state.result === undefined) return null;
     let value: unknown;
     try {
-      value = await readResult(hit.state.result);
+      value = await readResult(hit.state.result, this.resultSettings());
     } catch {
       return null;
     }
@@ -284,7 +286,7 @@ class TaskRunExecution {
     let result: State["result"] = null;
     if (this.options.persistResult || cacheKey !== null) {
       try {
-        result = await persistResult(value, `result of task '${this.options.name}'`);
+        result = await persistResult(value, `result of task '${this.options.name}'`, this.resultSettings());
       } catch (error) {
         recordLog(scope, "WARNING", error instanceof Error ? error.message : String(error));
         return this.fail(error, "Failed");
@@ -298,6 +300,10 @@ class TaskRunExecution {
     const backlog = this.setState("Completed", result === null ? undefined : { result });
     if (backlog !== undefined) await backlog;
     return this.complete(value);
+  }
+
+  private resultSettings(): ResultSettings {
+    return inheritResultSettings(this.options.results, this.flow?.results);
   }
 
   private async complete(value: unknown): Promise<RunOutcome> {

@@ -5,6 +5,8 @@ import type { CachePolicy } from "./cache-key.js";
 import { TASK_CACHE_OPTION_ALIASES, TASK_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
 import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
+import { compileResultOptions, type ResultOptions } from "./results/compile-result-options.js";
+import type { ResultSettings } from "./results/persist-result.js";
 import type { RetryPolicy } from "../core/models.js";
 
 /** What a task hook receives. */
@@ -34,7 +36,7 @@ export interface TaskCacheOptions {
 }
 
 /** Options of `task()`. */
-export interface TaskOptions<R = unknown> extends RetryOptions {
+export interface TaskOptions<R = unknown> extends RetryOptions, ResultOptions {
   /** @default the function's name */
   name?: string;
   /** @default null */
@@ -67,6 +69,8 @@ const TASK_OPTION_KEYS = Object.keys({
   timeoutSeconds: true,
   cache: true,
   persistResult: true,
+  resultStorage: true,
+  resultSerializer: true,
   runName: true,
   onCompletion: true,
   onFailure: true,
@@ -85,6 +89,8 @@ export interface CompiledTaskOptions {
   readonly timeoutMs: number | null;
   readonly cache: Readonly<{ policy: CachePolicy; expirationSeconds: number | null; refresh: boolean }> | null;
   readonly persistResult: boolean;
+  /** Where and how its results are stored (null fields: its flow's, then the defaults). */
+  readonly results: ResultSettings;
   /** Name of each task run, or a function of the call's arguments; null: `name-N`. */
   readonly runName: string | ((...args: unknown[]) => string) | null;
   readonly onCompletion: readonly TaskHook[];
@@ -128,6 +134,7 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
     timeoutMs: timeout === undefined ? null : timeout * 1000,
     cache: cache === null ? null : Object.freeze(cache),
     persistResult: options.persistResult ?? false,
+    results: compileResultOptions(options, what),
     runName: (options.runName as CompiledTaskOptions["runName"]) ?? null,
     onCompletion: Object.freeze(toList(options.onCompletion) as TaskHook[]),
     onFailure: Object.freeze(toList(options.onFailure) as TaskHook[]),

@@ -19,6 +19,7 @@ import { normalizeOrigin, originGuard } from "./origin-guard.js";
 import { createTemplateMatcher } from "./path-templates.js";
 import { isBodyOptional, type AnyRouteDefinition, type RouteDependencies } from "./route-registry.js";
 import { allRoutes } from "./routes/all-routes.js";
+import { DEFAULT_MAX_RESULT_BYTES, resultBodyLimit, tooLarge } from "./routes/result-routes.js";
 import { serveStaticUi } from "./static-ui.js";
 
 /** Options of `createApp`. */
@@ -29,6 +30,8 @@ export interface CreateAppOptions extends RouteDependencies {
   maxBodyBytes?: number;
   /** Folder of the built dashboard served at `/`; null serves no dashboard. @default null */
   uiDir?: string | null;
+  /** Largest result the `server` result store accepts, in bytes. @default 67108864 (64 MiB) */
+  maxResultBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   logError?: ErrorLogger;
   /** Where the start and end of a database outage are logged (one line each). @default console.error */
@@ -96,13 +99,14 @@ export function createApp(options: CreateAppOptions): WeirApp {
     return next();
   });
   app.use("/api/*", jsonBodyGuard());
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => errorResponse(new WeirError("PAYLOAD_TOO_LARGE", `request body over ${maxBodyBytes} bytes`), logError),
-    }),
-  );
+  const maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+  const generalLimit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => errorResponse(new WeirError("PAYLOAD_TOO_LARGE", `request body over ${maxBodyBytes} bytes`), logError),
+  });
+  // Results have their own limit (WEIR_RESULT_MAX_BYTES), on their bytes rather than their base64.
+  const resultLimit = bodyLimit({ maxSize: resultBodyLimit(maxResultBytes), onError: () => errorResponse(tooLarge(null, maxResultBytes), logError) });
+  app.use("/api/*", (context, next) => (context.req.method === "PUT" && context.req.path.startsWith("/api/results/") ? resultLimit : generalLimit)(context, next));
 
   let openApi: unknown;
   app.get("/api/openapi.json", (context) => context.json((openApi ??= buildOpenApiDocument(routes))));

@@ -26,6 +26,8 @@ export interface RouteDependencies {
   isReady(): Promise<boolean>;
   /** Whether job variables may change how a run's process starts (`NODE_OPTIONS`, …; src/server/process-env-guard.ts). @default false */
   allowsProcessEnv?: boolean;
+  /** Largest result the `server` result store accepts, in bytes (src/server/routes/result-routes.ts). @default 67108864 (64 MiB) */
+  maxResultBytes?: number;
 }
 
 /** The parsed request a handler receives. */

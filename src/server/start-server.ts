@@ -16,6 +16,7 @@ import type { RunningServices, ServicesOptions } from "../services/start-service
 import { createApp } from "./create-app.js";
 import type { ErrorLogger } from "./error-response.js";
 import { isLoopbackName, type AllowedHosts } from "./host-guard.js";
+import { DEFAULT_MAX_RESULT_BYTES } from "./routes/result-routes.js";
 
 /** Options of `startServer`. */
 export interface StartServerOptions {
@@ -54,6 +55,8 @@ export interface StartServerOptions {
   allowsProcessEnv?: boolean;
   /** Where unexpected errors of requests are logged (with their stack). @default console.error */
   logError?: ErrorLogger;
+  /** Largest result the `server` result store accepts, in bytes. @default WEIR_RESULT_MAX_BYTES, else 67108864 (64 MiB) */
+  maxResultBytes?: number;
 }
 
 /** A running server. */
@@ -79,6 +82,7 @@ export interface CompiledStartServerOptions {
   allowedHosts: AllowedHosts;
   allowedOrigins: readonly string[];
   allowsProcessEnv: boolean;
+  maxResultBytes: number;
 }
 
 /** Validate the listening options, fill defaults from the environment, and apply the loopback rule. */
@@ -104,7 +108,11 @@ export function compileStartServerOptions(options: StartServerOptions, env: Node
   const allowedOrigins = Object.freeze([...(options.allowedOrigins ?? commaList(env.WEIR_ALLOWED_ORIGINS))]);
   const allowedHosts = compileAllowedHosts(host, apiKey || undefined, options.allowedHosts ?? (env.WEIR_ALLOWED_HOSTS === undefined ? undefined : commaList(env.WEIR_ALLOWED_HOSTS)));
   const allowsProcessEnv = options.allowsProcessEnv ?? envFlag(env.WEIR_ALLOW_PROCESS_ENV, "WEIR_ALLOW_PROCESS_ENV") ?? Boolean(apiKey);
-  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv });
+  const maxResultBytes = options.maxResultBytes ?? (env.WEIR_RESULT_MAX_BYTES?.trim() ? Number(env.WEIR_RESULT_MAX_BYTES) : DEFAULT_MAX_RESULT_BYTES);
+  if (!Number.isSafeInteger(maxResultBytes) || maxResultBytes <= 0) {
+    throw new WeirError("VALIDATION", `WEIR_RESULT_MAX_BYTES: expected a positive integer (bytes), got '${options.maxResultBytes ?? env.WEIR_RESULT_MAX_BYTES}'`);
+  }
+  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes });
 }
 
 /**
@@ -143,7 +151,7 @@ function envFlag(value: string | undefined, name: string): boolean | undefined {
 
 /** Start the Weir server (see file header). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv } = compileStartServerOptions(options);
+  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes } = compileStartServerOptions(options);
   const log = options.log ?? console.log;
   const opened = await openOrchestration({ databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const stops: (() => Promise<void>)[] = [() => opened.close()];
@@ -164,6 +172,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       allowedHosts,
       allowedOrigins,
       allowsProcessEnv,
+      maxResultBytes,
       log: (line) => log(`Weir server: ${line}`),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.logError ? { logError: options.logError } : {}),

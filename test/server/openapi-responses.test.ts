@@ -173,6 +173,10 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("listVariables");
     await call("getVariable", { params: { name: "settings" } });
     await call("deleteVariable", { params: { name: "empty" } });
+    await call("putResult", { params: { key: "r1.bin" }, body: { data: Buffer.from([0, 1, 255]).toString("base64") } });
+    expect(await call("readResult", { params: { key: "r1.bin" } })).toEqual({ data: "AAH/" });
+    await call("listResults", { query: { limit: "10" } });
+    await call("deleteResult", { params: { key: "r1.bin" } });
 
     await call("createConcurrencyLimit", { body: { tag: "db", limit: 2 } });
     await call("createConcurrencyLimit", { body: { tag: "closed", limit: 0 } });

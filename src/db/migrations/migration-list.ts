@@ -6,6 +6,7 @@ import { taskRunStorage } from "./003-task-run-storage.js";
 import { flowRunThroughput } from "./004-flow-run-throughput.js";
 import { flowRunListIndexes } from "./005-flow-run-list-indexes.js";
 import { flowRunTagIndex } from "./006-flow-run-tag-index.js";
+import { results } from "./007-results.js";
 
 /** All migrations of Weir's schema. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, taskRunStorage, flowRunThroughput, flowRunListIndexes, flowRunTagIndex]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, taskRunStorage, flowRunThroughput, flowRunListIndexes, flowRunTagIndex, results]);

@@ -8,6 +8,7 @@ import { flowRoutes } from "./flow-routes.js";
 import { flowRunRoutes } from "./flow-run-routes.js";
 import { healthRoutes } from "./health-routes.js";
 import { logRoutes } from "./log-routes.js";
+import { resultRoutes } from "./result-routes.js";
 import { scheduleRoutes } from "./schedule-routes.js";
 import { taskRunRoutes } from "./task-run-routes.js";
 import { variableRoutes } from "./variable-routes.js";
@@ -25,6 +26,7 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...logRoutes(dependencies),
     ...artifactRoutes(dependencies),
     ...variableRoutes(dependencies),
+    ...resultRoutes(dependencies),
     ...concurrencyLimitRoutes(dependencies),
     ...deploymentRoutes(dependencies),
     ...scheduleRoutes(dependencies),

@@ -42,9 +42,9 @@ export const storedErrorSchema: z.ZodType<StoredError> = z
 export const resultRefSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("inline"), value: z.unknown() }),
-    z.object({ kind: z.literal("stored"), storageKey: z.string(), serializer: z.literal("json") }),
+    z.object({ kind: z.literal("stored"), storageKey: z.string().max(200), serializer: z.string().min(1).max(200), store: z.string().max(2000).optional() }),
   ])
-  .meta({ id: "ResultRef", description: "Where a run's return value lives: inline JSON or a storage key." }) satisfies z.ZodType<ResultRef>;
+  .meta({ id: "ResultRef", description: "Where a run's return value lives: inline JSON, or a storage key in a result store (`store`: its URL) written by a serializer." }) satisfies z.ZodType<ResultRef>;
 
 /** A state record. */
 export const stateSchema = z

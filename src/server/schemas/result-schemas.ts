@@ -1,0 +1,25 @@
+/** Request and response schemas of the result routes (the `server` result store). */
+import { z } from "zod";
+import type { StoredResult, StoredResultPage } from "../../core/stored-result.js";
+import { queryInt, timestampSchema } from "./common-schemas.js";
+
+const base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64").refine((text) => text.length % 4 === 0, "must be base64 (a multiple of 4 characters)");
+
+/** Body of `PUT /api/results/:key`. */
+export const putResultSchema = z.object({ data: base64Schema.meta({ description: "The serialized result, base64." }) });
+
+/** Answer of `GET /api/results/:key`. */
+export const resultDataSchema = z.object({ data: z.string().meta({ description: "The serialized result, base64." }) }).meta({ id: "ResultData", description: "A stored result's bytes." });
+
+/** A stored result as listings show it. */
+export const storedResultSchema = z
+  .object({ key: z.string(), sizeBytes: z.number().int(), createdAt: timestampSchema })
+  .meta({ id: "StoredResult", description: "A result in the server's result store." }) satisfies z.ZodType<StoredResult>;
+
+/** Query of `GET /api/results`. */
+export const resultListQuerySchema = z.object({ after: z.string().max(200).optional(), limit: queryInt(1, 1000).optional() });
+
+/** Answer of `GET /api/results`. */
+export const storedResultPageSchema = z
+  .object({ items: z.array(storedResultSchema), nextAfter: z.string().nullable() })
+  .meta({ id: "StoredResultPage", description: "Stored results by key; `nextAfter` continues the listing." }) satisfies z.ZodType<StoredResultPage>;
