@@ -46,3 +46,7 @@ export type { StandardSchemaV1 } from "./sdk/standard-schema.js";
 export { WeirError, isWeirError } from "./core/weir-error.js";
 export type { ErrorCode } from "./core/error-codes.js";
 export type { State, StateType, StateName } from "./core/states.js";
+export { jsonSerializer, bytesSerializer } from "./sdk/results/result-serializer.js";
+export type { ResultSerializer, ResultSerializerOption } from "./sdk/results/result-serializer.js";
+export type { ResultStore, StoredResultInfo } from "./sdk/results/result-store.js";
+export type { ResultOptions } from "./sdk/results/compile-result-options.js";

@@ -42,14 +42,16 @@ export class S3ResultStore implements ResultStore {
   }
 
   async write(key: string, data: Uint8Array): Promise<void> {
+    const objectKey = this.keyOf(key);
     const { s3, sdk } = await this.connect();
-    await this.call(`write result '${key}'`, () => s3.send(new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: this.keyOf(key), Body: data, ContentLength: data.byteLength })));
+    await this.call(`write result '${key}'`, () => s3.send(new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: objectKey, Body: data, ContentLength: data.byteLength })));
   }
 
   async read(key: string): Promise<Uint8Array> {
+    const objectKey = this.keyOf(key);
     const { s3, sdk } = await this.connect();
     try {
-      const answer = await s3.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: this.keyOf(key) }));
+      const answer = await s3.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: objectKey }));
       return await answer.Body!.transformToByteArray();
     } catch (error) {
       if ((error as { name?: string }).name === "NoSuchKey") throw new WeirError("NOT_FOUND", `persisted result '${key}' is missing from ${this.url}`, { cause: error });
@@ -58,8 +60,9 @@ export class S3ResultStore implements ResultStore {
   }
 
   async delete(key: string): Promise<void> {
+    const objectKey = this.keyOf(key);
     const { s3, sdk } = await this.connect();
-    await this.call(`delete result '${key}'`, () => s3.send(new sdk.DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.keyOf(key) })));
+    await this.call(`delete result '${key}'`, () => s3.send(new sdk.DeleteObjectCommand({ Bucket: this.location.bucket, Key: objectKey })));
   }
 
   async list(): Promise<StoredResultInfo[]> {
@@ -76,6 +79,13 @@ export class S3ResultStore implements ResultStore {
       if (page.IsTruncated !== true || page.NextContinuationToken === undefined) return infos;
       token = page.NextContinuationToken;
     }
+  }
+
+  /** Close the client's connections (a store used again reconnects). */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client !== null) (await client.catch(() => null))?.s3.destroy();
   }
 
   private keyOf(key: string): string {
