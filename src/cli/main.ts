@@ -20,6 +20,7 @@ import { registerConfigCommand } from "./commands/config.js";
 import { registerFlowCommand } from "./commands/flow.js";
 import { registerFlowRunCommand } from "./commands/flow-run.js";
 import { registerRunCommand } from "./commands/run.js";
+import { registerStorageCommand } from "./commands/storage.js";
 import { registerVariableCommand } from "./commands/variable.js";
 import { registerVersionCommand } from "./commands/version.js";
 import { registerDeployCommand } from "./commands/deploy.js";
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerFlowRunCommand(program);
   registerConcurrencyLimitCommand(program);
   registerVariableCommand(program);
+  registerStorageCommand(program);
   registerConfigCommand(program);
   registerVersionCommand(program);
   registerDeployCommand(program);
