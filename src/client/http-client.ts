@@ -311,6 +311,9 @@ export class HttpClient implements OrchestrationApi {
   listResults(query: { after?: string; limit?: number } = {}): Promise<StoredResultPage> {
     return this.#call({ method: "GET", path: "/results", query });
   }
+  async referencedResultKeys(keys: string[]): Promise<string[]> {
+    return (await this.#call<{ keys: string[] }>({ method: "POST", path: "/results/referenced", body: { keys } })).keys;
+  }
 
   // concurrency limits
   createConcurrencyLimit(input: CreateConcurrencyLimitInput): Promise<ConcurrencyLimit> {

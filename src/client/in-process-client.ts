@@ -99,6 +99,7 @@ export class InProcessClient implements OrchestrationApi {
   readResult: Api["readResult"] = (key) => this.call((o) => o.readResult(key));
   deleteResult: Api["deleteResult"] = (key) => this.call((o) => o.deleteResult(key));
   listResults: Api["listResults"] = (query) => this.call((o) => o.listResults(query));
+  referencedResultKeys: Api["referencedResultKeys"] = (keys) => this.call((o) => o.referencedResultKeys(keys));
 
   // concurrency limits
   createConcurrencyLimit: Api["createConcurrencyLimit"] = (input) => this.call((o) => o.createConcurrencyLimit(input));

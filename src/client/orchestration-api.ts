@@ -141,6 +141,8 @@ export interface OrchestrationApi {
   deleteResult(key: string): Promise<void>;
   /** Stored results by key, a page at a time (`after`: the last key of the previous page). */
   listResults(query?: { after?: string; limit?: number }): Promise<StoredResultPage>;
+  /** Which of these keys (at most 1000) some run's state still refers to (`weir storage prune` deletes the rest). */
+  referencedResultKeys(keys: string[]): Promise<string[]>;
 
   // concurrency limits
   /** Create or change the concurrency limit of a tag (how many task runs with it may run at once). */

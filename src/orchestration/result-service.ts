@@ -3,6 +3,7 @@
  * the orchestration database. A write of an existing key replaces it (a retried upload is
  * harmless). The size limit is the server's (its routes answer 413 past it).
  */
+import { sql } from "kysely";
 import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
 import { invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
@@ -39,6 +40,30 @@ export function createResultService(ctx: OrchestrationContext) {
 
     async deleteResult(key: string): Promise<void> {
       await db.deleteFrom("results").where("key", "=", checkResultKey(key)).execute();
+    },
+
+    /**
+     * Which of these keys some run's state still mentions (its result, or a cache hit of it): the
+     * rest belong to runs retention deleted. A key mentioned in other text counts too (kept: the
+     * safe side). One scan per key, for `weir storage prune`, not for hot paths.
+     */
+    async referencedResultKeys(keys: string[]): Promise<string[]> {
+      if (!Array.isArray(keys) || keys.length > MAX_PAGE) invalid("keys", `must be a list of at most ${MAX_PAGE} keys`);
+      const referenced: string[] = [];
+      for (const key of keys.map(checkResultKey)) {
+        const pattern = `%${key.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+        const like = (column: string) => sql<boolean>`cast(${sql.ref(column)} as text) like ${pattern} escape '\\'`;
+        const found = await db
+          .selectFrom("task_runs")
+          .select(sql<number>`1`.as("hit"))
+          .where(like("state_history"))
+          .union(db.selectFrom("flow_runs").select(sql<number>`1`.as("hit")).where(like("state")))
+          .union(db.selectFrom("flow_run_states").select(sql<number>`1`.as("hit")).where(like("state")))
+          .limit(1)
+          .executeTakeFirst();
+        if (found !== undefined) referenced.push(key);
+      }
+      return referenced;
     },
 
     async listResults(query: { after?: string; limit?: number } = {}): Promise<StoredResultPage> {

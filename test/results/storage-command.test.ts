@@ -1,8 +1,9 @@
 /**
  * `weir storage ls` shows what a result store holds: the server's (over real HTTP, on the
- * database WEIR_TEST_DB names; the default with WEIR_API_URL) and a local directory.
+ * database WEIR_TEST_DB names; the default with WEIR_API_URL) and a local directory. `weir storage
+ * prune` deletes the results no run's state refers to (their runs deleted) and keeps the rest.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,5 +40,39 @@ describe("weir storage ls", () => {
     const result = await runCli(["storage", "ls", "--store", dir, "--json"], cliEnv(database.url, join(database.dir, "cli-home")));
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ store: pathToFileURL(dir).href, items: [expect.objectContaining({ key: "a.json", sizeBytes: 2 })] });
+  });
+});
+
+describe("weir storage prune", () => {
+  it("deletes the results of deleted runs, keeps those a run refers to and the recent ones", async () => {
+    client ??= new HttpClient({ apiUrl: server.url, retries: 0 });
+    const dir = join(database.dir, "prune-dir");
+    mkdirSync(dir, { recursive: true });
+    for (const key of ["kept-by-task.json", "kept-by-flow.json", "orphan_1.json", "orphan-2.json"]) writeFileSync(join(dir, key), "{}");
+    const store = pathToFileURL(dir).href;
+    const stored = (key: string) => ({ kind: "stored", storageKey: key, serializer: "json", store });
+    const now = new Date().toISOString();
+    const state = (type: string, name: string, result: unknown = null) => ({ id: crypto.randomUUID(), type, name, timestamp: now, result });
+    const run = await client.createFlowRun({ flowName: "prune" });
+    await client.setFlowRunState(run.id, { state: state("RUNNING", "Running") as never });
+    await client.setFlowRunState(run.id, { state: state("COMPLETED", "Completed", stored("kept-by-flow.json")) as never });
+    await client.writeTaskRuns([
+      { id: crypto.randomUUID(), flowRunId: run.id, name: "t-0", taskKey: "t", dynamicKey: "0", states: [state("RUNNING", "Running"), state("COMPLETED", "Completed", stored("kept-by-task.json"))] } as never,
+      { id: crypto.randomUUID(), flowRunId: run.id, name: "t-1", taskKey: "t", dynamicKey: "1", states: [state("COMPLETED", "Completed", stored("orphanX1.json"))] } as never,
+    ]);
+    // A key with a LIKE wildcard in it must not match another key ("orphan_1" vs "orphanX1").
+    const env = cliEnv(database.url, join(database.dir, "cli-home"), { WEIR_API_URL: server.url });
+    const recent = await runCli(["storage", "prune", "--store", dir, "--json"], env);
+    expect(recent.code, recent.stderr).toBe(0);
+    expect(JSON.parse(recent.stdout)).toMatchObject({ deleted: [] });
+
+    const dry = await runCli(["storage", "prune", "--store", dir, "--older-than-hours", "0", "--dry-run"], env);
+    expect(dry.stdout).toMatch(/would delete 2 of 4 results/);
+    expect(readdirSync(dir).sort()).toHaveLength(4);
+
+    const pruned = await runCli(["storage", "prune", "--store", dir, "--older-than-hours", "0", "--json"], env);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect((JSON.parse(pruned.stdout) as { deleted: string[] }).deleted.sort()).toEqual(["orphan-2.json", "orphan_1.json"]);
+    expect(readdirSync(dir).sort()).toEqual(["kept-by-flow.json", "kept-by-task.json"]);
   });
 });

@@ -176,6 +176,7 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("putResult", { params: { key: "r1.bin" }, body: { data: Buffer.from([0, 1, 255]).toString("base64") } });
     expect(await call("readResult", { params: { key: "r1.bin" } })).toEqual({ data: "AAH/" });
     await call("listResults", { query: { limit: "10" } });
+    expect(await call("referencedResultKeys", { body: { keys: ["r1.bin"] } })).toEqual({ keys: [] });
     await call("deleteResult", { params: { key: "r1.bin" } });
 
     await call("createConcurrencyLimit", { body: { tag: "db", limit: 2 } });

@@ -5,7 +5,7 @@
  */
 import { WeirError } from "../../core/weir-error.js";
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
-import { putResultSchema, resultDataSchema, resultListQuerySchema, storedResultPageSchema, storedResultSchema } from "../schemas/result-schemas.js";
+import { putResultSchema, resultKeysSchema, resultDataSchema, resultListQuerySchema, storedResultPageSchema, storedResultSchema } from "../schemas/result-schemas.js";
 
 /** The default largest result the server stores: 64 MiB. */
 export const DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024;
@@ -26,6 +26,15 @@ export function resultRoutes({ orchestration: api, maxResultBytes = DEFAULT_MAX_
       query: resultListQuerySchema,
       response: storedResultPageSchema,
       handle: ({ query }) => api.listResults(query),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/results/referenced",
+      operationId: "referencedResultKeys",
+      summary: "Which of these result keys some run's state still refers to (referencedResultKeys)",
+      body: resultKeysSchema,
+      response: resultKeysSchema,
+      handle: async ({ body }) => ({ keys: await api.referencedResultKeys(body.keys) }),
     }),
     defineRoute({
       method: "PUT",

@@ -19,6 +19,9 @@ export const storedResultSchema = z
 /** Query of `GET /api/results`. */
 export const resultListQuerySchema = z.object({ after: z.string().max(200).optional(), limit: queryInt(1, 1000).optional() });
 
+/** Body and answer of `POST /api/results/referenced`. */
+export const resultKeysSchema = z.object({ keys: z.array(z.string().max(200)).max(1000) }).meta({ id: "ResultKeys", description: "Result keys." });
+
 /** Answer of `GET /api/results`. */
 export const storedResultPageSchema = z
   .object({ items: z.array(storedResultSchema), nextAfter: z.string().nullable() })
