@@ -95,8 +95,10 @@ describe("unserializable results, in this process", () => {
     await flushAll();
     const [taskRun] = (await client.listTaskRuns({ flowRunId })).items;
     expect(taskRun?.stateName).toBe("Failed");
-    const warnings = await client.readLogs({ taskRunId: taskRun!.id, minLevel: "WARNING" });
-    expect(warnings.map((log) => log.message)).toEqual([expect.stringMatching(/result of task 'makes-function' cannot be stored as JSON: result\.x\.y is a function/)]);
+    const lines = await client.readLogs({ taskRunId: taskRun!.id, minLevel: "WARNING" });
+    expect(lines.filter((log) => log.level === "WARNING").map((log) => log.message)).toEqual([expect.stringMatching(/result of task 'makes-function' cannot be stored as JSON: result\.x\.y is a function/)]);
+    // …and the run's last line says how it ended, as every failed run's does.
+    expect(lines.at(-1)).toMatchObject({ level: "ERROR", message: expect.stringMatching(/^Finished in state Failed\(/) });
   });
 
   it("creates result files readable by their owner only, in a folder only its owner can enter", async () => {
