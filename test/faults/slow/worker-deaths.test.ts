@@ -72,7 +72,11 @@ describe("worker deaths", () => {
     orphans.push(pid);
     doomed.child.kill("SIGKILL");
     await doomed.exited;
-    const done = await finished(run.id);
+    // Either it ends, or (the defect of issue 11) it is declared Crashed and waits for a retry.
+    const done = await waitFor(async () => {
+      const current = await client.readFlowRun(run.id);
+      return TERMINAL.has(current.stateType) || current.stateName === "AwaitingRetry" ? current : null;
+    }, 90_000, "the run to end or be declared Crashed");
     const states = (await client.readFlowRunStates(run.id)).map((state) => `${state.name}${state.message ? ` (${state.message})` : ""}`);
     recordFaultFigures("worker-kill-alone", { state: done.stateName, runCount: done.runCount, bodyStarts: lines(marker), bodyEnds: lines(`${marker}.done`), states: states.join(" > ") });
     expect(done.stateName, states.join(" > ")).toBe("Completed");
