@@ -123,7 +123,7 @@ describe("worker deaths", () => {
     const done = await finished(run.id);
     const states = (await client.readFlowRunStates(run.id)).map((state) => state.name);
     recordFaultFigures("worker-kill-after-claim", { stateAfterCrash: back.stateName, runCountAfterCrash: back.runCount, final: done.stateName, bodyStarts: lines(marker), states: states.join(" > ") });
-    expect(back.stateType, afterCrash.join(" > ")).toBe("SCHEDULED");
+    expect(back.stateName, afterCrash.join(" > ")).toBe("Scheduled");
     expect(back.runCount).toBe(0);
     // The body failed once and still had its retry.
     expect(done.stateName, states.join(" > ")).toBe("Completed");
