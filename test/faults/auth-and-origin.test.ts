@@ -101,8 +101,9 @@ describe("auth matrix", () => {
     const guarded = operations.filter((operation) => !operation.isPublic);
     expect(guarded.length).toBeGreaterThan(20);
     const json = (operation: Operation) => (operation.hasBody ? "{}" : undefined);
-    const withoutKey = await refusedOtherwise(keyed, guarded, [401], (operation) => (operation.hasBody ? { "content-type": "application/json" } : {}), json);
-    const wrongKey = await refusedOtherwise(keyed, guarded, [401], (operation) => ({ authorization: "Bearer not-the-key", ...(operation.hasBody ? { "content-type": "application/json" } : {}) }), json);
+    const jsonType = (operation: Operation): Record<string, string> => (operation.hasBody ? { "content-type": "application/json" } : {});
+    const withoutKey = await refusedOtherwise(keyed, guarded, [401], jsonType, json);
+    const wrongKey = await refusedOtherwise(keyed, guarded, [401], (operation) => ({ authorization: "Bearer not-the-key", ...jsonType(operation) }), json);
     expect(withoutKey).toEqual([]);
     expect(wrongKey).toEqual([]);
     recordFaultFigures("auth-matrix", { operations: guarded.length, requests: guarded.length * 2, accepted: withoutKey.length + wrongKey.length });
@@ -131,7 +132,7 @@ describe("cross-site requests to the no-key loopback server", () => {
   });
 
   it("refuses Sec-Fetch-Site: cross-site without an Origin (403)", async () => {
-    const wrong = await refusedOtherwise(open, operations, [403], () => ({ "sec-fetch-site": "cross-site", ...{ "content-type": "application/json" } }), (operation) => (operation.hasBody ? "{}" : undefined));
+    const wrong = await refusedOtherwise(open, operations, [403], () => ({ "sec-fetch-site": "cross-site", "content-type": "application/json" }), (operation) => (operation.hasBody ? "{}" : undefined));
     expect(wrong).toEqual([]);
   });
 
@@ -151,7 +152,8 @@ describe("cross-site requests to the no-key loopback server", () => {
 
   it("still serves the CLI (no Origin), the dashboard's own origin and localhost", async () => {
     const port = new URL(open.url).port;
-    for (const headers of [{}, { origin: new URL(open.url).origin }, { host: `localhost:${port}` }, { host: `127.0.0.1:${port}` }]) {
+    const variants: Record<string, string>[] = [{}, { origin: new URL(open.url).origin }, { host: `localhost:${port}` }, { host: `127.0.0.1:${port}` }];
+    for (const headers of variants) {
       const answer = await send(open, "PUT", "/api/variables/same-site", { "content-type": "application/json", ...headers }, JSON.stringify({ value: 1 }));
       expect(answer.status, JSON.stringify(headers)).toBe(200);
     }
