@@ -123,7 +123,7 @@ describe("hostile user code", () => {
     const deployment = await deploy("loud", "loud");
     const run = await client.createDeploymentFlowRun(deployment.id, { parameters: { lines } });
     const done = await finished(run.id, 240_000);
-    expect(done.stateName).toBe("Completed");
+    expect(done.stateName, done.state.message ?? "").toBe("Completed");
     const seen = new Set<number>();
     let stored = 0;
     let afterId: number | undefined;
