@@ -3,7 +3,8 @@
  * its run process runs: the run finishes Completed, its body ran once; (2) together with its run
  * process: the run ends Crashed and is retried, its body started twice only because the first
  * died; (3) after claiming a run and before starting it: the run goes back to Scheduled without
- * spending a retry (a flow that fails once still has its retry). Marker files count bodies.
+ * spending a retry (no attempt counted; Scheduled, not AwaitingRetry), and its flow then runs
+ * with its own retry intact. Marker files count bodies.
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -125,7 +126,7 @@ describe("worker deaths", () => {
     recordFaultFigures("worker-kill-after-claim", { stateAfterCrash: back.stateName, runCountAfterCrash: back.runCount, final: done.stateName, bodyStarts: lines(marker), states: states.join(" > ") });
     expect(back.stateName, afterCrash.join(" > ")).toBe("Scheduled");
     expect(back.runCount).toBe(0);
-    // The body failed once and still had its retry.
+    // The body failed once and its flow's own retry ran it again.
     expect(done.stateName, states.join(" > ")).toBe("Completed");
     expect(lines(marker)).toBe(2);
   });
