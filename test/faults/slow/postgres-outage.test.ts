@@ -85,7 +85,9 @@ describe.skipIf(testEngine() !== "postgres")("PostgreSQL outage", () => {
       inFlight: done.stateName,
     });
     expect(answers.every((answer) => answer.status === 503 && answer.retryAfter !== null), JSON.stringify(answers)).toBe(true);
-    expect(outageLogLines, stderr.slice(-3000)).toBeLessThanOrEqual(3);
+    // A line where the API's outage starts and ends, and at most one per background service
+    // (scheduler, crash detection, late runs, cancellation cleanup): never a line per request.
+    expect(outageLogLines, stderr.slice(-3000)).toBeLessThanOrEqual(6);
     expect(done.stateName).toBe("Completed");
   });
 });
