@@ -39,8 +39,10 @@ describe.skipIf(testEngine() !== "postgres")("PostgreSQL outage", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, WEIR_FROM_SOURCE: "1", WEIR_HOME: home, WEIR_DATABASE_URL: cluster.url, NO_COLOR: "1" };
     delete env.WEIR_API_KEY;
     server = startWeirProcess(["server", "start", "--port", "0"], env);
+    // Everything the server prints, on either stream (its log lines may go to either).
     let stderr = "";
     server.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    server.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const url = await readServerUrl(server);
     const apiUrl = `${url.replace(/\/$/, "")}/api`;
     client = new HttpClient({ apiUrl });
@@ -61,7 +63,6 @@ describe.skipIf(testEngine() !== "postgres")("PostgreSQL outage", () => {
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
     cluster.start();
-    const outageLogLines = stderr.split("\n").filter(Boolean).length - stderrBefore;
 
     const recovered = await waitFor(async () => {
       const response = await fetch(`${apiUrl}/flow-runs/count`).catch(() => null);
@@ -70,6 +71,9 @@ describe.skipIf(testEngine() !== "postgres")("PostgreSQL outage", () => {
       return response.ok ? response : null;
     }, 60_000, "the server to answer again");
     expect(recovered.status).toBe(200);
+    // Counted once the server answers again, so that the line saying the outage ended is in.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const outageLogLines = stderr.split("\n").filter(Boolean).length - stderrBefore;
     for (const run of stored) expect((await client.readFlowRun(run.id)).id).toBe(run.id);
     const done = await waitFor(async () => {
       const current = await client!.readFlowRun(inFlight.id);
