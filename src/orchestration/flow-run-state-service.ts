@@ -5,7 +5,7 @@
  * (apply-flow-run-state-guarded.ts); the locked transaction is the fallback and the reference.
  * Events are published after commit.
  */
-import type { OrchestrationResult, ProposeStateInput } from "../core/api-types.js";
+import type { OrchestrationResult, ProposeStateInput, RetryFlowRunOptions } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
 import { isTerminalStateType, makeState, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
@@ -33,6 +33,22 @@ function refused(id: string, flowRun: FlowRun, result: OrchestrationResult): Wei
   return new WeirError("INVALID_TRANSITION", `flow run '${id}' cannot move from ${flowRun.stateName}: ${result.reason}`, {
     details: { status: result.status, stateName: flowRun.stateName },
   });
+}
+
+// The retry choice, checked; stored on the Scheduled state that starts the retry.
+function checkRetryOptions(options: RetryFlowRunOptions): { mode: "reuse" | "fresh"; fromTask: string | null } {
+  const input = checkObject(options ?? {}, "input") as RetryFlowRunOptions;
+  const mode = input.mode ?? "reuse";
+  if (mode !== "reuse" && mode !== "fresh") invalid("mode", 'must be "reuse" or "fresh"');
+  const fromTask = input.fromTask === undefined || input.fromTask === null ? null : checkName(input.fromTask, "fromTask");
+  if (fromTask !== null && mode === "fresh") invalid("fromTask", 'cannot be combined with mode "fresh"');
+  return { mode, fromTask };
+}
+
+function retryMessage(retry: { mode: "reuse" | "fresh"; fromTask: string | null }): string {
+  if (retry.mode === "fresh") return "retry requested (fresh: every task runs again)";
+  if (retry.fromTask !== null) return `retry requested from task '${retry.fromTask}'`;
+  return "retry requested";
 }
 
 /** The flow-run state area of the service layer. */
@@ -121,7 +137,8 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
       return flowRun;
     },
 
-    async retryFlowRun(id: string): Promise<FlowRun> {
+    async retryFlowRun(id: string, options: RetryFlowRunOptions = {}): Promise<FlowRun> {
+      const retry = checkRetryOptions(options);
       return move(
         id,
         (current) => {
@@ -129,7 +146,8 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
             throw new WeirError("INVALID_TRANSITION", `flow run '${id}' is ${current.name}; only a finished run can be retried`);
           }
           const now = ctx.clock.now();
-          return makeState("Scheduled", { now, scheduledTime: now.toISOString(), message: "retry requested" });
+          // The SDK reads the choice back from this state when the retry starts (sdk/reuse-index.ts).
+          return makeState("Scheduled", { now, scheduledTime: now.toISOString(), message: retryMessage(retry), details: { retry } });
         },
         "retry",
       );

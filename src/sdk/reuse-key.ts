@@ -1,0 +1,60 @@
+/**
+ * The reuse key of a task call: what a retried flow run matches to reuse a task run of an earlier
+ * attempt. It is the task key, a hash of the inputs (the stable JSON of cache-key.ts) and a hash of
+ * the task function's source, so a call with other inputs or after a code change runs again.
+ * Computed for every task call inside a flow run and stored in its final state's `details`, so it
+ * stays cheap: the source hash is computed once per function, and a call without arguments hashes
+ * nothing.
+ */
+import { createHash } from "node:crypto";
+import type { ResultRef } from "../core/states.js";
+import { stableJson } from "./cache-key.js";
+import { findSerializationProblem } from "./assert-serializable.js";
+
+/** What a completed task run stores in its state's `details` to be reusable by a retry. */
+export interface ReuseDetails {
+  reuseKey: string;
+  /** The flow-run attempt (run count) that computed the result. */
+  flowAttempt: number;
+  /** The task returned `undefined` (no result is stored then). */
+  isUndefined?: boolean;
+}
+
+/** Largest result (JSON characters) kept inline in a task run's state for reuse. @default 65536 */
+export const MAX_INLINE_RESULT_CHARS = 64 * 1024;
+
+const sourceHashes = new WeakMap<object, string>();
+const NO_INPUTS = "-";
+
+/** The reuse key of one call, or null when its inputs cannot be stored as JSON (such a call always runs). */
+export function reuseKeyOf(taskKey: string, body: (...args: never[]) => unknown, args: readonly unknown[]): string | null {
+  let source = sourceHashes.get(body);
+  if (source === undefined) {
+    source = hash(body.toString());
+    sourceHashes.set(body, source);
+  }
+  let inputs = NO_INPUTS;
+  if (args.length > 0) {
+    if (findSerializationProblem(args, "$") !== null) return null;
+    inputs = hash(stableJson(args));
+  }
+  return `${taskKey}:${inputs}:${source}`;
+}
+
+/**
+ * The inline form of a task's value for reuse, `undefined` when the value is `undefined` (marked by
+ * `isUndefined`), or null when it is too large or not JSON (then only a persisted result can be reused).
+ */
+export function inlineResultOf(value: unknown): ResultRef | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return { kind: "inline", value };
+  if (typeof value === "string") return value.length <= MAX_INLINE_RESULT_CHARS ? { kind: "inline", value } : null;
+  if (typeof value !== "object" || findSerializationProblem(value, "$") !== null) return null;
+  const text = JSON.stringify(value);
+  // Stored as parsed JSON, so a Date comes back as its ISO text, as with persisted results.
+  return text.length <= MAX_INLINE_RESULT_CHARS ? { kind: "inline", value: JSON.parse(text) as unknown } : null;
+}
+
+function hash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+}
