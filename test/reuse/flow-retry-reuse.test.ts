@@ -3,8 +3,10 @@
  * same code): in process, through the flow's own `retries`, and through `retryFlowRun` with its
  * choices (`fresh`, `fromTask`).
  */
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flow, getRunContext, task } from "../../src/index.js";
+import { flushAll } from "../../src/sdk/client-provider.js";
 import { executeFlowRun } from "../../src/sdk/execute-flow-run.js";
 import { openSdkHarness, type SdkHarness } from "../sdk/sdk-harness.js";
 
@@ -80,6 +82,31 @@ describe("flow retries reuse finished tasks", () => {
     });
     expect(await pipeline()).toBe("done");
     expect(sideEffects).toBe(1);
+  });
+
+  it("runs a task again, with a warning, when its persisted result cannot be read (a file of another machine)", async () => {
+    let computes = 0;
+    const compute = task({ name: "persisted-compute", persistResult: true }, async () => {
+      computes += 1;
+      return { computes };
+    });
+    let flowRunId = "";
+    let attempt = 0;
+    const pipeline = flow({ name: "reuse-persisted", retries: 1 }, async () => {
+      flowRunId = getRunContext().flowRunId!;
+      attempt += 1;
+      const value = await compute();
+      if (attempt === 1) {
+        await flushAll();
+        // As if the file was written on another machine: gone from this one.
+        rmSync(`${harness.database.dir}/storage`, { recursive: true, force: true });
+        throw new Error("later step fails");
+      }
+      return value;
+    });
+    expect(await pipeline()).toEqual({ computes: 2 });
+    const warnings = await harness.client.readLogs({ flowRunId, minLevel: "WARNING" });
+    expect(warnings.map((log) => log.message)).toContainEqual(expect.stringMatching(/task 'persisted-compute': the result of task run .* \(attempt 1\) cannot be read here, so it runs again/));
   });
 
   it("retryFlowRun reuses by default, runs everything with mode fresh, and restarts from a task with fromTask", async () => {
