@@ -1,6 +1,6 @@
 /**
  * The reuse key of a task call: what a retried flow run matches to reuse a task run of an earlier
- * attempt. It is the task key, a hash of the inputs (the stable JSON of cache-key.ts) and a hash of
+ * attempt. It is the task key, a hash of the inputs (sorted-key JSON, reuse-json.ts) and a hash of
  * the task function's source, so a call with other inputs or after a code change runs again.
  * Computed for every task call inside a flow run and stored in its final state's `details`, so it
  * stays cheap: the source hash is computed once per function, and a call without arguments hashes
@@ -8,8 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ResultRef } from "../core/states.js";
-import { stableJson } from "./cache-key.js";
-import { findSerializationProblem } from "./assert-serializable.js";
+import { reuseJsonOf } from "./reuse-json.js";
 
 /** What a completed task run stores in its state's `details` to be reusable by a retry. */
 export interface ReuseDetails {
@@ -35,10 +34,28 @@ export function reuseKeyOf(taskKey: string, body: (...args: never[]) => unknown,
   }
   let inputs = NO_INPUTS;
   if (args.length > 0) {
-    if (findSerializationProblem(args, "$") !== null) return null;
-    inputs = hash(stableJson(args));
+    if (isPrimitiveList(args)) {
+      // Short primitive inputs are their own key: no hash to compute on the common path.
+      const text = JSON.stringify(args);
+      inputs = text.length <= SHORT_INPUTS_CHARS ? text : hash(text);
+    } else {
+      const text = reuseJsonOf(args);
+      if (text === null) return null;
+      inputs = hash(text);
+    }
   }
   return `${taskKey}:${inputs}:${source}`;
+}
+
+const SHORT_INPUTS_CHARS = 128;
+
+// Strings, finite numbers, booleans and null: JSON keeps them exactly (NaN would become null).
+function isPrimitiveList(args: readonly unknown[]): boolean {
+  for (const arg of args) {
+    const kind = typeof arg;
+    if (arg !== null && kind !== "string" && kind !== "boolean" && !(kind === "number" && Number.isFinite(arg))) return false;
+  }
+  return true;
 }
 
 /**
@@ -49,10 +66,10 @@ export function inlineResultOf(value: unknown): ResultRef | null | undefined {
   if (value === undefined) return undefined;
   if (value === null || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return { kind: "inline", value };
   if (typeof value === "string") return value.length <= MAX_INLINE_RESULT_CHARS ? { kind: "inline", value } : null;
-  if (typeof value !== "object" || findSerializationProblem(value, "$") !== null) return null;
-  const text = JSON.stringify(value);
-  // Stored as parsed JSON, so a Date comes back as its ISO text, as with persisted results.
-  return text.length <= MAX_INLINE_RESULT_CHARS ? { kind: "inline", value: JSON.parse(text) as unknown } : null;
+  if (typeof value !== "object") return null;
+  const text = reuseJsonOf(value);
+  // Stored as JSON like any state, so a Date comes back as its ISO text, as with persisted results.
+  return text !== null && text.length <= MAX_INLINE_RESULT_CHARS ? { kind: "inline", value } : null;
 }
 
 function hash(text: string): string {
