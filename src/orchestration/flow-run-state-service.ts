@@ -84,6 +84,15 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
     return flowRun;
   }
 
+  // A restart point must name a task this run called (a typo would silently reuse everything).
+  async function checkTaskRan(id: string, taskKey: string): Promise<void> {
+    const found = await db.selectFrom("task_runs").select("id").where("flow_run_id", "=", id).where("task_key", "=", taskKey).limit(1).executeTakeFirst();
+    if (found !== undefined) return;
+    const known = await db.selectFrom("task_runs").select("task_key").distinct().where("flow_run_id", "=", id).orderBy("task_key").limit(20).execute();
+    const names = known.map((row) => `'${row.task_key}'`).join(", ");
+    invalid("fromTask", `no task named '${taskKey}' ran in flow run '${id}'${names === "" ? "" : ` (its tasks: ${names})`}`);
+  }
+
   return {
     async setFlowRunState(id: string, input: ProposeStateInput): Promise<OrchestrationResult> {
       if (typeof input !== "object" || input === null) invalid("input", "must be an object");
@@ -139,6 +148,7 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
 
     async retryFlowRun(id: string, options: RetryFlowRunOptions = {}): Promise<FlowRun> {
       const retry = checkRetryOptions(options);
+      if (retry.fromTask !== null) await checkTaskRan(id, retry.fromTask);
       return move(
         id,
         (current) => {

@@ -147,5 +147,6 @@ describe("flow retries reuse finished tasks", () => {
     await executeFlowRun(pipeline, flowRunId);
     await expect(harness.client.retryFlowRun(flowRunId, { mode: "fresh", fromTask: "x" })).rejects.toThrow(/fromTask/);
     await expect(harness.client.retryFlowRun(flowRunId, { mode: "again" as never })).rejects.toThrow(/mode/);
+    await expect(harness.client.retryFlowRun(flowRunId, { fromTask: "no-such-task" })).rejects.toThrow(/no task named 'no-such-task' ran in flow run/);
   });
 });
