@@ -26,6 +26,7 @@ import type {
   Page,
   PageRequest,
   ProposeStateInput,
+  RetryFlowRunOptions,
   ScheduleInput,
   TaskRunFilter,
   TaskRunWrite,
@@ -213,8 +214,8 @@ export class HttpClient implements OrchestrationApi {
   cancelFlowRun(id: string): Promise<FlowRun> {
     return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/cancel`, body: {} });
   }
-  retryFlowRun(id: string): Promise<FlowRun> {
-    return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/retry`, body: {} }, "once");
+  retryFlowRun(id: string, options: RetryFlowRunOptions = {}): Promise<FlowRun> {
+    return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/retry`, body: options }, "once");
   }
   resumeFlowRun(id: string, input?: Record<string, unknown>): Promise<FlowRun> {
     return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/resume`, body: input === undefined ? {} : { input } }, "once");

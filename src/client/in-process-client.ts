@@ -67,7 +67,7 @@ export class InProcessClient implements OrchestrationApi {
   readFlowRunStates: Api["readFlowRunStates"] = (id) => this.call((o) => o.readFlowRunStates(id));
   heartbeatFlowRun: Api["heartbeatFlowRun"] = (id, input) => this.call((o) => o.heartbeatFlowRun(id, input));
   cancelFlowRun: Api["cancelFlowRun"] = (id) => this.call((o) => o.cancelFlowRun(id));
-  retryFlowRun: Api["retryFlowRun"] = (id) => this.call((o) => o.retryFlowRun(id));
+  retryFlowRun: Api["retryFlowRun"] = (id, options) => this.call((o) => o.retryFlowRun(id, options));
   resumeFlowRun: Api["resumeFlowRun"] = (id, input) => this.call((o) => o.resumeFlowRun(id, input));
   deleteFlowRun: Api["deleteFlowRun"] = (id) => this.call((o) => o.deleteFlowRun(id));
 

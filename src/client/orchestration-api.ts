@@ -18,6 +18,7 @@ import type {
   FlowRunFilter,
   PageRequest,
   ProposeStateInput,
+  RetryFlowRunOptions,
   OrchestrationResult,
   TaskRunWrite,
   TaskRunWriteResult,
@@ -87,8 +88,8 @@ export interface OrchestrationApi {
   heartbeatFlowRun(id: string, input?: { infrastructurePid?: string; heartbeatIntervalSeconds?: number }): Promise<FlowRun>;
   /** Cancel: Scheduled/Pending/Paused → Cancelled, Running → Cancelling (the executor stops it). */
   cancelFlowRun(id: string): Promise<FlowRun>;
-  /** Retry a terminal run: a new attempt Scheduled now (same id). */
-  retryFlowRun(id: string): Promise<FlowRun>;
+  /** Retry a terminal run: a new attempt Scheduled now (same id); by default finished task calls are reused (see RetryFlowRunOptions). */
+  retryFlowRun(id: string, options?: RetryFlowRunOptions): Promise<FlowRun>;
   /** Resume a Paused/Suspended run, with optional input. */
   resumeFlowRun(id: string, input?: Record<string, unknown>): Promise<FlowRun>;
   /** Delete a flow run with its task runs, logs, artifacts and subflow links. */

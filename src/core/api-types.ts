@@ -146,6 +146,19 @@ export interface TaskRunWriteResult {
   refused: TaskRunRefusal[];
 }
 
+/**
+ * How a retried flow run treats the task runs of its earlier attempts: `reuse` (the default)
+ * returns the result of each task call that completed with the same inputs and code, `fresh`
+ * runs every task again. With `fromTask`, that task and every task run started after its first
+ * run in the previous attempt run again; the ones before it are reused.
+ */
+export interface RetryFlowRunOptions {
+  /** @default "reuse" */
+  mode?: "reuse" | "fresh";
+  /** Task name (its key) to restart from. */
+  fromTask?: string | null;
+}
+
 /** Filter for task runs. */
 export interface TaskRunFilter {
   flowRunId?: string;

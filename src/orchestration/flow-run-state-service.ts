@@ -5,7 +5,7 @@
  * (apply-flow-run-state-guarded.ts); the locked transaction is the fallback and the reference.
  * Events are published after commit.
  */
-import type { OrchestrationResult, ProposeStateInput } from "../core/api-types.js";
+import type { OrchestrationResult, ProposeStateInput, RetryFlowRunOptions } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
 import { isTerminalStateType, makeState, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
@@ -33,6 +33,22 @@ function refused(id: string, flowRun: FlowRun, result: OrchestrationResult): Wei
   return new WeirError("INVALID_TRANSITION", `flow run '${id}' cannot move from ${flowRun.stateName}: ${result.reason}`, {
     details: { status: result.status, stateName: flowRun.stateName },
   });
+}
+
+// The retry choice, checked; stored on the Scheduled state that starts the retry.
+function checkRetryOptions(options: RetryFlowRunOptions): { mode: "reuse" | "fresh"; fromTask: string | null } {
+  const input = checkObject(options ?? {}, "input") as RetryFlowRunOptions;
+  const mode = input.mode ?? "reuse";
+  if (mode !== "reuse" && mode !== "fresh") invalid("mode", 'must be "reuse" or "fresh"');
+  const fromTask = input.fromTask === undefined || input.fromTask === null ? null : checkName(input.fromTask, "fromTask");
+  if (fromTask !== null && mode === "fresh") invalid("fromTask", 'cannot be combined with mode "fresh"');
+  return { mode, fromTask };
+}
+
+function retryMessage(retry: { mode: "reuse" | "fresh"; fromTask: string | null }): string {
+  if (retry.mode === "fresh") return "retry requested (fresh: every task runs again)";
+  if (retry.fromTask !== null) return `retry requested from task '${retry.fromTask}'`;
+  return "retry requested";
 }
 
 /** The flow-run state area of the service layer. */
@@ -66,6 +82,15 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
     const { result, flowRun } = await propose(id, choose, { via });
     if (result.status !== "ACCEPT") throw refused(id, flowRun, result);
     return flowRun;
+  }
+
+  // A restart point must name a task this run called (a typo would silently reuse everything).
+  async function checkTaskRan(id: string, taskKey: string): Promise<void> {
+    const found = await db.selectFrom("task_runs").select("id").where("flow_run_id", "=", id).where("task_key", "=", taskKey).limit(1).executeTakeFirst();
+    if (found !== undefined) return;
+    const known = await db.selectFrom("task_runs").select("task_key").distinct().where("flow_run_id", "=", id).orderBy("task_key").limit(20).execute();
+    const names = known.map((row) => `'${row.task_key}'`).join(", ");
+    invalid("fromTask", `no task named '${taskKey}' ran in flow run '${id}'${names === "" ? "" : ` (its tasks: ${names})`}`);
   }
 
   return {
@@ -121,7 +146,9 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
       return flowRun;
     },
 
-    async retryFlowRun(id: string): Promise<FlowRun> {
+    async retryFlowRun(id: string, options: RetryFlowRunOptions = {}): Promise<FlowRun> {
+      const retry = checkRetryOptions(options);
+      if (retry.fromTask !== null) await checkTaskRan(id, retry.fromTask);
       return move(
         id,
         (current) => {
@@ -129,7 +156,8 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
             throw new WeirError("INVALID_TRANSITION", `flow run '${id}' is ${current.name}; only a finished run can be retried`);
           }
           const now = ctx.clock.now();
-          return makeState("Scheduled", { now, scheduledTime: now.toISOString(), message: "retry requested" });
+          // The SDK reads the choice back from this state when the retry starts (sdk/reuse-index.ts).
+          return makeState("Scheduled", { now, scheduledTime: now.toISOString(), message: retryMessage(retry), details: { retry } });
         },
         "retry",
       );

@@ -27,6 +27,7 @@ import { runScopeStorage } from "./run-scope.js";
 import type { FlowRunScope } from "./run-scope.js";
 import { linkedController, runWithTimeout, RunTimeoutError } from "./run-with-timeout.js";
 import type { RunWriteBuffer } from "./run-write-buffer.js";
+import { loadReuseIndex, type ReuseIndex } from "./reuse-index.js";
 import { toStoredError } from "./stored-error.js";
 import { TaskLimiter } from "./task-limiter.js";
 
@@ -62,6 +63,8 @@ export class FlowRunSupervisor {
   private readonly controller = new AbortController();
   private readonly scope: FlowRunScope;
   private readonly id: string;
+  // The server's run count before this process's first attempt (a retry started elsewhere counts).
+  private readonly earlierRunCount: number;
 
   constructor(
     private readonly options: CompiledFlowOptions,
@@ -69,6 +72,7 @@ export class FlowRunSupervisor {
     private readonly input: SupervisorInput,
   ) {
     this.id = input.flowRun.id;
+    this.earlierRunCount = Math.max(0, input.flowRun.runCount - (input.isStarted ? 1 : 0));
     this.scope = {
       kind: "flow",
       client: input.client,
@@ -78,6 +82,8 @@ export class FlowRunSupervisor {
       flowName: options.name,
       parameters: input.parameters,
       attempt: 1,
+      flowAttempt: 1,
+      reuse: null,
       deploymentId: input.flowRun.deploymentId,
       scheduledTime: input.flowRun.expectedStartTime,
       signal: this.controller.signal,
@@ -119,6 +125,9 @@ export class FlowRunSupervisor {
       }
       isRunning = false;
       this.scope.attempt = attempt;
+      this.scope.flowAttempt = this.earlierRunCount + attempt;
+      // Only a retry looks for finished work to reuse: a first attempt makes no extra query.
+      this.scope.reuse = this.scope.flowAttempt > 1 ? this.loadReuse() : null;
       if (!hasFiredRunning) {
         hasFiredRunning = true;
         await this.fire("onRunning", { state: makeState(attempt === 1 ? "Running" : "Retrying") });
@@ -168,6 +177,22 @@ export class FlowRunSupervisor {
       const error = new WeirError("CONFLICT", `flow run ${this.id} was not started: ${decided.reason ?? decided.status}`);
       return { state: decided.state, value: undefined, error, isFailed: true };
     }
+  }
+
+  // The reuse index of this attempt; null (every task runs) when it cannot be read, with a warning.
+  private loadReuse(): Promise<ReuseIndex | null> {
+    const loading = this.input.buffer.flush().then(() => loadReuseIndex(this.input.client, this.id));
+    return loading.then(
+      (index) => {
+        if (index.choice.mode === "fresh") recordLog(this.scope, "INFO", "retry with --fresh: every task runs again");
+        else if (index.note !== null) recordLog(this.scope, "WARNING", index.note);
+        return index;
+      },
+      (error: unknown) => {
+        recordLog(this.scope, "WARNING", `finished task runs of earlier attempts could not be read, every task runs again: ${errorMessage(error)}`);
+        return null;
+      },
+    );
   }
 
   private async runBody(): Promise<{ value: unknown; error: unknown; isFailed: boolean; isTimedOut: boolean }> {

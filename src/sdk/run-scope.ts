@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
+import type { ReuseIndex } from "./reuse-index.js";
 import type { TaskLimiter } from "./task-limiter.js";
 import type { RunWriteBuffer } from "./run-write-buffer.js";
 import type { ResultSettings } from "./results/persist-result.js";
@@ -20,6 +21,10 @@ export interface FlowRunScope {
   readonly flowName: string;
   readonly parameters: Record<string, unknown>;
   attempt: number;
+  /** The flow run's attempt as the server counts it (its run count), across processes. */
+  flowAttempt: number;
+  /** On a retry attempt, the finished task runs it may reuse (reuse-index.ts); null on a first attempt. */
+  reuse: Promise<ReuseIndex | null> | null;
   readonly deploymentId: string | null;
   readonly scheduledTime: string | null;
   signal: AbortSignal;

@@ -28,6 +28,8 @@ import { inheritResultSettings } from "./results/compile-result-options.js";
 import type { ResultSettings } from "./results/persist-result.js";
 import { retryDelaySeconds, shouldRetry } from "./retry-policy.js";
 import { recordLog } from "./run-logger.js";
+import type { ReuseCandidate, ReuseIndex } from "./reuse-index.js";
+import { inlineResultOf, reuseKeyOf, type ReuseDetails } from "./reuse-key.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { runScopeStorage, currentFlowScope } from "./run-scope.js";
 import type { FlowRunScope, RunScope, TaskRunScope } from "./run-scope.js";
@@ -110,9 +112,12 @@ function startTask(
     tags: options.tags as string[],
     retryPolicy: options.storedRetryPolicy,
   };
-  const run = new TaskRunExecution(options, body, args, handle, fields, client, buffer, flow, parent);
+  // Inside a flow run, every call records its reuse key, so a retry of the flow run can reuse it (reuse-key.ts).
+  const reuseKey = flow === null ? null : reuseKeyOf(options.taskKey, body, args);
+  const run = new TaskRunExecution(options, body, args, handle, fields, client, buffer, flow, parent, reuseKey);
   // A task that waits for nothing goes straight to Running: one state fewer to store per task.
   const hasToWait = (waitFor !== undefined && waitFor.length > 0) || options.cache !== null || flow?.taskLimiter != null || options.tags.length > 0;
+  if (flow?.reuse != null && reuseKey !== null) return run.reuseOrRun(flow.reuse, reuseKey, waitFor, hasToWait);
   return hasToWait ? run.waitThenExecute(waitFor) : run.attempts(null);
 }
 
@@ -130,7 +135,50 @@ class TaskRunExecution {
     private readonly buffer: RunWriteBuffer,
     private readonly flow: FlowRunScope | null,
     private readonly parent: RunScope | undefined,
+    private readonly reuseKey: string | null,
   ) {}
+
+  /** On a retry attempt: reuse the result of an earlier attempt's run with the same key, else run as usual. */
+  async reuseOrRun(index: Promise<ReuseIndex | null>, reuseKey: string, waitFor: readonly WaitForItem[] | undefined, hasToWait: boolean): Promise<RunOutcome> {
+    const candidate = (await index)?.take(reuseKey) ?? null;
+    if (candidate !== null) {
+      const reused = await this.reuse(candidate);
+      if (reused !== null) return reused;
+    }
+    return hasToWait ? this.waitThenExecute(waitFor) : this.attempts(null);
+  }
+
+  // Cached with the earlier run's result; null (the task runs) when that result cannot be read here.
+  private async reuse(candidate: ReuseCandidate): Promise<RunOutcome | null> {
+    const { details, state, taskRunId } = candidate;
+    let value: unknown;
+    if (details.isUndefined !== true) {
+      try {
+        value = await readResult(state.result!);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (this.flow !== null) recordLog(this.flow, "WARNING", `task '${this.options.name}': the result of task run ${taskRunId} (attempt ${details.flowAttempt}) cannot be read here, so it runs again: ${reason}`);
+        return null;
+      }
+    }
+    await this.setState("Pending");
+    await this.setState("Cached", {
+      message: `reused from attempt ${details.flowAttempt} (task run ${taskRunId})`,
+      details: { ...details },
+      ...(state.result === null || state.result === undefined ? {} : { result: state.result }),
+    });
+    return this.complete(value);
+  }
+
+  // What a Completed state carries so that a retry of the flow run can reuse it (nothing when it cannot).
+  private reusable(value: unknown, result: State["result"]): Partial<State> | undefined {
+    if (this.reuseKey === null) return result === null || result === undefined ? undefined : { result };
+    const details: ReuseDetails = { reuseKey: this.reuseKey, flowAttempt: this.flow?.flowAttempt ?? 1 };
+    if (result !== null && result !== undefined) return { result, details: { ...details } };
+    const inline = inlineResultOf(value);
+    if (inline === undefined) return { details: { ...details, isUndefined: true } };
+    return inline === null ? undefined : { result: inline, details: { ...details } };
+  }
 
   setState(name: StateName, extra?: Partial<Omit<State, "type" | "name">>): Promise<void> | undefined {
     // The hot path stores only the fields a state has (smaller JSON to write per task).
@@ -275,7 +323,7 @@ class TaskRunExecution {
       link?.dispose();
       if (cacheKey !== null || this.options.persistResult || this.options.onCompletion.length > 0) return this.succeed(value, cacheKey, scope);
       // The common case, inline: no result to store, no hook to run.
-      const completed = this.setState("Completed");
+      const completed = this.setState("Completed", this.reuseKey === null ? undefined : this.reusable(value, null));
       if (completed !== undefined) await completed;
       if (this.hasFailedAttempt) logFinished(this.logTarget(), this.handle.state!);
       return { state: this.handle.state!, value, error: undefined, isFailed: false };
@@ -297,7 +345,7 @@ class TaskRunExecution {
         this.buffer.updateTaskRunFields(this.fields);
       }
     }
-    const backlog = this.setState("Completed", result === null ? undefined : { result });
+    const backlog = this.setState("Completed", this.reusable(value, result));
     if (backlog !== undefined) await backlog;
     return this.complete(value);
   }

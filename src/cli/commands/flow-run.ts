@@ -128,12 +128,16 @@ export function registerFlowRunCommand(program: Command): void {
 
   flowRun
     .command("retry")
-    .description("retry a finished flow run (a new attempt, same id)")
+    .description("retry a finished flow run (a new attempt, same id); tasks that completed with the same inputs and code are reused")
     .argument("<id>", "flow run id, name (e.g. rapid-beaver-16) or unique id prefix")
+    .option("--fresh", "run every task again (reuse nothing)")
+    .option("--from <task>", "run this task (by name) and every task started after it again; reuse the ones before")
     .option("--json", "print JSON")
-    .action(async (id: string, options: { json?: boolean }) => {
+    .action(async (id: string, options: { json?: boolean; fresh?: boolean; from?: string }) => {
+      if (options.fresh === true && options.from !== undefined) throw new UsageError("--fresh and --from cannot be combined");
       const client = await cliClient();
-      const run = await client.retryFlowRun((await resolveFlowRun(client, id)).id);
+      const retry = options.fresh === true ? { mode: "fresh" as const } : options.from !== undefined ? { fromTask: options.from } : {};
+      const run = await client.retryFlowRun((await resolveFlowRun(client, id)).id, retry);
       if (options.json) printJson(run);
       else printLine(`Flow run '${run.name}' (${run.id}) is ${formatState(run.state)}`);
     });

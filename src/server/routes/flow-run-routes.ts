@@ -14,6 +14,7 @@ import {
   orchestrationResultSchema,
   proposeStateSchema,
   resumeFlowRunSchema,
+  retryFlowRunSchema,
   stateListSchema,
 } from "../schemas/flow-run-schemas.js";
 
@@ -103,9 +104,9 @@ export function flowRunRoutes({ orchestration: api }: RouteDependencies): AnyRou
       path: "/api/flow-runs/:id/retry",
       operationId: "retryFlowRun",
       summary: "Retry a terminal flow run (retryFlowRun)",
-      body: emptyBodySchema,
+      body: retryFlowRunSchema,
       response: flowRunSchema,
-      handle: ({ params }) => api.retryFlowRun(params.id ?? ""),
+      handle: ({ params, body }) => api.retryFlowRun(params.id ?? "", body),
     }),
     defineRoute({
       method: "POST",

@@ -87,7 +87,13 @@ export const heartbeatFlowRunSchema = z.object({
 /** Body of `POST /api/flow-runs/:id/resume`. */
 export const resumeFlowRunSchema = z.object({ input: jsonObjectSchema.optional() });
 
-/** Body of actions without input (`cancel`, `retry`). */
+/** Body of `retry`: reuse finished task calls (default), run everything again, or restart from a task. */
+export const retryFlowRunSchema = z.object({
+  mode: z.enum(["reuse", "fresh"]).optional(),
+  fromTask: z.string().min(1).max(500).nullable().optional(),
+});
+
+/** Body of actions without input (`cancel`). */
 export const emptyBodySchema = z.object({});
 
 /** A flow run as the API returns it. */

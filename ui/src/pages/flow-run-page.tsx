@@ -27,12 +27,27 @@ async function allTaskRuns(flowRunId: string, signal: AbortSignal): Promise<Task
   return all;
 }
 
+/** The retry body for the page's retry choice (see RetryFlowRunOptions). */
+function retryBodyOf(choice: string): { mode?: "reuse" | "fresh"; fromTask?: string } {
+  if (choice === "fresh") return { mode: "fresh" };
+  if (choice.startsWith("from:")) return { fromTask: choice.slice("from:".length) };
+  return {};
+}
+
+/** Task names (keys) in the order their first run was called (task-run ids are time-ordered). */
+function taskNamesInCallOrder(taskRuns: readonly TaskRun[]): string[] {
+  const sorted = [...taskRuns].filter((run) => run.subflowRunId === null).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...new Set(sorted.map((run) => run.taskKey))];
+}
+
 /** The flow run page. */
 export function FlowRunPage() {
   const { id = "" } = useParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [actionError, setActionError] = useState<unknown>(null);
+  // How Retry treats finished task runs: "reuse", "fresh", or "from:<task name>".
+  const [retryChoice, setRetryChoice] = useState("reuse");
   const run = useQuery({ queryKey: ["flow-run:" + id], queryFn: ({ signal }) => api<FlowRun>(`/flow-runs/${id}`, { signal }) });
   const taskRuns = useQuery({ queryKey: ["task-runs:" + id], queryFn: ({ signal }) => allTaskRuns(id, signal) });
   const states = useQuery({ queryKey: ["states:" + id], queryFn: ({ signal }) => api<{ items: State[] }>(`/flow-runs/${id}/states`, { signal }).then((r) => r.items) });
@@ -53,7 +68,7 @@ export function FlowRunPage() {
         void navigate("/runs");
         return;
       }
-      await api(`/flow-runs/${id}/${action}`, { method: "POST", body: {} });
+      await api(`/flow-runs/${id}/${action}`, { method: "POST", body: action === "retry" ? retryBodyOf(retryChoice) : {} });
       await queryClient.invalidateQueries({ queryKey: ["flow-run:" + id] });
       await queryClient.invalidateQueries({ queryKey: ["states:" + id] });
     } catch (error) {
@@ -74,6 +89,11 @@ export function FlowRunPage() {
         <div className="row actions">
           <button type="button" disabled={isTerminal || r.stateType === "CANCELLING"} onClick={() => void act("cancel")}>Cancel</button>
           <button type="button" disabled={!isTerminal} onClick={() => void act("retry")}>Retry</button>
+          <select aria-label="Retry mode" data-testid="retry-mode" disabled={!isTerminal} value={retryChoice} onChange={(event) => setRetryChoice(event.target.value)}>
+            <option value="reuse">reuse finished tasks</option>
+            <option value="fresh">run everything again</option>
+            {taskNamesInCallOrder(taskRuns.data ?? []).map((name) => <option key={name} value={`from:${name}`}>from task {name}…</option>)}
+          </select>
           <button type="button" disabled={r.stateType !== "PAUSED"} onClick={() => void act("resume")}>Resume</button>
           <button type="button" className="danger" onClick={() => void act("delete")}>Delete</button>
         </div>
