@@ -1,4 +1,5 @@
 import { Option } from "commander";
+import { findTooDeep, MAX_JSON_DEPTH } from "../core/json-depth.js";
 import type { Parameters } from "../core/models.js";
 import { UsageError } from "./usage-error.js";
 
@@ -71,6 +72,9 @@ export function parseParameters(pairs: readonly string[] = [], paramsJson?: stri
     if (!key) throw new UsageError(`invalid --param '${pair}': the key is empty`);
     parameters[key] = parseValue(key, pair.slice(equals + 1));
   }
+  // Refused here, with the path, rather than overflowing the stack when the request is written.
+  const tooDeep = findTooDeep(parameters, "parameters");
+  if (tooDeep !== null) throw new UsageError(`invalid parameters: ${tooDeep} is nested deeper than ${MAX_JSON_DEPTH} levels`);
   return parameters;
 }
 

@@ -5,6 +5,7 @@
  */
 import { isErrorCode, type ErrorCode } from "../core/error-codes.js";
 import type { Sleep } from "../core/clock.js";
+import { findTooDeep, MAX_JSON_DEPTH } from "../core/json-depth.js";
 import { WeirError } from "../core/weir-error.js";
 import { encodeQuery, type QueryValues } from "./http-query.js";
 
@@ -51,7 +52,7 @@ export async function sendHttpRequest(
   const url = `${settings.baseUrl}${request.path}${encodeQuery(request.query)}`;
   const headers: Record<string, string> = { accept: "application/json" };
   if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
-  const body = request.bodyText ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+  const body = request.bodyText ?? (request.body === undefined ? undefined : serializeBody(request));
   if (body !== undefined) headers["content-type"] = "application/json";
   const retries = budget === "buffered" ? settings.bufferedWriteRetries : settings.retries;
   // Buffered writes keep retrying after close(): losing a batch is worse than a late exit.
@@ -87,6 +88,17 @@ export async function sendHttpRequest(
       continue;
     }
     return readResponse(response, request);
+  }
+}
+
+/** The JSON text of a request body; a value nested too deep for JSON is a VALIDATION error naming where, sent nowhere. */
+function serializeBody(request: HttpRequest): string {
+  try {
+    return JSON.stringify(request.body);
+  } catch (cause) {
+    const tooDeep = cause instanceof RangeError ? findTooDeep(request.body, "body") : null;
+    if (tooDeep === null) throw cause;
+    throw new WeirError("VALIDATION", `${request.method} ${request.path}: ${tooDeep} is nested deeper than ${MAX_JSON_DEPTH} levels`, { cause });
   }
 }
 
