@@ -50,3 +50,5 @@ export { jsonSerializer, bytesSerializer } from "./sdk/results/result-serializer
 export type { ResultSerializer, ResultSerializerOption } from "./sdk/results/result-serializer.js";
 export type { ResultStore, StoredResultInfo } from "./sdk/results/result-store.js";
 export type { ResultOptions } from "./sdk/results/compile-result-options.js";
+export type { ResultSettings } from "./sdk/results/persist-result.js";
+export type { ResultStorageOption } from "./sdk/results/result-store-for.js";

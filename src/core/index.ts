@@ -6,6 +6,7 @@ export * from "./states.js";
 export type * from "./models.js";
 export type * from "./api-types.js";
 export { WeirError, isWeirError, type FieldIssue } from "./weir-error.js";
+export type { StoredResult, StoredResultPage } from "./stored-result.js";
 export { HTTP_STATUS_OF_ERROR_CODE, httpStatusOf, isErrorCode, type ErrorCode } from "./error-codes.js";
 export {
   nextScheduleTimes,
