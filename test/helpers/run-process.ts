@@ -16,16 +16,17 @@ export interface ProcessResult {
   stderr: string;
 }
 
-/** Run `command args` in REPO_ROOT to completion (killed after `timeoutMs`); `onStdout` sees output as it arrives. */
+/** Run `command args` in `cwd` (default REPO_ROOT) to completion (killed after `timeoutMs`); `onStdout` sees output as it arrives. */
 export function runProcess(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   timeoutMs = 60_000,
   onStdout?: (soFar: string) => void,
+  cwd: string = REPO_ROOT,
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

@@ -2,7 +2,7 @@
  * Child processes of the packaging test: `npm …` and `npx weir …` in a folder of their own, with
  * an environment that carries nothing of this checkout (no WEIR_FROM_SOURCE, no loader options).
  */
-import { spawn } from "node:child_process";
+import { runProcess } from "../helpers/run-process.js";
 
 /** What a finished process left behind. */
 export interface PackageProcessResult {
@@ -23,22 +23,7 @@ export function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Run `command args` in `cwd` to completion (killed after `timeoutMs`). */
 export function runIn(cwd: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<PackageProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(command, args, env, timeoutMs, undefined, cwd);
 }
 
 /** Like `runIn`, but a non-zero exit is an error carrying the output. */

@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../helpers/free-port.js";
 import { join } from "node:path";
 import { REPO_ROOT } from "../helpers/run-process.js";
 
@@ -36,16 +36,6 @@ function ensureMoto(): string {
   return server;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** A running moto server. */
 export interface MotoServer {

@@ -4,7 +4,6 @@
  * WEIR_HOME, another working directory, as on another machine): only the second and third tasks
  * run again. `--from TASK` re-executes from that task; `--fresh` re-executes all.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +12,7 @@ import { HttpClient } from "../../src/client/http-client.js";
 import type { Deployment } from "../../src/core/models.js";
 import { runCli } from "../cli/run-cli.js";
 import { useTestServer } from "../helpers/test-server.js";
-import { REPO_ROOT, serverEnv, waitFor, type WeirProcess } from "../worker/worker-test-kit.js";
+import { REPO_ROOT, serverEnv, startWeir, waitFor, type WeirProcess } from "../worker/worker-test-kit.js";
 
 const { server } = useTestServer({ runServices: false });
 let client: HttpClient;
@@ -46,25 +45,7 @@ function startMachineWorker(name: string): { worker: WeirProcess; env: NodeJS.Pr
   mkdirSync(home, { recursive: true });
   mkdirSync(cwd, { recursive: true });
   const env = serverEnv(server.url, home);
-  const child = spawn(process.execPath, [`${REPO_ROOT}bin/weir.js`, "worker", "start", "--pool", "default", "--name", name], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const worker: WeirProcess = {
-    child,
-    output: () => output,
-    exited,
-    async stop(signal = "SIGTERM", graceMs = 15_000) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill(signal);
-        const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      return exited;
-    },
-  };
+  const worker = startWeir(["worker", "start", "--pool", "default", "--name", name], env, false, cwd);
   processes.push(worker);
   return { worker, env };
 }

@@ -26,9 +26,12 @@ export function serverEnv(apiUrl: string, home: string, extra: Record<string, st
   return env;
 }
 
-/** Start `weir args…` in the background; `isGroupLeader` gives it a process group of its own, as a shell job has. */
-export function startWeir(args: readonly string[], env: NodeJS.ProcessEnv, isGroupLeader = false): WeirProcess {
-  const child = spawn(process.execPath, [`${REPO_ROOT}bin/weir.js`, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: isGroupLeader });
+/**
+ * Start `weir args…` in the background, in `cwd`; `isGroupLeader` gives it a process group of its
+ * own, as a shell job has.
+ */
+export function startWeir(args: readonly string[], env: NodeJS.ProcessEnv, isGroupLeader = false, cwd = REPO_ROOT): WeirProcess {
+  const child = spawn(process.execPath, [`${REPO_ROOT}bin/weir.js`, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: isGroupLeader });
   let output = "";
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
