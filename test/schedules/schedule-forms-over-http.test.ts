@@ -15,7 +15,7 @@ describe("new schedule forms over HTTP", () => {
   afterAll(async () => server?.close());
 
   async function preview(schedule: Record<string, unknown>, after: string, count: number): Promise<unknown> {
-    const response = await server.fetch("http://weir.test/api/schedules/preview", {
+    const response = await server.fetch("http://localhost/api/schedules/preview", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ schedule, after, count }),
