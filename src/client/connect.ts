@@ -4,7 +4,7 @@
  * embedded database (`WEIR_DATABASE_URL`, default `sqlite://$WEIR_HOME/weir.db`).
  */
 import type { Clock } from "../core/clock.js";
-import { HttpClient } from "./http-client.js";
+import { HttpClient, retryWindowFromEnvironment } from "./http-client.js";
 import { InProcessClient } from "./in-process-client.js";
 import type { OrchestrationApi } from "./orchestration-api.js";
 import { resolveSettings } from "./settings.js";
@@ -36,9 +36,8 @@ export function connect(options: ConnectOptions = {}): OrchestrationApi {
   const apiUrl = options.apiUrl ?? settings.apiUrl;
   if (apiUrl) {
     const apiKey = options.apiKey ?? settings.apiKey ?? undefined;
-    const fromEnv = Number((options.env ?? process.env).WEIR_API_RETRY_SECONDS);
-    const retryWindowSeconds = Number.isFinite(fromEnv) && fromEnv >= 0 && (options.env ?? process.env).WEIR_API_RETRY_SECONDS ? fromEnv : (options.retryWindowSeconds ?? 0);
-    return new HttpClient({ apiUrl, retryWindowMs: Math.round(retryWindowSeconds * 1000), ...(apiKey ? { apiKey } : {}) });
+    const retryWindowMs = retryWindowFromEnvironment(options.env) ?? Math.round((options.retryWindowSeconds ?? 0) * 1000);
+    return new HttpClient({ apiUrl, retryWindowMs, ...(apiKey ? { apiKey } : {}) });
   }
   return new InProcessClient({ databaseUrl: options.databaseUrl ?? settings.databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
 }

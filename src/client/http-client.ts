@@ -119,17 +119,18 @@ export function compileHttpClientOptions(options: HttpClientOptions): CompiledHt
     sleep: options.sleep ?? realSleep,
     retries: options.retries ?? 4,
     bufferedWriteRetries: options.bufferedWriteRetries ?? 60,
-    retryWindowMs: options.retryWindowMs ?? retryWindowFromEnvironment(),
+    retryWindowMs: options.retryWindowMs ?? retryWindowFromEnvironment() ?? 0,
     maxBufferedItems: options.maxBufferedItems ?? 100_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
     maxBatchBytes: options.maxBatchBytes ?? 4 * 1024 * 1024,
   });
 }
 
-/** `WEIR_API_RETRY_SECONDS` in milliseconds (0 when unset or not a number ≥ 0). */
-function retryWindowFromEnvironment(): number {
-  const seconds = Number(process.env.WEIR_API_RETRY_SECONDS);
-  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : 0;
+/** `WEIR_API_RETRY_SECONDS` in milliseconds, or undefined when it is unset or not a number ≥ 0. */
+export function retryWindowFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env.WEIR_API_RETRY_SECONDS;
+  const seconds = Number(text);
+  return text !== undefined && text.trim() !== "" && Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
 }
 
 const enc = encodeURIComponent;
