@@ -15,6 +15,9 @@ import { storableParameters } from "./storable-text.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
 
+/** How long opening a connection may take before the request fails as a database outage. */
+const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+
 const JSON_OID = 114;
 const JSONB_OID = 3802;
 const INT8_OID = 20;
@@ -123,7 +126,15 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
     options: [...(schema ? [`-c search_path=${schema}`] : []), "-c plan_cache_mode=force_custom_plan"].join(" "),
   };
   // allowExitOnIdle: a script that forgets to close its client still exits once idle.
-  const pool = new pg.Pool({ ...connection, Client: PreparingClient, max: options.maxConnections ?? 10, allowExitOnIdle: true });
+  // connectionTimeoutMillis: a server that does not answer (a dropped network, not a refused
+  // connection) fails the request as an outage (503) after 10 s instead of hanging it.
+  const pool = new pg.Pool({
+    ...connection,
+    Client: PreparingClient,
+    max: options.maxConnections ?? 10,
+    allowExitOnIdle: true,
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+  });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   // Nor may a checked-out client's, when its connection drops between two statements (the pool
