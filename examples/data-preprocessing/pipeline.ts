@@ -2,16 +2,18 @@
  * The flagship example: an ML team's daily data preprocessing, as a Weir flow.
  *
  * fetch → validate → clean → engineer features → split → scale → publish outputs → report.
- * DuckDB does the work; intermediate data lives in Parquet files, and tasks pass only small
- * descriptions of them. Fetching and cleaning are cached on the source's content hash, so a rerun
- * on an unchanged source skips them. Each run writes a new version folder (Parquet + CSV +
- * manifest + quality report) that appears only once complete.
+ * DuckDB does the work; intermediate data lives in Parquet files under `<outputDir>/.cache/`, and
+ * tasks pass only small descriptions of them (paths with content hashes). Every step is cached
+ * with the SDK's cache policies: on its inputs and its code (`inputs.and(taskSource)`), and, for a
+ * step that writes files, only while they are intact (`cache.isValid`). A rerun on unchanged data
+ * with the same parameters is Cached from end to end and returns the version already published;
+ * deleting a file makes the step that wrote it run again, and the steps after it run only when
+ * that step's new output differs. Each new version is a folder (Parquet + CSV + manifest +
+ * quality report) that appears only once complete.
  *
  * Run it once: `node --import tsx examples/data-preprocessing/run.ts [source]`;
  * deploy it: `weir deploy --all` (see weir.yaml).
  */
-import { randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
 import { flow, getRunContext, getRunLogger } from "weirflow";
 import { pipelineParameters } from "./pipeline-parameters.js";
 import { cleanData } from "./tasks/clean-data.js";
@@ -23,7 +25,7 @@ import { publishReport, rowCountTable } from "./tasks/publish-report.js";
 import { scaleFeatures } from "./tasks/scale-features.js";
 import { splitDataset } from "./tasks/split-dataset.js";
 import { validateData } from "./tasks/validate-data.js";
-import { resolveOutputDir, stagingDir, versionName } from "./work-dirs.js";
+import { resolveOutputDir } from "./work-dirs.js";
 
 /** What a pipeline run returns (kept small: it is stored with the run). */
 export interface PipelineResult {
@@ -46,46 +48,36 @@ export const dataPreprocessing = flow(
     const logger = getRunLogger();
     const { flowRunId } = getRunContext();
     const outputDir = resolveOutputDir(params.outputDir);
-    const version = versionName(new Date(), flowRunId ?? randomUUID());
-    const staging = stagingDir(outputDir, version);
-    try {
-      const source = await fingerprintSource(params.source, outputDir);
-      logger.info(`source ${source.name}: ${source.bytes} bytes, sha256 ${source.sha256.slice(0, 12)}`);
-      const raw = await fetchRawData(source, outputDir);
-      const quality = await validateData(raw);
-      for (const warning of quality.warnings) logger.warning(`data quality: ${warning}`);
-      const clean = await cleanData(raw, quality);
-      const features = await engineerFeatures(clean, params.rollingWindowDays, staging);
-      const split = await splitDataset(features, params.testFraction, params.seed, staging);
-      const scaled = await scaleFeatures(features, split, staging);
-      const published = await publishOutputs(
-        outputDir,
-        staging,
-        {
-          version,
-          flowRunId,
-          createdAt: new Date().toISOString(),
-          parameters: { ...params, outputDir },
-          source: { name: source.name, kind: source.kind, location: source.location, sha256: source.sha256, bytes: source.bytes },
-          rowCounts: { raw: raw.rows, clean: clean.rowsOut, features: features.rows, train: split.trainRows, test: split.testRows },
-          features: { scaled: features.numericFeatures, discrete: features.discreteFeatures, categoryLevels: features.categoryLevels },
-          scalers: scaled.scalers,
-        },
-        quality,
-      );
-      const report = { raw, quality, clean, featureRows: features.rows, split, scaled, published, testFraction: params.testFraction, seed: params.seed };
-      await publishReport(report);
-      logger.info(`published version ${version} to ${published.dir}`);
-      return {
-        flowRunId,
-        version,
-        dir: published.dir,
-        rowCounts: Object.fromEntries(rowCountTable(report).map((row) => [row.step, row.rows])),
-        files: Object.keys(published.files),
-      };
-    } finally {
-      // After a successful publish the staging folder is gone already; after a failure it goes now.
-      await rm(staging, { recursive: true, force: true });
-    }
+    const source = await fingerprintSource(params.source, outputDir);
+    logger.info(`source ${source.name}: ${source.bytes} bytes, sha256 ${source.sha256.slice(0, 12)}`);
+    const raw = await fetchRawData(source, outputDir);
+    const quality = await validateData(raw);
+    for (const warning of quality.warnings) logger.warning(`data quality: ${warning}`);
+    const clean = await cleanData(raw, quality);
+    const features = await engineerFeatures(clean, params.rollingWindowDays);
+    const split = await splitDataset(features, params.testFraction, params.seed);
+    const scaled = await scaleFeatures(features, split);
+    const published = await publishOutputs(
+      outputDir,
+      {
+        parameters: { ...params, outputDir },
+        source: { name: source.name, kind: source.kind, location: source.location, sha256: source.sha256, bytes: source.bytes },
+        rowCounts: { raw: raw.rows, clean: clean.rowsOut, features: features.rows, train: split.trainRows, test: split.testRows },
+        features: { scaled: features.numericFeatures, discrete: features.discreteFeatures, categoryLevels: features.categoryLevels },
+        scalers: scaled.scalers,
+      },
+      quality,
+      scaled.outputs,
+    );
+    const report = { raw, quality, clean, featureRows: features.rows, split, scaled, published, testFraction: params.testFraction, seed: params.seed };
+    await publishReport(report);
+    logger.info(`version ${published.version} is in ${published.dir}`);
+    return {
+      flowRunId,
+      version: published.version,
+      dir: published.dir,
+      rowCounts: Object.fromEntries(rowCountTable(report).map((row) => [row.step, row.rows])),
+      files: Object.keys(published.files),
+    };
   },
 );

@@ -1,7 +1,9 @@
 /**
  * Where the pipeline keeps its files under the output directory:
- * - `.cache/<sha256 of the source>/`: raw and cleaned data, content-addressed, reused across runs;
- * - `.staging/<version>/`: one run's outputs while they are being written;
+ * - `.cache/<sha256 of the source>/`: the steps' files, reused across runs while their cache
+ *   entries are (raw and cleaned data; `features-w<window>/` and, in it, `split-f<fraction>-s<seed>/`);
+ * - `.cache/downloads/`: downloaded sources, named by the hash of their content;
+ * - `.staging/<version>/`: a version while it is being written;
  * - `<version>/`: one run's finished outputs, renamed into place only when complete;
  * - `latest.json`: the newest finished version.
  */
@@ -13,7 +15,7 @@ export function resolveOutputDir(outputDir: string, cwd: string = process.cwd())
   return isAbsolute(outputDir) ? outputDir : resolve(cwd, outputDir);
 }
 
-/** The content-addressed cache folder of one source. */
+/** The work folder of one source (by its content hash). */
 export function sourceCacheDir(outputDir: string, sha256: string): string {
   return join(outputDir, ".cache", sha256);
 }

@@ -6,6 +6,8 @@
 import type { OptionAliases } from "../core/option-checks.js";
 
 const CACHE_KEY_HINT = "Weir writes a cache key function as cache: { policy: (context, args) => key }";
+const CACHE_POLICY_HINT = "write it as cache: { policy }, e.g. cache: { policy: inputs.and(taskSource) }";
+const CACHE_VALID_HINT = "isValid";
 const RESULT_STORAGE_HINT = "set persistResult: true; where results are stored is the WEIR_RESULT_STORAGE setting";
 
 /** Foreign spellings shared by tasks and flows. */
@@ -28,8 +30,8 @@ export const TASK_OPTION_ALIASES: OptionAliases = {
   cache_key_fn: CACHE_KEY_HINT,
   cacheExpiration: "cache.expirationSeconds",
   cache_expiration: "cache.expirationSeconds",
-  cachePolicy: "cache.policy",
-  cache_policy: "cache.policy",
+  cachePolicy: CACHE_POLICY_HINT,
+  cache_policy: CACHE_POLICY_HINT,
   refreshCache: "cache.refresh",
   refresh_cache: "cache.refresh",
   taskRunName: "runName",
@@ -51,6 +53,13 @@ export const TASK_CACHE_OPTION_ALIASES: OptionAliases = {
   ttlSeconds: "expirationSeconds",
   refreshCache: "refresh",
   refresh_cache: "refresh",
+  cachePolicy: "policy",
+  cache_policy: "policy",
+  valid: CACHE_VALID_HINT,
+  validate: CACHE_VALID_HINT,
+  validator: CACHE_VALID_HINT,
+  isValidFn: CACHE_VALID_HINT,
+  is_valid: CACHE_VALID_HINT,
 };
 
 /** Options of `flow()` a Python user will try. */

@@ -1,5 +1,5 @@
 /**
- * JSON text with object keys sorted (the same text as cache-key.ts's `stableJson` for values that
+ * JSON text with object keys sorted (the same text as stable-json.ts's `stableJson` for values that
  * JSON keeps), or null when the value does not survive JSON: a function, symbol, BigInt, NaN or
  * ±Infinity, a class instance other than Date (a Map would become `{}`), a circular or too deep
  * value. One walk both checks and writes, as the reuse key is made for every task call of a flow.

@@ -16,7 +16,6 @@ import type { State, StateName } from "../core/states.js";
 import { STATE_TYPE_OF_NAME } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import { WeirError } from "../core/weir-error.js";
-import { computeCacheKey } from "./cache-key.js";
 import { concurrencyLeaseSeconds, leaseRenewerFor } from "./concurrency-lease-renewer.js";
 import { stopKindOf } from "./flow-run-stop.js";
 import { installConsoleCapture } from "./console-capture.js";
@@ -36,6 +35,7 @@ import type { FlowRunScope, RunScope, TaskRunScope } from "./run-scope.js";
 import { linkedController, runWithTimeout } from "./run-with-timeout.js";
 import type { RunWriteBuffer, TaskRunFields } from "./run-write-buffer.js";
 import { toStoredError } from "./stored-error.js";
+import { isCacheEntryUsable, taskCacheKey } from "./task-cache.js";
 import { timeOrderedId } from "./time-ordered-id.js";
 import type { CompiledTaskOptions, TaskHook } from "./task-options.js";
 import { upstreamFailure } from "./upstream-failure.js";
@@ -194,7 +194,7 @@ class TaskRunExecution {
     let cacheKey: string | null = null;
     try {
       if (options.cache !== null) {
-        cacheKey = computeCacheKey(options.cache.policy, { taskKey: options.taskKey, taskName: options.name, flowRunId: flow?.flowRunId ?? null, parameters: flow?.parameters ?? {} }, this.args);
+        cacheKey = taskCacheKey(options.cache, { taskKey: options.taskKey, taskName: options.name, flowRunId: flow?.flowRunId ?? null, parameters: flow?.parameters ?? {} }, this.args, this.body);
         this.fields.cacheKey = cacheKey;
       }
     } catch (error) {
@@ -225,6 +225,8 @@ class TaskRunExecution {
     } catch {
       return null;
     }
+    const entry = { value, key: cacheKey, taskRunId: hit.taskRunId, expiresAt: hit.expiresAt, args: this.args };
+    if (!(await isCacheEntryUsable(this.options.cache!, entry, this.options.name, this.logTarget()))) return null;
     this.fields.cacheExpiration = hit.expiresAt;
     this.buffer.updateTaskRunFields(this.fields);
     await this.setState("Cached", { result: hit.state.result, message: `cached result of task run ${hit.taskRunId}` });

@@ -1,13 +1,14 @@
 import type { State } from "../core/states.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
-import type { CachePolicy } from "./cache-key.js";
-import { TASK_CACHE_OPTION_ALIASES, TASK_OPTION_ALIASES } from "./option-aliases.js";
+import type { CachedFunction } from "./cache-policy.js";
+import { TASK_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
 import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
 import { compileResultOptions, type ResultOptions } from "./results/compile-result-options.js";
 import type { ResultSettings } from "./results/persist-result.js";
 import type { RetryPolicy } from "../core/models.js";
+import { compileTaskCache, type CompiledTaskCache, type TaskCacheOptions } from "./task-cache.js";
 
 /** What a task hook receives. */
 export interface TaskHookContext<R = unknown> {
@@ -25,16 +26,6 @@ export interface TaskHookContext<R = unknown> {
 /** A function called when a task run ends; its errors are logged, never change the run. */
 export type TaskHook<R = unknown> = (context: TaskHookContext<R>) => void | Promise<void>;
 
-/** Caching of a task's results across runs. */
-export interface TaskCacheOptions {
-  /** @default "inputs" */
-  policy?: CachePolicy;
-  /** How long a cached result stays valid; unset: forever. @default undefined */
-  expirationSeconds?: number;
-  /** Run anyway and store a fresh result under the key. @default false */
-  refresh?: boolean;
-}
-
 /** Options of `task()`. */
 export interface TaskOptions<R = unknown> extends RetryOptions, ResultOptions {
   /** @default the function's name */
@@ -45,8 +36,8 @@ export interface TaskOptions<R = unknown> extends RetryOptions, ResultOptions {
   tags?: string[];
   /** Fail the attempt (`TimedOut`) and abort its signal after this long. @default undefined (no timeout) */
   timeoutSeconds?: number;
-  /** @default undefined (no caching) */
-  cache?: TaskCacheOptions;
+  /** Cache results across runs (see TaskCacheOptions). @default undefined (no caching) */
+  cache?: TaskCacheOptions<R>;
   /** Store the return value under `$WEIR_HOME/storage` (always on when caching). @default false */
   persistResult?: boolean;
   /** Name of each task run (a function gets the call's arguments). @default `${name}-${dynamicKey}` */
@@ -76,8 +67,6 @@ const TASK_OPTION_KEYS = Object.keys({
   onFailure: true,
 } satisfies Record<keyof TaskOptions, true>);
 
-const TASK_CACHE_OPTION_KEYS = Object.keys({ policy: true, expirationSeconds: true, refresh: true } satisfies Record<keyof TaskCacheOptions, true>);
-
 /** Task options validated, with defaults filled. */
 export interface CompiledTaskOptions {
   readonly name: string;
@@ -87,7 +76,7 @@ export interface CompiledTaskOptions {
   readonly retry: CompiledRetryPolicy;
   readonly storedRetryPolicy: RetryPolicy;
   readonly timeoutMs: number | null;
-  readonly cache: Readonly<{ policy: CachePolicy; expirationSeconds: number | null; refresh: boolean }> | null;
+  readonly cache: CompiledTaskCache | null;
   readonly persistResult: boolean;
   /** Where and how its results are stored (null fields: its flow's, then the defaults). */
   readonly results: ResultSettings;
@@ -97,13 +86,12 @@ export interface CompiledTaskOptions {
   readonly onFailure: readonly TaskHook[];
 }
 
-/** Validate task options (errors name the bad field) and fill defaults. */
-export function compileTaskOptions(options: TaskOptions<never>, fallbackName: string): CompiledTaskOptions {
+/** Validate task options (errors name the bad field) and fill defaults; `fn`, the task function, is checked against the cache policy. */
+export function compileTaskOptions(options: TaskOptions<never>, fallbackName: string, fn?: CachedFunction): CompiledTaskOptions {
   const name = options.name ?? fallbackName;
   const what = `options of task '${name || "(anonymous)"}'`;
   const owner = `task '${name || "(anonymous)"}'`;
   checkKnownOptions(options, { kind: "task", known: TASK_OPTION_KEYS, aliases: TASK_OPTION_ALIASES, owner });
-  checkKnownOptions(options.cache, { kind: "task", known: TASK_CACHE_OPTION_KEYS, aliases: TASK_CACHE_OPTION_ALIASES, path: "cache", owner });
   if (typeof name !== "string" || name.trim() === "") {
     throw WeirError.validation(what, [{ path: "name", message: "a task needs a name (give one, or use a named function)" }]);
   }
@@ -111,19 +99,11 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
   if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
     throw WeirError.validation(what, [{ path: "timeoutSeconds", message: "must be a number > 0" }]);
   }
-  const expiration = options.cache?.expirationSeconds;
-  if (expiration !== undefined && (!Number.isFinite(expiration) || expiration <= 0)) {
-    throw WeirError.validation(what, [{ path: "cache.expirationSeconds", message: "must be a number > 0" }]);
-  }
-  const policy = options.cache?.policy ?? "inputs";
-  if (policy !== "inputs" && policy !== "none" && typeof policy !== "function") {
-    throw WeirError.validation(what, [{ path: "cache.policy", message: 'must be "inputs", "none" or a function' }]);
-  }
   if (options.tags !== undefined && (!Array.isArray(options.tags) || options.tags.some((tag) => typeof tag !== "string"))) {
     throw WeirError.validation(what, [{ path: "tags", message: "must be a list of strings" }]);
   }
   const retry = compileRetryPolicy(options, what);
-  const cache = options.cache === undefined || policy === "none" ? null : { policy, expirationSeconds: expiration ?? null, refresh: options.cache.refresh ?? false };
+  const cache = compileTaskCache(options.cache, name, fn);
   return Object.freeze({
     name,
     taskKey: name,
@@ -132,7 +112,7 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
     retry,
     storedRetryPolicy: { retries: retry.retries, retryDelaySeconds: storedRetryDelays(retry) },
     timeoutMs: timeout === undefined ? null : timeout * 1000,
-    cache: cache === null ? null : Object.freeze(cache),
+    cache,
     persistResult: options.persistResult ?? false,
     results: compileResultOptions(options, what),
     runName: (options.runName as CompiledTaskOptions["runName"]) ?? null,

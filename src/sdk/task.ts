@@ -68,7 +68,7 @@ export function task<Args extends unknown[], R>(nameOrOptions: string | TaskOpti
 }
 
 function makeTask<Args extends unknown[], R>(raw: TaskOptions<never>, body: TaskBody): Task<Args, R> {
-  const options = compileTaskOptions(raw, body.name);
+  const options = compileTaskOptions(raw, body.name, body);
   const call = (...args: unknown[]): Promise<R> => runTask(options, body, args, { id: timeOrderedId(), state: null }, undefined).then(valueOf<R>);
   const submitOne = (args: readonly unknown[], waitFor: readonly WaitForItem[] | undefined): TaskFuture<R> => {
     const handle: TaskRunHandle = { id: timeOrderedId(), state: null };

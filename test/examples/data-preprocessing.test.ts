@@ -1,10 +1,11 @@
 /**
  * The flagship pipeline on the real Seattle weather data, through the SDK on the test database
  * (SQLite or PostgreSQL per WEIR_TEST_DB): row counts per step, gap-free features, exact split
- * sizes, identical outputs for one seed, cached fetch and clean on an unchanged source, repairs of
- * dirty data, and bad parameters that fail fast without leaving output behind.
+ * sizes, identical outputs for one seed, a rerun on unchanged data Cached from end to end, a
+ * deleted or changed file re-running exactly the step that wrote it, repairs of dirty data, and
+ * bad parameters that fail fast without leaving output behind.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -34,6 +35,24 @@ async function inspectOutput(path: string): Promise<{ ids: number[]; missing: nu
     const ids = (await duck.rows(`SELECT __row_id AS id FROM ${relation} ORDER BY 1`)).map((row) => toNumber(row.id));
     return { ids, missing: toNumber(missing), columns };
   });
+}
+
+/** The pipeline's steps, in order. */
+const STEPS = [
+  "fingerprint-source",
+  "fetch-raw-data",
+  "validate-data",
+  "clean-data",
+  "engineer-features",
+  "split-dataset",
+  "scale-features",
+  "publish-outputs",
+  "publish-report",
+];
+
+/** Every step Cached but the given ones, which ran (Completed). */
+function onlyRan(...ran: string[]): Record<string, string> {
+  return Object.fromEntries(STEPS.map((step) => [step, ran.includes(step) ? "Completed" : "Cached"]));
 }
 
 async function taskStates(flowRunId: string | null): Promise<Record<string, string>> {
@@ -96,31 +115,77 @@ describe("data-preprocessing pipeline on seattle-weather", () => {
     expect(byKey["data-preprocessing-features"]?.type).toBe("table");
   });
 
-  it("reuses fetch and clean on an unchanged source and writes identical outputs for the same seed", async () => {
+  it("reuses every step on unchanged data, returning the version already published; another seed splits anew", async () => {
     const second = await dataPreprocessing({ outputDir: outputDir(), testFraction: 0.25, seed: 7 });
-    expect(second.version).not.toBe(first.version);
-    for (const file of ["train.csv", "test.csv", "train.parquet", "test.parquet"]) {
-      expect(readFileSync(join(second.dir, file)).equals(readFileSync(join(first.dir, file))), file).toBe(true);
-    }
-    const states = await taskStates(second.flowRunId);
-    expect(states).toMatchObject({ "fingerprint-source": "Completed", "fetch-raw-data": "Cached", "clean-data": "Cached", "split-dataset": "Completed" });
+    expect(await taskStates(second.flowRunId)).toEqual(onlyRan());
+    expect(second).toMatchObject({ version: first.version, dir: first.dir, rowCounts: first.rowCounts });
 
     const otherSeed = await dataPreprocessing({ outputDir: outputDir(), testFraction: 0.25, seed: 8 });
+    expect(await taskStates(otherSeed.flowRunId)).toEqual(onlyRan("split-dataset", "scale-features", "publish-outputs", "publish-report"));
+    expect(otherSeed.version).not.toBe(first.version);
     const testIds = async (result: PipelineResult) => (await inspectOutput(join(result.dir, "test.parquet"))).ids;
     expect(await testIds(otherSeed)).toHaveLength((await testIds(first)).length);
     expect(await testIds(otherSeed)).not.toEqual(await testIds(first));
   });
 });
 
-describe("data-preprocessing cache folder", () => {
-  it("recomputes, instead of failing, when the cached files were deleted", async () => {
-    const outputDir = join(database.dir, "wiped-out");
-    await dataPreprocessing({ outputDir });
-    rmSync(join(outputDir, ".cache"), { recursive: true });
-    const rebuilt = await dataPreprocessing({ outputDir });
-    expect(await taskStates(rebuilt.flowRunId)).toMatchObject({ "fetch-raw-data": "Completed", "clean-data": "Completed" });
-    const again = await dataPreprocessing({ outputDir });
-    expect(await taskStates(again.flowRunId)).toMatchObject({ "fetch-raw-data": "Cached", "clean-data": "Cached" });
+describe("data-preprocessing cache: a missing or changed file re-runs the step that wrote it", () => {
+  const outputDir = () => join(database.dir, "files-out");
+  let first: PipelineResult;
+  let work = "";
+
+  beforeAll(async () => {
+    first = await dataPreprocessing({ outputDir: outputDir() });
+    expect(await taskStates(first.flowRunId)).toEqual(Object.fromEntries(STEPS.map((step) => [step, "Completed"])));
+    const [sourceDir] = readdirSync(join(outputDir(), ".cache")).filter((name) => name !== "downloads");
+    work = join(outputDir(), ".cache", sourceDir!);
+  });
+
+  it.each([
+    ["raw.parquet", "fetch-raw-data"],
+    ["clean.parquet", "clean-data"],
+    ["features-w7/features.parquet", "engineer-features"],
+    ["features-w7/split-f0.2-s42/test.unscaled.parquet", "split-dataset"],
+    ["features-w7/split-f0.2-s42/train.csv", "scale-features"],
+  ])("deleting %s runs %s again, and only it (it writes the same bytes, so the steps after it stay cached)", async (file, step) => {
+    const path = join(work, file);
+    const before = readFileSync(path);
+    rmSync(path);
+    const rerun = await dataPreprocessing({ outputDir: outputDir() });
+    expect(await taskStates(rerun.flowRunId)).toEqual(onlyRan(step));
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(rerun.version).toBe(first.version);
+  });
+
+  it("a file whose content changed is rewritten by the step that wrote it", async () => {
+    const path = join(work, "features-w7", "features.parquet");
+    appendFileSync(path, "tampered");
+    const rerun = await dataPreprocessing({ outputDir: outputDir() });
+    expect(await taskStates(rerun.flowRunId)).toEqual(onlyRan("engineer-features"));
+  });
+
+  it("deleting a file of the published version publishes a new, identical version (and reports it)", async () => {
+    rmSync(join(first.dir, "train.csv"));
+    const rerun = await dataPreprocessing({ outputDir: outputDir() });
+    expect(await taskStates(rerun.flowRunId)).toEqual(onlyRan("publish-outputs", "publish-report"));
+    expect(rerun.version).not.toBe(first.version);
+    expect(JSON.parse(readFileSync(join(outputDir(), "latest.json"), "utf8"))).toMatchObject({ version: rerun.version });
+    expect(readFileSync(join(rerun.dir, "train.csv")).equals(readFileSync(join(work, "features-w7", "split-f0.2-s42", "train.csv")))).toBe(true);
+    for (const file of ["train.parquet", "test.parquet", "test.csv", "quality-report.json"]) {
+      expect(readFileSync(join(rerun.dir, file)).equals(readFileSync(join(first.dir, file))), file).toBe(true);
+    }
+    const again = await dataPreprocessing({ outputDir: outputDir() });
+    expect(await taskStates(again.flowRunId)).toEqual(onlyRan());
+    expect(again.version).toBe(rerun.version);
+  });
+
+  it("recomputes every file, instead of failing, when the whole work folder was deleted", async () => {
+    rmSync(join(outputDir(), ".cache"), { recursive: true });
+    const rebuilt = await dataPreprocessing({ outputDir: outputDir() });
+    // The published version's files are intact and the rebuilt inputs are byte for byte the same: it is reused.
+    expect(await taskStates(rebuilt.flowRunId)).toEqual(onlyRan("fetch-raw-data", "clean-data", "engineer-features", "split-dataset", "scale-features"));
+    const again = await dataPreprocessing({ outputDir: outputDir() });
+    expect(await taskStates(again.flowRunId)).toEqual(onlyRan());
   });
 });
 

@@ -1,6 +1,6 @@
 /** The reuse key of a task call: same inputs and code give the same key; anything not JSON gives none. */
 import { describe, expect, it } from "vitest";
-import { stableJson } from "../../src/sdk/cache-key.js";
+import { stableJson } from "../../src/sdk/stable-json.js";
 import { reuseJsonOf } from "../../src/sdk/reuse-json.js";
 import { inlineResultOf, MAX_INLINE_RESULT_CHARS, reuseKeyOf } from "../../src/sdk/reuse-key.js";
 

@@ -3,19 +3,20 @@
  * outside the plausible range or are not an allowed category become missing), drops duplicate
  * rows and repeated keys (keeping the first), drops rows without a date, clips statistical
  * outliers (median ± 5 robust standard deviations), and fills missing numbers with the column's
- * median and missing categories with `unknown`. Cached on the raw data, like fetching.
+ * median and missing categories with `unknown`. Cached on its inputs and code while
+ * `clean.parquet` is intact, like fetching.
  */
 import { rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { task } from "weirflow";
+import { inputs, task, taskSource } from "weirflow";
 import type { ColumnRule, DatasetSchema } from "../dataset-schema.js";
 import { parquetRelation, sqlIdentifier, sqlString, toNumber, withDuckDb, type DuckDbSession } from "../duckdb-engine.js";
-import { fileBackedCache } from "../file-backed-cache.js";
+import { isIntact, recordOutput, type OutputFile } from "../output-files.js";
 import type { RawDataset } from "./fetch-raw-data.js";
 import type { QualityReport } from "./validate-data.js";
 
 /** The cleaned data and what cleaning did. */
-export interface CleanDataset {
+export interface CleanDataset extends OutputFile {
   /** `clean.parquet`: `__row_id` plus the schema's columns, typed, without gaps. */
   path: string;
   schema: DatasetSchema;
@@ -31,12 +32,12 @@ export interface CleanDataset {
 /** Robust bound for outliers, in median absolute deviations scaled to a standard deviation. */
 const OUTLIER_ROBUST_SIGMAS = 5;
 
-/** Clean the raw data (cached on the source's content hash). */
+/** Clean the raw data (cached on the raw data's content and this code). */
 export const cleanData = task(
   {
     name: "clean-data",
     description: "Types, duplicates, missing values and outliers",
-    cache: fileBackedCache((raw: RawDataset, _report: QualityReport) => cleanDataPath(raw)),
+    cache: { policy: inputs.and(taskSource), isValid: ({ value }) => isIntact([value]) },
   },
   async (raw: RawDataset, report: QualityReport): Promise<CleanDataset> => withDuckDb((duck) => clean(duck, raw, report.schema)),
 );
@@ -110,7 +111,7 @@ async function clean(duck: DuckDbSession, raw: RawDataset, schema: DatasetSchema
     await rm(partial, { force: true });
   }
   const rowsOut = toNumber((await duck.row(`SELECT count(*) AS n FROM ${parquetRelation(path)}`)).n);
-  return { path, schema, rowsIn: raw.rows, duplicatesRemoved, rowsWithoutDateRemoved, invalidValuesRemoved, outliersClipped, valuesImputed, rowsOut };
+  return { ...(await recordOutput(path)), schema, rowsIn: raw.rows, duplicatesRemoved, rowsWithoutDateRemoved, invalidValuesRemoved, outliersClipped, valuesImputed, rowsOut };
 }
 
 function typedValueSql(rule: ColumnRule): string {

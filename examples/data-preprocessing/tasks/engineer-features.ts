@@ -3,16 +3,19 @@
  * day of year, weekend flag, cyclic month), rolling means and standard deviations of every numeric
  * column over the previous N rows in date order (per key partition, e.g. per location), and
  * one-hot columns for every category level. Scaling waits until after the split (step 6).
+ * Writes `features-w<window>/features.parquet` next to the cleaned data; cached on its inputs and
+ * code while that file is intact.
  */
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { task } from "weirflow";
+import { dirname, join } from "node:path";
+import { inputs, task, taskSource } from "weirflow";
 import { parquetRelation, sqlIdentifier, sqlString, toNumber, withDuckDb } from "../duckdb-engine.js";
+import { isIntact, recordOutput, type OutputFile } from "../output-files.js";
 import type { CleanDataset } from "./clean-data.js";
 
 /** The feature table and what its columns are. */
-export interface FeatureSet {
-  /** `features.parquet` in the run's staging folder. */
+export interface FeatureSet extends OutputFile {
+  /** `features.parquet`, in a folder of the cleaned data's folder named after the window. */
   path: string;
   rows: number;
   /** Identifying columns kept as they are (`__row_id`, the date, key categories). */
@@ -25,12 +28,17 @@ export interface FeatureSet {
   categoryLevels: Record<string, string[]>;
 }
 
-/** Build the feature table of a run (written to its staging folder). */
+/** Build the feature table of the cleaned data. */
 export const engineerFeatures = task(
-  { name: "engineer-features", description: "Date parts, rolling statistics, one-hot categories" },
-  async (clean: CleanDataset, rollingWindowDays: number, stagingDir: string): Promise<FeatureSet> =>
+  {
+    name: "engineer-features",
+    description: "Date parts, rolling statistics, one-hot categories",
+    cache: { policy: inputs.and(taskSource), isValid: ({ value }) => isIntact([value]) },
+  },
+  async (clean: CleanDataset, rollingWindowDays: number): Promise<FeatureSet> =>
     withDuckDb(async (duck) => {
-      await mkdir(stagingDir, { recursive: true });
+      const dir = featuresDir(clean, rollingWindowDays);
+      await mkdir(dir, { recursive: true });
       await duck.run(`CREATE TABLE clean AS SELECT * FROM ${parquetRelation(clean.path)}`);
       const { schema } = clean;
       const idColumns = ["__row_id"];
@@ -87,12 +95,17 @@ export const engineerFeatures = task(
           }
         }
       }
-      const path = join(stagingDir, "features.parquet");
+      const path = join(dir, "features.parquet");
       await duck.run(`COPY (SELECT ${selects.join(", ")} FROM clean ORDER BY __row_id) TO ${sqlString(path)} (FORMAT parquet)`);
       const rows = toNumber((await duck.row(`SELECT count(*) AS n FROM ${parquetRelation(path)}`)).n);
-      return { path, rows, idColumns, numericFeatures, discreteFeatures, categoryLevels };
+      return { ...(await recordOutput(path)), rows, idColumns, numericFeatures, discreteFeatures, categoryLevels };
     }),
 );
+
+/** The folder of the features of some cleaned data for one rolling window. */
+export function featuresDir(clean: CleanDataset, rollingWindowDays: number): string {
+  return join(dirname(clean.path), `features-w${rollingWindowDays}`);
+}
 
 /** A column-name-safe version of a label: lower case, runs of other characters as `_`. */
 export function featureName(label: string): string {

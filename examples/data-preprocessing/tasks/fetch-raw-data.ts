@@ -1,18 +1,18 @@
 /**
  * Step 1b: fetch. Loads a fingerprinted source with DuckDB into `raw.parquet` in the source's
- * cache folder, numbering rows in file order. Cached on the content hash, so an unchanged source
- * is never parsed twice.
+ * work folder, numbering rows in file order. Cached on its inputs (which carry the source's content
+ * hash) and its code, while `raw.parquet` is intact: an unchanged source is never parsed twice.
  */
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { task } from "weirflow";
+import { inputs, task, taskSource } from "weirflow";
 import type { MaterializedSource, SourceFormat } from "../data-source.js";
 import { sqlString, toNumber, withDuckDb, type ColumnInfo } from "../duckdb-engine.js";
 import { sourceCacheDir } from "../work-dirs.js";
-import { fileBackedCache } from "../file-backed-cache.js";
+import { isIntact, recordOutput, type OutputFile } from "../output-files.js";
 
 /** The raw data as loaded, before any check. */
-export interface RawDataset {
+export interface RawDataset extends OutputFile {
   /** `raw.parquet`, with a `__row_id` column numbering rows in source order. */
   path: string;
   source: MaterializedSource;
@@ -24,8 +24,8 @@ export interface RawDataset {
 export const fetchRawData = task(
   {
     name: "fetch-raw-data",
-    description: "Load the raw table with DuckDB into the content-addressed cache",
-    cache: fileBackedCache((source: MaterializedSource, outputDir: string) => rawDataPath(outputDir, source.sha256)),
+    description: "Load the raw table with DuckDB into the source's work folder",
+    cache: { policy: inputs.and(taskSource), isValid: ({ value }) => isIntact([value]) },
   },
   async (source: MaterializedSource, outputDir: string): Promise<RawDataset> => {
     const path = rawDataPath(outputDir, source.sha256);
@@ -42,7 +42,7 @@ export const fetchRawData = task(
       const relation = `read_parquet(${sqlString(path)})`;
       const { n } = await duck.row(`SELECT count(*) AS n FROM ${relation}`);
       const columns = (await duck.describe(relation)).filter((column) => column.name !== "__row_id");
-      return { path, source, rows: toNumber(n), columns };
+      return { ...(await recordOutput(path)), source, rows: toNumber(n), columns };
     });
   },
 );

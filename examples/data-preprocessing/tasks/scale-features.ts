@@ -1,12 +1,13 @@
 /**
  * Step 6: scale. Standardises the continuous features with a mean and standard deviation fitted
  * on the training split only (the test split never leaks into them), applies the same scaler to
- * both splits, and writes each split as Parquet and CSV into the run's staging folder.
+ * both splits, and writes each split as Parquet and CSV into the split's folder (publishing copies
+ * them into a version). Cached on its inputs and code while the four files are intact.
  */
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
-import { task } from "weirflow";
+import { dirname, join } from "node:path";
+import { inputs, task, taskSource } from "weirflow";
 import { parquetRelation, sqlIdentifier, sqlString, toNumber, withDuckDb, type DuckDbSession } from "../duckdb-engine.js";
+import { isIntact, recordOutput, type OutputFile } from "../output-files.js";
 import type { FeatureSet } from "./engineer-features.js";
 import type { DatasetSplit } from "./split-dataset.js";
 
@@ -30,19 +31,26 @@ export interface FeatureSummary {
 
 /** The finished splits. */
 export interface ScaledDataset {
-  /** Output file names (in the staging folder) → row count. */
+  /** Output file name (`train.parquet`, …) → row count. */
   files: Record<string, number>;
+  /** The files themselves, by name. */
+  outputs: Record<string, OutputFile>;
   scalers: FeatureScaler[];
   summary: FeatureSummary[];
 }
 
 /** Fit the scaler on the training split, apply it to both splits, write Parquet and CSV. */
 export const scaleFeatures = task(
-  { name: "scale-features", description: "Standardise on the training split; write Parquet and CSV" },
-  async (features: FeatureSet, split: DatasetSplit, stagingDir: string): Promise<ScaledDataset> =>
+  {
+    name: "scale-features",
+    description: "Standardise on the training split; write Parquet and CSV",
+    cache: { policy: inputs.and(taskSource), isValid: ({ value }) => isIntact(Object.values(value.outputs)) },
+  },
+  async (features: FeatureSet, split: DatasetSplit): Promise<ScaledDataset> =>
     withDuckDb(async (duck) => {
-      await duck.run(`CREATE TABLE train AS SELECT * FROM ${parquetRelation(split.trainPath)}`);
-      await duck.run(`CREATE TABLE test AS SELECT * FROM ${parquetRelation(split.testPath)}`);
+      const dir = dirname(split.train.path);
+      await duck.run(`CREATE TABLE train AS SELECT * FROM ${parquetRelation(split.train.path)}`);
+      await duck.run(`CREATE TABLE test AS SELECT * FROM ${parquetRelation(split.test.path)}`);
       const scalers: FeatureScaler[] = [];
       for (const feature of features.numericFeatures) {
         const column = sqlIdentifier(feature);
@@ -54,18 +62,20 @@ export const scaleFeatures = task(
       const scaledColumns = scalers.map(({ feature, mean, std }) => `round((${sqlIdentifier(feature)} - ${mean}) / ${std}, 9) AS ${sqlIdentifier(feature)}`);
       const keptColumns = [...features.idColumns, ...features.discreteFeatures].map(sqlIdentifier);
       const files: Record<string, number> = {};
+      const outputs: Record<string, OutputFile> = {};
       for (const name of ["train", "test"] as const) {
         const select = `SELECT ${[...keptColumns, ...scaledColumns].join(", ")} FROM ${name} ORDER BY __row_id`;
         await duck.run(`CREATE TABLE ${name}_scaled AS ${select}`);
-        await duck.run(`COPY ${name}_scaled TO ${sqlString(join(stagingDir, `${name}.parquet`))} (FORMAT parquet)`);
-        await duck.run(`COPY ${name}_scaled TO ${sqlString(join(stagingDir, `${name}.csv`))} (FORMAT csv, HEADER true)`);
+        await duck.run(`COPY ${name}_scaled TO ${sqlString(join(dir, `${name}.parquet`))} (FORMAT parquet)`);
+        await duck.run(`COPY ${name}_scaled TO ${sqlString(join(dir, `${name}.csv`))} (FORMAT csv, HEADER true)`);
         const rows = toNumber((await duck.row(`SELECT count(*) AS n FROM ${name}_scaled`)).n);
-        files[`${name}.parquet`] = rows;
-        files[`${name}.csv`] = rows;
+        for (const file of [`${name}.parquet`, `${name}.csv`]) {
+          files[file] = rows;
+          outputs[file] = await recordOutput(join(dir, file));
+        }
       }
       const summary = await summarise(duck, features, scalers);
-      await Promise.all([features.path, split.trainPath, split.testPath].map((path) => rm(path, { force: true })));
-      return { files, scalers, summary };
+      return { files, outputs, scalers, summary };
     }),
 );
 

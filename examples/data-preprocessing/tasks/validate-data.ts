@@ -4,10 +4,9 @@
  * allowed categories, duplicate rows and duplicate keys. Returns a data-quality report; fails the
  * run (without retries) only when the data cannot be used at all, e.g. a required column is missing.
  */
-import { NonRetryableError, task } from "weirflow";
+import { inputs, NonRetryableError, task, taskSource } from "weirflow";
 import { schemaFor, type ColumnRule, type DatasetSchema } from "../dataset-schema.js";
 import { parquetRelation, sqlIdentifier, sqlString, toNumber, withDuckDb, type DuckDbSession } from "../duckdb-engine.js";
-import { versionedInputsCache } from "../file-backed-cache.js";
 import type { RawDataset } from "./fetch-raw-data.js";
 
 /** The quality of one column. */
@@ -38,9 +37,9 @@ export interface QualityReport {
   warnings: string[];
 }
 
-/** Check the raw data and report on its quality (cached with the raw data). */
+/** Check the raw data and report on its quality (cached on the raw data's content and this code; it writes no file). */
 export const validateData = task(
-  { name: "validate-data", description: "Schema, types, nulls, ranges and duplicates", cache: versionedInputsCache() },
+  { name: "validate-data", description: "Schema, types, nulls, ranges and duplicates", cache: { policy: inputs.and(taskSource) } },
   async (raw: RawDataset): Promise<QualityReport> => withDuckDb((duck) => buildQualityReport(duck, raw)),
 );
 
