@@ -36,6 +36,8 @@ export type { ArtifactOptions } from "./sdk/artifacts.js";
 export { Variables } from "./sdk/variables.js";
 export { pauseFlowRun } from "./sdk/pause-flow-run.js";
 export type { PauseFlowRunOptions } from "./sdk/pause-flow-run.js";
+export type { PauseInput, PauseInputValue } from "./sdk/pause-input.js";
+export { suspendFlowRun, FlowRunSuspendedSignal } from "./sdk/suspend-flow-run.js";
 export { runDeployment } from "./sdk/run-deployment.js";
 export type { RunDeploymentOptions } from "./sdk/run-deployment.js";
 export { executeFlowRun } from "./sdk/execute-flow-run.js";

@@ -23,6 +23,14 @@ export function paramsOption(): Option {
   return new Option("--params <json>", "all parameters as one JSON object (--param entries go over it)");
 }
 
+/** How messages name the option and what it gives: `--param`/parameter, or `--input`/input field for `weir flow-run resume`. */
+export interface ParameterSpelling {
+  flag: string;
+  noun: string;
+}
+
+const PARAM_SPELLING: ParameterSpelling = { flag: "--param", noun: "parameter" };
+
 /** The parameters `--params` and `--param` name (see `parseParameters`). */
 export function parametersOf(options: ParameterOptions): Parameters {
   return parseParameters(options.param, options.params);
@@ -40,17 +48,17 @@ export function parametersOf(options: ParameterOptions): Parameters {
  * without a word. With no schema, as `parametersOf`.
  * @example parametersForSchema({ param: ["name=5"] }, { type: "object", properties: { name: { type: "string" } } }, "greeting/basic") // { name: "5" }
  */
-export function parametersForSchema(options: ParameterOptions, schema: Record<string, unknown> | null, owner: string): Parameters {
+export function parametersForSchema(options: ParameterOptions, schema: Record<string, unknown> | null, owner: string, spelling: ParameterSpelling = PARAM_SPELLING): Parameters {
   const properties = schema?.properties;
-  if (typeof properties !== "object" || properties === null || Array.isArray(properties)) return parametersOf(options);
+  if (typeof properties !== "object" || properties === null || Array.isArray(properties)) return parseParameters(options.param, options.params, undefined, spelling);
   const known = properties as Record<string, unknown>;
-  const parameters = parseParameters(options.param, options.params, (key, text) => parseTypedValue(key, text, jsonTypesOf(known[key])));
+  const parameters = parseParameters(options.param, options.params, (key, text) => parseTypedValue(key, text, jsonTypesOf(known[key]), spelling.flag), spelling);
   const admitsOthers = schema?.additionalProperties !== undefined && schema.additionalProperties !== false;
   const unknown = admitsOthers ? [] : Object.keys(parameters).filter((key) => !Object.hasOwn(known, key));
   if (unknown.length > 0) {
     const names = Object.keys(known);
     throw new UsageError(
-      `unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => `'${key}'`).join(", ")} for ${owner}; ${names.length > 0 ? `its parameters are: ${names.join(", ")}` : "it takes no parameters"}`,
+      `unknown ${spelling.noun}${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => `'${key}'`).join(", ")} for ${owner}; ${names.length > 0 ? `its ${spelling.noun}s are: ${names.join(", ")}` : `it takes no ${spelling.noun}s`}`,
     );
   }
   return parameters;
@@ -63,18 +71,23 @@ export function parametersForSchema(options: ParameterOptions, schema: Record<st
  * Bad syntax throws a UsageError naming the option.
  * @example parseParameters(["name=Navin", "n=3"]) // { name: "Navin", n: 3 }
  */
-export function parseParameters(pairs: readonly string[] = [], paramsJson?: string, parseValue: (key: string, text: string) => unknown = (_key, text) => jsonOrText(text)): Parameters {
-  const parameters: Parameters = paramsJson === undefined ? {} : parseParamsObject(paramsJson);
+export function parseParameters(
+  pairs: readonly string[] = [],
+  paramsJson?: string,
+  parseValue: (key: string, text: string) => unknown = (_key, text) => jsonOrText(text),
+  spelling: ParameterSpelling = PARAM_SPELLING,
+): Parameters {
+  const parameters: Parameters = paramsJson === undefined ? {} : parseParamsObject(paramsJson, spelling.flag);
   for (const pair of pairs) {
     const equals = pair.indexOf("=");
-    if (equals <= 0) throw new UsageError(`invalid --param '${pair}': expected KEY=VALUE, e.g. --param name=Navin`);
+    if (equals <= 0) throw new UsageError(`invalid ${spelling.flag} '${pair}': expected KEY=VALUE, e.g. ${spelling.flag} name=Navin`);
     const key = pair.slice(0, equals).trim();
-    if (!key) throw new UsageError(`invalid --param '${pair}': the key is empty`);
+    if (!key) throw new UsageError(`invalid ${spelling.flag} '${pair}': the key is empty`);
     parameters[key] = parseValue(key, pair.slice(equals + 1));
   }
   // Refused here, with the path, rather than overflowing the stack when the request is written.
   const tooDeep = findTooDeep(parameters, "parameters");
-  if (tooDeep !== null) throw new UsageError(`invalid parameters: ${tooDeep} is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (tooDeep !== null) throw new UsageError(`invalid ${spelling.noun}s: ${tooDeep} is nested deeper than ${MAX_JSON_DEPTH} levels`);
   return parameters;
 }
 
@@ -83,15 +96,16 @@ export function collectValues(value: string, previous: string[] | undefined): st
   return [...(previous ?? []), value];
 }
 
-function parseParamsObject(text: string): Parameters {
+function parseParamsObject(text: string, flag: string): Parameters {
+  const option = `${flag}s`;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`invalid --params: not JSON (${(error as Error).message})`);
+    throw new UsageError(`invalid ${option}: not JSON (${(error as Error).message})`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new UsageError("invalid --params: expected a JSON object, e.g. --params '{\"name\":\"Navin\"}'");
+    throw new UsageError(`invalid ${option}: expected a JSON object, e.g. ${option} '{"name":"Navin"}'`);
   }
   return { ...(value as Parameters) };
 }
@@ -117,14 +131,14 @@ const EXPECTED: Readonly<Record<JsonType, { words: string; example: string }>> =
 };
 
 // A `--param` value read as its property's type (null: any type, as JSON or else text).
-function parseTypedValue(key: string, text: string, types: ReadonlySet<JsonType> | null): unknown {
+function parseTypedValue(key: string, text: string, types: ReadonlySet<JsonType> | null, flag: string): unknown {
   if (types === null) return jsonOrText(text);
   const parsed = jsonOrText(text);
   if ([...types].some((type) => type !== "string" && hasJsonType(parsed, type))) return parsed;
   if (types.has("string")) return text;
   const expected = [...types].filter((type) => type !== "null" || types.size === 1);
   const first = EXPECTED[expected[0] ?? "null"];
-  throw new UsageError(`--param ${key}=${text}: '${key}' expects ${expected.map((type) => EXPECTED[type].words).join(" or ")}, e.g. --param ${key}=${first.example}`);
+  throw new UsageError(`${flag} ${key}=${text}: '${key}' expects ${expected.map((type) => EXPECTED[type].words).join(" or ")}, e.g. ${flag} ${key}=${first.example}`);
 }
 
 function hasJsonType(value: unknown, type: JsonType): boolean {

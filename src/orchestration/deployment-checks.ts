@@ -13,6 +13,8 @@ export interface CompiledScheduleInput {
   schedule: ScheduleSpec;
   parameters: Parameters;
   isActive: boolean;
+  /** Whether the input said `isActive` (an upsert that does not keeps a stored schedule's flag). */
+  isActiveGiven: boolean;
 }
 
 /** Validate one schedule input; `path` prefixes the field names (e.g. `schedules.0`). */
@@ -24,6 +26,7 @@ export function compileScheduleInput(input: ScheduleInput, path: string): Compil
     schedule: canonicalScheduleSpec(input.schedule, `${path}.schedule`),
     parameters: checkObject(input.parameters, `${path}.parameters`),
     isActive: checkOptionalBoolean(input.isActive, `${path}.isActive`) ?? true,
+    isActiveGiven: input.isActive !== undefined,
   };
 }
 

@@ -26,8 +26,15 @@ import { ensureWorkQueue } from "./work-pool-service.js";
 
 type Trx = Kysely<DatabaseSchema>;
 
-function scheduleKey(schedule: { schedule: unknown; parameters: unknown; isActive: boolean }): string {
-  return JSON.stringify([schedule.schedule, schedule.parameters, schedule.isActive]);
+function scheduleKey(schedule: { schedule: unknown; parameters: unknown }): string {
+  return JSON.stringify([schedule.schedule, schedule.parameters]);
+}
+
+// Whether a stored schedule is the wanted one: same spec and parameters, and the same active flag
+// when the input says one (a schedule paused in the dashboard stays paused when a weir.yaml that
+// does not mention `active` is applied again).
+function isSameSchedule(stored: DeploymentSchedule, wanted: CompiledScheduleInput): boolean {
+  return scheduleKey(stored) === scheduleKey(wanted) && (!wanted.isActiveGiven || stored.isActive === wanted.isActive);
 }
 
 function newScheduleRow(deploymentId: string, input: CompiledScheduleInput, now: string): DeploymentScheduleTable {
@@ -47,8 +54,8 @@ async function replaceSchedules(trx: Trx, deploymentId: string, wanted: Compiled
   const kept = new Set<string>();
   const remaining = [...wanted];
   for (const row of existing) {
-    const key = scheduleKey(deploymentScheduleFromRow(row));
-    const index = remaining.findIndex((schedule) => scheduleKey(schedule) === key);
+    const stored = deploymentScheduleFromRow(row);
+    const index = remaining.findIndex((schedule) => isSameSchedule(stored, schedule));
     if (index >= 0) {
       kept.add(row.id);
       remaining.splice(index, 1);

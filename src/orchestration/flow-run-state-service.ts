@@ -1,6 +1,7 @@
 /**
  * Flow-run state changes: propose a state (rules decide, in one write transaction with the run
- * row locked), read the history, heartbeat, and the explicit moves cancel / retry / resume.
+ * row locked), read the history, heartbeat, and the explicit moves cancel / retry / resume (whose
+ * input is checked against the JSON Schema the pause stored in `details.inputSchema`).
  * A run this process wrote last is first tried without the lock, in one guarded statement
  * (apply-flow-run-state-guarded.ts); the locked transaction is the fallback and the reference.
  * Events are published after commit.
@@ -14,6 +15,7 @@ import type { FlowRunTable } from "../db/schema.js";
 import { applyFlowRunState, lockFlowRun, type ApplyFlowRunStateOptions } from "./apply-flow-run-state.js";
 import { applyFlowRunStateToCachedRow } from "./apply-flow-run-state-guarded.js";
 import { flowRunRowCacheOf } from "./flow-run-row-cache.js";
+import { validateAgainstJsonSchema } from "./deployment-parameter-validation.js";
 import { flowRunFromRow, taskRunFromRow } from "./flow-run-mapper.js";
 import { checkInteger, checkName, checkObject, checkState, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
@@ -49,6 +51,18 @@ function retryMessage(retry: { mode: "reuse" | "fresh"; fromTask: string | null 
   if (retry.mode === "fresh") return "retry requested (fresh: every task runs again)";
   if (retry.fromTask !== null) return `retry requested from task '${retry.fromTask}'`;
   return "retry requested";
+}
+
+// The input of a resume, checked against the JSON Schema its pause stored (pauseFlowRun({ input })).
+function checkResumeInput(id: string, paused: State, input: Record<string, unknown> | null): void {
+  const schema = paused.details?.inputSchema;
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return;
+  const issues = validateAgainstJsonSchema(schema as Record<string, unknown>, input ?? {});
+  if (issues.length === 0) return;
+  throw WeirError.validation(
+    `resume input for flow run '${id}'`,
+    issues.map((issue) => ({ path: issue.path === "" ? "input" : `input.${issue.path}`, message: issue.message })),
+  );
 }
 
 /** The flow-run state area of the service layer. */
@@ -169,6 +183,7 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
         id,
         (current) => {
           if (current.type !== "PAUSED") throw new WeirError("INVALID_TRANSITION", `flow run '${id}' is ${current.name}, not paused`);
+          checkResumeInput(id, current, resumeInput);
           const now = ctx.clock.now();
           const details = resumeInput === null ? null : { resumeInput };
           return current.name === "Suspended"

@@ -107,7 +107,8 @@ function checkSchedule(raw: unknown, path: (string | number)[], owner: string, i
   }
   if (parameters !== undefined && !isObject(parameters)) issues.add([...path, "parameters"], "must be a mapping");
   if (active !== undefined && typeof active !== "boolean") issues.add([...path, "active"], "must be true or false");
-  return { schedule: spec as ScheduleSpec, parameters: (parameters as Parameters | undefined) ?? {}, isActive: active !== false };
+  // No `active`: a schedule paused in the dashboard stays paused when the file is applied again.
+  return { schedule: spec as ScheduleSpec, parameters: (parameters as Parameters | undefined) ?? {}, ...(active === undefined ? {} : { isActive: active === true }) };
 }
 
 function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueCollector): DeploymentFileEntry | null {

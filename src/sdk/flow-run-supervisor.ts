@@ -11,6 +11,7 @@
 import { hostname } from "node:os";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { OrchestrationResult } from "../core/api-types.js";
+import { isResumingState } from "../core/flow-run-rules.js";
 import type { FlowRun } from "../core/models.js";
 import type { State, StateName } from "../core/states.js";
 import { makeState } from "../core/states.js";
@@ -29,6 +30,7 @@ import { linkedController, runWithTimeout, RunTimeoutError } from "./run-with-ti
 import type { RunWriteBuffer } from "./run-write-buffer.js";
 import { loadReuseIndex, type ReuseIndex } from "./reuse-index.js";
 import { toStoredError } from "./stored-error.js";
+import { FlowRunSuspendedSignal } from "./suspend-flow-run.js";
 import { TaskLimiter } from "./task-limiter.js";
 
 /** The flow function as the engine calls it. */
@@ -126,14 +128,17 @@ export class FlowRunSupervisor {
       isRunning = false;
       this.scope.attempt = attempt;
       this.scope.flowAttempt = this.earlierRunCount + attempt;
-      // Only a retry looks for finished work to reuse: a first attempt makes no extra query.
-      this.scope.reuse = this.scope.flowAttempt > 1 ? this.loadReuse() : null;
+      // Only a retry, or a suspended run resumed, looks for finished work to reuse: a first
+      // attempt makes no extra query.
+      const isResumed = attempt === 1 && isResumingState(this.input.flowRun.state);
+      this.scope.reuse = this.scope.flowAttempt > 1 || isResumed ? this.loadReuse() : null;
       if (!hasFiredRunning) {
         hasFiredRunning = true;
         await this.fire("onRunning", { state: makeState(attempt === 1 ? "Running" : "Retrying") });
       }
       const { value, error, isFailed, isTimedOut } = await this.runBody();
       await this.input.buffer.flush();
+      if (isFailed && error instanceof FlowRunSuspendedSignal) return this.suspended(error);
       const stop = stopKindOf(this.controller.signal.reason);
       if (stop === "cancelled") return this.finish("Cancelled", "onCancellation", undefined, this.controller.signal.reason);
       if (stop === "signal" && isFailed) return this.stoppedBySignal();
@@ -238,6 +243,14 @@ export class FlowRunSupervisor {
     const outcomeError = isFailed ? (error ?? new WeirError("CONFLICT", `flow run ${this.id} ended ${decided.state.name}: ${decided.reason ?? ""}`)) : undefined;
     await this.fire(hook, { state: decided.state, value, error: outcomeError });
     return { state: decided.state, value: isFailed ? undefined : value, error: outcomeError, isFailed };
+  }
+
+  // suspendFlowRun() made the run Suspended: this execution ends with no final state of its own.
+  private async suspended(signal: FlowRunSuspendedSignal): Promise<RunOutcome> {
+    const current = await this.input.client.readFlowRun(this.id);
+    this.finalState = current.state;
+    recordLog(this.scope, "INFO", `Flow run '${this.input.flowRun.name}' is ${current.stateName}: its process is released, and a worker runs it again once it is resumed`);
+    return { state: current.state, value: undefined, error: signal, isFailed: true };
   }
 
   // Its process was told to stop: a worker cancelling the run (the server says Cancelling), or

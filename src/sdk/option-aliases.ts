@@ -119,3 +119,14 @@ export const SCHEDULE_OPTION_ALIASES: OptionAliases = {
   startDate: "anchorDate",
   day_or: "dayOr",
 };
+
+/** Options of `pauseFlowRun()` / `suspendFlowRun()` a Python user will try (Prefect's `pause_flow_run`). */
+export const PAUSE_OPTION_ALIASES: OptionAliases = {
+  timeout: "timeoutSeconds",
+  wait_for_input: "input",
+  waitForInput: "input",
+  schema: "input",
+  poll_interval: "pollIntervalSeconds",
+  pollInterval: "pollIntervalSeconds",
+  reschedule: "suspendFlowRun() releases the process and resumes the run on a worker",
+};

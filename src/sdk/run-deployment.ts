@@ -17,6 +17,12 @@ export interface RunDeploymentOptions {
   tags?: string[];
   /** When to start. @default now */
   scheduledTime?: string;
+  /**
+   * Create at most one run of the deployment per key: a second call with the same key returns
+   * the run the first one created (e.g. a flow retried after it started a deployment run).
+   * @default undefined (every call creates a run)
+   */
+  idempotencyKey?: string;
 }
 
 /**
@@ -32,6 +38,7 @@ export async function runDeployment(name: string, parameters: Parameters = {}, o
     parameters,
     ...(options.tags === undefined ? {} : { tags: options.tags }),
     ...(options.scheduledTime === undefined ? {} : { scheduledTime: options.scheduledTime }),
+    ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
     parentFlowRunId: currentFlowScope(scope)?.flowRunId ?? null,
   });
   if (options.wait === false) return run;

@@ -16,6 +16,7 @@ import { collectValues } from "../parse-parameters.js";
 import { parsePositiveInteger } from "../parse-positive-integer.js";
 import { UsageError } from "../usage-error.js";
 import { registerFlowRunExecuteCommand } from "./flow-run-execute.js";
+import { registerFlowRunResumeCommand } from "./flow-run-resume.js";
 
 /** At most this many task runs get their attempts shown by `inspect`. */
 const MAX_TASK_RUN_ATTEMPTS_SHOWN = 20;
@@ -28,9 +29,9 @@ interface ListOptions {
   json?: boolean;
 }
 
-/** Register `weir flow-run ls|inspect|logs|cancel|retry|delete|execute`. */
+/** Register `weir flow-run ls|inspect|logs|cancel|retry|resume|delete|execute`. */
 export function registerFlowRunCommand(program: Command): void {
-  const flowRun = program.command("flow-run").description("list, inspect, follow, cancel, retry and delete flow runs");
+  const flowRun = program.command("flow-run").description("list, inspect, follow, cancel, retry, resume and delete flow runs");
 
   flowRun
     .command("ls")
@@ -155,6 +156,7 @@ export function registerFlowRunCommand(program: Command): void {
       else printLine(`Deleted flow run '${run.name}' (${run.id}) of flow '${run.flowName}' in state ${formatState(run.state)}`);
     });
 
+  registerFlowRunResumeCommand(flowRun);
   registerFlowRunExecuteCommand(flowRun);
 }
 

@@ -8,7 +8,7 @@
  *   executes the run. The worker starts its next spare as soon as one is taken, so a run gets a
  *   process of its own without waiting for Node to start and modules to load (DESIGN §8, fresh
  *   child process p50 ≤ 300 ms).
- * Either way the process exits 0 only when the run ends Completed; a flow that cannot be loaded
+ * Either way the process exits 0 only when the run ends Completed (or is Suspended); a flow that cannot be loaded
  * makes the run Crashed at once instead of waiting for crash detection.
  */
 import { createInterface } from "node:readline";
@@ -56,6 +56,11 @@ export async function executeDeploymentFlowRun(id: string, known: KnownRun = {})
   }
   // A state that changed since (a cancellation) makes the Running proposal fail as it should.
   const state = await executeInProcess(client, flow, flowRun);
+  // A suspended run (suspendFlowRun) released this process on purpose: no failure.
+  if (state.type === "PAUSED") {
+    printLine(`Flow run '${flowRun.name}' (${id}) is ${state.name}; it runs again on a worker once resumed`);
+    return 0;
+  }
   printLine(`Flow run '${flowRun.name}' (${id}) finished in state ${state.name}`);
   return state.type === "COMPLETED" ? 0 : 1;
 }

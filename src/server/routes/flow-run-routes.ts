@@ -112,7 +112,7 @@ export function flowRunRoutes({ orchestration: api }: RouteDependencies): AnyRou
       method: "POST",
       path: "/api/flow-runs/:id/resume",
       operationId: "resumeFlowRun",
-      summary: "Resume a paused or suspended flow run, with optional input (resumeFlowRun)",
+      summary: "Resume a paused or suspended flow run with input checked against the schema its pause stored (resumeFlowRun)",
       body: resumeFlowRunSchema,
       response: flowRunSchema,
       handle: ({ params, body }) => api.resumeFlowRun(params.id ?? "", body.input),

@@ -85,7 +85,11 @@ export const heartbeatFlowRunSchema = z.object({
 });
 
 /** Body of `POST /api/flow-runs/:id/resume`. */
-export const resumeFlowRunSchema = z.object({ input: jsonObjectSchema.optional() });
+export const resumeFlowRunSchema = z.object({
+  input: jsonObjectSchema
+    .optional()
+    .describe("The input the paused run waits for. When its pause stored a JSON Schema (the Paused/Suspended state's details.inputSchema), the input must match it, else 422 naming each bad field (input.<field>); with none, any JSON object."),
+});
 
 /** Body of `retry`: reuse finished task calls (default), run everything again, or restart from a task. */
 export const retryFlowRunSchema = z.object({

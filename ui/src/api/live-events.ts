@@ -48,16 +48,23 @@ function mergeFlowRuns(queryClient: QueryClient, runs: Map<string, FlowRun>): vo
   );
 }
 
+// The run page holds task runs page by page (InfiniteData): changed ones are replaced where they
+// are; new ones are appended only once every page is loaded (else a later page brings them).
 function mergeTaskRuns(queryClient: QueryClient, byFlowRun: Map<string, Map<string, TaskRun>>): void {
   for (const [flowRunId, changed] of byFlowRun) {
-    queryClient.setQueryData<TaskRun[]>(["task-runs:" + flowRunId], (old) => {
+    queryClient.setQueryData<InfiniteData<Page<TaskRun>>>(["task-runs:" + flowRunId], (old) => {
       if (!old) return old;
-      const next = old.map((taskRun) => {
-        const update = changed.get(taskRun.id);
-        if (update) changed.delete(taskRun.id);
-        return update ?? taskRun;
-      });
-      return [...next, ...changed.values()];
+      const pages = old.pages.map((page) => ({
+        ...page,
+        items: page.items.map((taskRun) => {
+          const update = changed.get(taskRun.id);
+          if (update) changed.delete(taskRun.id);
+          return update ?? taskRun;
+        }),
+      }));
+      const last = pages[pages.length - 1];
+      if (last && last.nextCursor === null && changed.size > 0) pages[pages.length - 1] = { ...last, items: [...last.items, ...changed.values()] };
+      return { ...old, pages };
     });
   }
 }

@@ -11,6 +11,12 @@ export interface ParameterFormProps {
   isSubmitting: boolean;
   onSubmit(values: Record<string, unknown>): void;
   onCancel(): void;
+  /** The form's heading. @default "Custom run" */
+  title?: string;
+  /** The submit button's text (and while submitting). @default ["Start run", "Starting…"] */
+  submitLabels?: readonly [string, string];
+  /** The form's test id. @default "custom-run-form" */
+  testId?: string;
 }
 
 function FieldInput({ field, value, onChange }: { field: SchemaField; value: string; onChange(value: string): void }) {
@@ -35,7 +41,7 @@ function FieldInput({ field, value, onChange }: { field: SchemaField; value: str
 }
 
 /** The custom run form. */
-export function ParameterForm({ schema, defaults, serverErrors, isSubmitting, onSubmit, onCancel }: ParameterFormProps) {
+export function ParameterForm({ schema, defaults, serverErrors, isSubmitting, onSubmit, onCancel, title = "Custom run", submitLabels = ["Start run", "Starting…"], testId = "custom-run-form" }: ParameterFormProps) {
   const fields = schemaFields(schema);
   const [rawJson, setRawJson] = useState(() => JSON.stringify(defaults, null, 2));
   const [texts, setTexts] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, initialText(f, defaults[f.name])])));
@@ -49,7 +55,7 @@ export function ParameterForm({ schema, defaults, serverErrors, isSubmitting, on
         setLocalErrors({});
         onSubmit(parsed as Record<string, unknown>);
       } catch {
-        setLocalErrors({ "": "Parameters must be a JSON object" });
+        setLocalErrors({ "": "The values must be a JSON object" });
       }
       return;
     }
@@ -58,8 +64,8 @@ export function ParameterForm({ schema, defaults, serverErrors, isSubmitting, on
     if (Object.keys(parseErrors).length === 0) onSubmit(values);
   };
   return (
-    <form className="card param-form" data-testid="custom-run-form" noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
-      <h3>Custom run</h3>
+    <form className="card param-form" data-testid={testId} noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <h3>{title}</h3>
       {fields.length === 0 ? (
         <label>Parameters (JSON)<textarea name="parameters" rows={5} value={rawJson} onChange={(e) => setRawJson(e.target.value)} /></label>
       ) : (
@@ -80,7 +86,7 @@ export function ParameterForm({ schema, defaults, serverErrors, isSubmitting, on
         <div className="field-error" key={k}>{k} {m}</div>
       ))}
       <div className="row">
-        <button type="submit" disabled={isSubmitting}>{isSubmitting ? "Starting…" : "Start run"}</button>
+        <button type="submit" disabled={isSubmitting}>{isSubmitting ? submitLabels[1] : submitLabels[0]}</button>
         <button type="button" className="ghost" onClick={onCancel}>Close</button>
       </div>
     </form>

@@ -1,17 +1,20 @@
 /**
  * Gantt timeline of a flow run's task runs and subflows: one row per task run, rows virtualized
  * so 10,000 task runs scroll smoothly; bars are absolutely positioned on a shared time axis.
+ * `onNearEnd` is called when the last rows come into view (the run page loads its next page then).
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import type { TaskRun } from "../../../src/core/models.js";
 import { STATE_COLORS, formatDuration } from "../lib/format.js";
 
 const ROW_HEIGHT = 24;
+/** Rows from the end at which `onNearEnd` asks for more. */
+const NEAR_END_ROWS = 100;
 
 /** Timeline of `taskRuns` between the run's start and end (now while it runs). */
-export function TaskTimeline({ taskRuns, now = Date.now() }: { taskRuns: TaskRun[]; now?: number }) {
+export function TaskTimeline({ taskRuns, now = Date.now(), onNearEnd }: { taskRuns: TaskRun[]; now?: number; onNearEnd?: () => void }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [zoom, setZoom] = useState(1);
   const [pan, setPan] = useState(0);
@@ -31,6 +34,12 @@ export function TaskTimeline({ taskRuns, now = Date.now() }: { taskRuns: TaskRun
     return { start: min, end: Math.max(max, min + 1) };
   }, [sorted, now]);
   const virtualizer = useVirtualizer({ count: sorted.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastShown = virtualRows[virtualRows.length - 1]?.index ?? 0;
+  // Rows near the end are on screen: the page that holds the next task runs may load.
+  useEffect(() => {
+    if (sorted.length > 0 && lastShown >= sorted.length - NEAR_END_ROWS) onNearEnd?.();
+  }, [lastShown, sorted.length, onNearEnd]);
   if (sorted.length === 0) return <p className="muted">No task runs yet.</p>;
   // Zoom narrows the visible window to 1/zoom of the run; pan slides it along.
   const span = (fullEnd - fullStart) / zoom;
@@ -53,7 +62,7 @@ export function TaskTimeline({ taskRuns, now = Date.now() }: { taskRuns: TaskRun
       </div>
       <div className="timeline-rows" ref={scrollRef}>
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-          {virtualizer.getVirtualItems().map((row) => {
+          {virtualRows.map((row) => {
             const run = sorted[row.index];
             if (!run) return null;
             const s = new Date(run.startTime ?? run.createdAt).getTime();

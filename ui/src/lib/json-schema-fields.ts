@@ -130,7 +130,7 @@ export function issuesByField(issues: ApiIssue[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const parts = (Array.isArray(issue.path) ? issue.path.map(String) : String(issue.path).split(".")).filter((p) => p !== "");
-    if (parts[0] === "parameters") parts.shift();
+    if (parts[0] === "parameters" || parts[0] === "input") parts.shift();
     const key = parts[0] ?? "";
     out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message;
   }

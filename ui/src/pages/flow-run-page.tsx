@@ -1,30 +1,30 @@
 /** One flow run: summary, actions, task timeline, live logs, artifacts, parameters and state history. */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import type { Page } from "../../../src/core/api-types.js";
 import type { Artifact, FlowRun, TaskRun } from "../../../src/core/models.js";
 import type { State } from "../../../src/core/states.js";
-import { api } from "../api/api-client.js";
+import { api, ApiError } from "../api/api-client.js";
 import { useWorkers, useWorkPools, useWorkQueues } from "../api/queries.js";
 import { ArtifactView } from "../components/artifact-view.js";
 import { DataTable } from "../components/data-table.js";
 import { ErrorNote } from "../components/error-note.js";
 import { LogViewer } from "../components/log-viewer.js";
+import { ParameterForm } from "../components/parameter-form.js";
 import { StateBadge } from "../components/state-badge.js";
 import { TaskTimeline } from "../components/task-timeline.js";
 import { formatDuration, formatTime, runDurationMs } from "../lib/format.js";
+import { issuesByField } from "../lib/json-schema-fields.js";
 import { lateReason } from "../lib/late-reason.js";
 
-async function allTaskRuns(flowRunId: string, signal: AbortSignal): Promise<TaskRun[]> {
-  const all: TaskRun[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<TaskRun> = await api<Page<TaskRun>>("/task-runs", { query: { flowRunId, cursor, limit: 1000 }, signal });
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor && all.length < 50_000);
-  return all;
+/** Task runs load this many at a time, the next page when the timeline is scrolled near its end. */
+const TASK_RUN_PAGE_SIZE = 1000;
+
+/** The JSON Schema a paused run waits for (stored by pauseFlowRun/suspendFlowRun), if any. */
+function pauseInputSchemaOf(run: FlowRun): Record<string, unknown> | null {
+  const schema = run.stateType === "PAUSED" ? run.state.details?.inputSchema : undefined;
+  return typeof schema === "object" && schema !== null && !Array.isArray(schema) ? (schema as Record<string, unknown>) : null;
 }
 
 /** The retry body for the page's retry choice (see RetryFlowRunOptions). */
@@ -49,7 +49,16 @@ export function FlowRunPage() {
   // How Retry treats finished task runs: "reuse", "fresh", or "from:<task name>".
   const [retryChoice, setRetryChoice] = useState("reuse");
   const run = useQuery({ queryKey: ["flow-run:" + id], queryFn: ({ signal }) => api<FlowRun>(`/flow-runs/${id}`, { signal }) });
-  const taskRuns = useQuery({ queryKey: ["task-runs:" + id], queryFn: ({ signal }) => allTaskRuns(id, signal) });
+  const taskRunPages = useInfiniteQuery({
+    queryKey: ["task-runs:" + id],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) => api<Page<TaskRun>>("/task-runs", { query: { flowRunId: id, cursor: pageParam, limit: TASK_RUN_PAGE_SIZE }, signal }),
+    getNextPageParam: (last) => last.nextCursor,
+  });
+  const loadedTaskRuns = useMemo(() => taskRunPages.data?.pages.flatMap((page) => page.items) ?? [], [taskRunPages.data]);
+  const [resumeErrors, setResumeErrors] = useState<Record<string, string>>({});
+  const [isResuming, setIsResuming] = useState(false);
+  const [isResumeFormOpen, setIsResumeFormOpen] = useState(true);
   const states = useQuery({ queryKey: ["states:" + id], queryFn: ({ signal }) => api<{ items: State[] }>(`/flow-runs/${id}/states`, { signal }).then((r) => r.items) });
   const artifacts = useQuery({
     queryKey: ["artifacts", id],
@@ -58,6 +67,23 @@ export function FlowRunPage() {
   const pools = useWorkPools();
   const queues = useWorkQueues();
   const workers = useWorkers();
+  const refreshRun = async (): Promise<void> => {
+    await queryClient.invalidateQueries({ queryKey: ["flow-run:" + id] });
+    await queryClient.invalidateQueries({ queryKey: ["states:" + id] });
+  };
+  // Resume with the input the paused run asked for; a 422 puts each message under its field.
+  const resume = async (input: Record<string, unknown>): Promise<void> => {
+    setIsResuming(true);
+    setResumeErrors({});
+    try {
+      await api(`/flow-runs/${id}/resume`, { method: "POST", body: { input } });
+      await refreshRun();
+    } catch (error) {
+      setResumeErrors(error instanceof ApiError && error.issues.length > 0 ? issuesByField(error.issues) : { "": error instanceof Error ? error.message : String(error) });
+    } finally {
+      setIsResuming(false);
+    }
+  };
   const act = async (action: "cancel" | "retry" | "resume" | "delete"): Promise<void> => {
     setActionError(null);
     try {
@@ -69,8 +95,7 @@ export function FlowRunPage() {
         return;
       }
       await api(`/flow-runs/${id}/${action}`, { method: "POST", body: action === "retry" ? retryBodyOf(retryChoice) : {} });
-      await queryClient.invalidateQueries({ queryKey: ["flow-run:" + id] });
-      await queryClient.invalidateQueries({ queryKey: ["states:" + id] });
+      await refreshRun();
     } catch (error) {
       setActionError(error);
     }
@@ -80,6 +105,7 @@ export function FlowRunPage() {
   if (!r) return <section className="page"><p className="muted">Loading…</p></section>;
   const isTerminal = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"].includes(r.stateType);
   const isWaiting = r.stateType === "SCHEDULED" || r.stateType === "PENDING";
+  const inputSchema = pauseInputSchemaOf(r);
   const isLate = r.stateName === "Late" || r.stateName === "AwaitingConcurrencySlot" || (r.stateType === "SCHEDULED" && new Date(r.expectedStartTime).getTime() < Date.now() - 10_000);
   return (
     <section className="page">
@@ -92,13 +118,18 @@ export function FlowRunPage() {
           <select aria-label="Retry mode" data-testid="retry-mode" disabled={!isTerminal} value={retryChoice} onChange={(event) => setRetryChoice(event.target.value)}>
             <option value="reuse">reuse finished tasks</option>
             <option value="fresh">run everything again</option>
-            {taskNamesInCallOrder(taskRuns.data ?? []).map((name) => <option key={name} value={`from:${name}`}>from task {name}…</option>)}
+            {taskNamesInCallOrder(loadedTaskRuns).map((name) => <option key={name} value={`from:${name}`}>from task {name}…</option>)}
           </select>
-          <button type="button" disabled={r.stateType !== "PAUSED"} onClick={() => void act("resume")}>Resume</button>
+          <button type="button" disabled={r.stateType !== "PAUSED"} onClick={() => (inputSchema === null ? void act("resume") : setIsResumeFormOpen(true))}>Resume</button>
           <button type="button" className="danger" onClick={() => void act("delete")}>Delete</button>
         </div>
       </header>
       <ErrorNote error={actionError} />
+      {inputSchema !== null && isResumeFormOpen ? (
+        <ParameterForm key={r.state.id} schema={inputSchema} defaults={{}} serverErrors={resumeErrors} isSubmitting={isResuming}
+          title={`Resume ${r.stateName === "Suspended" ? "suspended" : "paused"} run with input`} submitLabels={["Resume", "Resuming…"]} testId="resume-form"
+          onSubmit={(values) => void resume(values)} onCancel={() => setIsResumeFormOpen(false)} />
+      ) : null}
       {isLate && pools.data && queues.data && workers.data ? (
         <div className="late-note" data-testid="late-reason">Why it has not started: {lateReason(r, { pools: pools.data, queues: queues.data, workers: workers.data })}</div>
       ) : null}
@@ -119,9 +150,13 @@ export function FlowRunPage() {
       </dl>
       <h3>Parameters</h3>
       <pre className="json" data-testid="run-parameters">{JSON.stringify(r.parameters, null, 2)}</pre>
-      <h3>Task runs ({taskRuns.data?.length ?? 0})</h3>
-      <ErrorNote error={taskRuns.error} />
-      {taskRuns.data ? <TaskTimeline taskRuns={taskRuns.data} /> : null}
+      <h3>Task runs ({loadedTaskRuns.length}{taskRunPages.hasNextPage ? "+" : ""})</h3>
+      <ErrorNote error={taskRunPages.error} />
+      {taskRunPages.data ? (
+        <TaskTimeline taskRuns={loadedTaskRuns} onNearEnd={() => {
+          if (taskRunPages.hasNextPage && !taskRunPages.isFetchingNextPage) void taskRunPages.fetchNextPage();
+        }} />
+      ) : null}
       <h3>Logs</h3>
       <LogViewer flowRunId={id} />
       <h3>Artifacts</h3>
