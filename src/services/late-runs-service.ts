@@ -1,5 +1,9 @@
-/** Late runs: renames overdue Scheduled runs to Late (see mark-late-flow-runs.ts). */
+/**
+ * Late runs: renames overdue Scheduled runs to Late (see mark-late-flow-runs.ts), and fails
+ * Suspended runs nobody resumed within their timeout (fail-expired-suspended-runs.ts).
+ */
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
+import { failExpiredSuspendedRuns } from "../orchestration/maintenance/fail-expired-suspended-runs.js";
 import { markLateFlowRuns } from "../orchestration/maintenance/mark-late-flow-runs.js";
 import type { ServiceLoop } from "./service-loop.js";
 
@@ -10,6 +14,7 @@ export function createLateRunsService(ctx: OrchestrationContext, options: { inte
     intervalMs: options.intervalMs,
     tick: async () => {
       await markLateFlowRuns(ctx, { lateAfterSeconds: options.lateAfterSeconds });
+      await failExpiredSuspendedRuns(ctx);
     },
   };
 }

@@ -32,7 +32,7 @@ describe("pauseFlowRun", () => {
 
   it("fails the flow when nobody resumes it in time", async () => {
     const f = flow("never-approved", async () => pauseFlowRun({ timeoutSeconds: 30, pollIntervalSeconds: 10 }));
-    await expect(f()).rejects.toThrow(/not resumed within 30 s/);
+    await expect(f()).rejects.toThrow(/paused for 30 s without a resume/);
     const { items } = await harness.client.listFlowRuns({ flowNames: ["never-approved"] });
     expect(items[0]!.stateName).toBe("Failed");
   });
