@@ -225,12 +225,17 @@ describe("dashboard in Chromium", () => {
       );
     }
     await chromium.page.goto(`${server.url}/runs/${run.id}`);
-    await chromium.page.getByRole("heading", { name: "Task runs (10000)" }).waitFor({ timeout: 30_000 });
+    // Task runs load a page (1,000) at a time, the next one as the timeline nears its end.
+    await chromium.page.getByRole("heading", { name: "Task runs (1000+)" }).waitFor({ timeout: 30_000 });
     const rows = chromium.page.getByTestId("timeline-row");
     expect(await rows.count()).toBeLessThan(100);
     await chromium.page.getByText("step-00000", { exact: true }).waitFor();
-    await chromium.page.locator(".timeline-rows").evaluate((element) => element.scrollTo(0, element.scrollHeight));
-    await chromium.page.getByText("step-09999", { exact: true }).waitFor();
+    const timeline = chromium.page.locator(".timeline-rows");
+    await expect.poll(async () => {
+      await timeline.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+      return chromium.page.getByText("step-09999", { exact: true }).count();
+    }, { timeout: 60_000 }).toBe(1);
+    await chromium.page.getByRole("heading", { name: "Task runs (10000)" }).waitFor();
     await shot("timeline-10k");
     expect(chromium.errors).toEqual([]);
   });
