@@ -9,7 +9,7 @@ import { collectValues, parametersForSchema } from "../parse-parameters.js";
 import { UsageError } from "../usage-error.js";
 
 /** The JSON Schema a paused run's pause stored (pauseFlowRun/suspendFlowRun `input`), or null. */
-export function pauseInputSchemaOf(run: FlowRun): Record<string, unknown> | null {
+function pauseInputSchemaOf(run: FlowRun): Record<string, unknown> | null {
   const schema = run.stateType === "PAUSED" ? run.state.details?.inputSchema : undefined;
   return typeof schema === "object" && schema !== null && !Array.isArray(schema) ? (schema as Record<string, unknown>) : null;
 }
