@@ -37,6 +37,7 @@ import type {
   UpsertDeploymentInput,
   UpsertFlowInput,
   WorkerHeartbeatInput,
+  SetVariableOptions,
 } from "../core/api-types.js";
 import type {
   Artifact,
@@ -61,6 +62,7 @@ import type { OrchestrationApi } from "./orchestration-api.js";
 import { readServerSentEvents } from "./http-event-stream.js";
 import { sendHttpRequest, type HttpRequest, type HttpRequestSettings, type RetryBudget } from "./http-request.js";
 import { flowRunFilterQuery, pageQuery, type QueryValues } from "./http-query.js";
+import { RUN_ID_HEADER } from "../core/run-id-header.js";
 
 /** Options of `HttpClient`. */
 export interface HttpClientOptions {
@@ -275,8 +277,14 @@ export class HttpClient implements OrchestrationApi {
   }
 
   // variables
-  setVariable(name: string, value: unknown, tags?: string[]): Promise<Variable> {
-    return this.#call({ method: "PUT", path: `/variables/${enc(name)}`, body: { value, ...(tags ? { tags } : {}) } });
+  setVariable(name: string, value: unknown, tags?: string[], options: SetVariableOptions = {}): Promise<Variable> {
+    const body = { value, ...(tags ? { tags } : {}), ...(options.isSecret === undefined ? {} : { isSecret: options.isSecret }) };
+    return this.#call({ method: "PUT", path: `/variables/${enc(name)}`, body });
+  }
+  async readSecretVariable(name: string, runId: string): Promise<unknown> {
+    // A header no browser page can send (its name begins with `Sec-`): see variable-routes.ts.
+    const answer = await this.#call<{ value: unknown }>({ method: "GET", path: `/variables/${enc(name)}/value`, headers: { [RUN_ID_HEADER]: runId } });
+    return answer.value;
   }
   async getVariable(name: string): Promise<Variable | null> {
     try {

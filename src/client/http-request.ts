@@ -17,6 +17,8 @@ export interface HttpRequest {
   body?: unknown;
   /** The body already serialized (takes precedence over `body`). */
   bodyText?: string;
+  /** Headers besides accept, authorization and content type. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function sendHttpRequest(
   signal: AbortSignal,
 ): Promise<unknown> {
   const url = `${settings.baseUrl}${request.path}${encodeQuery(request.query)}`;
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { ...request.headers, accept: "application/json" };
   if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
   const body = request.bodyText ?? (request.body === undefined ? undefined : serializeBody(request));
   if (body !== undefined) headers["content-type"] = "application/json";

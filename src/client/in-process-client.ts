@@ -89,7 +89,8 @@ export class InProcessClient implements OrchestrationApi {
   listArtifacts: Api["listArtifacts"] = (filter, page) => this.call((o) => o.listArtifacts(filter, page));
 
   // variables
-  setVariable: Api["setVariable"] = (name, value, tags) => this.call((o) => o.setVariable(name, value, tags));
+  setVariable: Api["setVariable"] = (name, value, tags, options) => this.call((o) => o.setVariable(name, value, tags, options));
+  readSecretVariable: Api["readSecretVariable"] = (name, runId) => this.call((o) => o.readSecretVariable(name, runId));
   getVariable: Api["getVariable"] = (name) => this.call((o) => o.getVariable(name));
   listVariables: Api["listVariables"] = (page) => this.call((o) => o.listVariables(page));
   deleteVariable: Api["deleteVariable"] = (name) => this.call((o) => o.deleteVariable(name));

@@ -40,6 +40,7 @@ import type {
   CreateConcurrencyLimitInput,
   AcquireSlotsInput,
   DeploymentFilter,
+  SetVariableOptions,
 } from "../core/api-types.js";
 import type {
   Artifact,
@@ -124,8 +125,10 @@ export interface OrchestrationApi {
   listArtifacts(filter?: ArtifactFilter, page?: PageRequest): Promise<Page<Artifact>>;
 
   // variables
-  /** Create or overwrite a variable. */
-  setVariable(name: string, value: unknown, tags?: string[]): Promise<Variable>;
+  /** Create or overwrite a variable (`options.isSecret` makes it a secret one). */
+  setVariable(name: string, value: unknown, tags?: string[], options?: SetVariableOptions): Promise<Variable>;
+  /** A variable's value in clear, for the executing run `runId` (a secret's value is given to nothing else). */
+  readSecretVariable(name: string, runId: string): Promise<unknown>;
   /** Returns null when unset. */
   getVariable(name: string): Promise<Variable | null>;
   /** Variables by name, a page at a time. */

@@ -77,6 +77,12 @@ export interface FlowRunFilter {
   sort?: "EXPECTED_START_TIME_DESC" | "EXPECTED_START_TIME_ASC" | "CREATED_DESC";
 }
 
+/** Options of `setVariable`. */
+export interface SetVariableOptions {
+  /** Keep the value secret: encrypted at rest, shown as `****`, given in clear only to executing runs. @default the variable's current kind (plain for a new one) */
+  isSecret?: boolean;
+}
+
 /** Paging: an opaque cursor from a previous page, and a limit (default 50, max 1000). */
 export interface PageRequest {
   cursor?: string | null;

@@ -154,8 +154,11 @@ export interface Artifact {
 export interface Variable {
   id: string;
   name: string;
+  /** The value; for a secret variable always `"****"` (its value is read only inside runs). */
   value: unknown;
   tags: string[];
+  /** Whether the value is secret: encrypted at rest, never returned, redacted from run logs. */
+  isSecret: boolean;
   createdAt: string;
   updatedAt: string;
 }

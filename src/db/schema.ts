@@ -165,8 +165,13 @@ export interface ArtifactTable {
 export interface VariableTable {
   id: string;
   name: string;
+  /** JSON null for a secret variable (migration 012). */
   value: JsonText;
   tags: JsonText;
+  /** 1 for a secret variable (migration 012). */
+  is_secret: Generated<number>;
+  /** A secret's value, encrypted (src/orchestration/secret-cipher.ts); null otherwise (migration 012). */
+  secret_value: string | null;
   created_at: string;
   updated_at: string;
 }

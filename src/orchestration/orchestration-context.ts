@@ -9,10 +9,13 @@
 import type { Clock } from "../core/clock.js";
 import type { WeirDatabase } from "../db/weir-database.js";
 import type { EventBus } from "./event-bus.js";
+import type { SecretKeySource } from "./secret-key-source.js";
 
 /** Dependencies of the service layer. */
 export interface OrchestrationContext {
   database: WeirDatabase;
   clock: Clock;
   events: EventBus;
+  /** The key of secret variables. @default WEIR_SECRET_KEY, else (SQLite) `$WEIR_HOME/secret.key` (src/orchestration/secret-key-source.ts) */
+  secretKey?: SecretKeySource;
 }

@@ -8,6 +8,7 @@ import type { LogLevel } from "../core/models.js";
 import { originalConsole } from "./original-console.js";
 import { isRecordedOutputOnStdout, recordLog } from "./run-logger.js";
 import { runScopeStorage, currentFlowScope } from "./run-scope.js";
+import { hasSecretValues, redactSecrets } from "./secret-redaction.js";
 
 const LEVEL_OF_METHOD = { log: "INFO", info: "INFO", warn: "WARNING", error: "ERROR", debug: "DEBUG" } as const satisfies Record<
   keyof typeof originalConsole,
@@ -26,8 +27,12 @@ export function installConsoleCapture(): void {
     console[method] = (...args: unknown[]) => {
       const scope = runScopeStorage.getStore();
       if (scope !== undefined && currentFlowScope(scope)?.logPrints !== false) {
-        recordLog(scope, level, format(...args));
-        if (isRecordedOutputOnStdout()) return originalConsole.log(...args);
+        const text = format(...args);
+        recordLog(scope, level, text);
+        // Once the run has resolved a secret, its prints go out as the redacted text.
+        const printed = hasSecretValues() ? [redactSecrets(text)] : args;
+        if (isRecordedOutputOnStdout()) return originalConsole.log(...printed);
+        return print(...printed);
       }
       print(...args);
     };

@@ -32,6 +32,7 @@ import { loadReuseIndex, type ReuseIndex } from "./reuse-index.js";
 import { toStoredError } from "./stored-error.js";
 import { FlowRunSuspendedSignal } from "./suspend-flow-run.js";
 import { TaskLimiter } from "./task-limiter.js";
+import { redactStateText } from "./secret-redaction.js";
 
 /** The flow function as the engine calls it. */
 export type FlowBody = (parameters: Record<string, unknown>) => unknown;
@@ -283,7 +284,8 @@ export class FlowRunSupervisor {
     return { buffer: this.input.buffer, flowRunId: this.id, taskRunId: null, who: `Flow run '${this.input.flowRun.name}'` };
   }
 
-  private propose(state: State): Promise<OrchestrationResult> {
+  private propose(proposed: State): Promise<OrchestrationResult> {
+    const state = redactStateText(proposed);
     return this.input.client.setFlowRunState(this.id, { state, transitionId: state.id }).then((decided) => {
       this.finalState = decided.state;
       return decided;

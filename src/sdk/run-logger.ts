@@ -4,6 +4,7 @@ import { getEngineEffects } from "./engine-effects.js";
 import { originalConsole } from "./original-console.js";
 import { runScopeStorage, currentFlowScope } from "./run-scope.js";
 import type { RunScope } from "./run-scope.js";
+import { redactSecrets } from "./secret-redaction.js";
 
 /** A logger whose lines are stored with the current flow/task run (and printed). */
 export interface RunLogger {
@@ -59,7 +60,7 @@ function printLog(scope: RunScope | undefined, level: LogLevel, message: string)
 export function printRunLine(who: string, level: LogLevel, message: string, isRecorded: boolean): void {
   if (process.env.WEIR_LOGGING_QUIET === "1") return;
   const time = new Date().toISOString().slice(11, 23);
-  const line = `${time} | ${level.padEnd(8)} | ${who} - ${message}`;
+  const line = `${time} | ${level.padEnd(8)} | ${who} - ${redactSecrets(message)}`;
   if (isRecorded && isRecordedOutputOnStdout()) originalConsole.log(line);
   else originalConsole.error(line);
 }

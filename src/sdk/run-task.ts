@@ -40,6 +40,7 @@ import { timeOrderedId } from "./time-ordered-id.js";
 import type { CompiledTaskOptions, TaskHook } from "./task-options.js";
 import { upstreamFailure } from "./upstream-failure.js";
 import type { WaitForItem } from "./upstream-failure.js";
+import { redactStateText } from "./secret-redaction.js";
 
 /** The live handle of a task run: its id (known at once) and its latest state. */
 export interface TaskRunHandle {
@@ -183,7 +184,7 @@ class TaskRunExecution {
   setState(name: StateName, extra?: Partial<Omit<State, "type" | "name">>): Promise<void> | undefined {
     // The hot path stores only the fields a state has (smaller JSON to write per task).
     const state: State = { id: timeOrderedId(), type: STATE_TYPE_OF_NAME[name], name, timestamp: isoNow(getEngineEffects().clock) };
-    if (extra !== undefined) Object.assign(state, extra);
+    if (extra !== undefined) Object.assign(state, redactStateText(extra));
     this.handle.state = state;
     return this.buffer.addTaskRunState(this.fields, state);
   }

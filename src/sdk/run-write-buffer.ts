@@ -30,6 +30,7 @@
 import type { LogInput, TaskRunRefusal, TaskRunWrite, TaskRunWriteResult } from "../core/api-types.js";
 import { isTerminalStateType, type State } from "../core/states.js";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
+import { hasSecretValues, redactSecrets } from "./secret-redaction.js";
 
 /** Fields of a task run that do not change between its states. */
 export type TaskRunFields = Omit<TaskRunWrite, "states">;
@@ -178,7 +179,7 @@ export class RunWriteBuffer {
 
   /** Record a log line. */
   addLog(log: LogInput): Promise<void> | undefined {
-    this.logs.push(log);
+    this.logs.push(hasSecretValues() ? { ...log, message: redactSecrets(log.message) } : log);
     return this.added();
   }
 

@@ -6,6 +6,7 @@ import { printJson, printLine } from "../output/print-output.js";
 import { readAllPages } from "../output/read-all-pages.js";
 import { WeirError } from "../../core/weir-error.js";
 import { collectValues } from "../parse-parameters.js";
+import type { Variable } from "../../core/models.js";
 
 /** Register `weir variable set NAME VALUE|get NAME|ls|unset NAME`. */
 export function registerVariableCommand(program: Command): void {
@@ -15,14 +16,16 @@ export function registerVariableCommand(program: Command): void {
     .command("set")
     .description("set a variable (VALUE is parsed as JSON when it parses, else kept as a string)")
     .argument("<name>", "variable name")
-    .argument("<value>", "its value, e.g. 42, true, '{\"a\":1}' or plain text")
+    .argument("<value>", "its value, e.g. 42, true, '{\"a\":1}' or plain text; '-' reads it from stdin")
     .option("--tag <tag>", "a tag (repeatable)", collectValues)
+    .option("--secret", "keep it secret: encrypted at rest (WEIR_SECRET_KEY), shown as ****, read in clear only inside runs")
     .option("--json", "print JSON")
-    .action(async (name: string, raw: string, options: { tag?: string[]; json?: boolean }) => {
+    .action(async (name: string, raw: string, options: { tag?: string[]; secret?: boolean; json?: boolean }) => {
       const client = await cliClient();
-      const saved = await client.setVariable(name, parseJsonOrString(raw), options.tag);
+      const text = raw === "-" ? (await readStdin()).replace(/\r?\n$/, "") : raw;
+      const saved = await client.setVariable(name, parseJsonOrString(text), options.tag, options.secret ? { isSecret: true } : {});
       if (options.json) printJson(saved);
-      else printLine(`Set variable '${saved.name}' = ${JSON.stringify(saved.value)}`);
+      else printLine(`Set ${saved.isSecret ? "secret " : ""}variable '${saved.name}' = ${shownValue(saved)}`);
     });
 
   variable
@@ -50,7 +53,7 @@ export function registerVariableCommand(program: Command): void {
         formatTable(
           [
             { header: "name", value: (v) => v.name },
-            { header: "value", value: (v) => JSON.stringify(v.value), maxWidth: 60 },
+            { header: "value", value: shownValue, maxWidth: 60 },
             { header: "tags", value: (v) => v.tags.join(", ") },
             { header: "updated", value: (v) => formatRelativeTime(v.updatedAt) },
           ],
@@ -70,6 +73,17 @@ export function registerVariableCommand(program: Command): void {
       await client.deleteVariable(name);
       printLine(`Unset variable '${name}'`);
     });
+}
+
+// A secret's value reads as `****` (the API never gives it), marked so it is not taken for the value.
+function shownValue(variable: Variable): string {
+  return variable.isSecret ? "**** (secret)" : JSON.stringify(variable.value);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseJsonOrString(raw: string): unknown {
