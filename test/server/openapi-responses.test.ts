@@ -30,6 +30,8 @@ interface Call {
   body?: unknown;
   /** The status expected instead of the documented success status. */
   status?: number;
+  /** Headers besides the content type. */
+  headers?: Record<string, string>;
 }
 
 type Body = Record<string, unknown>;
@@ -47,7 +49,7 @@ async function call<T = Body>(operationId: string, request: Call = {}): Promise<
   const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : "";
   const response = await fetch(`${server.url}${path}${query}`, {
     method: documented.method,
-    headers: request.body === undefined ? {} : { "content-type": "application/json" },
+    headers: { ...request.headers, ...(request.body === undefined ? {} : { "content-type": "application/json" }) },
     body: request.body === undefined ? undefined : JSON.stringify(request.body),
   });
   const text = await response.text();
@@ -172,6 +174,9 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("setVariable", { params: { name: "empty" }, body: { value: null } });
     await call("listVariables");
     await call("getVariable", { params: { name: "settings" } });
+    // The run processes' read (a plain variable's value comes to any run id; a secret's only to an executing run).
+    expect(await call("readSecretVariable", { params: { name: "settings" }, headers: { "sec-weir-run-id": "any-run" } })).toEqual({ value: { retries: 3 } });
+    await call("readSecretVariable", { params: { name: "settings" }, status: 403 });
     await call("deleteVariable", { params: { name: "empty" } });
     await call("putResult", { params: { key: "r1.bin" }, body: { data: Buffer.from([0, 1, 255]).toString("base64") } });
     expect(await call("readResult", { params: { key: "r1.bin" } })).toEqual({ data: "AAH/" });
