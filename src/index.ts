@@ -5,7 +5,8 @@
 export { flow, isFlow } from "./sdk/flow.js";
 export type { Flow, AnyFlow, FlowDeployOptions, FlowServeOptions } from "./sdk/flow.js";
 export type { FlowOptions, FlowHook, FlowHookContext, CompiledFlowOptions } from "./sdk/flow-options.js";
-export type { DeployOptions, DeploySchedule } from "./sdk/deploy.js";
+export type { DeployOptions, DeploySchedule, DeploySchedulePolicies, SchedulePolicyOptions } from "./sdk/deploy.js";
+export type { CatchupPolicy, OverlapPolicy } from "./core/schedules/schedule-policies.js";
 export type { ServeOptions } from "./sdk/serve.js";
 export { task, unmapped } from "./sdk/task.js";
 export type { Task, TaskFunction, SubmitOptions, MapArgs, Unmapped } from "./sdk/task.js";

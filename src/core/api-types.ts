@@ -5,8 +5,10 @@
  */
 import type {
   ArtifactType,
+  CatchupPolicy,
   CollisionStrategy,
   LogLevel,
+  OverlapPolicy,
   Parameters,
   RetryPolicy,
   ScheduleSpec,
@@ -237,6 +239,12 @@ export interface UpsertDeploymentInput {
   isPaused?: boolean;
   concurrencyLimit?: number | null;
   collisionStrategy?: CollisionStrategy;
+  /** Slots missed while the scheduler was down. @default "skip" */
+  catchup?: CatchupPolicy;
+  /** How far back `catchup: all` (or `latest`) reaches: seconds, or text like "90m", "6h". @default null (one day for `all`) */
+  catchupWindow?: number | string | null;
+  /** A slot due while an earlier run of the deployment is still active. @default "allow" */
+  overlap?: OverlapPolicy;
   /** Replaces all schedules of the deployment. */
   schedules?: ScheduleInput[];
   jobVariables?: Record<string, unknown>;
@@ -251,6 +259,12 @@ export interface ScheduleInput {
   parameters?: Parameters;
   /** @default true */
   isActive?: boolean;
+  /** Overrides the deployment's catch-up policy for this schedule. @default null (the deployment's) */
+  catchup?: CatchupPolicy | null;
+  /** Overrides the deployment's catch-up window: seconds, or text like "90m", "6h". @default null (the deployment's) */
+  catchupWindow?: number | string | null;
+  /** Overrides the deployment's overlap policy for this schedule. @default null (the deployment's) */
+  overlap?: OverlapPolicy | null;
 }
 
 /** Patch of a deployment (pause/resume and simple fields). */
@@ -261,6 +275,10 @@ export interface UpdateDeploymentInput {
   isPaused?: boolean;
   concurrencyLimit?: number | null;
   workQueueName?: string;
+  catchup?: CatchupPolicy;
+  /** Seconds, or text like "90m", "6h"; null: none (one day for `all`). */
+  catchupWindow?: number | string | null;
+  overlap?: OverlapPolicy;
 }
 
 /** Create a work pool. */

@@ -17,3 +17,10 @@ export {
   type NextScheduleTimesOptions,
   type CompiledSchedule,
 } from "./schedules/next-schedule-times.js";
+export {
+  CATCHUP_POLICIES,
+  OVERLAP_POLICIES,
+  DEFAULT_CATCHUP_WINDOW_SECONDS,
+  parseDurationSeconds,
+  formatDurationSeconds,
+} from "./schedules/schedule-policies.js";

@@ -6,6 +6,7 @@
  * default parameters, schedules and a work pool/queue; a *work pool* holds *work queues* ordered
  * by priority, from which *workers* claim runs; an *artifact* is a record attached to a run.
  */
+import type { CatchupPolicy, OverlapPolicy } from "./schedules/schedule-policies.js";
 import type { State, StateName, StateType } from "./states.js";
 
 /** JSON object of run parameters. */
@@ -195,9 +196,17 @@ export interface DeploymentSchedule {
   /** Merged over the deployment's parameters for runs this schedule creates. */
   parameters: Parameters;
   isActive: boolean;
+  /** This schedule's catch-up policy; null: the deployment's. */
+  catchup: CatchupPolicy | null;
+  /** Seconds back from now that `catchup: all` (or `latest`) reaches; null: the deployment's. */
+  catchupWindow: number | null;
+  /** This schedule's overlap policy; null: the deployment's. */
+  overlap: OverlapPolicy | null;
   createdAt: string;
   updatedAt: string;
 }
+
+export type { CatchupPolicy, OverlapPolicy } from "./schedules/schedule-policies.js";
 
 /** What happens to a new run when the deployment's concurrency limit is full. */
 export type CollisionStrategy = "ENQUEUE" | "CANCEL_NEW";
@@ -222,6 +231,12 @@ export interface Deployment {
   isPaused: boolean;
   concurrencyLimit: number | null;
   collisionStrategy: CollisionStrategy;
+  /** Slots missed while the scheduler was down: run none (`skip`), the most recent (`latest`) or all within `catchupWindow` (`all`). */
+  catchup: CatchupPolicy;
+  /** Seconds back from now that `catchup: all` reaches (and `latest`, when set); null: one day for `all`. */
+  catchupWindow: number | null;
+  /** A slot due while an earlier run is still active: `allow`, `skip`, `buffer-one` or `cancel-other`. */
+  overlap: OverlapPolicy;
   schedules: DeploymentSchedule[];
   /** Environment variables for runs (never secrets in logs). */
   jobVariables: Record<string, unknown>;

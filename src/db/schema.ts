@@ -227,6 +227,11 @@ export interface DeploymentTable {
   last_polled_at: string | null;
   /** Retry policy of the flow, copied into each run (migration 002). */
   retry_policy: JsonText | null;
+  /** Catch-up policy (migration 009): skip, latest or all. */
+  catchup: string;
+  catchup_window_seconds: number | null;
+  /** Overlap policy (migration 009): allow, skip, buffer-one or cancel-other. */
+  overlap: string;
   created_at: string;
   updated_at: string;
 }
@@ -238,8 +243,18 @@ export interface DeploymentScheduleTable {
   schedule: JsonText;
   parameters: JsonText;
   is_active: number;
+  /** Overrides of the deployment's policies (migration 009); null: the deployment's. */
+  catchup: string | null;
+  catchup_window_seconds: number | null;
+  overlap: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** Table `scheduler_checkpoints` (migration 009): when a scheduler pass last ran, by name. */
+export interface SchedulerCheckpointTable {
+  name: string;
+  passed_at: string;
 }
 
 /** Table `work_pools`. */
@@ -303,6 +318,7 @@ export interface DatabaseSchema {
   concurrency_leases: ConcurrencyLeaseTable;
   deployments: DeploymentTable;
   deployment_schedules: DeploymentScheduleTable;
+  scheduler_checkpoints: SchedulerCheckpointTable;
   work_pools: WorkPoolTable;
   work_queues: WorkQueueTable;
   workers: WorkerTable;

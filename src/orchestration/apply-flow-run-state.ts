@@ -4,8 +4,9 @@
  * start/end time, run time, due time, heartbeat) and append the accepted states to the history.
  * Used by set-state, cancel, retry, resume and by the claim service (Scheduled → Pending).
  * In the same transaction: a deployment's limit is checked on a way into a slot that is not a
- * claim (deployment-slot-check.ts), and a Crashed or Cancelled state ends the run's open task
- * runs (finish-open-task-runs.ts).
+ * claim (deployment-slot-check.ts), a scheduled run coming due follows its schedule's overlap
+ * policy (overlap-check.ts), and a Crashed or Cancelled state ends the run's open task runs
+ * (finish-open-task-runs.ts).
  * A change proposed for a row this process wrote last can skip the read and lock: see
  * apply-flow-run-state-guarded.ts.
  */
@@ -20,6 +21,7 @@ import type { DatabaseSchema, FlowRunTable, TaskRunTable } from "../db/schema.js
 import type { WeirDatabase } from "../db/weir-database.js";
 import { holdAtDeploymentLimit } from "./deployment-slot-check.js";
 import { finishOpenTaskRuns, stateEndingTaskRuns } from "./finish-open-task-runs.js";
+import { applyOverlapPolicy } from "./overlap-check.js";
 
 type Trx = Kysely<DatabaseSchema>;
 
@@ -46,6 +48,8 @@ export interface AppliedFlowRunState {
   isChanged: boolean;
   /** Task runs ended with the flow run (Crashed or Cancelled), to publish. */
   finishedTaskRuns?: TaskRunTable[];
+  /** Other flow runs changed with this one (cancelled by its schedule's overlap policy), to publish. */
+  otherChangedRuns?: FlowRunTable[];
 }
 
 /** Read a run's row, locking it for the rest of the transaction where the dialect has row locks. */
@@ -165,6 +169,16 @@ export async function applyFlowRunState(
     if (seen) return { result: fromJsonColumn<OrchestrationResult>(seen.result), row, isChanged: false };
   }
   let { result, decision } = decideFlowRunState(row, proposed, now, options);
+  let otherChangedRuns: FlowRunTable[] | undefined;
+  if (!options.force) {
+    const overlap = await applyOverlapPolicy(trx, options.database, row, decision, now);
+    if (overlap.decision !== decision) ({ result, decision } = { result: resultOfDecision(overlap.decision), decision: overlap.decision });
+    for (const change of overlap.otherRunChanges) {
+      const other = options.database ? await lockFlowRun(trx, options.database, change.id) : await trx.selectFrom("flow_runs").selectAll().where("id", "=", change.id).executeTakeFirstOrThrow();
+      const applied = await applyFlowRunState(trx, other, change.state, now, options.database ? { database: options.database } : {});
+      if (applied.isChanged) (otherChangedRuns ??= []).push(applied.row);
+    }
+  }
   if (!options.force && !options.isDeploymentSlotCounted) {
     const held = await holdAtDeploymentLimit(trx, options.database, row, decision, now);
     if (held !== decision) ({ result, decision } = { result: resultOfDecision(held), decision: held });
@@ -196,5 +210,11 @@ export async function applyFlowRunState(
       .values({ flow_run_id: row.id, transition_id: options.transitionId, result: toJsonColumn(result), created_at: now.toISOString() })
       .execute();
   }
-  return { result, row: next, isChanged: decision.recorded.length > 0, ...(finishedTaskRuns?.length ? { finishedTaskRuns } : {}) };
+  return {
+    result,
+    row: next,
+    isChanged: decision.recorded.length > 0,
+    ...(finishedTaskRuns?.length ? { finishedTaskRuns } : {}),
+    ...(otherChangedRuns ? { otherChangedRuns } : {}),
+  };
 }

@@ -16,7 +16,8 @@
  * Reading: each queue is read page by page (src/orchestration/claim-candidates.ts) until `take`
  * runs are claimed or no due run is left. A deployment found full is left out of the later pages,
  * and AwaitingRetry runs with a fresh heartbeat are left out of every page, so neither can hide
- * the runs of other deployments behind them. Runs of a full deployment that were on a page
+ * the runs of other deployments behind them. A run a schedule created also follows that
+ * schedule's overlap policy (overlap-check.ts): it may be skipped, parked, or cancel others. Runs of a full deployment that were on a page
  * already read are parked (once: a run already `AwaitingConcurrencySlot` is not parked again);
  * the rest are parked by the claim whose first page reaches them. The pages only go forward and
  * each one after the first drops every deployment found full so far, so the loop ends; it is
@@ -163,8 +164,14 @@ export function createClaimService(ctx: OrchestrationContext) {
               const applied = await applyFlowRunState(trx, row, makeState("Pending", { now }), now, {
                 extraColumns: { worker_id: workerId, worker_name: workerName },
                 isDeploymentSlotCounted: true,
+                database,
               });
-              if (applied.result.status !== "ACCEPT") continue;
+              // Runs a schedule's overlap policy cancelled, and this one if it held it back.
+              changedRows.push(...(applied.otherChangedRuns ?? []));
+              if (applied.result.status !== "ACCEPT") {
+                if (applied.isChanged) changedRows.push(applied.row);
+                continue;
+              }
               claimedRows.push(applied.row);
               taken += 1;
               if (slot) slot.active += 1;

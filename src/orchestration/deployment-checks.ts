@@ -1,7 +1,8 @@
 /** Checks of deployment and schedule input: each bad field gets a VALIDATION error naming it. */
 import type { ScheduleInput, UpsertDeploymentInput } from "../core/api-types.js";
-import type { CollisionStrategy, Deployment, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CollisionStrategy, Deployment, OverlapPolicy, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { canonicalScheduleSpec } from "../core/schedules/next-schedule-times.js";
+import { CATCHUP_POLICIES, OVERLAP_POLICIES, isCatchupPolicy, isOverlapPolicy, parseDurationSeconds } from "../core/schedules/schedule-policies.js";
 import { compileRetryPolicy } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkStringList, invalid } from "./input-checks.js";
 import { checkConcurrencyLimit, checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
@@ -15,6 +16,31 @@ export interface CompiledScheduleInput {
   isActive: boolean;
   /** Whether the input said `isActive` (an upsert that does not keeps a stored schedule's flag). */
   isActiveGiven: boolean;
+  catchup: CatchupPolicy | null;
+  catchupWindow: number | null;
+  overlap: OverlapPolicy | null;
+}
+
+/** A catch-up policy, or undefined when not given (null is refused). */
+export function checkCatchupPolicy(value: unknown, field: string): CatchupPolicy | undefined {
+  if (value === undefined) return undefined;
+  if (!isCatchupPolicy(value)) invalid(field, `must be one of ${CATCHUP_POLICIES.join(", ")}`);
+  return value;
+}
+
+/** An overlap policy, or undefined when not given. */
+export function checkOverlapPolicy(value: unknown, field: string): OverlapPolicy | undefined {
+  if (value === undefined) return undefined;
+  if (!isOverlapPolicy(value)) invalid(field, `must be one of ${OVERLAP_POLICIES.join(", ")}`);
+  return value;
+}
+
+/** A catch-up window in seconds (a whole number ≥ 1, or text like "90m", "6h", "2d"); undefined/null stay so. */
+export function checkCatchupWindow(value: unknown, field: string): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  const seconds = parseDurationSeconds(value);
+  if (seconds === null) invalid(field, "must be a whole number of seconds ≥ 1, or a duration like \"90m\", \"6h\" or \"2d\"");
+  return seconds;
 }
 
 /** Validate one schedule input; `path` prefixes the field names (e.g. `schedules.0`). */
@@ -27,12 +53,16 @@ export function compileScheduleInput(input: ScheduleInput, path: string): Compil
     parameters: checkObject(input.parameters, `${path}.parameters`),
     isActive: checkOptionalBoolean(input.isActive, `${path}.isActive`) ?? true,
     isActiveGiven: input.isActive !== undefined,
+    catchup: input.catchup === null ? null : (checkCatchupPolicy(input.catchup, `${path}.catchup`) ?? null),
+    catchupWindow: checkCatchupWindow(input.catchupWindow, `${path}.catchupWindow`) ?? null,
+    overlap: input.overlap === null ? null : (checkOverlapPolicy(input.overlap, `${path}.overlap`) ?? null),
   };
 }
 
 /** The deployment fields an upsert sets, as the `Deployment` model declares them. */
 type UpsertedDeploymentFields = "name" | "flowName" | "entrypoint" | "path" | "description" | "version" | "parameters" | "parameterSchema"
-  | "tags" | "workPoolName" | "workQueueName" | "isPaused" | "concurrencyLimit" | "collisionStrategy" | "jobVariables" | "isServed";
+  | "tags" | "workPoolName" | "workQueueName" | "isPaused" | "concurrencyLimit" | "collisionStrategy" | "jobVariables" | "isServed"
+  | "catchup" | "catchupWindow" | "overlap";
 
 /** Validated upsert input with defaults filled: the model's fields, schedules still to store. */
 export interface CompiledUpsertDeployment extends Pick<Deployment, UpsertedDeploymentFields> {
@@ -77,6 +107,9 @@ export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): Comp
     isPaused: checkOptionalBoolean(input.isPaused, "isPaused") ?? false,
     concurrencyLimit: checkDeploymentConcurrencyLimit(input.concurrencyLimit, "concurrencyLimit"),
     collisionStrategy,
+    catchup: checkCatchupPolicy(input.catchup, "catchup") ?? "skip",
+    catchupWindow: checkCatchupWindow(input.catchupWindow, "catchupWindow") ?? null,
+    overlap: checkOverlapPolicy(input.overlap, "overlap") ?? "allow",
     schedules: input.schedules?.map((schedule, index) => compileScheduleInput(schedule, `schedules.${index}`)),
     jobVariables: checkObject(input.jobVariables, "jobVariables"),
     isServed: checkOptionalBoolean(input.isServed, "isServed") ?? false,

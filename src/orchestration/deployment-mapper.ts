@@ -1,5 +1,5 @@
 /** Conversion of `deployments` and `deployment_schedules` rows to the API's records. */
-import type { CollisionStrategy, Deployment, DeploymentSchedule, RetryPolicy, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CollisionStrategy, Deployment, DeploymentSchedule, OverlapPolicy, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { fromJsonColumn } from "../db/json-column.js";
 import type { DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
 
@@ -11,6 +11,9 @@ export function deploymentScheduleFromRow(row: DeploymentScheduleTable): Deploym
     schedule: fromJsonColumn<ScheduleSpec>(row.schedule),
     parameters: fromJsonColumn(row.parameters),
     isActive: Boolean(row.is_active),
+    catchup: (row.catchup ?? null) as CatchupPolicy | null,
+    catchupWindow: row.catchup_window_seconds === null || row.catchup_window_seconds === undefined ? null : Number(row.catchup_window_seconds),
+    overlap: (row.overlap ?? null) as OverlapPolicy | null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -35,6 +38,9 @@ export function deploymentFromRow(row: DeploymentTable, schedules: DeploymentSch
     isPaused: Boolean(row.is_paused),
     concurrencyLimit: row.concurrency_limit === null ? null : Number(row.concurrency_limit),
     collisionStrategy: row.collision_strategy as CollisionStrategy,
+    catchup: row.catchup as CatchupPolicy,
+    catchupWindow: row.catchup_window_seconds === null ? null : Number(row.catchup_window_seconds),
+    overlap: row.overlap as OverlapPolicy,
     schedules: schedules
       .filter((schedule) => schedule.deployment_id === row.id)
       .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))

@@ -11,7 +11,7 @@ import type { Deployment, DeploymentSchedule, FlowRun } from "../core/models.js"
 import { WeirError } from "../core/weir-error.js";
 import { toJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
 import type { DatabaseSchema, DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
-import { checkDeploymentConcurrencyLimit, compileScheduleInput, compileUpsertDeploymentInput, type CompiledScheduleInput } from "./deployment-checks.js";
+import { checkCatchupPolicy, checkCatchupWindow, checkDeploymentConcurrencyLimit, checkOverlapPolicy, compileScheduleInput, compileUpsertDeploymentInput, type CompiledScheduleInput } from "./deployment-checks.js";
 import { cancelWaitingDeploymentRuns } from "./cancel-waiting-deployment-runs.js";
 import { createDeploymentFlowRun } from "./deployment-flow-run.js";
 import { deploymentFromRow, deploymentScheduleFromRow } from "./deployment-mapper.js";
@@ -26,6 +26,8 @@ import { ensureWorkQueue } from "./work-pool-service.js";
 
 type Trx = Kysely<DatabaseSchema>;
 
+type SchedulePolicyFields = Pick<CompiledScheduleInput, "catchup" | "catchupWindow" | "overlap">;
+
 function scheduleKey(schedule: { schedule: unknown; parameters: unknown }): string {
   return JSON.stringify([schedule.schedule, schedule.parameters]);
 }
@@ -37,6 +39,14 @@ function isSameSchedule(stored: DeploymentSchedule, wanted: CompiledScheduleInpu
   return scheduleKey(stored) === scheduleKey(wanted) && (!wanted.isActiveGiven || stored.isActive === wanted.isActive);
 }
 
+function policyKey(schedule: SchedulePolicyFields): string {
+  return JSON.stringify([schedule.catchup, schedule.catchupWindow, schedule.overlap]);
+}
+
+function policyColumns(schedule: SchedulePolicyFields): Pick<DeploymentScheduleTable, "catchup" | "catchup_window_seconds" | "overlap"> {
+  return { catchup: schedule.catchup, catchup_window_seconds: schedule.catchupWindow, overlap: schedule.overlap };
+}
+
 function newScheduleRow(deploymentId: string, input: CompiledScheduleInput, now: string): DeploymentScheduleTable {
   return {
     id: crypto.randomUUID(),
@@ -44,6 +54,7 @@ function newScheduleRow(deploymentId: string, input: CompiledScheduleInput, now:
     schedule: toJsonColumn(input.schedule),
     parameters: toJsonColumn(input.parameters),
     is_active: input.isActive ? 1 : 0,
+    ...policyColumns(input),
     created_at: now,
     updated_at: now,
   };
@@ -58,7 +69,11 @@ async function replaceSchedules(trx: Trx, deploymentId: string, wanted: Compiled
     const index = remaining.findIndex((schedule) => isSameSchedule(stored, schedule));
     if (index >= 0) {
       kept.add(row.id);
-      remaining.splice(index, 1);
+      const [wantedSchedule] = remaining.splice(index, 1);
+      // A changed policy is not a new schedule: the row (its id and its runs) stays.
+      if (wantedSchedule && policyKey(wantedSchedule) !== policyKey(stored)) {
+        await trx.updateTable("deployment_schedules").set({ ...policyColumns(wantedSchedule), updated_at: now }).where("id", "=", row.id).execute();
+      }
     }
   }
   const removed = existing.filter((row) => !kept.has(row.id)).map((row) => row.id);
@@ -115,6 +130,9 @@ export function createDeploymentService(ctx: OrchestrationContext) {
           job_variables: toJsonColumn(compiled.jobVariables),
           is_served: compiled.isServed ? 1 : 0,
           retry_policy: toNullableJsonColumn(compiled.retryPolicy),
+          catchup: compiled.catchup,
+          catchup_window_seconds: compiled.catchupWindow,
+          overlap: compiled.overlap,
           updated_at: now,
         };
         const existing = await trx.selectFrom("deployments").select("id").where("flow_id", "=", flow.id).where("name", "=", compiled.name).executeTakeFirst();
@@ -176,6 +194,12 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       if (patch.concurrencyLimit !== undefined) set.concurrency_limit = checkDeploymentConcurrencyLimit(patch.concurrencyLimit, "concurrencyLimit");
       const isPaused = checkOptionalBoolean(patch.isPaused, "isPaused");
       if (isPaused !== undefined) set.is_paused = isPaused ? 1 : 0;
+      const catchup = checkCatchupPolicy(patch.catchup, "catchup");
+      if (catchup !== undefined) set.catchup = catchup;
+      const catchupWindow = checkCatchupWindow(patch.catchupWindow, "catchupWindow");
+      if (catchupWindow !== undefined) set.catchup_window_seconds = catchupWindow;
+      const overlap = checkOverlapPolicy(patch.overlap, "overlap");
+      if (overlap !== undefined) set.overlap = overlap;
       const deployment = await database.writeTransaction(async (trx) => {
         const current = await load(trx, { id });
         if (patch.workQueueName !== undefined) {
@@ -232,11 +256,14 @@ export function createDeploymentService(ctx: OrchestrationContext) {
             schedule: patch.schedule ?? current.schedule,
             parameters: patch.parameters ?? current.parameters,
             isActive: patch.isActive ?? current.isActive,
+            catchup: patch.catchup === undefined ? current.catchup : patch.catchup,
+            catchupWindow: patch.catchupWindow === undefined ? current.catchupWindow : patch.catchupWindow,
+            overlap: patch.overlap === undefined ? current.overlap : patch.overlap,
           },
           "schedule",
         );
         if (scheduleKey(merged) !== scheduleKey(current)) await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
-        const updated = { ...row, schedule: toJsonColumn(merged.schedule), parameters: toJsonColumn(merged.parameters), is_active: merged.isActive ? 1 : 0, updated_at: now };
+        const updated = { ...row, schedule: toJsonColumn(merged.schedule), parameters: toJsonColumn(merged.parameters), is_active: merged.isActive ? 1 : 0, ...policyColumns(merged), updated_at: now };
         await trx.updateTable("deployment_schedules").set(updated).where("id", "=", scheduleId).execute();
         return deploymentScheduleFromRow(updated);
       });

@@ -88,6 +88,10 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
     const flowRun = flowRunFromRow(applied.row);
     if (applied.isChanged) ctx.events.publish({ kind: "flow-run", flowRun });
     for (const row of applied.finishedTaskRuns ?? []) ctx.events.publish({ kind: "task-run", taskRun: taskRunFromRow(row) });
+    for (const row of applied.otherChangedRuns ?? []) {
+      rowCache.forget(row.id);
+      ctx.events.publish({ kind: "flow-run", flowRun: flowRunFromRow(row) });
+    }
     return { result: applied.result, flowRun };
   }
 

@@ -6,7 +6,7 @@
  */
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
-import type { CollisionStrategy, Deployment, Parameters, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CollisionStrategy, Deployment, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
@@ -15,11 +15,37 @@ import type { AnyFlow } from "./flow.js";
 import { DEPLOY_OPTION_ALIASES, SCHEDULE_OPTION_ALIASES } from "./option-aliases.js";
 import { parameterJsonSchema } from "./validate-parameters.js";
 
-/** A schedule as users write it: a spec with optional `parameters` and `active`, or a full ScheduleInput. */
-export type DeploySchedule = (ScheduleSpec & { parameters?: Parameters; active?: boolean; isActive?: boolean }) | ScheduleInput;
+/** Per-schedule overrides of the deployment's scheduling policies (see {@link DeployOptions}). */
+export interface DeploySchedulePolicies {
+  catchup?: CatchupPolicy | null;
+  catchupWindow?: number | string | null;
+  overlap?: OverlapPolicy | null;
+}
+
+/** A schedule as users write it: a spec with optional `parameters`, `active` and policies, or a full ScheduleInput. */
+export type DeploySchedule = (ScheduleSpec & { parameters?: Parameters; active?: boolean; isActive?: boolean } & DeploySchedulePolicies) | ScheduleInput;
+
+/** The scheduling policies `deploy()` and `serve()` take (DESIGN §10). */
+export interface SchedulePolicyOptions {
+  /** Slots missed while the server was down: run none (`skip`), the most recent (`latest`) or every one within `catchupWindow` (`all`). @default "skip" */
+  catchup?: CatchupPolicy;
+  /** How far back `catchup: "all"` reaches: seconds, or "90m", "6h", "2d". @default one day */
+  catchupWindow?: number | string;
+  /** A slot due while an earlier run is active: `allow`, `skip`, `buffer-one` (one run waits) or `cancel-other`. @default "allow" */
+  overlap?: OverlapPolicy;
+}
+
+/** The policy fields of `options` as the API takes them (only those given). */
+export function schedulePoliciesOf(options: SchedulePolicyOptions): SchedulePolicyOptions {
+  return {
+    ...(options.catchup === undefined ? {} : { catchup: options.catchup }),
+    ...(options.catchupWindow === undefined ? {} : { catchupWindow: options.catchupWindow }),
+    ...(options.overlap === undefined ? {} : { overlap: options.overlap }),
+  };
+}
 
 /** Options of `flow.deploy()`. */
-export interface DeployOptions {
+export interface DeployOptions extends SchedulePolicyOptions {
   /** Deployment name (unique per flow). */
   name: string;
   /** @default "default" */
@@ -67,6 +93,9 @@ const DEPLOY_OPTION_KEYS = Object.keys({
   version: true,
   concurrencyLimit: true,
   collisionStrategy: true,
+  catchup: true,
+  catchupWindow: true,
+  overlap: true,
   jobVariables: true,
   paused: true,
   client: true,
@@ -74,8 +103,9 @@ const DEPLOY_OPTION_KEYS = Object.keys({
 
 type SpecKey = "cron" | "timezone" | "dayOr" | "interval" | "anchorDate" | "rrule";
 const SCHEDULE_SPEC_KEYS: readonly SpecKey[] = ["cron", "interval", "rrule", "timezone", "dayOr", "anchorDate"];
-const SCHEDULE_KEYS = [...SCHEDULE_SPEC_KEYS, "parameters", "active", "isActive"];
-const SCHEDULE_INPUT_KEYS = Object.keys({ schedule: true, parameters: true, isActive: true } satisfies Record<keyof ScheduleInput, true>);
+const SCHEDULE_POLICY_KEYS = Object.keys({ catchup: true, catchupWindow: true, overlap: true } satisfies Record<keyof DeploySchedulePolicies, true>);
+const SCHEDULE_KEYS = [...SCHEDULE_SPEC_KEYS, "parameters", "active", "isActive", ...SCHEDULE_POLICY_KEYS];
+const SCHEDULE_INPUT_KEYS = Object.keys({ schedule: true, parameters: true, isActive: true, catchup: true, catchupWindow: true, overlap: true } satisfies Record<keyof ScheduleInput, true>);
 
 /** Check the keys of one user schedule (either shape) at `path`, e.g. "schedules.0". */
 export function checkScheduleKeys(schedule: object, path: string): void {
@@ -90,10 +120,13 @@ export function toScheduleInput(schedule: DeploySchedule, path = "schedule"): Sc
   if (typeof schedule !== "object" || schedule === null) throw WeirError.validation("deployment", [{ path, message: "must be an object with cron, interval or rrule" }]);
   checkScheduleKeys(schedule, path);
   if ("schedule" in schedule) return schedule;
-  const { parameters, active, isActive, ...spec } = schedule;
+  const { parameters, active, isActive, catchup, catchupWindow, overlap, ...spec } = schedule;
   return {
     schedule: spec,
     ...(parameters === undefined ? {} : { parameters }),
+    ...(catchup === undefined ? {} : { catchup }),
+    ...(catchupWindow === undefined ? {} : { catchupWindow }),
+    ...(overlap === undefined ? {} : { overlap }),
     ...(active ?? isActive) === undefined ? {} : { isActive: (active ?? isActive) },
   };
 }
@@ -130,6 +163,7 @@ export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise
     isPaused: options.paused ?? false,
     concurrencyLimit: options.concurrencyLimit ?? null,
     ...(options.collisionStrategy === undefined ? {} : { collisionStrategy: options.collisionStrategy }),
+    ...schedulePoliciesOf(options),
     ...(schedules === undefined ? {} : { schedules }),
     jobVariables: options.jobVariables ?? {},
     retryPolicy: flow.options.storedRetryPolicy,

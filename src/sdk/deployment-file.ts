@@ -13,6 +13,9 @@
  *     tags: [demo]
  *     description: The tutorial's greeting
  *     concurrencyLimit: 1
+ *     catchup: latest          # skip (default) | latest | all; a schedule entry may override it
+ *     catchupWindow: 6h        # how far back `all` reaches: 90m, 6h, 2d or seconds
+ *     overlap: skip            # allow (default) | skip | buffer-one | cancel-other
  * ```
  *
  * Errors name the field and its line (`deployments.0.schedules.0.timezone (line 9): …`).
@@ -23,9 +26,10 @@ import { dirname, resolve } from "node:path";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
-import type { Deployment, Parameters, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, Deployment, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
 import { unknownOptionMessage, type OptionAliases } from "../core/option-checks.js";
 import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
+import { CATCHUP_POLICIES, OVERLAP_POLICIES, isCatchupPolicy, isOverlapPolicy, parseDurationSeconds } from "../core/schedules/schedule-policies.js";
 import { WeirError, isWeirError, type FieldIssue } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
 import { loadFlow } from "./load-flow.js";
@@ -45,10 +49,20 @@ export interface DeploymentFileEntry {
   concurrencyLimit: number | null;
   /** Working directory of runs (absolute). */
   path: string;
+  /** Scheduling policies, when given (the server's defaults otherwise). */
+  policies: SchedulePolicies;
 }
 
-const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version"];
-const SCHEDULE_KEYS = ["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active"];
+/** The scheduling policies of a deployment or schedule entry, as given. */
+export interface SchedulePolicies {
+  catchup?: CatchupPolicy;
+  catchupWindow?: number;
+  overlap?: OverlapPolicy;
+}
+
+const POLICY_KEYS = ["catchup", "catchupWindow", "overlap"];
+const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version", ...POLICY_KEYS];
+const SCHEDULE_KEYS = ["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active", ...POLICY_KEYS];
 const WORK_POOL_KEYS = ["name", "workQueue"];
 
 // What prefect.yaml (and the deploy() options) call the same things.
@@ -88,6 +102,25 @@ class IssueCollector {
   }
 }
 
+/** The policy keys of a deployment or schedule entry, checked (see the file header). */
+function checkPolicies(raw: Raw, path: (string | number)[], issues: IssueCollector): SchedulePolicies {
+  const policies: SchedulePolicies = {};
+  if (raw.catchup !== undefined) {
+    if (isCatchupPolicy(raw.catchup)) policies.catchup = raw.catchup;
+    else issues.add([...path, "catchup"], `must be one of ${CATCHUP_POLICIES.join(", ")}`);
+  }
+  if (raw.catchupWindow !== undefined) {
+    const seconds = parseDurationSeconds(raw.catchupWindow);
+    if (seconds === null) issues.add([...path, "catchupWindow"], 'must be a duration like "90m", "6h", "2d", or a whole number of seconds ≥ 1');
+    else policies.catchupWindow = seconds;
+  }
+  if (raw.overlap !== undefined) {
+    if (isOverlapPolicy(raw.overlap)) policies.overlap = raw.overlap;
+    else issues.add([...path, "overlap"], `must be one of ${OVERLAP_POLICIES.join(", ")}`);
+  }
+  return policies;
+}
+
 function checkSchedule(raw: unknown, path: (string | number)[], owner: string, issues: IssueCollector): ScheduleInput | null {
   if (!isObject(raw)) {
     issues.add(path, "must be a mapping with cron, interval or rrule");
@@ -96,7 +129,8 @@ function checkSchedule(raw: unknown, path: (string | number)[], owner: string, i
   for (const key of Object.keys(raw)) {
     if (!SCHEDULE_KEYS.includes(key)) issues.add([...path, key], `${unknownOptionMessage(key, { kind: "schedule", known: SCHEDULE_KEYS, aliases: SCHEDULE_OPTION_ALIASES })} in deployment '${owner}'`);
   }
-  const { parameters, active, ...spec } = raw;
+  const { parameters, active, catchup: _catchup, catchupWindow: _catchupWindow, overlap: _overlap, ...spec } = raw;
+  const policies = checkPolicies(raw, path, issues);
   try {
     validateScheduleSpec(spec as ScheduleSpec, "");
   } catch (error) {
@@ -108,7 +142,7 @@ function checkSchedule(raw: unknown, path: (string | number)[], owner: string, i
   if (parameters !== undefined && !isObject(parameters)) issues.add([...path, "parameters"], "must be a mapping");
   if (active !== undefined && typeof active !== "boolean") issues.add([...path, "active"], "must be true or false");
   // No `active`: a schedule paused in the dashboard stays paused when the file is applied again.
-  return { schedule: spec as ScheduleSpec, parameters: (parameters as Parameters | undefined) ?? {}, ...(active === undefined ? {} : { isActive: active === true }) };
+  return { schedule: spec as ScheduleSpec, parameters: (parameters as Parameters | undefined) ?? {}, ...(active === undefined ? {} : { isActive: active === true }), ...policies };
 }
 
 function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueCollector): DeploymentFileEntry | null {
@@ -154,6 +188,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     workPoolName = typeof pool.name === "string" ? pool.name : workPoolName;
     workQueueName = typeof pool.workQueue === "string" ? pool.workQueue : workQueueName;
   } else if (pool !== undefined && pool !== null) issues.add(at("workPool"), "must be a mapping with name and workQueue");
+  const policies = checkPolicies(raw, at(), issues);
   const schedules: ScheduleInput[] = [];
   if (raw.schedules !== undefined && raw.schedules !== null) {
     if (!Array.isArray(raw.schedules)) issues.add(at("schedules"), "must be a list");
@@ -175,6 +210,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     description,
     concurrencyLimit: limit as number | null,
     path: path === null ? baseDir : resolve(baseDir, path),
+    policies,
   };
 }
 
@@ -253,6 +289,7 @@ export async function applyDeploymentFile(options: ApplyDeploymentFileOptions = 
         workPoolName: entry.workPoolName,
         workQueueName: entry.workQueueName,
         concurrencyLimit: entry.concurrencyLimit,
+        ...entry.policies,
         schedules: entry.schedules,
         retryPolicy: flow.options.storedRetryPolicy,
       }),

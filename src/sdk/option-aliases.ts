@@ -78,9 +78,23 @@ export const FLOW_OPTION_ALIASES: OptionAliases = {
 };
 
 const SCHEDULE_HINT = 'put it in schedule: { cron: "0 8 * * *", timezone: "UTC" } (or interval / rrule)';
+const POLICIES_HINT = "Weir takes overlap, catchup and catchupWindow as options of their own, not in a policies object";
+
+/** Temporal's and Prefect's spellings of the scheduling policies (deploy, serve and schedules). */
+const SCHEDULE_POLICY_ALIASES: OptionAliases = {
+  policies: POLICIES_HINT,
+  overlapPolicy: "overlap",
+  overlap_policy: "overlap",
+  catchupPolicy: "catchup",
+  catchup_policy: "catchup",
+  catchUp: "catchup",
+  catchupWindowSeconds: "catchupWindow",
+  catchup_window_seconds: "catchupWindow",
+};
 
 /** Options of `flow.deploy()` a Python user will try. */
 export const DEPLOY_OPTION_ALIASES: OptionAliases = {
+  ...SCHEDULE_POLICY_ALIASES,
   cron: SCHEDULE_HINT,
   interval: SCHEDULE_HINT,
   rrule: SCHEDULE_HINT,
@@ -99,6 +113,7 @@ const NO_POOL_HINT = "serve() runs the deployment in this process with no pool; 
 
 /** Options of `flow.serve()` a Python user will try. */
 export const SERVE_OPTION_ALIASES: OptionAliases = {
+  ...SCHEDULE_POLICY_ALIASES,
   schedule: "give cron, interval or rrule (with timezone), or schedules: [ … ]",
   workPool: NO_POOL_HINT,
   workPoolName: NO_POOL_HINT,
@@ -112,6 +127,7 @@ export const SERVE_OPTION_ALIASES: OptionAliases = {
 
 /** Keys of a schedule a Python user will try. */
 export const SCHEDULE_OPTION_ALIASES: OptionAliases = {
+  ...SCHEDULE_POLICY_ALIASES,
   tz: "timezone",
   timeZone: "timezone",
   anchor: "anchorDate",

@@ -11,7 +11,7 @@ import type { Deployment, FlowRun, Parameters } from "../core/models.js";
 import { realSleep } from "../core/clock.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { getClient } from "./client-provider.js";
-import { schedulesOf, type DeploySchedule } from "./deploy.js";
+import { schedulePoliciesOf, schedulesOf, type DeploySchedule, type SchedulePolicyOptions } from "./deploy.js";
 import { definitionStackOf, inferEntrypoint } from "./entrypoint-inference.js";
 import { executeFlowRun } from "./execute-flow-run.js";
 import type { AnyFlow } from "./flow.js";
@@ -19,7 +19,7 @@ import { SERVE_OPTION_ALIASES } from "./option-aliases.js";
 import { parameterJsonSchema } from "./validate-parameters.js";
 
 /** Options of `flow.serve()`. */
-export interface ServeOptions {
+export interface ServeOptions extends SchedulePolicyOptions {
   /** Deployment name (unique per flow). */
   name: string;
   /** Cron schedule (5 or 6 fields), with `timezone`. */
@@ -60,6 +60,9 @@ const SERVE_OPTION_KEYS = Object.keys({
   timezone: true,
   schedules: true,
   parameters: true,
+  catchup: true,
+  catchupWindow: true,
+  overlap: true,
   limit: true,
   pollIntervalMs: true,
   tags: true,
@@ -106,6 +109,7 @@ export async function serveFlow(flow: AnyFlow, options: ServeOptions): Promise<v
     tags: options.tags ?? [],
     isServed: true,
     retryPolicy: flow.options.storedRetryPolicy,
+    ...schedulePoliciesOf(options),
     ...(schedules === undefined ? {} : { schedules }),
   });
   const limit = options.limit ?? 10;

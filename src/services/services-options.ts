@@ -51,6 +51,8 @@ export interface ServicesOptions {
   sleep?: Sleep;
   /** Where loop errors go. @default one line on stderr per error */
   onError?: (error: unknown, serviceName: string) => void;
+  /** Where loop notices go (the scheduler's skipped slots after downtime). @default one line on stdout each */
+  onLog?: (line: string, serviceName: string) => void;
   /** @default advisory locks on PostgreSQL, always leader on SQLite */
   leadership?: Leadership;
   /**
@@ -85,6 +87,10 @@ const SECONDS_DEFAULTS = {
 } as const;
 
 const COUNT_DEFAULTS = { scheduleMinRuns: 3, scheduleMaxRuns: 100, missedHeartbeats: 3 } as const;
+
+function defaultOnLog(line: string, serviceName: string): void {
+  console.log(`weir: service ${serviceName}: ${line}`);
+}
 
 function defaultOnError(error: unknown, serviceName: string): void {
   const message = error instanceof Error ? error.message : String(error);
@@ -133,6 +139,7 @@ export function compileServicesOptions(options: ServicesOptions = {}): CompiledS
     clock: options.clock,
     sleep: options.sleep ?? realSleep,
     onError: options.onError ?? defaultOnError,
+    onLog: options.onLog ?? defaultOnLog,
     leadership: options.leadership,
     databaseUrl: options.databaseUrl,
   });

@@ -40,6 +40,7 @@ export function createServiceLoops(ctx: OrchestrationContext, options: CompiledS
         maxRuns: options.scheduleMaxRuns,
         maxLatenessSeconds: options.scheduleMaxLatenessSeconds,
         onError: options.onError,
+        onLog: options.onLog,
       }),
     "late-runs": () => createLateRunsService(ctx, { intervalMs: ms(options.lateRunsIntervalSeconds), lateAfterSeconds: options.lateAfterSeconds }),
     "crash-detection": () =>

@@ -6,7 +6,8 @@
  */
 import type { Command } from "commander";
 import type { OrchestrationApi } from "../../client/orchestration-api.js";
-import type { Deployment, DeploymentSchedule, ScheduleSpec } from "../../core/models.js";
+import type { ScheduleInput } from "../../core/api-types.js";
+import type { CatchupPolicy, Deployment, DeploymentSchedule, OverlapPolicy, ScheduleSpec } from "../../core/models.js";
 import { cliClient } from "../cli-client.js";
 import { formatTable } from "../output/format-table.js";
 import { printJson, printLine } from "../output/print-output.js";
@@ -23,7 +24,20 @@ interface CreateScheduleOptions extends ParameterOptions {
   anchor?: string;
   dayAnd?: boolean;
   inactive?: boolean;
+  catchup?: string;
+  catchupWindow?: string;
+  overlap?: string;
   json?: boolean;
+}
+
+/** The policy flags of `schedule create`, as the API takes them (the server validates them). */
+function policiesOf(options: CreateScheduleOptions): Pick<ScheduleInput, "catchup" | "catchupWindow" | "overlap"> {
+  const window = options.catchupWindow;
+  return {
+    ...(options.catchup === undefined ? {} : { catchup: options.catchup as CatchupPolicy }),
+    ...(window === undefined ? {} : { catchupWindow: /^\d+$/.test(window) ? Number(window) : window }),
+    ...(options.overlap === undefined ? {} : { overlap: options.overlap as OverlapPolicy }),
+  };
 }
 
 /** The schedule `value` names among a deployment's: its number in the list (from 1) or its id. */
@@ -106,13 +120,16 @@ export function registerDeploymentScheduleCommand(deployment: Command): void {
     .addOption(paramOption())
     .addOption(paramsOption())
     .option("--inactive", "create it switched off")
+    .option("--catchup <policy>", "slots missed while the server was down: skip, latest or all (default: the deployment's)")
+    .option("--catchup-window <duration>", "how far back --catchup all reaches: 90m, 6h, 2d or seconds")
+    .option("--overlap <policy>", "a slot due while a run is active: allow, skip, buffer-one or cancel-other (default: the deployment's)")
     .option("--json", "print JSON")
     .action(async (name: string, options: CreateScheduleOptions) => {
       const spec = scheduleSpecOf(options);
       parametersOf(options); // bad --param syntax is a usage error before anything is read
       const { client, deployment: found } = await deploymentNamed(name);
       const parameters = parametersForSchema(options, found.parameterSchema, `deployment '${found.flowName}/${found.name}'`);
-      const created = await client.createDeploymentSchedule(found.id, { schedule: spec, parameters, isActive: !options.inactive });
+      const created = await client.createDeploymentSchedule(found.id, { schedule: spec, parameters, isActive: !options.inactive, ...policiesOf(options) });
       if (options.json) return printJson(created);
       printLine(`Created schedule ${describeSchedule(created)} (${created.id}) on ${found.flowName}/${found.name}; next run ${nextTimeOf(created, new Date())}`);
     });

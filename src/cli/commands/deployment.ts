@@ -16,6 +16,7 @@ import { formatState } from "../output/state-colour.js";
 import { collectValues, paramOption, parametersForSchema, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
 import { describeSchedule, nextRunTime, resolveDeployment } from "./deployment-lookup.js";
 import { registerDeploymentScheduleCommand } from "./deployment-schedule.js";
+import { describeCatchup, describeOverlap, describeSchedulePolicies } from "./schedule-policy-text.js";
 
 function deploymentTable(deployments: readonly Deployment[]): string {
   const now = new Date();
@@ -44,8 +45,10 @@ function deploymentDetails(deployment: Deployment): string {
     ["parameters", JSON.stringify(deployment.parameters)],
     ["tags", deployment.tags.join(", ") || "-"],
     ["concurrency", deployment.concurrencyLimit === null ? "unlimited" : `${deployment.concurrencyLimit} (${deployment.collisionStrategy})`],
+    ["catch-up", describeCatchup(deployment)],
+    ["overlap", describeOverlap(deployment)],
     ["description", deployment.description ?? "-"],
-    ...deployment.schedules.map((schedule, index) => [`schedule ${index + 1}`, describeSchedule(schedule)] as const),
+    ...deployment.schedules.map((schedule, index) => [`schedule ${index + 1}`, `${describeSchedule(schedule)}${describeSchedulePolicies(schedule)}`] as const),
     ["next run", nextRunTime(deployment, new Date()) ?? "-"],
   ]);
 }

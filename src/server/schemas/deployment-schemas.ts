@@ -14,12 +14,30 @@ import {
   scheduleSpecSchema,
   timestampSchema,
 } from "./common-schemas.js";
+import { CATCHUP_POLICIES, DURATION_TEXT_PATTERN, OVERLAP_POLICIES, type CatchupPolicy, type OverlapPolicy } from "../../core/schedules/schedule-policies.js";
+
+const catchupSchema = z.enum(CATCHUP_POLICIES as [CatchupPolicy, ...CatchupPolicy[]]).meta({
+  description: "Slots missed while the scheduler was down: `skip` runs none, `latest` the most recent, `all` every one within `catchupWindow`, oldest first.",
+});
+const overlapSchema = z.enum(OVERLAP_POLICIES as [OverlapPolicy, ...OverlapPolicy[]]).meta({
+  description: "A slot due while an earlier run of the deployment is active (Pending, Running, Cancelling, Paused): `allow` starts it, `skip` cancels it, `buffer-one` lets one run wait, `cancel-other` cancels the active runs.",
+});
+const catchupWindowInputSchema = z
+  .union([z.int().min(1), z.string().regex(DURATION_TEXT_PATTERN)])
+  .meta({ description: "How far back `catchup: all` (and `latest`) reaches: whole seconds ≥ 1, or 1–6 digits and a unit s, m, h or d (\"90m\", \"6h\")." });
+const catchupWindowOutputSchema = z.int().min(1).nullable().meta({ description: "Seconds; null: not set (`all` then reaches back one day)." });
+const schedulePolicyInputFields = {
+  catchup: catchupSchema.nullable().optional(),
+  catchupWindow: catchupWindowInputSchema.nullable().optional(),
+  overlap: overlapSchema.nullable().optional(),
+};
 
 /** A schedule attached to a deployment. */
 export const scheduleInputSchema = z.object({
   schedule: scheduleSpecSchema,
   parameters: jsonObjectSchema.optional(),
   isActive: z.boolean().optional(),
+  ...schedulePolicyInputFields,
 }) satisfies z.ZodType<ScheduleInput>;
 
 /** Body of `PATCH /api/deployments/:id/schedules/:scheduleId`. */
@@ -41,6 +59,9 @@ export const upsertDeploymentSchema = z.object({
   isPaused: z.boolean().optional(),
   concurrencyLimit: z.int().min(1).nullable().optional(),
   collisionStrategy: z.enum(["ENQUEUE", "CANCEL_NEW"]).optional(),
+  catchup: catchupSchema.optional(),
+  catchupWindow: catchupWindowInputSchema.nullable().optional(),
+  overlap: overlapSchema.optional(),
   schedules: z.array(scheduleInputSchema).max(1000).optional(),
   jobVariables: jsonObjectSchema.optional(),
   isServed: z.boolean().optional(),
@@ -55,6 +76,9 @@ export const updateDeploymentSchema = z.object({
   isPaused: z.boolean().optional(),
   concurrencyLimit: z.int().min(1).nullable().optional(),
   workQueueName: nameSchema.optional(),
+  catchup: catchupSchema.optional(),
+  catchupWindow: catchupWindowInputSchema.nullable().optional(),
+  overlap: overlapSchema.optional(),
 }) satisfies z.ZodType<UpdateDeploymentInput>;
 
 /** Body of `POST /api/deployments/:id/runs`. */
@@ -98,6 +122,9 @@ export const deploymentScheduleSchema = z
     schedule: scheduleSpecSchema,
     parameters: jsonObjectSchema.meta({ description: "Merged over the deployment's parameters for the runs it creates." }),
     isActive: z.boolean(),
+    catchup: catchupSchema.nullable().meta({ description: "This schedule's catch-up policy; null: the deployment's." }),
+    catchupWindow: catchupWindowOutputSchema,
+    overlap: overlapSchema.nullable().meta({ description: "This schedule's overlap policy; null: the deployment's." }),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
   })
@@ -122,6 +149,9 @@ export const deploymentSchema = z
     isPaused: z.boolean(),
     concurrencyLimit: z.int().min(0).nullable(),
     collisionStrategy: z.enum(["ENQUEUE", "CANCEL_NEW"]),
+    catchup: catchupSchema,
+    catchupWindow: catchupWindowOutputSchema,
+    overlap: overlapSchema,
     schedules: z.array(deploymentScheduleSchema),
     jobVariables: jsonObjectSchema,
     isServed: z.boolean(),

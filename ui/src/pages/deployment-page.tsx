@@ -9,6 +9,7 @@ import { ConfirmDeleteButton } from "../components/confirm-delete-button.js";
 import { ErrorNote } from "../components/error-note.js";
 import { ParameterForm } from "../components/parameter-form.js";
 import { ScheduleEditor } from "../components/schedule-editor.js";
+import { SchedulePolicyFacts, SchedulePolicyPills } from "../components/schedule-policies.js";
 import { StateBadge } from "../components/state-badge.js";
 import { formatInZone, formatRelative, formatTime } from "../lib/format.js";
 import { issuesByField } from "../lib/json-schema-fields.js";
@@ -148,6 +149,7 @@ export function DeploymentPage() {
         <dt>Work pool / queue</dt><dd>{d.isServed ? "served (flow.serve())" : `${d.workPoolName} / ${d.workQueueName}`}</dd>
         <dt>Default parameters</dt><dd><code>{JSON.stringify(d.parameters)}</code></dd>
         <dt>Concurrency limit</dt><dd>{d.concurrencyLimit ?? "none"}</dd>
+        <SchedulePolicyFacts deployment={d} />
         <dt>Tags</dt><dd>{d.tags.join(", ") || "—"}</dd>
         <dt>Last polled</dt>
         <dd data-testid="last-polled">
@@ -160,6 +162,7 @@ export function DeploymentPage() {
         {d.schedules.map((s) => (
           <li key={s.id} data-testid="schedule">
             <span>{describeSchedule(s)}</span>
+            <SchedulePolicyPills schedule={s} />
             <span className={s.isActive ? "pill ok" : "pill warn"}>{s.isActive ? "active" : "paused"}</span>
             <button type="button" className="ghost" onClick={() => setEditing(s)}>Edit</button>
             <button type="button" className="ghost" onClick={() => void act(() => api(`/deployments/${id}/schedules/${s.id}`, { method: "PATCH", body: { isActive: !s.isActive } }))}>
