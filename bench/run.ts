@@ -23,6 +23,7 @@ const benches: Record<string, string[]> = {
   "list-runs": [process.execPath, "--import", "tsx", "bench/list-runs.ts", "1000000"],
   "list-runs-sqlite": ["env", "WEIR_BENCH_DB=sqlite", process.execPath, "--import", "tsx", "bench/list-runs.ts", "1000000"],
   "ui-first-rows": [process.execPath, "--import", "tsx", "bench/ui-first-rows.ts", "100000"],
+  "result-storage": [process.execPath, "--import", "tsx", "bench/result-storage.ts", "40", "5"],
 };
 
 const prefectPython = process.env.WEIR_BENCH_PREFECT_PYTHON;

@@ -12,6 +12,7 @@ import { joinNestedTransactions } from "./nested-transactions.js";
 import { createPostgresNotificationChannel, type NotificationChannel } from "./notification-channel.js";
 import { preparedStatementName } from "./prepared-statements.js";
 import { storableParameters } from "./storable-text.js";
+import { storedResultKeySql } from "./stored-result-key.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
 
@@ -156,6 +157,7 @@ export function openPostgresDatabase(url: string, options: PostgresDatabaseOptio
     sql: {
       jsonArrayContainsAll: (column, values) => sql<boolean>`${sql.ref(column)} @> ${toJsonText(values)}::jsonb`,
       jsonValue: (text) => sql<string>`cast(${text} as jsonb)`,
+      storedResultKey: (column) => storedResultKeySql("postgres", column),
     },
     bulk: createPostgresBulkWriter(),
     notifications: inOneStatement(pool, channelName, createPostgresNotificationChannel(pool, connection, channelName)),

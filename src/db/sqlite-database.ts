@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { createSqliteBulkWriter } from "./bulk-writer.js";
 import { joinNestedTransactions } from "./nested-transactions.js";
+import { storedResultKeySql } from "./stored-result-key.js";
 import { storableParameters } from "./storable-text.js";
 import type { DatabaseSchema } from "./schema.js";
 import type { WeirDatabase } from "./weir-database.js";
@@ -75,6 +76,7 @@ export function openSqliteDatabase(path: string): WeirDatabase {
           values.map((value) => sql`${value}`),
         )})) = ${new Set(values).size}`,
       jsonValue: (text) => sql<string>`${text}`,
+      storedResultKey: (column) => storedResultKeySql("sqlite", column),
     },
     bulk: createSqliteBulkWriter(connection),
     notifications: null,

@@ -35,6 +35,8 @@ export interface DialectSql {
   jsonArrayContainsAll(column: string, values: readonly string[]): RawBuilder<SqlBool>;
   /** A JSON text parameter typed for a JSON column where no column type is inferred (INSERT … SELECT). */
   jsonValue(text: string): RawBuilder<string>;
+  /** The key of the stored result the state JSON in `column` refers to, as indexed by migration 008 (src/db/stored-result-key.ts). */
+  storedResultKey(column: string): RawBuilder<string | null>;
 }
 
 /** An open Weir database. */

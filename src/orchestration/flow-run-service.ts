@@ -22,6 +22,7 @@ import { generateRunName } from "./generate-run-name.js";
 import { checkName, checkObject, checkState, checkStringList, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { createWriteBatcher, type WriteBatcher } from "./write-batcher.js";
+import { deleteUnreferencedResults, resultKeysOfFlowRuns } from "./maintenance/release-stored-results.js";
 
 const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
 
@@ -182,8 +183,10 @@ export function createFlowRunService(ctx: OrchestrationContext) {
             ids.push(child.id);
           }
         }
+        const resultKeys: string[] = [];
         for (let start = 0; start < ids.length; start += 500) {
           const chunk = ids.slice(start, start + 500);
+          resultKeys.push(...(await resultKeysOfFlowRuns(trx, database.sql, chunk)));
           await trx.deleteFrom("logs").where("flow_run_id", "in", chunk).execute();
           await trx.deleteFrom("artifacts").where("flow_run_id", "in", chunk).execute();
           // task_run_states has no foreign key (hot path), so its rows go explicitly.
@@ -197,6 +200,8 @@ export function createFlowRunService(ctx: OrchestrationContext) {
           await trx.deleteFrom("flow_run_transitions").where("flow_run_id", "in", chunk).execute();
           await trx.deleteFrom("flow_runs").where("id", "in", chunk).execute();
         }
+        // Their `server` results too, unless another run refers to one (a cache hit of it).
+        await deleteUnreferencedResults(trx, database.sql, resultKeys);
       });
     },
   };

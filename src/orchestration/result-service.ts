@@ -3,9 +3,9 @@
  * the orchestration database. A write of an existing key replaces it (a retried upload is
  * harmless). The size limit is the server's (its routes answer 413 past it).
  */
-import { sql } from "kysely";
 import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
 import { invalid } from "./input-checks.js";
+import { referencedResultKeys as referencedKeysOf } from "./maintenance/release-stored-results.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -43,27 +43,15 @@ export function createResultService(ctx: OrchestrationContext) {
     },
 
     /**
-     * Which of these keys some run's state still mentions (its result, or a cache hit of it): the
-     * rest belong to runs retention deleted. A key mentioned in other text counts too (kept: the
-     * safe side). One scan per key, for `weir storage prune`, not for hot paths.
+     * Which of these keys some run's current state refers to (its result, or a cache hit or a
+     * retry's reuse of it): the rest belong to no run any more. Two index lookups per call
+     * (migration 008), so `weir storage prune` can ask about every result of a store.
      */
     async referencedResultKeys(keys: string[]): Promise<string[]> {
       if (!Array.isArray(keys) || keys.length > MAX_PAGE) invalid("keys", `must be a list of at most ${MAX_PAGE} keys`);
-      const referenced: string[] = [];
-      for (const key of keys.map(checkResultKey)) {
-        const pattern = `%${key.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-        const like = (column: string) => sql<boolean>`cast(${sql.ref(column)} as text) like ${pattern} escape '\\'`;
-        const found = await db
-          .selectFrom("task_runs")
-          .select(sql<number>`1`.as("hit"))
-          .where(like("state_history"))
-          .union(db.selectFrom("flow_runs").select(sql<number>`1`.as("hit")).where(like("state")))
-          .union(db.selectFrom("flow_run_states").select(sql<number>`1`.as("hit")).where(like("state")))
-          .limit(1)
-          .executeTakeFirst();
-        if (found !== undefined) referenced.push(key);
-      }
-      return referenced;
+      const checked = keys.map(checkResultKey);
+      const referenced = await referencedKeysOf(db, ctx.database.sql, checked);
+      return checked.filter((key) => referenced.has(key));
     },
 
     async listResults(query: { after?: string; limit?: number } = {}): Promise<StoredResultPage> {

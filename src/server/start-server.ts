@@ -83,6 +83,8 @@ export interface CompiledStartServerOptions {
   allowedOrigins: readonly string[];
   allowsProcessEnv: boolean;
   maxResultBytes: number;
+  /** Retention age from WEIR_RETENTION_DAYS (null: keep everything); `servicesOptions.retentionSeconds` wins. */
+  retentionSeconds: number | null;
 }
 
 /** Validate the listening options, fill defaults from the environment, and apply the loopback rule. */
@@ -112,7 +114,12 @@ export function compileStartServerOptions(options: StartServerOptions, env: Node
   if (!Number.isSafeInteger(maxResultBytes) || maxResultBytes <= 0) {
     throw new WeirError("VALIDATION", `WEIR_RESULT_MAX_BYTES: expected a positive integer (bytes), got '${options.maxResultBytes ?? env.WEIR_RESULT_MAX_BYTES}'`);
   }
-  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes });
+  const retentionDays = env.WEIR_RETENTION_DAYS?.trim() ? Number(env.WEIR_RETENTION_DAYS) : null;
+  if (retentionDays !== null && !(Number.isFinite(retentionDays) && retentionDays > 0)) {
+    throw new WeirError("VALIDATION", `WEIR_RETENTION_DAYS: expected a number of days > 0, got '${env.WEIR_RETENTION_DAYS}'`);
+  }
+  const retentionSeconds = retentionDays === null ? null : retentionDays * 86_400;
+  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds });
 }
 
 /**
@@ -151,13 +158,13 @@ function envFlag(value: string | undefined, name: string): boolean | undefined {
 
 /** Start the Weir server (see file header). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes } = compileStartServerOptions(options);
+  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds } = compileStartServerOptions(options);
   const log = options.log ?? console.log;
   const opened = await openOrchestration({ databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const stops: (() => Promise<void>)[] = [() => opened.close()];
   try {
     if (options.runServices ?? true) {
-      const services = await startBackgroundServices(opened.context, { databaseUrl, ...options.servicesOptions });
+      const services = await startBackgroundServices(opened.context, { databaseUrl, retentionSeconds, ...options.servicesOptions });
       stops.unshift(() => services.stop());
     }
     const shuttingDown = new AbortController();

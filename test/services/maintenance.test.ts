@@ -110,7 +110,7 @@ describe("maintenance use cases", () => {
       expect((await api().readFlowRun(stillRunning.id)).stateName).toBe("Running");
       expect((await api().readFlowRun(recent.id)).stateName).toBe("Completed");
       expect((await api().readLogs({ flowRunId: recent.id })).map((log) => log.message)).toEqual(["new line"]);
-      expect(await deleteExpiredRunData(ctx(), { olderThanSeconds: 7 * 86_400 })).toEqual({ flowRuns: 0, taskRuns: 0, logs: 0 });
+      expect(await deleteExpiredRunData(ctx(), { olderThanSeconds: 7 * 86_400 })).toEqual({ flowRuns: 0, taskRuns: 0, logs: 0, results: 0, hasMore: false });
     } finally {
       await bed.close();
       bed = outer;

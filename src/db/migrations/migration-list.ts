@@ -7,8 +7,20 @@ import { flowRunThroughput } from "./004-flow-run-throughput.js";
 import { flowRunListIndexes } from "./005-flow-run-list-indexes.js";
 import { flowRunTagIndex } from "./006-flow-run-tag-index.js";
 import { results } from "./007-results.js";
+import { retentionIndexes } from "./008-retention-indexes.js";
 import { schedulePolicies } from "./009-schedule-policies.js";
 import { secretVariables } from "./012-secret-variables.js";
 
 /** All migrations of Weir's schema. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, taskRunStorage, flowRunThroughput, flowRunListIndexes, flowRunTagIndex, results, schedulePolicies, secretVariables]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  initialSchema,
+  deploymentsRetryPolicy,
+  taskRunStorage,
+  flowRunThroughput,
+  flowRunListIndexes,
+  flowRunTagIndex,
+  results,
+  retentionIndexes,
+  schedulePolicies,
+  secretVariables,
+]);

@@ -1,13 +1,24 @@
 /**
  * Retention: delete finished flow runs (with their states, task runs, logs and artifacts),
- * finished task runs outside any flow run, and log lines, once older than a configured age.
- * A run's age counts from when it finished; runs that have not finished are never deleted.
- * Works in batches, one write transaction each, so it never holds the database for long.
+ * finished task runs outside any flow run, and log lines, once older than a configured age;
+ * with the runs, the results of the `server` store they referred to that no remaining run refers
+ * to (release-stored-results.ts). A run's age counts from when it finished; runs that have not
+ * finished are never deleted. Works in batches, one write transaction each, so it never holds the
+ * database for long; every batch is a range of an index (migration 008), so a pass with nothing
+ * to delete reads next to nothing.
  */
+import { sql, type ExpressionBuilder } from "kysely";
+import type { DatabaseSchema } from "../../db/schema.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
 import { deleteFlowRunsWithDependents } from "./delete-flow-runs.js";
+import { deleteUnreferencedResults, resultKeysOfFlowRuns, resultKeysOfTaskRuns } from "./release-stored-results.js";
 
 const TERMINAL_TYPES = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"];
+
+// The state type as an expression, so that no planner walks the state-type index (every finished
+// run) instead of the end-time range (migration 008): SQLite, without statistics, prefers an
+// equality on an indexed column to any range. Only finished runs have an end time anyway.
+const stateTypeOf = (eb: ExpressionBuilder<DatabaseSchema, "flow_runs" | "task_runs">) => eb.fn.coalesce("state_type", sql.lit(""));
 
 /** Options of {@link deleteExpiredRunData}. */
 export interface DeleteExpiredRunDataOptions {
@@ -24,6 +35,10 @@ export interface DeletedRunData {
   flowRuns: number;
   taskRuns: number;
   logs: number;
+  /** Rows of the `server` result store that went with the runs. */
+  results: number;
+  /** Whether a kind of row stopped at `maxBatches` (more is due; the next pass continues). */
+  hasMore: boolean;
 }
 
 /** Delete run data older than the retention age (see header). */
@@ -32,53 +47,61 @@ export async function deleteExpiredRunData(ctx: OrchestrationContext, options: D
   const batchSize = options.batchSize ?? 500;
   const maxBatches = options.maxBatches ?? 20;
   const cutoff = new Date(ctx.clock.now().getTime() - options.olderThanSeconds * 1000).toISOString();
-  const deleted: DeletedRunData = { flowRuns: 0, taskRuns: 0, logs: 0 };
+  const deleted: DeletedRunData = { flowRuns: 0, taskRuns: 0, logs: 0, results: 0, hasMore: false };
 
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const count = await database.writeTransaction(async (trx) => {
-      const rows = await trx
-        .selectFrom("flow_runs")
-        .select("id")
-        .where("state_type", "in", TERMINAL_TYPES)
-        .where("end_time", "<", cutoff)
-        .limit(batchSize)
-        .execute();
-      return deleteFlowRunsWithDependents(trx, rows.map((row) => row.id));
-    });
-    deleted.flowRuns += count;
-    if (count < batchSize) break;
-  }
+  const inBatches = async (deleteBatch: () => Promise<number>): Promise<number> => {
+    let total = 0;
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const count = await deleteBatch();
+      total += count;
+      if (count < batchSize) return total;
+    }
+    deleted.hasMore = true;
+    return total;
+  };
 
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const count = await database.writeTransaction(async (trx) => {
+  deleted.flowRuns = await inBatches(() =>
+    database.writeTransaction(async (trx) => {
+      const ids = (
+        await trx.selectFrom("flow_runs").select("id").where("end_time", "<", cutoff).where((eb) => eb(stateTypeOf(eb), "in", TERMINAL_TYPES)).orderBy("end_time").limit(batchSize).execute()
+      ).map((row) => row.id);
+      const keys = await resultKeysOfFlowRuns(trx, database.sql, ids);
+      const count = await deleteFlowRunsWithDependents(trx, ids);
+      deleted.results += await deleteUnreferencedResults(trx, database.sql, keys);
+      return count;
+    }),
+  );
+
+  deleted.taskRuns = await inBatches(() =>
+    database.writeTransaction(async (trx) => {
       const ids = (
         await trx
           .selectFrom("task_runs")
           .select("id")
           .where("flow_run_id", "is", null)
-          .where("state_type", "in", TERMINAL_TYPES)
           .where("end_time", "<", cutoff)
+          .where((eb) => eb(stateTypeOf(eb), "in", TERMINAL_TYPES))
+          .orderBy("end_time")
           .limit(batchSize)
           .execute()
       ).map((row) => row.id);
       if (ids.length === 0) return 0;
+      const keys = await resultKeysOfTaskRuns(trx, database.sql, ids);
       await trx.deleteFrom("task_run_states").where("task_run_id", "in", ids).execute();
       await trx.deleteFrom("logs").where("task_run_id", "in", ids).execute();
       await trx.deleteFrom("artifacts").where("task_run_id", "in", ids).execute();
-      return Number((await trx.deleteFrom("task_runs").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
-    });
-    deleted.taskRuns += count;
-    if (count < batchSize) break;
-  }
+      const count = Number((await trx.deleteFrom("task_runs").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
+      deleted.results += await deleteUnreferencedResults(trx, database.sql, keys);
+      return count;
+    }),
+  );
 
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const count = await database.writeTransaction(async (trx) => {
-      const ids = (await trx.selectFrom("logs").select("id").where("timestamp", "<", cutoff).orderBy("id").limit(batchSize).execute()).map((row) => row.id);
+  deleted.logs = await inBatches(() =>
+    database.writeTransaction(async (trx) => {
+      const ids = (await trx.selectFrom("logs").select("id").where("timestamp", "<", cutoff).orderBy("timestamp").limit(batchSize).execute()).map((row) => row.id);
       if (ids.length === 0) return 0;
       return Number((await trx.deleteFrom("logs").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
-    });
-    deleted.logs += count;
-    if (count < batchSize) break;
-  }
+    }),
+  );
   return deleted;
 }
