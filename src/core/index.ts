@@ -17,3 +17,13 @@ export {
   type NextScheduleTimesOptions,
   type CompiledSchedule,
 } from "./schedules/next-schedule-times.js";
+export {
+  MAX_BACKFILL_SLOTS,
+  backfillTag,
+  scheduleSlotsInRange,
+  type Backfill,
+  type BackfillInput,
+  type BackfillProgress,
+  type BackfillResult,
+  type BackfillSlot,
+} from "./backfills.js";

@@ -7,7 +7,8 @@ import { flowRunThroughput } from "./004-flow-run-throughput.js";
 import { flowRunListIndexes } from "./005-flow-run-list-indexes.js";
 import { flowRunTagIndex } from "./006-flow-run-tag-index.js";
 import { results } from "./007-results.js";
+import { backfills } from "./010-backfills.js";
 import { secretVariables } from "./012-secret-variables.js";
 
 /** All migrations of Weir's schema. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, taskRunStorage, flowRunThroughput, flowRunListIndexes, flowRunTagIndex, results, secretVariables]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, deploymentsRetryPolicy, taskRunStorage, flowRunThroughput, flowRunListIndexes, flowRunTagIndex, results, backfills, secretVariables]);
