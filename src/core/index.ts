@@ -27,3 +27,4 @@ export {
   type BackfillResult,
   type BackfillSlot,
 } from "./backfills.js";
+export { parseBackfillTime } from "./backfill-time.js";

@@ -6,6 +6,7 @@
  * UTC) or a date and time with `Z` or an offset.
  */
 import type { Command } from "commander";
+import { parseBackfillTime } from "../../core/backfill-time.js";
 import type { Backfill, BackfillResult } from "../../core/backfills.js";
 import type { Deployment } from "../../core/models.js";
 import { cliClient } from "../cli-client.js";
@@ -15,16 +16,12 @@ import { paramOption, parametersForSchema, parametersOf, paramsOption, type Para
 import { UsageError } from "../usage-error.js";
 import { resolveDeployment } from "./deployment-lookup.js";
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
-const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i;
-
 /** The instant an ISO-8601 `--from`/`--to` value names; a usage error naming the flag otherwise. */
-export function parseBackfillTime(value: string | undefined, flag: string): Date {
+function parseTimeFlag(value: string | undefined, flag: string): Date {
   if (value === undefined) throw new UsageError(`${flag} is required (an ISO-8601 time such as 2026-11-01T00:00:00Z)`);
-  if (LOCAL_TIME.test(value)) throw new UsageError(`${flag} '${value}' has no time zone: add Z (UTC) or an offset such as +07:00`);
-  const time = new Date(value);
-  if (!ISO_TIME.test(value) || Number.isNaN(time.getTime())) throw new UsageError(`${flag} '${value}' is not an ISO-8601 time (e.g. 2026-11-01T00:00:00Z or 2026-11-01)`);
-  return time;
+  const parsed = parseBackfillTime(value);
+  if ("problem" in parsed) throw new UsageError(`${flag} '${value}' ${parsed.problem}`);
+  return parsed.time;
 }
 
 function slotsTable(result: BackfillResult, deployment: Deployment): string {
@@ -66,8 +63,8 @@ export function registerDeploymentBackfillCommand(deployment: Command): void {
     .addOption(paramsOption())
     .option("--json", "print JSON")
     .action(async (name: string, options: ParameterOptions & { from?: string; to?: string; dryRun?: boolean; json?: boolean }) => {
-      const from = parseBackfillTime(options.from, "--from");
-      const to = parseBackfillTime(options.to, "--to");
+      const from = parseTimeFlag(options.from, "--from");
+      const to = parseTimeFlag(options.to, "--to");
       if (to.getTime() <= from.getTime()) throw new UsageError(`--to (${to.toISOString()}) must be after --from (${from.toISOString()}): the range is [--from, --to)`);
       parametersOf(options); // bad --param syntax is a usage error before anything is read
       const client = await cliClient();
