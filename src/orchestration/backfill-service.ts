@@ -14,14 +14,19 @@ import { compileScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { STATE_TYPES, type StateType } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
-import type { BackfillTable, DatabaseSchema, DeploymentTable } from "../db/schema.js";
-import { createDeploymentFlowRun, deploymentRunParameters } from "./deployment-flow-run.js";
+import type { BackfillTable, DatabaseSchema, DeploymentTable, FlowRunTable } from "../db/schema.js";
+import { stateRow } from "./apply-flow-run-state.js";
+import { deploymentRunParameters, newDeploymentRunRow } from "./deployment-flow-run.js";
+import { flowRunFromRow } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkTime, invalid } from "./input-checks.js";
 import { scheduledRunKey } from "./maintenance/schedule-deployment-runs.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 
 /** Backfills listed per deployment, newest first. */
 const LIST_LIMIT = 50;
+
+/** New runs written per transaction (one multi-row insert; well under either database's bound parameters). */
+const CREATE_CHUNK = 250;
 
 interface PlannedSlot {
   scheduleId: string;
@@ -97,6 +102,54 @@ async function recordBackfill(ctx: OrchestrationContext, deploymentId: string, f
   });
 }
 
+/**
+ * Create the runs of `slots` (none of which had a run when planned), a chunk per transaction;
+ * returns the id of each slot's run by key. A slot another scheduler or backfill made in between
+ * keeps that run (the unique key skips it) and is not counted as new.
+ */
+async function createSlotRuns(ctx: OrchestrationContext, deploymentId: string, slots: PlannedSlot[], parameters: Parameters, tag: string): Promise<{ runIds: Map<string, string>; createdKeys: Set<string> }> {
+  const runIds = new Map<string, string>();
+  const createdKeys = new Set<string>();
+  for (let start = 0; start < slots.length; start += CREATE_CHUNK) {
+    const chunk = slots.slice(start, start + CREATE_CHUNK);
+    const now = ctx.clock.now();
+    const written = await ctx.database.writeTransaction(async (trx) => {
+      const deployment = await trx.selectFrom("deployments").selectAll().where("id", "=", deploymentId).executeTakeFirst();
+      if (!deployment) throw WeirError.notFound("deployment", deploymentId);
+      const scheduleIds = [...new Set(chunk.map((slot) => slot.scheduleId))];
+      const schedules = await trx.selectFrom("deployment_schedules").select(["id", "parameters"]).where("id", "in", scheduleIds).execute();
+      const parametersOf = new Map(schedules.map((schedule) => [schedule.id, deploymentRunParameters(deployment, fromJsonColumn<Parameters>(schedule.parameters), parameters)]));
+      const planned = chunk.flatMap((slot) => {
+        const runParameters = parametersOf.get(slot.scheduleId);
+        if (runParameters === undefined) return []; // the schedule was deleted meanwhile
+        const fields = { parameters: runParameters, tags: [tag], scheduledTime: slot.time.toISOString(), idempotencyKey: slot.key, scheduleId: slot.scheduleId, workQueueName: deployment.work_queue_name, parentFlowRunId: null };
+        return [newDeploymentRunRow(deployment, fields, now)];
+      });
+      if (planned.length === 0) return [];
+      const inserted = await trx
+        .insertInto("flow_runs")
+        .values(planned.map((run) => run.row))
+        .onConflict((oc) => oc.columns(["deployment_id", "idempotency_key"]).doNothing())
+        .returning("id")
+        .execute();
+      const insertedIds = new Set(inserted.map((row) => row.id));
+      const created = planned.filter((run) => insertedIds.has(run.row.id));
+      if (created.length > 0) await trx.insertInto("flow_run_states").values(created.map((run) => stateRow(run.row.id, run.state))).execute();
+      return created.map((run): FlowRunTable => run.row);
+    });
+    for (const row of written) {
+      if (row.idempotency_key !== null) {
+        runIds.set(row.idempotency_key, row.id);
+        createdKeys.add(row.idempotency_key);
+      }
+      ctx.events.publish({ kind: "flow-run", flowRun: flowRunFromRow(row) });
+    }
+  }
+  const raced = slots.filter((slot) => !runIds.has(slot.key)).map((slot) => slot.key);
+  for (const [key, id] of await existingSlotRuns(ctx.database.db, deploymentId, raced)) runIds.set(key, id);
+  return { runIds, createdKeys };
+}
+
 /** The backfill with its progress: the slot runs in its range, counted by state type. */
 async function withProgress(db: Kysely<DatabaseSchema>, row: BackfillTable): Promise<Backfill> {
   const rows = await db
@@ -146,23 +199,8 @@ export function createBackfillService(ctx: OrchestrationContext) {
       }
       const row = await recordBackfill(ctx, deploymentId, from, to, parameters, planned.length);
       const tag = backfillTag(row.id);
-      const slots: BackfillSlot[] = [];
-      for (const slot of planned) {
-        const existingId = existing.get(slot.key);
-        if (existingId !== undefined) {
-          slots.push(slotOf(slot, existingId, false));
-          continue;
-        }
-        const run = await createDeploymentFlowRun(ctx, deploymentId, {
-          scheduledTime: slot.time.toISOString(),
-          idempotencyKey: slot.key,
-          scheduleId: slot.scheduleId,
-          parameters,
-          tags: [tag],
-        });
-        // Another scheduler or backfill may have made the slot in between: then it is not new.
-        slots.push(slotOf(slot, run.id, run.tags.includes(tag) && run.createdAt >= row.created_at));
-      }
+      const { runIds, createdKeys } = await createSlotRuns(ctx, deploymentId, planned.filter((slot) => !existing.has(slot.key)), parameters, tag);
+      const slots = planned.map((slot) => slotOf(slot, existing.get(slot.key) ?? runIds.get(slot.key) ?? null, createdKeys.has(slot.key)));
       const createdCount = slots.filter((slot) => slot.isNew).length;
       return { isDryRun: false, backfill: await withProgress(db, row), slots, createdCount, existingCount: slots.length - createdCount };
     },
