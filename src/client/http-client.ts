@@ -7,6 +7,7 @@
  * number of buffered items.
  */
 import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
+import type { Backfill, BackfillInput, BackfillResult } from "../core/backfills.js";
 import type {
   AcquireSlotsInput,
   ArtifactFilter,
@@ -386,6 +387,16 @@ export class HttpClient implements OrchestrationApi {
   }
   async deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void> {
     await this.#call({ method: "DELETE", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}` });
+  }
+  backfillDeployment(deploymentId: string, input: BackfillInput): Promise<BackfillResult> {
+    // Repeating a backfill creates nothing new (slots are keyed), so a retry is safe.
+    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/backfill`, body: input }, "idempotent");
+  }
+  async listBackfills(deploymentId: string): Promise<Backfill[]> {
+    return (await this.#call<{ items: Backfill[] }>({ method: "GET", path: `/deployments/${enc(deploymentId)}/backfills` })).items;
+  }
+  readBackfill(id: string): Promise<Backfill> {
+    return this.#call({ method: "GET", path: `/backfills/${enc(id)}` });
   }
 
   // work pools, queues, workers

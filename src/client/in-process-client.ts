@@ -122,6 +122,9 @@ export class InProcessClient implements OrchestrationApi {
   createDeploymentSchedule: Api["createDeploymentSchedule"] = (deploymentId, input) => this.call((o) => o.createDeploymentSchedule(deploymentId, input));
   updateDeploymentSchedule: Api["updateDeploymentSchedule"] = (deploymentId, scheduleId, patch) => this.call((o) => o.updateDeploymentSchedule(deploymentId, scheduleId, patch));
   deleteDeploymentSchedule: Api["deleteDeploymentSchedule"] = (deploymentId, scheduleId) => this.call((o) => o.deleteDeploymentSchedule(deploymentId, scheduleId));
+  backfillDeployment: Api["backfillDeployment"] = (deploymentId, input) => this.call((o) => o.backfillDeployment(deploymentId, input));
+  listBackfills: Api["listBackfills"] = (deploymentId) => this.call((o) => o.listBackfills(deploymentId));
+  readBackfill: Api["readBackfill"] = (id) => this.call((o) => o.readBackfill(id));
 
   // work pools, queues, workers
   createWorkPool: Api["createWorkPool"] = (input) => this.call((o) => o.createWorkPool(input));

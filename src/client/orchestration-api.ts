@@ -10,6 +10,7 @@
  * unknown ids (NOT_FOUND) and refused transitions.
  */
 import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
+import type { Backfill, BackfillInput, BackfillResult } from "../core/backfills.js";
 import type {
   Page,
   UpsertFlowInput,
@@ -185,6 +186,12 @@ export interface OrchestrationApi {
   updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>): Promise<DeploymentSchedule>;
   /** Remove a schedule from a deployment, with its future scheduled runs. */
   deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void>;
+  /** Make one run per slot of a deployment's active schedules in `[from, to)`, keyed like scheduled runs (or only list them, with `dryRun`). */
+  backfillDeployment(deploymentId: string, input: BackfillInput): Promise<BackfillResult>;
+  /** A deployment's backfills with their progress, newest first. */
+  listBackfills(deploymentId: string): Promise<Backfill[]>;
+  /** One backfill with its progress. */
+  readBackfill(id: string): Promise<Backfill>;
 
   // work pools, queues, workers
   /** Create a work pool (with its `default` queue). */

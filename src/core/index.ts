@@ -24,3 +24,14 @@ export {
   parseDurationSeconds,
   formatDurationSeconds,
 } from "./schedules/schedule-policies.js";
+export {
+  MAX_BACKFILL_SLOTS,
+  backfillTag,
+  scheduleSlotsInRange,
+  type Backfill,
+  type BackfillInput,
+  type BackfillProgress,
+  type BackfillResult,
+  type BackfillSlot,
+} from "./backfills.js";
+export { parseBackfillTime } from "./backfill-time.js";

@@ -257,6 +257,18 @@ export interface SchedulerCheckpointTable {
   passed_at: string;
 }
 
+/** Table `backfills` (migration 010; unique by deployment_id + request_key). */
+export interface BackfillTable {
+  id: string;
+  deployment_id: string;
+  start_time: string;
+  end_time: string;
+  parameters: JsonText;
+  request_key: string;
+  slot_count: number;
+  created_at: string;
+}
+
 /** Table `work_pools`. */
 export interface WorkPoolTable {
   id: string;
@@ -319,6 +331,7 @@ export interface DatabaseSchema {
   deployments: DeploymentTable;
   deployment_schedules: DeploymentScheduleTable;
   scheduler_checkpoints: SchedulerCheckpointTable;
+  backfills: BackfillTable;
   work_pools: WorkPoolTable;
   work_queues: WorkQueueTable;
   workers: WorkerTable;

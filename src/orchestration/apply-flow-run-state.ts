@@ -112,7 +112,8 @@ export function columnsAfterStates(row: FlowRunTable, recorded: State[], now: st
   };
 }
 
-function stateRow(flowRunId: string, state: State) {
+/** The `flow_run_states` row of one state of a run. */
+export function stateRow(flowRunId: string, state: State) {
   return { id: state.id, flow_run_id: flowRunId, type: state.type, name: state.name, timestamp: state.timestamp, state: toJsonColumn(state) };
 }
 

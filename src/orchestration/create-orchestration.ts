@@ -7,6 +7,7 @@
 import { systemClock, type Clock } from "../core/clock.js";
 import { openDatabase } from "../db/open-database.js";
 import { createArtifactService } from "./artifact-service.js";
+import { createBackfillService } from "./backfill-service.js";
 import { createClaimService } from "./claim-service.js";
 import { createConcurrencyLimitService } from "./concurrency-limit-service.js";
 import { createDeploymentService } from "./deployment-service.js";
@@ -36,6 +37,7 @@ export function createOrchestration(ctx: OrchestrationContext) {
     ...createResultService(ctx),
     ...createConcurrencyLimitService(ctx),
     ...createDeploymentService(ctx),
+    ...createBackfillService(ctx),
     ...createWorkPoolService(ctx),
     ...createWorkerService(ctx),
     ...createClaimService(ctx),

@@ -9,7 +9,7 @@
  */
 import type { CreateDeploymentFlowRunInput } from "../core/api-types.js";
 import type { FlowRun, Parameters } from "../core/models.js";
-import { makeState } from "../core/states.js";
+import { makeState, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
 import type { DeploymentTable, FlowRunTable } from "../db/schema.js";
@@ -36,6 +36,50 @@ export function deploymentRunParameters(deployment: DeploymentTable, ...layers: 
     }
   }
   return merged;
+}
+
+/** What a new run of a deployment is made of, besides the deployment (see {@link newDeploymentRunRow}). */
+export interface DeploymentRunFields {
+  /** Merged and validated already (see {@link deploymentRunParameters}). */
+  parameters: Parameters;
+  /** Added to the deployment's tags. */
+  tags: readonly string[];
+  scheduledTime: string;
+  idempotencyKey: string | null;
+  scheduleId: string | null;
+  /** The queue (served deployments: null). */
+  workQueueName: string | null;
+  parentFlowRunId: string | null;
+  name?: string;
+}
+
+/** The row of a new `Scheduled` run of `deployment`, and that first state (nothing is written). */
+export function newDeploymentRunRow(deployment: DeploymentTable, fields: DeploymentRunFields, now: Date): { row: FlowRunTable; state: State } {
+  const nowIso = now.toISOString();
+  const isServed = Boolean(deployment.is_served);
+  const state = makeState("Scheduled", { now, scheduledTime: fields.scheduledTime });
+  const base: FlowRunTable = newFlowRunRow(
+    {
+      id: crypto.randomUUID(),
+      flow_id: deployment.flow_id,
+      flow_name: deployment.flow_name,
+      deployment_id: deployment.id,
+      deployment_name: deployment.name,
+      parent_flow_run_id: fields.parentFlowRunId,
+      parameters: toJsonColumn(fields.parameters),
+      tags: toJsonColumn([...new Set([...fromJsonColumn<string[]>(deployment.tags), ...fields.tags])]),
+      expected_start_time: fields.scheduledTime,
+      ...(deployment.retry_policy ? { retry_policy: deployment.retry_policy } : {}),
+      work_pool_name: isServed ? null : deployment.work_pool_name,
+      work_queue_name: isServed ? null : fields.workQueueName,
+      idempotency_key: fields.idempotencyKey,
+      schedule_id: fields.scheduleId,
+      state_type: "SCHEDULED",
+      ...(fields.name === undefined ? {} : { name: fields.name }),
+    },
+    nowIso,
+  );
+  return { row: { ...base, ...columnsAfterStates(base, [state], nowIso) }, state };
 }
 
 /** Create a run of the deployment `deploymentId` (see file header). */
@@ -69,29 +113,20 @@ export async function createDeploymentFlowRun(ctx: OrchestrationContext, deploym
     if (!isServed && input.workQueueName !== undefined) {
       queueName = (await ensureWorkQueue(trx, deployment.work_pool_name, checkName(input.workQueueName, "workQueueName"), nowIso)).name;
     }
-    const state = makeState("Scheduled", { now, scheduledTime });
-    const base: FlowRunTable = newFlowRunRow(
+    const { row: created, state } = newDeploymentRunRow(
+      deployment,
       {
-        id: crypto.randomUUID(),
-        flow_id: deployment.flow_id,
-        flow_name: deployment.flow_name,
-        deployment_id: deployment.id,
-        deployment_name: deployment.name,
-        parent_flow_run_id: input.parentFlowRunId ?? null,
-        parameters: toJsonColumn(parameters),
-        tags: toJsonColumn([...new Set([...fromJsonColumn<string[]>(deployment.tags), ...extraTags])]),
-        expected_start_time: scheduledTime,
-        ...(deployment.retry_policy ? { retry_policy: deployment.retry_policy } : {}),
-        work_pool_name: isServed ? null : deployment.work_pool_name,
-        work_queue_name: queueName,
-        idempotency_key: idempotencyKey,
-        schedule_id: input.scheduleId ?? null,
-        state_type: "SCHEDULED",
+        parameters,
+        tags: extraTags,
+        scheduledTime,
+        idempotencyKey,
+        scheduleId: input.scheduleId ?? null,
+        workQueueName: queueName,
+        parentFlowRunId: input.parentFlowRunId ?? null,
         ...(input.name === undefined ? {} : { name: checkName(input.name, "name") }),
       },
-      nowIso,
+      now,
     );
-    const created = { ...base, ...columnsAfterStates(base, [state], nowIso) };
     const inserted = await trx
       .insertInto("flow_runs")
       .values(created)

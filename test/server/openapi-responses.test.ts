@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { OrchestrationResult } from "../../src/core/api-types.js";
+import type { BackfillResult } from "../../src/core/backfills.js";
 import type { Artifact, ConcurrencyLease, ConcurrencyLimit, Deployment, DeploymentSchedule, Flow, FlowRun, LogRecord, WeirEvent, Worker, WorkPool } from "../../src/core/models.js";
 import type { State } from "../../src/core/states.js";
 import type { OpenApiDocument } from "../../src/server/openapi-document.js";
@@ -242,6 +243,11 @@ describe("every documented operation answers as the OpenAPI document says", () =
     const fatal = { ...state("FAILED", "Failed"), error: { name: "Error", message: "fatal", isRetryable: false } };
     await call("setFlowRunState", { params: { id: run.id }, body: { state: fatal } });
     expect((await call<FlowRun>("retryFlowRun", { params: { id: run.id }, body: {} })).stateType).toBe("SCHEDULED");
+
+    const backfilled = await call<BackfillResult>("backfillDeployment", { params: { id: deployment.id }, body: { from: "2026-11-01T00:00:00Z", to: "2026-11-03T00:00:00Z" } });
+    expect(backfilled.createdCount).toBe(2);
+    await call("listBackfills", { params: { id: deployment.id } });
+    await call("readBackfill", { params: { id: backfilled.backfill?.id ?? "" } });
 
     await call("deleteDeploymentSchedule", { params: { id: deployment.id, scheduleId: schedule.id } });
     await call("deleteDeployment", { params: { id: deployment.id } });

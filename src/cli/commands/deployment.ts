@@ -1,5 +1,5 @@
 /**
- * `weir deployment ls|inspect|run|pause|resume|delete|schedule`: deployments by `flow/name` (or id, or a unique
+ * `weir deployment ls|inspect|run|pause|resume|delete|schedule|backfill|backfills`: deployments by `flow/name` (or id, or a unique
  * deployment name). `run --watch` follows the new run's states and logs until it ends and exits
  * non-zero unless it completed.
  */
@@ -14,6 +14,7 @@ import { printJson, printLine } from "../output/print-output.js";
 import { readAllPages } from "../output/read-all-pages.js";
 import { formatState } from "../output/state-colour.js";
 import { collectValues, paramOption, parametersForSchema, parametersOf, paramsOption, type ParameterOptions } from "../parse-parameters.js";
+import { registerDeploymentBackfillCommand } from "./deployment-backfill.js";
 import { describeSchedule, nextRunTime, resolveDeployment } from "./deployment-lookup.js";
 import { registerDeploymentScheduleCommand } from "./deployment-schedule.js";
 import { describeCatchup, describeOverlap, describeSchedulePolicies } from "./schedule-policy-text.js";
@@ -55,7 +56,7 @@ function deploymentDetails(deployment: Deployment): string {
 
 /** Register `weir deployment …`. */
 export function registerDeploymentCommand(program: Command): void {
-  const deployment = program.command("deployment").description("list, inspect, run, pause, resume and delete deployments, and edit their schedules");
+  const deployment = program.command("deployment").description("list, inspect, run, pause, resume, delete and backfill deployments, and edit their schedules");
 
   deployment
     .command("ls")
@@ -149,4 +150,5 @@ export function registerDeploymentCommand(program: Command): void {
     });
 
   registerDeploymentScheduleCommand(deployment);
+  registerDeploymentBackfillCommand(deployment);
 }

@@ -9,6 +9,7 @@ import { flowRunTagIndex } from "./006-flow-run-tag-index.js";
 import { results } from "./007-results.js";
 import { retentionIndexes } from "./008-retention-indexes.js";
 import { schedulePolicies } from "./009-schedule-policies.js";
+import { backfills } from "./010-backfills.js";
 import { secretVariables } from "./012-secret-variables.js";
 
 /** All migrations of Weir's schema. */
@@ -22,5 +23,6 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   results,
   retentionIndexes,
   schedulePolicies,
+  backfills,
   secretVariables,
 ]);

@@ -1,6 +1,7 @@
 /** Every route of the API, in mount order (static paths before parameterised ones). */
 import type { AnyRouteDefinition, RouteDependencies } from "../route-registry.js";
 import { artifactRoutes } from "./artifact-routes.js";
+import { backfillRoutes } from "./backfill-routes.js";
 import { concurrencyLimitRoutes } from "./concurrency-limit-routes.js";
 import { deploymentRoutes } from "./deployment-routes.js";
 import { eventRoutes } from "./event-routes.js";
@@ -29,6 +30,7 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...resultRoutes(dependencies),
     ...concurrencyLimitRoutes(dependencies),
     ...deploymentRoutes(dependencies),
+    ...backfillRoutes(dependencies),
     ...scheduleRoutes(dependencies),
     ...workerRoutes(dependencies),
     ...workQueueRoutes(dependencies),

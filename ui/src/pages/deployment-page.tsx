@@ -1,10 +1,11 @@
-/** A deployment: facts, Run / Custom run, pause, delete, schedules (add, edit, pause, preview), upcoming and recent runs. */
+/** A deployment: facts, Run / Custom run, pause, delete, schedules (add, edit, pause, preview), backfills, upcoming and recent runs. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import type { Page } from "../../../src/core/api-types.js";
 import type { Deployment, DeploymentSchedule, FlowRun, WorkQueue } from "../../../src/core/models.js";
 import { api, ApiError } from "../api/api-client.js";
+import { BackfillPanel } from "../components/backfill-panel.js";
 import { ConfirmDeleteButton } from "../components/confirm-delete-button.js";
 import { ErrorNote } from "../components/error-note.js";
 import { ParameterForm } from "../components/parameter-form.js";
@@ -178,6 +179,8 @@ export function DeploymentPage() {
       ) : (
         <button type="button" onClick={() => setEditing("new")}>Add schedule</button>
       )}
+      <h3>Backfills</h3>
+      <BackfillPanel deploymentId={id} hasActiveSchedule={d.schedules.some((s) => s.isActive)} />
       <h3>Upcoming runs</h3>
       <RunTable runs={upcoming.data ?? []} testId="upcoming-runs" schedules={d.schedules} />
       <h3>Recent runs</h3>
