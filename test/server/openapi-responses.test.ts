@@ -129,6 +129,9 @@ describe("every documented operation answers as the OpenAPI document says", () =
   it("task runs, logs and artifacts", async () => {
     const run = await call<FlowRun>("createFlowRun", { body: { flowName: "etl", name: "with-tasks" } });
     const taskRunId = crypto.randomUUID();
+    // States made in order: a state stamped before the current one only joins the history.
+    const pending = state("PENDING", "Pending");
+    const running = state("RUNNING", "Running");
     const completed = { ...state("COMPLETED", "Completed"), result: { kind: "inline", value: { rows: 3 } } };
     await call("writeTaskRuns", {
       body: {
@@ -142,7 +145,7 @@ describe("every documented operation answers as the OpenAPI document says", () =
             tags: ["io"],
             inputs: { table: "users" },
             cacheKey: "extract:users",
-            states: [state("PENDING", "Pending"), state("RUNNING", "Running"), completed],
+            states: [pending, running, completed],
           },
         ],
       },
