@@ -13,6 +13,7 @@ import { WeirError } from "../core/weir-error.js";
 import { openOrchestration } from "../orchestration/create-orchestration.js";
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
 import type { RunningServices, ServicesOptions } from "../services/start-services.js";
+import type { ServerMetrics } from "./server-metrics.js";
 import { createApp } from "./create-app.js";
 import type { ErrorLogger } from "./error-response.js";
 import { isLoopbackName, type AllowedHosts } from "./host-guard.js";
@@ -163,8 +164,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const opened = await openOrchestration({ databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const stops: (() => Promise<void>)[] = [() => opened.close()];
   try {
+    const metrics = await startMetrics(opened.context);
+    stops.unshift(async () => metrics.close());
     if (options.runServices ?? true) {
-      const services = await startBackgroundServices(opened.context, { databaseUrl, retentionSeconds, ...options.servicesOptions });
+      const services = await startBackgroundServices(opened.context, { databaseUrl, retentionSeconds, observer: metrics.servicesObserver, ...options.servicesOptions });
       stops.unshift(() => services.stop());
     }
     const shuttingDown = new AbortController();
@@ -186,6 +189,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       maxBodyBytes: options.maxBodyBytes,
       uiDir: options.uiDir === undefined ? defaultUiDir() : options.uiDir,
       isClosing: () => shuttingDown.signal.aborted,
+      metrics,
     });
     const { serve } = await import("@hono/node-server");
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -254,4 +258,10 @@ async function startBackgroundServices(context: OrchestrationContext, options: S
   // Loaded only when wanted: `--no-services` and tests start faster without the loops.
   const { startServices } = await import("../services/start-services.js");
   return startServices(context, options);
+}
+
+async function startMetrics(context: OrchestrationContext): Promise<ServerMetrics> {
+  // Loaded on start only: importing `weirflow/server` stays free of prom-client.
+  const { createServerMetrics } = await import("./server-metrics.js");
+  return createServerMetrics({ context });
 }
