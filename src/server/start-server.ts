@@ -86,6 +86,8 @@ export interface CompiledStartServerOptions {
   maxResultBytes: number;
   /** Retention age from WEIR_RETENTION_DAYS (null: keep everything); `servicesOptions.retentionSeconds` wins. */
   retentionSeconds: number | null;
+  /** Retention pass period from WEIR_RETENTION_INTERVAL_SECONDS (null: the services' default, 3600); `servicesOptions.retentionIntervalSeconds` wins. */
+  retentionIntervalSeconds: number | null;
 }
 
 /** Validate the listening options, fill defaults from the environment, and apply the loopback rule. */
@@ -120,7 +122,11 @@ export function compileStartServerOptions(options: StartServerOptions, env: Node
     throw new WeirError("VALIDATION", `WEIR_RETENTION_DAYS: expected a number of days > 0, got '${env.WEIR_RETENTION_DAYS}'`);
   }
   const retentionSeconds = retentionDays === null ? null : retentionDays * 86_400;
-  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds });
+  const retentionIntervalSeconds = env.WEIR_RETENTION_INTERVAL_SECONDS?.trim() ? Number(env.WEIR_RETENTION_INTERVAL_SECONDS) : null;
+  if (retentionIntervalSeconds !== null && !(Number.isFinite(retentionIntervalSeconds) && retentionIntervalSeconds > 0)) {
+    throw new WeirError("VALIDATION", `WEIR_RETENTION_INTERVAL_SECONDS: expected a number of seconds > 0, got '${env.WEIR_RETENTION_INTERVAL_SECONDS}'`);
+  }
+  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds, retentionIntervalSeconds });
 }
 
 /**
@@ -159,7 +165,7 @@ function envFlag(value: string | undefined, name: string): boolean | undefined {
 
 /** Start the Weir server (see file header). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds } = compileStartServerOptions(options);
+  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds, retentionIntervalSeconds } = compileStartServerOptions(options);
   const log = options.log ?? console.log;
   const opened = await openOrchestration({ databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const stops: (() => Promise<void>)[] = [() => opened.close()];
@@ -167,7 +173,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const metrics = await startMetrics(opened.context);
     stops.unshift(async () => metrics.close());
     if (options.runServices ?? true) {
-      const services = await startBackgroundServices(opened.context, { databaseUrl, retentionSeconds, observer: metrics.servicesObserver, ...options.servicesOptions });
+      const services = await startBackgroundServices(opened.context, {
+        databaseUrl,
+        retentionSeconds,
+        ...(retentionIntervalSeconds === null ? {} : { retentionIntervalSeconds }),
+        observer: metrics.servicesObserver,
+        ...options.servicesOptions,
+      });
       stops.unshift(() => services.stop());
     }
     const shuttingDown = new AbortController();
