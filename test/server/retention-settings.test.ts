@@ -1,7 +1,7 @@
 /**
  * Retention turned on from `weir server start` (a real child process): with `--retention-days`
  * (or WEIR_RETENTION_DAYS) a run that finished longer ago is deleted and a recent one is kept;
- * without either the retention service does not run; a bad value is one clear line and exit 1.
+ * without either the retention service does not run; a bad value is one clear line and exit code 2 (usage).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
