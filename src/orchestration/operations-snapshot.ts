@@ -2,21 +2,32 @@
  * The operations snapshot: what the server's `/metrics` reports from the database, read with a
  * few grouped counts that walk existing indexes and stay cheap however long the run history is.
  *
- * - Runs not yet finished (SCHEDULED, PENDING, RUNNING, CANCELLING, PAUSED) by flow, deployment
- *   and state: `flow_runs_state_type_idx`. Finished runs are left out: their number only grows
- *   (until retention) and a full count over millions of rows is what a scrape must never cost;
- *   the server's counters report them as they finish.
+ * - Runs not yet finished by state name (the type follows from the name): a count over the
+ *   covering index `flow_runs_state_name_idx`, which never reads a run's row, so a backlog of
+ *   100,000 scheduled runs costs milliseconds. Finished runs are left out: their number only
+ *   grows (until retention); the server's counters report them as they finish.
+ * - Runs holding a slot (PENDING, RUNNING, CANCELLING) by flow, deployment and state: these rows
+ *   are read (flow and deployment are not in an index with the state), and they are few, bounded
+ *   by what the workers run at once.
  * - Due runs per work pool and queue (the claimable backlog: SCHEDULED with a due time at or
  *   before now), how many of them are Late, and the oldest due time: `flow_runs_due_idx`.
  * - Every work queue (so an empty queue reports 0) and every worker with its heartbeat, ONLINE by
  *   the rule of the workers API (work-pool-mapper.ts). Both tables are small.
  */
 import { sql } from "kysely";
-import { TERMINAL_STATE_TYPES, STATE_TYPES, type StateType } from "../core/states.js";
+import { STATE_NAMES, STATE_TYPE_OF_NAME, TERMINAL_STATE_TYPES, type StateName, type StateType } from "../core/states.js";
+import { SLOT_HOLDING_STATE_TYPES } from "./deployment-slot-check.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { workerFromRow } from "./work-pool-mapper.js";
 
-/** Unfinished runs of one flow, deployment and state. */
+/** Unfinished runs in one state. */
+export interface StateCount {
+  stateType: StateType;
+  stateName: StateName;
+  count: number;
+}
+
+/** Slot-holding runs of one flow, deployment and state. */
 export interface ActiveRunCount {
   flowName: string;
   /** The deployment's name, or null for runs started without one. */
@@ -50,24 +61,26 @@ export interface PoolWorkers {
 export interface OperationsSnapshot {
   /** The clock reading the snapshot was taken at. */
   takenAt: Date;
+  unfinishedRuns: StateCount[];
   activeRuns: ActiveRunCount[];
   queues: QueueBacklog[];
   workers: PoolWorkers[];
 }
 
-const ACTIVE_STATE_TYPES = STATE_TYPES.filter((type) => !TERMINAL_STATE_TYPES.has(type));
+const UNFINISHED_STATE_NAMES = STATE_NAMES.filter((name) => !TERMINAL_STATE_TYPES.has(STATE_TYPE_OF_NAME[name]));
 const countAll = sql<number>`count(*)`;
 
-/** Read the snapshot (see file header): four small queries, no transaction. */
+/** Read the snapshot (see file header): five small queries, no transaction. */
 export async function readOperationsSnapshot(ctx: OrchestrationContext): Promise<OperationsSnapshot> {
   const { db } = ctx.database;
   const takenAt = ctx.clock.now();
   const now = takenAt.toISOString();
-  const [activeRows, dueRows, queueRows, workerRows] = await Promise.all([
+  const [stateRows, activeRows, dueRows, queueRows, workerRows] = await Promise.all([
+    db.selectFrom("flow_runs").select(["state_name", countAll.as("count")]).where("state_name", "in", UNFINISHED_STATE_NAMES).groupBy("state_name").execute(),
     db
       .selectFrom("flow_runs")
       .select(["flow_name", "deployment_name", "state_type", "state_name", countAll.as("count")])
-      .where("state_type", "in", ACTIVE_STATE_TYPES)
+      .where("state_type", "in", [...SLOT_HOLDING_STATE_TYPES])
       .groupBy(["flow_name", "deployment_name", "state_type", "state_name"])
       .execute(),
     db
@@ -87,7 +100,11 @@ export async function readOperationsSnapshot(ctx: OrchestrationContext): Promise
     stateName: row.state_name,
     count: Number(row.count),
   }));
-  return { takenAt, activeRuns, queues: queueBacklogs(queueRows, dueRows), workers: workersByPool(workerRows, takenAt) };
+  const unfinishedRuns = stateRows.map((row) => {
+    const stateName = row.state_name as StateName;
+    return { stateType: STATE_TYPE_OF_NAME[stateName], stateName, count: Number(row.count) };
+  });
+  return { takenAt, unfinishedRuns, activeRuns, queues: queueBacklogs(queueRows, dueRows), workers: workersByPool(workerRows, takenAt) };
 }
 
 type DueRow = { work_pool_name: string | null; work_queue_name: string | null; state_name: string; count: number; oldest: string | null };

@@ -2,8 +2,8 @@
  * The server's Prometheus metrics (prom-client), served at `GET /metrics` (metrics-endpoint.ts).
  * docs/operations.md lists every series; three sources feed them:
  *
- * - **The database, at scrape time**: unfinished runs by flow, deployment and state, each work
- *   queue's due backlog, late runs and oldest due run, workers online per pool
+ * - **The database, at scrape time**: unfinished runs by state, running runs by flow and
+ *   deployment, each work queue's due backlog, late runs and oldest due run, workers online per pool
  *   (src/orchestration/operations-snapshot.ts). One snapshot serves every scrape for
  *   `snapshotCacheSeconds`, and scrapes that arrive while one is read wait for it, so a scrape
  *   storm costs the database one set of grouped counts per period.
@@ -213,7 +213,7 @@ function registerSnapshotGauges(registry: Registry, snapshots: () => Promise<Ope
   });
   new Gauge({
     name: "weir_metrics_snapshot_age_seconds",
-    help: "How old the database snapshot behind the weir_flow_runs, weir_work_queue_* and weir_workers gauges is.",
+    help: "How old the database snapshot behind the weir_flow_runs*, weir_work_queue_* and weir_workers gauges is.",
     registers: [registry],
     async collect() {
       this.reset();
@@ -221,7 +221,10 @@ function registerSnapshotGauges(registry: Registry, snapshots: () => Promise<Ope
       if (snapshot !== null) this.set(Math.max(0, (nowMs() - snapshot.takenAt.getTime()) / 1000));
     },
   });
-  fill("weir_flow_runs", "Flow runs not finished yet (scheduled, pending, running, cancelling, paused), by flow, deployment and state.", ["flow", "deployment", "state_type", "state_name"], (gauge, snapshot) => {
+  fill("weir_flow_runs", "Flow runs not finished yet (scheduled, late, pending, running, paused, cancelling, …), by state.", ["state_type", "state_name"], (gauge, snapshot) => {
+    for (const row of snapshot.unfinishedRuns) gauge.set({ state_type: row.stateType, state_name: row.stateName }, row.count);
+  });
+  fill("weir_flow_runs_active", "Flow runs holding a slot (PENDING, RUNNING, CANCELLING), by flow, deployment and state.", ["flow", "deployment", "state_type", "state_name"], (gauge, snapshot) => {
     for (const row of snapshot.activeRuns) {
       gauge.set({ flow: row.flowName, deployment: row.deploymentName ?? "", state_type: row.stateType, state_name: row.stateName }, row.count);
     }

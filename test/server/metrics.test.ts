@@ -79,8 +79,9 @@ describe("GET /metrics", () => {
     expect(sample(body, "weir_flow_run_state_transitions_total", { state_name: "Failed" })).toBe(1);
     expect(sample(body, "weir_flow_run_claim_latency_seconds_count", { work_pool: "default", work_queue: "default" })).toBe(1);
     expect(sample(body, "weir_work_queue_due_runs", { work_pool: "default", work_queue: "default" })).toBe(1);
-    expect(sample(body, "weir_flow_runs", { flow: "metrics-succeeds", deployment: "nightly", state_name: "Pending" })).toBe(1);
-    expect(sample(body, "weir_flow_runs", { flow: "metrics-succeeds", deployment: "nightly", state_name: "Scheduled" })).toBe(1);
+    expect(sample(body, "weir_flow_runs_active", { flow: "metrics-succeeds", deployment: "nightly", state_name: "Pending" })).toBe(1);
+    expect(sample(body, "weir_flow_runs", { state_type: "PENDING", state_name: "Pending" })).toBe(1);
+    expect(sample(body, "weir_flow_runs", { state_type: "SCHEDULED", state_name: "Scheduled" })).toBe(1);
     expect(sample(body, "weir_workers", { work_pool: "default", status: "online" })).toBe(1);
     expect(sample(body, "weir_database_up")).toBe(1);
     // Every service ticked once at start (they were started with the server).
@@ -98,14 +99,21 @@ describe("GET /metrics", () => {
     expect(checked.status).toBe(0);
   });
 
-  it("serves a snapshot of the database to the scrapes of a few seconds", async () => {
-    const first = await (await scrape(server.url)).text();
+  it("serves one database snapshot to the scrapes of 5 seconds, then reads a new one", async () => {
+    const pending = (body: string): number => sample(body, "weir_flow_runs", { state_name: "Pending" });
+    let first = await (await scrape(server.url)).text();
+    // Start from a fresh snapshot, so that the next scrape falls in its 5 seconds.
+    const age = sample(first, "weir_metrics_snapshot_age_seconds");
+    if (age > 1) {
+      await new Promise((resolve) => setTimeout(resolve, (5.1 - age) * 1000));
+      first = await (await scrape(server.url)).text();
+    }
+    const before = pending(first);
     await client.createFlowRun({ flowName: "metrics-succeeds" });
-    const second = await (await scrape(server.url)).text();
-    // The new run is in the database but not yet in the cached snapshot.
-    expect(sample(second, "weir_flow_runs", { flow: "metrics-succeeds", deployment: "", state_name: "Scheduled" })).toBe(
-      sample(first, "weir_flow_runs", { flow: "metrics-succeeds", deployment: "", state_name: "Scheduled" }),
-    );
+    // The new run is in the database but not in the snapshot yet.
+    expect(pending(await (await scrape(server.url)).text())).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 5100));
+    expect(pending(await (await scrape(server.url)).text())).toBe(before + 1);
   });
 
   it("needs the API key when the server has one", async () => {
