@@ -2,8 +2,9 @@
  * `GET /metrics` on a real server: after one failed and one completed SDK flow run over HTTP,
  * a claimed deployment run and a due one, the Prometheus text passes `promtool check metrics`
  * and shows the two runs in the counters, the claim, the queue depth, the worker and the
- * request latency under route templates. With an API key, the endpoint needs it. The alert
- * rules of docs/operations.md pass `promtool check rules`.
+ * request latency under route templates. With an API key, the endpoint needs it. On PostgreSQL,
+ * changes another process makes reach the server's bus (relayed lag) but not its counters. The
+ * alert rules of docs/operations.md pass `promtool check rules`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -11,7 +12,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import { flow } from "../../src/index.js";
+import { makeState } from "../../src/core/states.js";
+import { openOrchestration } from "../../src/orchestration/create-orchestration.js";
 import { releaseClient, setClient } from "../../src/sdk/client-provider.js";
+import { testEngine } from "../helpers/test-database.js";
 import { useTestServer } from "../helpers/test-server.js";
 
 const PROMTOOL = "/usr/bin/promtool";
@@ -122,6 +126,30 @@ describe("GET /metrics", () => {
     const response = await scrape(keyed.server.url, { headers: { authorization: `Bearer ${API_KEY}` } });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("weir_database_up 1");
+  });
+});
+
+describe.skipIf(testEngine() !== "postgres")("several processes on one PostgreSQL database", () => {
+  it("counts only the changes this server made; another process's events count as relayed lag", async () => {
+    const other = await openOrchestration({ databaseUrl: keyed.database.url });
+    const headers = { authorization: `Bearer ${API_KEY}` };
+    try {
+      await other.orchestration.upsertFlow({ name: "elsewhere" });
+      const run = await other.orchestration.createFlowRun({ flowName: "elsewhere" });
+      await other.orchestration.setFlowRunState(run.id, { state: makeState("Running") });
+      await other.orchestration.setFlowRunState(run.id, { state: makeState("Completed") });
+      let body = "";
+      const deadline = Date.now() + 5000;
+      while (!(sample(body, "weir_event_bus_lag_seconds_count", { origin: "relayed" }) >= 3) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        body = await (await scrape(keyed.server.url, { headers })).text();
+      }
+      expect(sample(body, "weir_event_bus_lag_seconds_count", { origin: "relayed" })).toBe(3);
+      expect(sample(body, "weir_flow_runs_finished_total", { flow: "elsewhere" })).toBeNaN();
+      expect(sample(body, "weir_flow_run_state_transitions_total", { state_name: "Completed" })).toBeNaN();
+    } finally {
+      await other.close();
+    }
   });
 });
 
