@@ -5,18 +5,26 @@
  */
 import type { WeirEvent } from "../core/models.js";
 
-/** A listener of events. */
-export type EventListener = (event: WeirEvent) => void;
+/** A listener of events; `isRelayed` tells an event of another process (event-relay.ts) from one of this process. */
+export type EventListener = (event: WeirEvent, isRelayed: boolean) => void;
 
 /** Which events a subscriber wants. */
 export interface EventFilter {
   /** Only events about this flow run (its run, task runs, logs, artifacts). */
   flowRunId?: string;
+  /** Only events of these kinds; publishers skip building the others while nobody wants them. @default every kind */
+  kinds?: readonly WeirEvent["kind"][];
+}
+
+/** How an event reached the bus. */
+export interface PublishOptions {
+  /** It happened in another process and came through the relay (event-relay.ts). @default false */
+  isRelayed?: boolean;
 }
 
 /** The bus. */
 export interface EventBus {
-  publish(event: WeirEvent): void;
+  publish(event: WeirEvent, options?: PublishOptions): void;
   /** Listen; returns the function that stops listening. */
   on(listener: EventListener, filter?: EventFilter): () => void;
   /** Events as an async iterable until the signal aborts (buffered, never dropped while iterating). */
@@ -45,6 +53,7 @@ export function flowRunIdOfEvent(event: WeirEvent): string | null {
 }
 
 function matches(event: WeirEvent, filter: EventFilter | undefined): boolean {
+  if (filter?.kinds && !filter.kinds.includes(event.kind)) return false;
   if (!filter?.flowRunId) return true;
   if (event.kind === "logs") return event.logs.some((log) => log.flowRunId === filter.flowRunId);
   if (event.kind === "flow-run" && event.flowRun.parentFlowRunId === filter.flowRunId) return true;
@@ -53,22 +62,24 @@ function matches(event: WeirEvent, filter: EventFilter | undefined): boolean {
 
 /** Create an empty bus. */
 export function createEventBus(): EventBus {
-  const listeners = new Set<EventListener>();
+  // Each listener with the kinds it wants (null: every kind).
+  const listeners = new Map<EventListener, readonly WeirEvent["kind"][] | null>();
   const bus: EventBus = {
-    publish(event) {
-      for (const listener of listeners) {
+    publish(event, options) {
+      const isRelayed = options?.isRelayed ?? false;
+      for (const listener of listeners.keys()) {
         try {
-          listener(event);
+          listener(event, isRelayed);
         } catch {
           // A subscriber's bug must not undo or break a committed write.
         }
       }
     },
     on(listener, filter) {
-      const filtered: EventListener = (event) => {
-        if (matches(event, filter)) listener(event);
+      const filtered: EventListener = (event, isRelayed) => {
+        if (matches(event, filter)) listener(event, isRelayed);
       };
-      listeners.add(filtered);
+      listeners.set(filtered, filter?.kinds ?? null);
       return () => listeners.delete(filtered);
     },
     async *stream(signal, filter) {
@@ -96,7 +107,10 @@ export function createEventBus(): EventBus {
       }
     },
     listenerCount: () => listeners.size,
-    hasListeners: () => listeners.size > 0,
+    hasListeners: (kind) => {
+      for (const kinds of listeners.values()) if (kinds === null || kinds.includes(kind)) return true;
+      return false;
+    },
   };
   return bus;
 }

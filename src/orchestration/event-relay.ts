@@ -135,7 +135,7 @@ export function createEventRelay(inner: EventBus, channel: NotificationChannel):
     receiving = receiving.then(async () => {
       for (const wire of message.e) {
         const event = await fromWire(wire, resolver).catch(() => null);
-        if (event) inner.publish(event);
+        if (event) inner.publish(event, { isRelayed: true });
       }
     });
   }
@@ -155,8 +155,8 @@ export function createEventRelay(inner: EventBus, channel: NotificationChannel):
   }
 
   const bus: EventBus = {
-    publish(event) {
-      inner.publish(event);
+    publish(event, options) {
+      inner.publish(event, options);
       const wire = toWireText(event);
       if (wire === null) return;
       queue.push(wire);

@@ -14,12 +14,14 @@ import { DatabaseOutageMonitor } from "./database-outage.js";
 import { errorResponse, type ErrorLogger } from "./error-response.js";
 import { hostGuard, type AllowedHosts } from "./host-guard.js";
 import { jsonBodyGuard } from "./json-body-guard.js";
+import { mountMetricsEndpoint, requestTiming } from "./metrics-endpoint.js";
 import { buildOpenApiDocument } from "./openapi-document.js";
 import { normalizeOrigin, originGuard } from "./origin-guard.js";
 import { createTemplateMatcher } from "./path-templates.js";
 import { isBodyOptional, type AnyRouteDefinition, type RouteDependencies } from "./route-registry.js";
 import { allRoutes } from "./routes/all-routes.js";
 import { DEFAULT_MAX_RESULT_BYTES, resultBodyLimit, tooLarge } from "./routes/result-routes.js";
+import type { ServerMetrics } from "./server-metrics.js";
 import { serveStaticUi } from "./static-ui.js";
 
 /** Options of `createApp`. */
@@ -46,6 +48,8 @@ export interface CreateAppOptions extends RouteDependencies {
   allowsProcessEnv?: boolean;
   /** True once the server is shutting down: answers then ask clients to hang up. @default never */
   isClosing?: () => boolean;
+  /** Serve `GET /metrics` and time every request into them (server-metrics.ts). @default none */
+  metrics?: ServerMetrics;
 }
 
 /** The app and the routes it serves (for the OpenAPI document and route tests). */
@@ -70,8 +74,10 @@ export function createApp(options: CreateAppOptions): WeirApp {
     isReady: () => options.isReady(),
     now: () => clock.now().getTime(),
   });
+  const templateOf = createTemplateMatcher([...routes.map((route) => route.path), "/api/openapi.json"]);
   const app = new Hono();
   app.onError((error) => errorResponse(error, logError, outages));
+  if (options.metrics) app.use(requestTiming(options.metrics, templateOf));
   const isClosing = options.isClosing;
   if (isClosing) {
     // Keep-alive clients would otherwise be served through the whole grace period of a shutdown.
@@ -110,7 +116,6 @@ export function createApp(options: CreateAppOptions): WeirApp {
 
   let openApi: unknown;
   app.get("/api/openapi.json", (context) => context.json((openApi ??= buildOpenApiDocument(routes))));
-  const templateOf = createTemplateMatcher([...routes.map((route) => route.path), "/api/openapi.json"]);
   for (const route of routes) {
     app.on(route.method, route.path, async (context, next) => {
       // A more specific template owns this path (`/api/flow-runs/count` is not the run 'count').
@@ -134,6 +139,7 @@ export function createApp(options: CreateAppOptions): WeirApp {
     }
     throw new WeirError("NOT_FOUND", `no route ${context.req.method} ${context.req.path}`);
   });
+  if (options.metrics) mountMetricsEndpoint(app, options.metrics, apiKey);
   if (options.uiDir !== undefined && options.uiDir !== null) serveStaticUi(app, options.uiDir);
   return { app, routes };
 }

@@ -8,5 +8,5 @@ export {
   type RunningServer,
 } from "./start-server.js";
 export { buildOpenApiDocument, type OpenApiDocument } from "./openapi-document.js";
-export type { ServicesOptions } from "../services/services-options.js";
+export type { ServicesOptions, ServicesObserver } from "../services/services-options.js";
 export type { ErrorLogger } from "./error-response.js";

@@ -13,6 +13,7 @@ import { WeirError } from "../core/weir-error.js";
 import { openOrchestration } from "../orchestration/create-orchestration.js";
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
 import type { RunningServices, ServicesOptions } from "../services/start-services.js";
+import type { ServerMetrics } from "./server-metrics.js";
 import { createApp } from "./create-app.js";
 import type { ErrorLogger } from "./error-response.js";
 import { isLoopbackName, type AllowedHosts } from "./host-guard.js";
@@ -85,6 +86,8 @@ export interface CompiledStartServerOptions {
   maxResultBytes: number;
   /** Retention age from WEIR_RETENTION_DAYS (null: keep everything); `servicesOptions.retentionSeconds` wins. */
   retentionSeconds: number | null;
+  /** Retention pass period from WEIR_RETENTION_INTERVAL_SECONDS (null: the services' default, 3600); `servicesOptions.retentionIntervalSeconds` wins. */
+  retentionIntervalSeconds: number | null;
 }
 
 /** Validate the listening options, fill defaults from the environment, and apply the loopback rule. */
@@ -119,7 +122,11 @@ export function compileStartServerOptions(options: StartServerOptions, env: Node
     throw new WeirError("VALIDATION", `WEIR_RETENTION_DAYS: expected a number of days > 0, got '${env.WEIR_RETENTION_DAYS}'`);
   }
   const retentionSeconds = retentionDays === null ? null : retentionDays * 86_400;
-  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds });
+  const retentionIntervalSeconds = env.WEIR_RETENTION_INTERVAL_SECONDS?.trim() ? Number(env.WEIR_RETENTION_INTERVAL_SECONDS) : null;
+  if (retentionIntervalSeconds !== null && !(Number.isFinite(retentionIntervalSeconds) && retentionIntervalSeconds > 0)) {
+    throw new WeirError("VALIDATION", `WEIR_RETENTION_INTERVAL_SECONDS: expected a number of seconds > 0, got '${env.WEIR_RETENTION_INTERVAL_SECONDS}'`);
+  }
+  return Object.freeze({ host, port, apiKey: apiKey || undefined, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds, retentionIntervalSeconds });
 }
 
 /**
@@ -158,13 +165,21 @@ function envFlag(value: string | undefined, name: string): boolean | undefined {
 
 /** Start the Weir server (see file header). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds } = compileStartServerOptions(options);
+  const { host, port, apiKey, databaseUrl, gracePeriodMs, allowedHosts, allowedOrigins, allowsProcessEnv, maxResultBytes, retentionSeconds, retentionIntervalSeconds } = compileStartServerOptions(options);
   const log = options.log ?? console.log;
   const opened = await openOrchestration({ databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const stops: (() => Promise<void>)[] = [() => opened.close()];
   try {
+    const metrics = await startMetrics(opened.context);
+    stops.unshift(async () => metrics.close());
     if (options.runServices ?? true) {
-      const services = await startBackgroundServices(opened.context, { databaseUrl, retentionSeconds, ...options.servicesOptions });
+      const services = await startBackgroundServices(opened.context, {
+        databaseUrl,
+        retentionSeconds,
+        ...(retentionIntervalSeconds === null ? {} : { retentionIntervalSeconds }),
+        observer: metrics.servicesObserver,
+        ...options.servicesOptions,
+      });
       stops.unshift(() => services.stop());
     }
     const shuttingDown = new AbortController();
@@ -186,6 +201,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       maxBodyBytes: options.maxBodyBytes,
       uiDir: options.uiDir === undefined ? defaultUiDir() : options.uiDir,
       isClosing: () => shuttingDown.signal.aborted,
+      metrics,
     });
     const { serve } = await import("@hono/node-server");
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -254,4 +270,10 @@ async function startBackgroundServices(context: OrchestrationContext, options: S
   // Loaded only when wanted: `--no-services` and tests start faster without the loops.
   const { startServices } = await import("../services/start-services.js");
   return startServices(context, options);
+}
+
+async function startMetrics(context: OrchestrationContext): Promise<ServerMetrics> {
+  // Loaded on start only: importing `weirflow/server` stays free of prom-client.
+  const { createServerMetrics } = await import("./server-metrics.js");
+  return createServerMetrics({ context });
 }

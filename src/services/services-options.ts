@@ -53,6 +53,8 @@ export interface ServicesOptions {
   onError?: (error: unknown, serviceName: string) => void;
   /** Where loop notices go (the scheduler's skipped slots after downtime). @default one line on stdout each */
   onLog?: (line: string, serviceName: string) => void;
+  /** Told of every tick this process led and every error, besides `onError` (the server's metrics). @default none */
+  observer?: ServicesObserver;
   /** @default advisory locks on PostgreSQL, always leader on SQLite */
   leadership?: Leadership;
   /**
@@ -62,9 +64,18 @@ export interface ServicesOptions {
   databaseUrl?: string;
 }
 
+/** Watches the services for metrics. */
+export interface ServicesObserver {
+  /** A tick this process led ended without an error, after `durationSeconds`. */
+  onTick(serviceName: string, durationSeconds: number): void;
+  /** A tick failed, or a part of one (a schedule the scheduler could not plan). */
+  onError(serviceName: string): void;
+}
+
 /** Options after `compileServicesOptions`: all fields present (clock may still come from the context). */
 export type CompiledServicesOptions = Readonly<
-  Required<Omit<ServicesOptions, "enabled" | "clock" | "leadership" | "retentionSeconds" | "databaseUrl">> & {
+  Required<Omit<ServicesOptions, "enabled" | "clock" | "leadership" | "retentionSeconds" | "databaseUrl" | "observer">> & {
+    observer: ServicesObserver | undefined;
     databaseUrl: string | undefined;
     enabled: Readonly<Record<ServiceName, boolean>>;
     retentionSeconds: number | null;
@@ -95,6 +106,14 @@ function defaultOnLog(line: string, serviceName: string): void {
 function defaultOnError(error: unknown, serviceName: string): void {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`weir: service ${serviceName} failed: ${message}`);
+}
+
+function observedOnError(onError: (error: unknown, serviceName: string) => void, observer: ServicesObserver | undefined): (error: unknown, serviceName: string) => void {
+  if (!observer) return onError;
+  return (error, serviceName) => {
+    observer.onError(serviceName);
+    onError(error, serviceName);
+  };
 }
 
 /** Validate options (a VALIDATION error names each bad field), fill the documented defaults, freeze. */
@@ -138,8 +157,9 @@ export function compileServicesOptions(options: ServicesOptions = {}): CompiledS
     retentionSeconds,
     clock: options.clock,
     sleep: options.sleep ?? realSleep,
-    onError: options.onError ?? defaultOnError,
+    onError: observedOnError(options.onError ?? defaultOnError, options.observer),
     onLog: options.onLog ?? defaultOnLog,
+    observer: options.observer,
     leadership: options.leadership,
     databaseUrl: options.databaseUrl,
   });

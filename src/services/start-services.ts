@@ -16,7 +16,7 @@ import { createRetentionService } from "./retention-service.js";
 import { runLoop } from "./run-loop.js";
 import { createSchedulerService } from "./scheduler-service.js";
 import type { ServiceLoop } from "./service-loop.js";
-import { compileServicesOptions, type CompiledServicesOptions, type ServiceName, type ServicesOptions } from "./services-options.js";
+import { compileServicesOptions, type CompiledServicesOptions, type ServiceName, type ServicesObserver, type ServicesOptions } from "./services-options.js";
 
 export { compileServicesOptions, type ServicesOptions } from "./services-options.js";
 
@@ -61,6 +61,15 @@ export function createServiceLoops(ctx: OrchestrationContext, options: CompiledS
   return (Object.keys(all) as ServiceName[]).filter((name) => options.enabled[name]).map((name) => all[name]());
 }
 
+// A tick that reports its duration once it ends without an error (failures go to onError).
+function timed(loop: ServiceLoop, observer: ServicesObserver): ServiceLoop["tick"] {
+  return async (tickContext) => {
+    const startedAt = performance.now();
+    await loop.tick(tickContext);
+    observer.onTick(loop.name, (performance.now() - startedAt) / 1000);
+  };
+}
+
 /** Start the background services (see file header). Throws VALIDATION on bad options. */
 export function startServices(ctx: OrchestrationContext, options: ServicesOptions = {}): RunningServices {
   const compiled = compileServicesOptions(options);
@@ -72,6 +81,7 @@ export function startServices(ctx: OrchestrationContext, options: ServicesOption
   const running = loops.map((loop) =>
     runLoop({
       ...loop,
+      tick: compiled.observer ? timed(loop, compiled.observer) : loop.tick,
       clock: context.clock,
       sleep: compiled.sleep,
       signal: controller.signal,

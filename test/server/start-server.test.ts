@@ -59,13 +59,15 @@ describe("startServer", () => {
       expect(lines).toEqual([`Weir server ready at ${server.url}`]);
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const received: WeirEvent[] = [];
+      // The server's own listeners (its metrics) are there before any client subscribes.
+      const ownListeners = server.context.events.listenerCount();
       const reading = (async () => {
         for await (const event of client.subscribe(stop.signal)) {
           received.push(event);
           if (event.kind === "flow-run" && event.flowRun.stateType === "RUNNING") return;
         }
       })();
-      await waitFor(() => server.context.events.listenerCount() > 0);
+      await waitFor(() => server.context.events.listenerCount() > ownListeners);
       await client.upsertFlow({ name: "streamed" });
       const run = await client.createFlowRun({ flowName: "streamed" });
       await client.setFlowRunState(run.id, { state: makeState("Running") });
