@@ -21,6 +21,7 @@ export {
   CATCHUP_POLICIES,
   OVERLAP_POLICIES,
   DEFAULT_CATCHUP_WINDOW_SECONDS,
+  DURATION_TEXT_PATTERN,
   parseDurationSeconds,
   formatDurationSeconds,
 } from "./schedules/schedule-policies.js";
