@@ -29,6 +29,9 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: "forks",
+          // Two files at a time even on 2 cores (vitest's default there is one): most files wait
+          // on child processes, HTTP and databases rather than use a core.
+          maxWorkers: 2,
           env: { WEIR_FROM_SOURCE: "1" },
         },
       },
