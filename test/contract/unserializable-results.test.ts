@@ -13,6 +13,7 @@ import { flushAll } from "../../src/sdk/client-provider.js";
 import { resultStorageDir } from "../../src/sdk/result-storage.js";
 import { createServerTestApp, type ServerTestApp } from "../server/server-test-app.js";
 import { useSdkTestClient } from "../helpers/test-orchestration.js";
+import { useQuietRunLines } from "../helpers/quiet-run-lines.js";
 
 function circular(): unknown {
   const node: Record<string, unknown> = { name: "loop" };
@@ -65,14 +66,7 @@ function expectWarnedAndStored(outcomes: Awaited<ReturnType<typeof runCases>>, s
 
 describe("unserializable results, in this process", () => {
   const { client, database } = useSdkTestClient();
-  const quiet = process.env.WEIR_LOGGING_QUIET;
-  beforeAll(() => {
-    process.env.WEIR_LOGGING_QUIET = "1";
-  });
-  afterAll(() => {
-    if (quiet === undefined) delete process.env.WEIR_LOGGING_QUIET;
-    else process.env.WEIR_LOGGING_QUIET = quiet;
-  });
+  useQuietRunLines();
 
   it("keeps a flow Completed without a result, and says which part of its value is what", async () => {
     expectWarnedAndStored(await runCases(() => client, false), "Completed");

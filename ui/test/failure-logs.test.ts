@@ -3,23 +3,16 @@
  * "Encountered exception" ERROR line with its stack and the final "Finished in state Failed(…)"
  * line (it used to say "No logs yet": nothing was written for a failure).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hopeless } from "../../test/cli/fixtures/typed-and-flaky.js";
 import { useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
+import { useQuietRunLines } from "../../test/helpers/quiet-run-lines.js";
 
 describe("a failed run's logs in Chromium", () => {
   const ui = useUiServer();
   const browser = useBrowserPage();
-  const quiet = process.env.WEIR_LOGGING_QUIET;
-
   // The run's lines are printed too; the test output stays quiet.
-  beforeAll(() => {
-    process.env.WEIR_LOGGING_QUIET = "1";
-  });
-  afterAll(() => {
-    if (quiet === undefined) delete process.env.WEIR_LOGGING_QUIET;
-    else process.env.WEIR_LOGGING_QUIET = quiet;
-  });
+  useQuietRunLines();
 
   it("shows the exception with its stack and the final state in the log panel", async () => {
     const outcome = await hopeless.run({ client: ui.client });

@@ -4,12 +4,13 @@
  * its field named (in the form, and by the server's 422 for a rule only the server checks), and
  * the input sent resumes the run, which gets it back.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { FlowRun } from "../../src/core/models.js";
 import { flow, pauseFlowRun } from "../../src/index.js";
 import { approve } from "../../test/worker/fixtures/pause-flows.js";
 import { useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
+import { useQuietRunLines } from "../../test/helpers/quiet-run-lines.js";
 
 const copies = flow({ name: "approve-copies" }, async () =>
   pauseFlowRun({ input: z.object({ approved: z.boolean(), copies: z.number().int().multipleOf(2) }), timeoutSeconds: 120, pollIntervalSeconds: 0.2 }),
@@ -18,14 +19,7 @@ const copies = flow({ name: "approve-copies" }, async () =>
 describe("resuming a paused run in Chromium", () => {
   const ui = useUiServer();
   const browser = useBrowserPage();
-  const quiet = process.env.WEIR_LOGGING_QUIET;
-  beforeAll(() => {
-    process.env.WEIR_LOGGING_QUIET = "1";
-  });
-  afterAll(() => {
-    if (quiet === undefined) delete process.env.WEIR_LOGGING_QUIET;
-    else process.env.WEIR_LOGGING_QUIET = quiet;
-  });
+  useQuietRunLines();
 
   async function pausedRunOf(flowName: string): Promise<FlowRun> {
     await expect.poll(async () => (await ui.client.listFlowRuns({ flowNames: [flowName] })).items[0]?.stateName, { timeout: 20_000 }).toBe("Paused");
