@@ -42,7 +42,9 @@ function workerOn(queue: string, name: string, limit = 2): Promise<RunningWorker
     name,
     limit,
     pollIntervalMs: 500,
-    heartbeatIntervalSeconds: 1,
+    // 3 missed heartbeats mean a crash: at 1 s, a run process slow to start on a loaded machine
+    // was taken for a crashed one (Pending twice); 2 s leaves it 6 s.
+    heartbeatIntervalSeconds: 2,
     killGraceMs: 2000,
     shutdownGraceMs: 5000,
     apiUrl: server.url,
