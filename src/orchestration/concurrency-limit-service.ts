@@ -4,6 +4,7 @@
  * serializes otherwise). A lease that is not renewed expires, and expired leases never count;
  * nor do the leases of flow runs that have ended (see maintenance/expire-concurrency-leases.ts).
  */
+import { MAX_LEASE_SECONDS } from "../core/input-limits.js";
 import { sql } from "kysely";
 import type { AcquireSlotsInput, CreateConcurrencyLimitInput } from "../core/api-types.js";
 import type { ConcurrencyLease, ConcurrencyLimit } from "../core/models.js";
@@ -18,7 +19,7 @@ export const DEFAULT_LEASE_SECONDS = 60;
 
 function checkLeaseSeconds(value: unknown): number {
   if (value === undefined) return DEFAULT_LEASE_SECONDS;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > 86_400) invalid("leaseSeconds", "must be a number of seconds from 0 to 86400");
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_LEASE_SECONDS) invalid("leaseSeconds", `must be a number of seconds above 0 and at most ${MAX_LEASE_SECONDS}`);
   return value;
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { AcquireSlotsInput, CreateConcurrencyLimitInput } from "../../core/api-types.js";
 import type { ConcurrencyLease, ConcurrencyLimit } from "../../core/models.js";
+import { MAX_LEASE_SECONDS } from "../../core/input-limits.js";
 import { itemsSchema, nameSchema, timestampSchema } from "./common-schemas.js";
 
 /** Body of `POST /api/concurrency-limits`. */
@@ -14,11 +15,11 @@ export const createConcurrencyLimitSchema = z.object({
 export const acquireSlotsSchema = z.object({
   tags: z.array(nameSchema).max(1000),
   holderId: nameSchema,
-  leaseSeconds: z.number().positive().max(86_400 * 7).optional(),
+  leaseSeconds: z.number().positive().max(MAX_LEASE_SECONDS).optional(),
 }) satisfies z.ZodType<AcquireSlotsInput>;
 
 /** Body of `POST /api/concurrency-leases/:id/renew`. */
-export const renewLeaseSchema = z.object({ leaseSeconds: z.number().positive().max(86_400 * 7).optional() });
+export const renewLeaseSchema = z.object({ leaseSeconds: z.number().positive().max(MAX_LEASE_SECONDS).optional() });
 
 /** A tag concurrency limit as the API returns it. */
 export const concurrencyLimitSchema = z

@@ -2,12 +2,13 @@
 import { z } from "zod";
 import type { CreateWorkPoolInput, UpdateWorkPoolInput, UpdateWorkQueueInput } from "../../core/api-types.js";
 import type { Worker, WorkPool, WorkQueue } from "../../core/models.js";
+import { MAX_HEARTBEAT_INTERVAL_SECONDS, WORK_POOL_TYPES } from "../../core/input-limits.js";
 import { itemsSchema, nameSchema, timestampSchema } from "./common-schemas.js";
 
 /** Body of `POST /api/work-pools`. */
 export const createWorkPoolSchema = z.object({
   name: nameSchema,
-  type: nameSchema.optional(),
+  type: z.enum(WORK_POOL_TYPES).optional().meta({ description: `The kind of worker that serves the pool (${WORK_POOL_TYPES.join(", ")}).` }),
   description: z.string().nullable().optional(),
   concurrencyLimit: z.int().min(0).nullable().optional(),
   isPaused: z.boolean().optional(),
@@ -40,7 +41,7 @@ export const updateWorkQueueSchema = z.object({
 /** Body of `POST /api/work-pools/:name/workers/heartbeat`. */
 export const workerHeartbeatSchema = z.object({
   name: nameSchema,
-  heartbeatIntervalSeconds: z.number().positive().max(86_400).optional(),
+  heartbeatIntervalSeconds: z.int().min(1).max(MAX_HEARTBEAT_INTERVAL_SECONDS).optional(),
 });
 
 /** Body of `POST /api/work-pools/:name/claim`. */
