@@ -82,6 +82,7 @@ async function main(): Promise<number> {
   try {
     const apiUrl = await url;
     const args = [
+      "--config-file", join(ROOT, "scripts", "faults", "schemathesis.toml"),
       "run", `${apiUrl}/api/openapi.json`,
       "--header", `Authorization: Bearer ${API_KEY}`,
       "--checks", CHECKS.join(","),

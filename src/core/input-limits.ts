@@ -42,6 +42,12 @@ export const MIN_INTERVAL_SECONDS = 0.001;
 /** Longest interval of an interval schedule, in seconds (100 years: its slots stay within JavaScript's dates). */
 export const MAX_INTERVAL_SECONDS = 3_155_760_000;
 
+/** Largest concurrency limit (of a pool, queue, deployment or tag); a 32-bit column holds it on every database. */
+export const MAX_CONCURRENCY_LIMIT = 1_000_000;
+
+/** Largest (lowest) work queue priority. */
+export const MAX_QUEUE_PRIORITY = 1_000_000;
+
 /** Longest lease of concurrency slots, in seconds (a holder renews before it ends). */
 export const MAX_LEASE_SECONDS = 86_400;
 

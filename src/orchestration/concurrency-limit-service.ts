@@ -4,9 +4,9 @@
  * serializes otherwise). A lease that is not renewed expires, and expired leases never count;
  * nor do the leases of flow runs that have ended (see maintenance/expire-concurrency-leases.ts).
  */
-import { MAX_LEASE_SECONDS } from "../core/input-limits.js";
 import { sql } from "kysely";
 import type { AcquireSlotsInput, CreateConcurrencyLimitInput } from "../core/api-types.js";
+import { MAX_CONCURRENCY_LIMIT, MAX_LEASE_SECONDS } from "../core/input-limits.js";
 import type { ConcurrencyLease, ConcurrencyLimit } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import type { ConcurrencyLimitTable } from "../db/schema.js";
@@ -47,6 +47,7 @@ export function createConcurrencyLimitService(ctx: OrchestrationContext) {
       if (typeof input !== "object" || input === null) invalid("input", "must be an object");
       const tag = checkName(input.tag, "tag");
       const limit = checkInteger(input.limit, "limit", 0);
+      if (limit > MAX_CONCURRENCY_LIMIT) invalid("limit", `must be at most ${MAX_CONCURRENCY_LIMIT}`);
       const now = ctx.clock.now().toISOString();
       await db
         .insertInto("concurrency_limits")

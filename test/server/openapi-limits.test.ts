@@ -6,7 +6,7 @@
  * here before schemathesis (scripts/faults/schemathesis.ts) finds it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_NAME_LENGTH, NON_BLANK_PATTERN, WORK_POOL_TYPES, isWithinLength } from "../../src/core/input-limits.js";
+import { MAX_CONCURRENCY_LIMIT, MAX_NAME_LENGTH, NON_BLANK_PATTERN, WORK_POOL_TYPES, isWithinLength } from "../../src/core/input-limits.js";
 import type { OpenApiDocument } from "../../src/server/openapi-document.js";
 import { operationsOf, resolveRef } from "./openapi-validator.js";
 import { IN_PROCESS_URL, createServerTestApp, type ServerTestApp } from "./server-test-app.js";
@@ -126,6 +126,10 @@ describe("documented body limits are the server's", () => {
     expect(bodySchema("createWorkPool").properties.type).toMatchObject({ enum: [...WORK_POOL_TYPES] });
     expect((await send("POST", "/api/work-pools", { name: "typed", type: WORK_POOL_TYPES[0] })).status).toBe(200);
     expect(refuses(await send("POST", "/api/work-pools", { name: "untyped", type: "kubernetes" }), "type")).toBe(true);
+    // Past a 32-bit column's range PostgreSQL would fail the insert: the limit keeps both databases alike.
+    expect(bodySchema("createWorkPool").properties.concurrencyLimit).toMatchObject({ anyOf: expect.arrayContaining([expect.objectContaining({ maximum: MAX_CONCURRENCY_LIMIT })]) });
+    expect((await send("POST", "/api/work-pools", { name: "wide", concurrencyLimit: MAX_CONCURRENCY_LIMIT })).status).toBe(200);
+    expect(refuses(await send("POST", "/api/work-pools", { name: "wider", concurrencyLimit: 4_068_548_221 }), "concurrencyLimit")).toBe(true);
   });
 
   it("a new flow run's state: the documented types are accepted, the others refused", async () => {

@@ -2,13 +2,13 @@
 import { z } from "zod";
 import type { AcquireSlotsInput, CreateConcurrencyLimitInput } from "../../core/api-types.js";
 import type { ConcurrencyLease, ConcurrencyLimit } from "../../core/models.js";
-import { MAX_LEASE_SECONDS } from "../../core/input-limits.js";
+import { MAX_CONCURRENCY_LIMIT, MAX_LEASE_SECONDS } from "../../core/input-limits.js";
 import { itemsSchema, nameSchema, timestampSchema } from "./common-schemas.js";
 
 /** Body of `POST /api/concurrency-limits`. */
 export const createConcurrencyLimitSchema = z.object({
   tag: nameSchema,
-  limit: z.int().min(0).max(1_000_000),
+  limit: z.int().min(0).max(MAX_CONCURRENCY_LIMIT),
 }) satisfies z.ZodType<CreateConcurrencyLimitInput>;
 
 /** Body of `POST /api/concurrency-limits/acquire`. */

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { CreateDeploymentFlowRunInput, ScheduleInput, UpdateDeploymentInput, UpsertDeploymentInput } from "../../core/api-types.js";
 import type { Deployment, DeploymentSchedule } from "../../core/models.js";
-import { MAX_PATH_LENGTH, NON_BLANK_PATTERN } from "../../core/input-limits.js";
+import { MAX_CONCURRENCY_LIMIT, MAX_PATH_LENGTH, NON_BLANK_PATTERN } from "../../core/input-limits.js";
 import {
   boundedText,
   compiledRetryPolicySchema,
@@ -63,7 +63,7 @@ export const upsertDeploymentSchema = z.object({
   workPoolName: nameSchema.optional(),
   workQueueName: nameSchema.optional(),
   isPaused: z.boolean().optional(),
-  concurrencyLimit: z.int().min(1).nullable().optional(),
+  concurrencyLimit: z.int().min(1).max(MAX_CONCURRENCY_LIMIT).nullable().optional(),
   collisionStrategy: z.enum(["ENQUEUE", "CANCEL_NEW"]).optional(),
   catchup: catchupSchema.optional(),
   catchupWindow: catchupWindowInputSchema.nullable().optional(),
@@ -80,7 +80,7 @@ export const updateDeploymentSchema = z.object({
   parameters: jsonObjectSchema.optional(),
   tags: z.array(nameSchema).optional(),
   isPaused: z.boolean().optional(),
-  concurrencyLimit: z.int().min(1).nullable().optional(),
+  concurrencyLimit: z.int().min(1).max(MAX_CONCURRENCY_LIMIT).nullable().optional(),
   workQueueName: nameSchema.optional(),
   catchup: catchupSchema.optional(),
   catchupWindow: catchupWindowInputSchema.nullable().optional(),
