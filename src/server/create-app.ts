@@ -168,10 +168,9 @@ function compileAllowedOrigins(origins: readonly string[]): ReadonlySet<string> 
 
 async function readJsonBody(context: Context, isOptional: boolean): Promise<unknown> {
   const text = await context.req.text();
-  if (text.trim() === "") {
-    if (isOptional) return {};
-    throw WeirError.validation("request body", [{ path: "", message: "required: send a JSON object" }]);
-  }
+  // No body at all stands for `{}` where the body is optional; white space alone is not JSON (400).
+  if (text === "" && isOptional) return {};
+  if (text.trim() === "" && !isOptional) throw WeirError.validation("request body", [{ path: "", message: "required: send a JSON object" }]);
   try {
     return JSON.parse(text);
   } catch (cause) {

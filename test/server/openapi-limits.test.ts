@@ -122,6 +122,25 @@ describe("documented body limits are the server's", () => {
     expect((await send("POST", `/api/flow-runs/${run.id}/heartbeat`, { infrastructurePid: "1234", heartbeatIntervalSeconds: 1 })).status).toBe(200);
   });
 
+  it("an optional body may be absent, but white space alone is no JSON (400)", async () => {
+    const run = await server.client.createFlowRun({ flowName: "bodies" });
+    const heartbeat = (body: string) => server.app.request(`${IN_PROCESS_URL}/api/flow-runs/${run.id}/heartbeat`, { method: "POST", body, headers: { "content-type": "application/json" } });
+    expect((await heartbeat("")).status).toBe(200);
+    expect((await heartbeat("\n")).status).toBe(400);
+  });
+
+  it("schedule times stay within the document's timestamps (four-digit years)", async () => {
+    const answer = await server.app.request(`${IN_PROCESS_URL}/api/schedules/preview`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ schedule: { interval: 805_417_699 }, count: 492, after: "2026-12-03T00:00:00Z" }),
+    });
+    const { times } = (await answer.json()) as { times: string[] };
+    expect(times.length).toBeGreaterThan(0);
+    expect(times.length).toBeLessThan(492);
+    for (const time of times) expect(time).toMatch(/^\d{4}-/);
+  });
+
   it("a work pool's type is one of the documented ones", async () => {
     expect(bodySchema("createWorkPool").properties.type).toMatchObject({ enum: [...WORK_POOL_TYPES] });
     expect((await send("POST", "/api/work-pools", { name: "typed", type: WORK_POOL_TYPES[0] })).status).toBe(200);

@@ -23,6 +23,9 @@ import { rruleTimes } from "./rrule-times.js";
 /** Time zone of a schedule that names none. */
 export const DEFAULT_SCHEDULE_TIME_ZONE = "UTC";
 
+/** The last instant an ISO-8601 timestamp of four-digit years can name (9999-12-31T23:59:59.999Z); later slots are never returned. */
+export const LAST_SCHEDULE_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** Upper bound on how many times one call returns when only `until` limits it. */
 export const MAX_SCHEDULE_TIMES = 10_000;
 
@@ -133,5 +136,5 @@ export function nextScheduleTimes(spec: ScheduleSpec | CompiledSchedule, options
       times = rruleTimes(compiled.rule, range);
       break;
   }
-  return times.map((ms) => new Date(ms));
+  return times.filter((ms) => ms <= LAST_SCHEDULE_TIME_MS).map((ms) => new Date(ms));
 }
