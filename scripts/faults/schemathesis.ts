@@ -105,7 +105,7 @@ async function main(): Promise<number> {
     });
     const text = output.join("");
     const generated = /(\d+) generated/.exec(text)?.[1] ?? "?";
-    const failures = /found (\d+) unique failures/.exec(text)?.[1] ?? (code === 0 ? "0" : "?");
+    const failures = /found (\d+) unique failures?/.exec(text)?.[1] ?? (code === 0 ? "0" : "?");
     console.log(`schemathesis: ${generated} cases on ${process.env.WEIR_TEST_DB === "postgres" ? "PostgreSQL" : "SQLite"}, ${failures} failures`);
     return code;
   } finally {
