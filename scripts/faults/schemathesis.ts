@@ -2,7 +2,9 @@
  * A bounded schemathesis run against a real `weir server start` (with an API key, so the auth
  * checks are real), on SQLite or, with WEIR_TEST_DB=postgres, on a fresh schema of the test
  * PostgreSQL. schemathesis is a Python tool: this script makes its own venv under
- * `.cache/schemathesis-venv` from PyPI the first time (never a runtime dependency of Weir).
+ * `.cache/schemathesis-venv` from PyPI the first time (never a runtime dependency of Weir), and
+ * loads scripts/faults/schemathesis-hooks.py, which makes valid values of the string formats the
+ * document names for checks JSON Schema cannot spell (cron, rrule, time-zone, page-cursor).
  *
  *   node --import tsx scripts/faults/schemathesis.ts [--max-examples N] [--max-time SECONDS]
  *
@@ -21,6 +23,8 @@ const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const VENV = join(ROOT, ".cache", "schemathesis-venv");
 const SCHEMATHESIS_VERSION = "4.32.5";
 const API_KEY = "schemathesis-key";
+/** Generators for the formats the document names (cron, rrule, time-zone, page-cursor). */
+const HOOKS = join(ROOT, "scripts", "faults", "schemathesis-hooks.py");
 const POSTGRES_URL = process.env.WEIR_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** The checks that must hold on every operation. */
@@ -78,6 +82,7 @@ async function main(): Promise<number> {
   try {
     const apiUrl = await url;
     const args = [
+      "--config-file", join(ROOT, "scripts", "faults", "schemathesis.toml"),
       "run", `${apiUrl}/api/openapi.json`,
       "--header", `Authorization: Bearer ${API_KEY}`,
       "--checks", CHECKS.join(","),
@@ -91,7 +96,7 @@ async function main(): Promise<number> {
     ];
     const output: string[] = [];
     const code = await new Promise<number>((done) => {
-      const run = spawn(st, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SCHEMATHESIS_HOOKS: "" } });
+      const run = spawn(st, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SCHEMATHESIS_HOOKS: HOOKS } });
       run.stdout.setEncoding("utf8").on("data", (chunk: string) => {
         output.push(chunk);
         process.stdout.write(chunk);
@@ -100,7 +105,7 @@ async function main(): Promise<number> {
     });
     const text = output.join("");
     const generated = /(\d+) generated/.exec(text)?.[1] ?? "?";
-    const failures = /found (\d+) unique failures/.exec(text)?.[1] ?? (code === 0 ? "0" : "?");
+    const failures = /found (\d+) unique failures?/.exec(text)?.[1] ?? (code === 0 ? "0" : "?");
     console.log(`schemathesis: ${generated} cases on ${process.env.WEIR_TEST_DB === "postgres" ? "PostgreSQL" : "SQLite"}, ${failures} failures`);
     return code;
   } finally {

@@ -82,6 +82,9 @@ export const STATE_TYPE_OF_NAME: Readonly<Record<StateName, StateType>> = Object
 /** Every state name. */
 export const STATE_NAMES = Object.freeze(Object.keys(STATE_TYPE_OF_NAME) as StateName[]);
 
+/** The state types a new flow run may start in. */
+export const INITIAL_FLOW_RUN_STATE_TYPES: readonly StateType[] = Object.freeze(["SCHEDULED", "PENDING", "RUNNING"] as const);
+
 /** The default name of each state type. */
 export const DEFAULT_STATE_NAME: Readonly<Record<StateType, StateName>> = Object.freeze({
   SCHEDULED: "Scheduled",

@@ -23,6 +23,21 @@ function checkData(type: ArtifactType, data: unknown): unknown {
   return data;
 }
 
+/**
+ * New data of a stored artifact. What data an update may carry depends on the artifact's type,
+ * which the request does not say: data that does not fit the type conflicts with the artifact as
+ * stored (CONFLICT, 409), while data that fits no type at all (nested too deep) is invalid input.
+ */
+function checkUpdatedData(type: ArtifactType, data: unknown): unknown {
+  checkJsonDepth(data, "data");
+  try {
+    return checkData(type, data);
+  } catch (error) {
+    if (!(error instanceof WeirError) || error.code !== "VALIDATION") throw error;
+    throw new WeirError("CONFLICT", `data does not fit this ${type} artifact: ${error.message}`, { details: error.details, cause: error });
+  }
+}
+
 function artifactFromRow(row: ArtifactTable): Artifact {
   return {
     id: row.id,
@@ -74,7 +89,7 @@ export function createArtifactService(ctx: OrchestrationContext) {
       const row = await readRow(id);
       if (typeof patch !== "object" || patch === null) invalid("patch", "must be an object");
       const columns: Partial<ArtifactTable> = { updated_at: ctx.clock.now().toISOString() };
-      if (patch.data !== undefined) columns.data = toJsonColumn(checkData(row.type as ArtifactType, patch.data));
+      if (patch.data !== undefined) columns.data = toJsonColumn(checkUpdatedData(row.type as ArtifactType, patch.data));
       if (patch.description !== undefined) columns.description = checkOptionalText(patch.description, "description");
       await db.updateTable("artifacts").set(columns).where("id", "=", id).execute();
       const artifact = artifactFromRow({ ...row, ...columns });

@@ -6,6 +6,7 @@
  */
 import { sql } from "kysely";
 import type { AcquireSlotsInput, CreateConcurrencyLimitInput } from "../core/api-types.js";
+import { MAX_CONCURRENCY_LIMIT, MAX_LEASE_SECONDS } from "../core/input-limits.js";
 import type { ConcurrencyLease, ConcurrencyLimit } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import type { ConcurrencyLimitTable } from "../db/schema.js";
@@ -18,7 +19,7 @@ export const DEFAULT_LEASE_SECONDS = 60;
 
 function checkLeaseSeconds(value: unknown): number {
   if (value === undefined) return DEFAULT_LEASE_SECONDS;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > 86_400) invalid("leaseSeconds", "must be a number of seconds from 0 to 86400");
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_LEASE_SECONDS) invalid("leaseSeconds", `must be a number of seconds above 0 and at most ${MAX_LEASE_SECONDS}`);
   return value;
 }
 
@@ -46,6 +47,7 @@ export function createConcurrencyLimitService(ctx: OrchestrationContext) {
       if (typeof input !== "object" || input === null) invalid("input", "must be an object");
       const tag = checkName(input.tag, "tag");
       const limit = checkInteger(input.limit, "limit", 0);
+      if (limit > MAX_CONCURRENCY_LIMIT) invalid("limit", `must be at most ${MAX_CONCURRENCY_LIMIT}`);
       const now = ctx.clock.now().toISOString();
       await db
         .insertInto("concurrency_limits")

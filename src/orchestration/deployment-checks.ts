@@ -1,5 +1,6 @@
 /** Checks of deployment and schedule input: each bad field gets a VALIDATION error naming it. */
 import type { ScheduleInput, UpsertDeploymentInput } from "../core/api-types.js";
+import { MAX_PATH_LENGTH } from "../core/input-limits.js";
 import type { CatchupPolicy, CollisionStrategy, Deployment, OverlapPolicy, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { canonicalScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { CATCHUP_POLICIES, OVERLAP_POLICIES, isCatchupPolicy, isOverlapPolicy, parseDurationSeconds } from "../core/schedules/schedule-policies.js";
@@ -96,7 +97,7 @@ export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): Comp
     name,
     flowName,
     entrypoint: checkName(input.entrypoint, "entrypoint"),
-    path: input.path === undefined || input.path === null ? null : checkName(input.path, "path"),
+    path: input.path === undefined || input.path === null ? null : checkName(input.path, "path", MAX_PATH_LENGTH),
     description: checkDescription(input.description, "description"),
     version: checkDescription(input.version, "version"),
     parameters: checkObject(input.parameters, "parameters"),

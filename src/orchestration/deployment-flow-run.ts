@@ -17,7 +17,7 @@ import { appendFlowRunStates, columnsAfterStates } from "./apply-flow-run-state.
 import { validateAgainstJsonSchema } from "./deployment-parameter-validation.js";
 import { flowRunFromRow } from "./flow-run-mapper.js";
 import { newFlowRunRow } from "./flow-run-service.js";
-import { checkName, checkObject, checkStringList, checkTime, invalid } from "./input-checks.js";
+import { checkName, checkObject, checkStringList, checkTime } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { ensureWorkQueue } from "./work-pool-service.js";
 
@@ -104,7 +104,8 @@ export async function createDeploymentFlowRun(ctx: OrchestrationContext, deploym
     let scheduleParameters: Parameters | undefined;
     if (input.scheduleId !== undefined) {
       const schedule = await trx.selectFrom("deployment_schedules").select("parameters").where("id", "=", input.scheduleId).where("deployment_id", "=", deploymentId).executeTakeFirst();
-      if (!schedule) invalid("scheduleId", `schedule '${input.scheduleId}' does not belong to this deployment`);
+      // A schedule of another deployment (or none) is missing from this one: NOT_FOUND, as a missing deployment is.
+      if (!schedule) throw new WeirError("NOT_FOUND", `scheduleId: schedule '${input.scheduleId}' does not belong to this deployment`, { details: { field: "scheduleId" } });
       scheduleParameters = fromJsonColumn<Parameters>(schedule.parameters);
     }
     const parameters = deploymentRunParameters(deployment, scheduleParameters, perRun);

@@ -155,12 +155,14 @@ export function createDeploymentService(ctx: OrchestrationContext) {
     },
 
     async readDeploymentByName(fullName: string): Promise<Deployment> {
-      checkName(fullName, "name");
-      const slash = fullName.indexOf("/");
+      const slash = typeof fullName === "string" ? fullName.indexOf("/") : -1;
       if (slash <= 0 || slash === fullName.length - 1) {
-        throw WeirError.validation("deployment name", [{ path: "name", message: `'${fullName}' is not of the form flowName/deploymentName` }]);
+        throw WeirError.validation("deployment name", [{ path: "name", message: `'${String(fullName)}' is not of the form flowName/deploymentName` }]);
       }
-      return load(db, { flowName: fullName.slice(0, slash), name: fullName.slice(slash + 1) });
+      // Each half is a name of its own (checked as upserts check them), so any deployment can be read by name.
+      const flowName = checkName(fullName.slice(0, slash), "flowName");
+      const name = checkName(fullName.slice(slash + 1), "deploymentName");
+      return load(db, { flowName, name });
     },
 
     async listDeployments(filter: DeploymentFilter = {}, page?: PageRequest): Promise<Page<Deployment>> {

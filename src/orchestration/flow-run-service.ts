@@ -6,7 +6,7 @@
  */
 import type { CreateFlowRunInput, FlowRunFilter, Page, PageRequest } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
-import { makeState, type State } from "../core/states.js";
+import { INITIAL_FLOW_RUN_STATE_TYPES, makeState, type State, type StateType } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
 import { toJsonColumn } from "../db/json-column.js";
 import type { FlowRunTable } from "../db/schema.js";
@@ -24,7 +24,7 @@ import type { OrchestrationContext } from "./orchestration-context.js";
 import { createWriteBatcher, type WriteBatcher } from "./write-batcher.js";
 import { deleteUnreferencedResults, resultKeysOfFlowRuns } from "./maintenance/release-stored-results.js";
 
-const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
+const INITIAL_STATE_TYPES: ReadonlySet<StateType> = new Set(INITIAL_FLOW_RUN_STATE_TYPES);
 
 /** A new flow run row in its first state (not yet written); shared with deployment runs. */
 export function newFlowRunRow(fields: Pick<FlowRunTable, "id" | "flow_id" | "flow_name"> & Partial<FlowRunTable>, now: string): FlowRunTable {

@@ -102,13 +102,14 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
     return flowRun;
   }
 
-  // A restart point must name a task this run called (a typo would silently reuse everything).
+  // A restart point must name a task this run called (a typo would silently reuse everything);
+  // one it did not call is a missing part of the run (NOT_FOUND), like a missing run.
   async function checkTaskRan(id: string, taskKey: string): Promise<void> {
     const found = await db.selectFrom("task_runs").select("id").where("flow_run_id", "=", id).where("task_key", "=", taskKey).limit(1).executeTakeFirst();
     if (found !== undefined) return;
     const known = await db.selectFrom("task_runs").select("task_key").distinct().where("flow_run_id", "=", id).orderBy("task_key").limit(20).execute();
     const names = known.map((row) => `'${row.task_key}'`).join(", ");
-    invalid("fromTask", `no task named '${taskKey}' ran in flow run '${id}'${names === "" ? "" : ` (its tasks: ${names})`}`);
+    throw new WeirError("NOT_FOUND", `fromTask: no task named '${taskKey}' ran in flow run '${id}'${names === "" ? "" : ` (its tasks: ${names})`}`, { details: { field: "fromTask" } });
   }
 
   return {

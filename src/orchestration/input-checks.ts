@@ -2,6 +2,7 @@
  * Checks of untrusted input shared by the services: each throws a VALIDATION WeirError naming
  * the bad field, so bad input from any client (in-process or HTTP) gets the same clear answer.
  */
+import { MAX_NAME_LENGTH, isWithinLength } from "../core/input-limits.js";
 import { MAX_JSON_DEPTH, findTooDeep } from "../core/json-depth.js";
 import { STATE_TYPE_OF_NAME, type State } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
@@ -12,10 +13,10 @@ export function invalid(field: string, message: string): never {
   throw WeirError.validation("input", [{ path: field, message }]);
 }
 
-/** A non-empty string (trimmed length > 0), storable (U+0000 as U+FFFD, see src/db/storable-text.ts). */
-export function checkName(value: unknown, field: string): string {
+/** A non-empty string (trimmed length > 0) of at most `maxLength` characters, storable (U+0000 as U+FFFD, see src/db/storable-text.ts). */
+export function checkName(value: unknown, field: string, maxLength = MAX_NAME_LENGTH): string {
   if (typeof value !== "string" || value.trim() === "") invalid(field, "must be a non-empty string");
-  if (value.length > 500) invalid(field, "must be at most 500 characters");
+  if (!isWithinLength(value, maxLength)) invalid(field, `must be at most ${maxLength} characters`);
   return storableText(value);
 }
 

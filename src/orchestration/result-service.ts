@@ -3,16 +3,17 @@
  * the orchestration database. A write of an existing key replaces it (a retried upload is
  * harmless). The size limit is the server's (its routes answer 413 past it).
  */
+import { MAX_RESULT_KEY_LENGTH, RESULT_KEY_PATTERN } from "../core/input-limits.js";
 import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
 import { invalid } from "./input-checks.js";
 import { referencedResultKeys as referencedKeysOf } from "./maintenance/release-stored-results.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 
-const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+const KEY_PATTERN = new RegExp(RESULT_KEY_PATTERN);
 const MAX_PAGE = 1000;
 
 function checkResultKey(key: unknown): string {
-  if (typeof key !== "string" || !KEY_PATTERN.test(key) || key.includes("..")) invalid("key", "must be 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit");
+  if (typeof key !== "string" || key.length > MAX_RESULT_KEY_LENGTH || !KEY_PATTERN.test(key)) invalid("key", "must be 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit, without '..'");
   return key;
 }
 

@@ -5,6 +5,7 @@
  * only to a run that is executing (its flow run or task run is Pending, Running or Cancelling).
  */
 import type { Page, PageRequest, SetVariableOptions } from "../core/api-types.js";
+import { VARIABLE_NAME_PATTERN } from "../core/input-limits.js";
 import type { Variable } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
@@ -22,9 +23,11 @@ export const SECRET_MASK = "****";
 /** Run states whose process is executing: the only ones a secret is given to. */
 const EXECUTING_STATE_TYPES: readonly string[] = ["PENDING", "RUNNING", "CANCELLING"];
 
+const VARIABLE_NAME = new RegExp(VARIABLE_NAME_PATTERN);
+
 function checkVariableName(name: unknown): string {
   const checked = checkName(name, "name");
-  if (!/^[A-Za-z0-9_.-]+$/.test(checked)) invalid("name", "may contain only letters, digits, '_', '-' and '.'");
+  if (!VARIABLE_NAME.test(checked)) invalid("name", "may contain only letters, digits, '_', '-' and '.'");
   return checked;
 }
 

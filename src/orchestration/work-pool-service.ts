@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { CreateWorkPoolInput, CreateWorkQueueInput, UpdateWorkPoolInput, UpdateWorkQueueInput } from "../core/api-types.js";
+import { WORK_POOL_TYPES } from "../core/input-limits.js";
 import type { WorkPool, WorkQueue } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import type { DatabaseSchema, WorkPoolTable, WorkQueueTable } from "../db/schema.js";
@@ -73,8 +74,8 @@ export function createWorkPoolService(ctx: OrchestrationContext) {
     async createWorkPool(input: CreateWorkPoolInput): Promise<WorkPool> {
       checkObject(input, "input");
       const name = checkName(input.name, "name");
-      const type = input.type === undefined ? "process" : checkName(input.type, "type");
-      if (type !== "process") invalid("type", `unknown work pool type '${type}' (supported: process)`);
+      const type = input.type === undefined ? WORK_POOL_TYPES[0] : checkName(input.type, "type");
+      if (!(WORK_POOL_TYPES as readonly string[]).includes(type)) invalid("type", `unknown work pool type '${type}' (supported: ${WORK_POOL_TYPES.join(", ")})`);
       const now = ctx.clock.now().toISOString();
       const row: WorkPoolTable = {
         id: crypto.randomUUID(),

@@ -18,7 +18,7 @@ import { mountMetricsEndpoint, requestTiming } from "./metrics-endpoint.js";
 import { buildOpenApiDocument } from "./openapi-document.js";
 import { normalizeOrigin, originGuard } from "./origin-guard.js";
 import { createTemplateMatcher } from "./path-templates.js";
-import { isBodyOptional, type AnyRouteDefinition, type RouteDependencies } from "./route-registry.js";
+import { isBodyOptional, pathParametersSchemaOf, type AnyRouteDefinition, type RouteDependencies } from "./route-registry.js";
 import { allRoutes } from "./routes/all-routes.js";
 import { DEFAULT_MAX_RESULT_BYTES, resultBodyLimit, tooLarge } from "./routes/result-routes.js";
 import type { ServerMetrics } from "./server-metrics.js";
@@ -117,12 +117,14 @@ export function createApp(options: CreateAppOptions): WeirApp {
   let openApi: unknown;
   app.get("/api/openapi.json", (context) => context.json((openApi ??= buildOpenApiDocument(routes))));
   for (const route of routes) {
+    const paramsSchema = pathParametersSchemaOf(route);
     app.on(route.method, route.path, async (context, next) => {
       // A more specific template owns this path (`/api/flow-runs/count` is not the run 'count').
       if (templateOf(context.req.path) !== route.path) return next();
+      const params = parseWith(paramsSchema, context.req.param(), "path");
       const body = route.body ? parseWith(route.body, await readJsonBody(context, isBodyOptional(route)), "request body") : undefined;
       const query = route.query ? parseWith(route.query, context.req.query(), "query string") : undefined;
-      const result = await route.handle({ params: context.req.param() as Record<string, string>, body, query, context } as never);
+      const result = await route.handle({ params, body, query, context } as never);
       if (result instanceof Response) return result;
       if (result === undefined) return context.body(null, 204);
       return context.json(result as object);
@@ -166,10 +168,9 @@ function compileAllowedOrigins(origins: readonly string[]): ReadonlySet<string> 
 
 async function readJsonBody(context: Context, isOptional: boolean): Promise<unknown> {
   const text = await context.req.text();
-  if (text.trim() === "") {
-    if (isOptional) return {};
-    throw WeirError.validation("request body", [{ path: "", message: "required: send a JSON object" }]);
-  }
+  // No body at all stands for `{}` where the body is optional; white space alone is not JSON (400).
+  if (text === "" && isOptional) return {};
+  if (text.trim() === "" && !isOptional) throw WeirError.validation("request body", [{ path: "", message: "required: send a JSON object" }]);
   try {
     return JSON.parse(text);
   } catch (cause) {

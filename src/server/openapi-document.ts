@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { WeirError } from "../core/weir-error.js";
 import { OUTAGE_RETRY_AFTER_SECONDS } from "./database-outage.js";
-import { isBodyOptional, openApiPath, pathParameterNames, successStatusOf, type AnyRouteDefinition } from "./route-registry.js";
+import { isBodyOptional, openApiPath, pathParameterNames, pathParametersSchemaOf, successStatusOf, type AnyRouteDefinition } from "./route-registry.js";
 import { errorBodySchema } from "./schemas/common-schemas.js";
 
 /** A JSON Schema object as the document holds it. */
@@ -76,7 +76,7 @@ export function buildOpenApiDocument(routes: readonly AnyRouteDefinition[]): Ope
       operationId,
       summary: route.summary,
       parameters: [
-        ...pathParameterNames(route.path).map((name) => ({ name, in: "path" as const, required: true, schema: { type: "string" } })),
+        ...pathParameters(route, components),
         ...queryParameters(route, components),
       ],
       responses: responsesOf(route, components),
@@ -105,14 +105,23 @@ export function buildOpenApiDocument(routes: readonly AnyRouteDefinition[]): Ope
   };
 }
 
+function pathParameters(route: AnyRouteDefinition, components: ComponentSchemas): OpenApiOperation["parameters"] {
+  if (pathParameterNames(route.path).length === 0) return [];
+  return parametersOf(components.render(pathParametersSchemaOf(route), route.operationId), "path");
+}
+
 function queryParameters(route: AnyRouteDefinition, components: ComponentSchemas): OpenApiOperation["parameters"] {
   if (!route.query) return [];
-  const schema = components.render(route.query, route.operationId);
+  return parametersOf(components.render(route.query, route.operationId), "query");
+}
+
+/** The parameters of an object schema's properties (a path parameter is always required). */
+function parametersOf(schema: JsonSchema, location: "path" | "query"): OpenApiOperation["parameters"] {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);
   return Object.entries(properties).map(([name, property]) => {
     const { description, ...rest } = property;
-    return { name, in: "query" as const, required: required.has(name), schema: rest, ...(typeof description === "string" ? { description } : {}) };
+    return { name, in: location, required: location === "path" || required.has(name), schema: rest, ...(typeof description === "string" ? { description } : {}) };
   });
 }
 
@@ -121,13 +130,8 @@ function responsesOf(route: AnyRouteDefinition, components: ComponentSchemas): O
   const status = successStatusOf(route);
   if (route.isStream) {
     responses[status] = {
-      description: "Server-Sent Events: one `data:` JSON message per event, shaped as `x-item-schema`",
-      content: {
-        "text/event-stream": {
-          schema: { type: "string" },
-          ...(route.response ? { "x-item-schema": components.render(route.response, route.operationId) } : {}),
-        },
-      },
+      description: "Server-Sent Events: one message per event, its `data:` a JSON value shaped as `data.contentSchema`",
+      content: { "text/event-stream": { schema: serverSentEventSchema(route.response ? components.render(route.response, route.operationId) : null) } },
     };
   } else if (route.response === null) {
     responses[status] = { description: "No Content" };
@@ -148,6 +152,24 @@ function responsesOf(route: AnyRouteDefinition, components: ComponentSchemas): O
   responses["503"] = error("Unavailable");
   responses.default = error("Error");
   return responses;
+}
+
+/**
+ * The schema of one Server-Sent Event as OpenAPI 3.1 describes a stream (and 3.2's `itemSchema`
+ * does): an object of the event's fields, whose `data` is JSON shaped as `item` (comment lines,
+ * such as the keep-alives, are no events).
+ */
+function serverSentEventSchema(item: JsonSchema | null): JsonSchema {
+  return {
+    type: "object",
+    properties: {
+      event: { type: "string" },
+      id: { type: "string" },
+      retry: { type: "integer", minimum: 0 },
+      data: { type: "string", contentMediaType: "application/json", ...(item ? { contentSchema: item } : {}) },
+    },
+    required: ["data"],
+  };
 }
 
 // A query integer (`queryInt`) is a digit string checked as a number: its meta says "integer"

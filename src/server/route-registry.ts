@@ -5,9 +5,10 @@
  * drift apart; the handler's result is type-checked against the declared response schema.
  */
 import type { Context } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Orchestration } from "../orchestration/create-orchestration.js";
 import type { WeirEvent } from "../core/models.js";
+import { nameSchema } from "./schemas/common-schemas.js";
 
 /** HTTP methods the API uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -49,6 +50,8 @@ export interface RouteDefinition<B = unknown, Q = unknown, R = unknown> {
   /** Unique, stable name of the operation in the OpenAPI document (a generated client's method name). */
   operationId: string;
   summary: string;
+  /** Schemas of path parameters that are not names (`nameSchema`), by parameter name. @default {} */
+  params?: Record<string, z.ZodType<string, string>>;
   /** Schema of the JSON body; without it the body is ignored. */
   body?: z.ZodType<B>;
   /** Schema of the query-string object (string values in). */
@@ -81,6 +84,14 @@ export function successStatusOf(route: AnyRouteDefinition): 200 | 204 {
 /** Path parameter names of a Hono-style path (`/a/:id/b/:x` → `["id", "x"]`). */
 export function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1] ?? "");
+}
+
+/**
+ * The schema of a route's path parameters: each is a name (non-blank, at most MAX_NAME_LENGTH
+ * characters, as the service layer's `checkName` takes ids and names) unless the route says otherwise.
+ */
+export function pathParametersSchemaOf(route: AnyRouteDefinition): z.ZodObject<Record<string, z.ZodType<string, string>>> {
+  return z.object(Object.fromEntries(pathParameterNames(route.path).map((name) => [name, route.params?.[name] ?? nameSchema])));
 }
 
 /** An OpenAPI path template of a Hono-style path (`/a/:id` → `/a/{id}`). */

@@ -40,7 +40,7 @@ export function defineRecordContract({ client, clock }: ContractScope): void {
       expect(listed.items.map((artifact) => artifact.id).sort()).toEqual([table.id, progress.id].sort());
       expect((await client().listArtifacts({ key: "report" })).items.map((artifact) => artifact.id)).toContain(table.id);
       await expectWeirError(client().createArtifact({ type: "hologram" as "table", data: 1 }), "VALIDATION", "type");
-      await expectWeirError(client().updateArtifact(progress.id, { data: 101 }), "VALIDATION", "data");
+      await expectWeirError(client().updateArtifact(progress.id, { data: 101 }), "CONFLICT", "data");
       await expectWeirError(client().readArtifact(crypto.randomUUID()), "NOT_FOUND");
     });
 

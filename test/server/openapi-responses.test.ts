@@ -264,7 +264,9 @@ describe("every documented operation answers as the OpenAPI document says", () =
     const media = documented?.operation.responses["200"] && "content" in documented.operation.responses["200"]
       ? documented.operation.responses["200"].content?.["text/event-stream"]
       : undefined;
-    const itemSchema = media?.["x-item-schema"] as Record<string, unknown> | undefined;
+    const eventSchema = media?.schema as { properties?: { data?: { contentMediaType?: string; contentSchema?: Record<string, unknown> } } } | undefined;
+    expect(eventSchema?.properties?.data?.contentMediaType).toBe("application/json");
+    const itemSchema = eventSchema?.properties?.data?.contentSchema;
     expect(itemSchema).toBeDefined();
     const stop = new AbortController();
     const response = await fetch(`${server.url}/api/events`, { signal: stop.signal });

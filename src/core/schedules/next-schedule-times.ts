@@ -10,6 +10,7 @@
  * @example nextScheduleTimes({ cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" }, { after: new Date("2026-01-01T00:00:00Z") })
  * // → [2026-01-01T01:00:00.000Z]
  */
+import { MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS } from "../input-limits.js";
 import type { ScheduleSpec } from "../models.js";
 import { WeirError, type FieldIssue } from "../weir-error.js";
 import { parseCronExpression, type CronExpression } from "./cron-expression.js";
@@ -21,6 +22,9 @@ import { rruleTimes } from "./rrule-times.js";
 
 /** Time zone of a schedule that names none. */
 export const DEFAULT_SCHEDULE_TIME_ZONE = "UTC";
+
+/** The last instant an ISO-8601 timestamp of four-digit years can name (9999-12-31T23:59:59.999Z); later slots are never returned. */
+export const LAST_SCHEDULE_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Upper bound on how many times one call returns when only `until` limits it. */
 export const MAX_SCHEDULE_TIMES = 10_000;
@@ -63,13 +67,13 @@ function compileOrIssues(spec: ScheduleSpec, path: string): CompiledSchedule | F
   }
   if ("interval" in spec) {
     const { interval, anchorDate } = spec;
-    if (typeof interval !== "number" || !Number.isFinite(interval) || interval <= 0) {
-      return [{ path: `${path}.interval`, message: "must be a positive number of seconds" }];
+    if (typeof interval !== "number" || !Number.isFinite(interval) || interval < MIN_INTERVAL_SECONDS || interval > MAX_INTERVAL_SECONDS) {
+      return [{ path: `${path}.interval`, message: `must be a positive number of seconds, from ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}` }];
     }
-    if (interval * 1000 !== Math.round(interval * 1000)) return [{ path: `${path}.interval`, message: "must be a whole number of milliseconds" }];
     const anchorMs = parseAnchorDate(anchorDate ?? DEFAULT_INTERVAL_ANCHOR, timeZone);
     if (anchorMs === null) return [{ path: `${path}.anchorDate`, message: `${JSON.stringify(anchorDate)} is not an ISO-8601 date` }];
-    return { kind: "interval", timeZone, intervalSeconds: interval, anchorMs };
+    // Slots are whole milliseconds: a finer interval is rounded to the millisecond.
+    return { kind: "interval", timeZone, intervalSeconds: Math.round(interval * 1000) / 1000, anchorMs };
   }
   const rule = parseRRule(spec.rrule, timeZone, `${path}.rrule`);
   if (Array.isArray(rule)) return rule;
@@ -132,5 +136,5 @@ export function nextScheduleTimes(spec: ScheduleSpec | CompiledSchedule, options
       times = rruleTimes(compiled.rule, range);
       break;
   }
-  return times.map((ms) => new Date(ms));
+  return times.filter((ms) => ms <= LAST_SCHEDULE_TIME_MS).map((ms) => new Date(ms));
 }

@@ -1,7 +1,7 @@
 /** Routes of deployments and their schedules. */
 import { refuseProcessStartVariables } from "../process-env-guard.js";
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
-import { pageOf } from "../schemas/common-schemas.js";
+import { pageOf, slashlessNameSchema } from "../schemas/common-schemas.js";
 import { flowRunSchema } from "../schemas/flow-run-schemas.js";
 import {
   createDeploymentFlowRunSchema,
@@ -50,6 +50,7 @@ export function deploymentRoutes({ orchestration: api, allowsProcessEnv }: Route
     defineRoute({
       method: "GET",
       path: "/api/deployments/name/:flowName/:deploymentName",
+      params: { flowName: slashlessNameSchema, deploymentName: slashlessNameSchema },
       operationId: "readDeploymentByName",
       summary: "Read a deployment by flow name and deployment name (readDeploymentByName)",
       response: deploymentSchema,

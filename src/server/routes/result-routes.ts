@@ -5,7 +5,7 @@
  */
 import { WeirError } from "../../core/weir-error.js";
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
-import { putResultSchema, resultKeysSchema, resultDataSchema, resultListQuerySchema, storedResultPageSchema, storedResultSchema } from "../schemas/result-schemas.js";
+import { putResultSchema, resultKeySchema, resultKeysSchema, resultDataSchema, resultListQuerySchema, storedResultPageSchema, storedResultSchema } from "../schemas/result-schemas.js";
 
 /** The default largest result the server stores: 64 MiB. */
 export const DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024;
@@ -39,6 +39,7 @@ export function resultRoutes({ orchestration: api, maxResultBytes = DEFAULT_MAX_
     defineRoute({
       method: "PUT",
       path: "/api/results/:key",
+      params: { key: resultKeySchema },
       operationId: "putResult",
       summary: "Store a serialized result (base64) under a key; 413 past the server's limit (putResult)",
       body: putResultSchema,
@@ -52,6 +53,7 @@ export function resultRoutes({ orchestration: api, maxResultBytes = DEFAULT_MAX_
     defineRoute({
       method: "GET",
       path: "/api/results/:key",
+      params: { key: resultKeySchema },
       operationId: "readResult",
       summary: "Read a stored result (base64); 404 when there is none (readResult)",
       response: resultDataSchema,
@@ -64,6 +66,7 @@ export function resultRoutes({ orchestration: api, maxResultBytes = DEFAULT_MAX_
     defineRoute({
       method: "DELETE",
       path: "/api/results/:key",
+      params: { key: resultKeySchema },
       operationId: "deleteResult",
       summary: "Delete a stored result (deleteResult)",
       response: null,

@@ -10,7 +10,7 @@ import { RUN_ID_HEADER } from "../../core/run-id-header.js";
 import { WeirError } from "../../core/weir-error.js";
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
 import { pageOf, pageQuerySchema } from "../schemas/common-schemas.js";
-import { setVariableSchema, variablePageSchema, variableSchema, variableValueSchema } from "../schemas/variable-schemas.js";
+import { setVariableSchema, variableNameSchema, variablePageSchema, variableSchema, variableValueSchema } from "../schemas/variable-schemas.js";
 
 /** The run id a request for a value in clear names, after refusing any browser request (see file header). */
 function runIdOfRunProcess(context: Context): string {
@@ -39,6 +39,7 @@ export function variableRoutes({ orchestration: api }: RouteDependencies): AnyRo
     defineRoute({
       method: "GET",
       path: "/api/variables/:name",
+      params: { name: variableNameSchema },
       operationId: "getVariable",
       summary: "Read a variable (a secret value shows as ****); 404 when unset (getVariable)",
       response: variableSchema,
@@ -51,6 +52,7 @@ export function variableRoutes({ orchestration: api }: RouteDependencies): AnyRo
     defineRoute({
       method: "GET",
       path: "/api/variables/:name/value",
+      params: { name: variableNameSchema },
       operationId: "readSecretVariable",
       summary:
         "A variable's value in clear, for the executing run named in the Sec-Weir-Run-Id header; refused to browsers (readSecretVariable, used by the SDK only)",
@@ -64,6 +66,7 @@ export function variableRoutes({ orchestration: api }: RouteDependencies): AnyRo
     defineRoute({
       method: "PUT",
       path: "/api/variables/:name",
+      params: { name: variableNameSchema },
       operationId: "setVariable",
       summary: "Set a variable's value and tags; isSecret keeps it encrypted and write-only (setVariable)",
       body: setVariableSchema,
@@ -73,6 +76,7 @@ export function variableRoutes({ orchestration: api }: RouteDependencies): AnyRo
     defineRoute({
       method: "DELETE",
       path: "/api/variables/:name",
+      params: { name: variableNameSchema },
       operationId: "deleteVariable",
       summary: "Delete a variable (deleteVariable)",
       response: null,

@@ -7,15 +7,19 @@ import { nameSchema, pageQuerySchema, pageSchema, timestampSchema } from "./comm
 /** An artifact type. */
 export const artifactTypeSchema = z.enum(["markdown", "table", "link", "progress", "image"]).meta({ id: "ArtifactType" }) satisfies z.ZodType<ArtifactType>;
 
-/** Body of `POST /api/artifacts`. */
-export const createArtifactSchema = z.object({
+const artifactFields = {
   key: nameSchema.nullable().optional(),
-  type: artifactTypeSchema,
   description: z.string().nullable().optional(),
-  data: z.unknown(),
   flowRunId: nameSchema.nullable().optional(),
   taskRunId: nameSchema.nullable().optional(),
-}) satisfies z.ZodType<CreateArtifactInput>;
+};
+
+/** Body of `POST /api/artifacts`: what `data` holds depends on `type` (as the service layer checks it). */
+export const createArtifactSchema = z.discriminatedUnion("type", [
+  z.object({ ...artifactFields, type: z.literal("markdown"), data: z.string() }),
+  z.object({ ...artifactFields, type: z.literal("progress"), data: z.number().min(0).max(100) }),
+  z.object({ ...artifactFields, type: z.enum(["table", "link", "image"]), data: z.unknown() }),
+]) satisfies z.ZodType<CreateArtifactInput>;
 
 /** Body of `PATCH /api/artifacts/:id`. */
 export const updateArtifactSchema = z.object({ data: z.unknown().optional(), description: z.string().nullable().optional() });

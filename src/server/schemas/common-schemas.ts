@@ -3,15 +3,37 @@
  * pages, the error body and the comma-separated lists of query strings. Each schema is checked
  * against its core type; those with a `meta({ id })` are named components of the OpenAPI
  * document (`#/components/schemas/<id>`).
+ *
+ * A request schema states every limit the service layer applies (src/core/input-limits.ts holds
+ * them for both), so the document never promises more than the server accepts. A check that
+ * JSON Schema cannot spell (a cron expression parses, a time zone exists, a cursor is one this
+ * API returned) is named by a `format` (`cron`, `rrule`, `time-zone`, `page-cursor`) that the
+ * document's readers and scripts/faults/schemathesis-hooks.py know.
  */
 import { z } from "zod";
 import type { PageRequest } from "../../core/api-types.js";
 import { HTTP_STATUS_OF_ERROR_CODE } from "../../core/error-codes.js";
+import { MAX_INTERVAL_SECONDS, MAX_NAME_LENGTH, MIN_INTERVAL_SECONDS, NON_BLANK_PATTERN, NON_BLANK_WITHOUT_SLASH_PATTERN, isWithinLength } from "../../core/input-limits.js";
 import type { RetryPolicy, ScheduleSpec } from "../../core/models.js";
-import { STATE_NAMES, STATE_TYPES, STATE_TYPE_OF_NAME, type ResultRef, type State, type StateName, type StateType, type StoredError } from "../../core/states.js";
+import { INITIAL_FLOW_RUN_STATE_TYPES, STATE_NAMES, STATE_TYPES, STATE_TYPE_OF_NAME, type ResultRef, type State, type StateName, type StateType, type StoredError } from "../../core/states.js";
 
-/** A non-empty string of bounded length (names, ids, keys). */
-export const nameSchema = z.string().min(1).max(1000);
+/**
+ * A string of at most `max` characters, counted as JSON Schema counts them (code points, so an
+ * emoji is one character, not two UTF-16 units).
+ */
+export function boundedText(max: number) {
+  return z.string().refine((text) => isWithinLength(text, max), `must be at most ${max} characters`).meta({ maxLength: max });
+}
+
+/** A non-blank string of at most MAX_NAME_LENGTH characters (names, ids, keys), as the service layer's `checkName` accepts it. */
+export const nameSchema = boundedText(MAX_NAME_LENGTH)
+  .regex(new RegExp(NON_BLANK_PATTERN, "u"), "must be a non-empty string")
+  .meta({ minLength: 1 });
+
+/** A name that may not contain `/` (flow and deployment names: `flow/deployment` names a deployment). */
+export const slashlessNameSchema = boundedText(MAX_NAME_LENGTH)
+  .regex(new RegExp(NON_BLANK_WITHOUT_SLASH_PATTERN, "u"), "must be a non-empty string without '/'")
+  .meta({ minLength: 1 });
 
 /** An ISO-8601 timestamp. */
 export const timestampSchema = z.iso.datetime({ offset: true }).meta({ id: "Timestamp", description: "An ISO-8601 date and time with a time zone offset or Z." });
@@ -46,24 +68,52 @@ export const resultRefSchema = z
   ])
   .meta({ id: "ResultRef", description: "Where a run's return value lives: inline JSON, or a storage key in a result store (`store`: its URL) written by a serializer." }) satisfies z.ZodType<ResultRef>;
 
+/**
+ * The JSON Schema of "`type` is the one `name` belongs to", for states of some types: one branch
+ * per type, listing its names (from the same table the service layer checks against).
+ */
+function typeOfNameBranches(types: readonly StateType[]) {
+  return types.map((type) => ({
+    type: "object",
+    properties: { type: { const: type }, name: { enum: STATE_NAMES.filter((name) => STATE_TYPE_OF_NAME[name] === type) } },
+  }));
+}
+
+/** A state record of one of `types`, named `id` in the document. */
+function stateSchemaOf(types: readonly StateType[], id: string, description: string) {
+  return z
+    .object({
+      id: nameSchema,
+      type: stateTypeSchema,
+      name: stateNameSchema,
+      timestamp: timestampSchema,
+      message: z.string().nullable().optional(),
+      scheduledTime: timestampSchema.nullable().optional(),
+      result: resultRefSchema.nullable().optional(),
+      error: storedErrorSchema.nullable().optional(),
+      details: jsonObjectSchema.nullable().optional(),
+    })
+    .refine((state) => STATE_TYPE_OF_NAME[state.name] === state.type, {
+      message: "type does not match the state name",
+      path: ["type"],
+    })
+    .refine((state) => types.includes(state.type), {
+      message: `must be a state of type ${types.join(", ")}`,
+      path: ["type"],
+    })
+    .meta({ id, description, oneOf: typeOfNameBranches(types) });
+}
+
 /** A state record. */
-export const stateSchema = z
-  .object({
-    id: nameSchema,
-    type: stateTypeSchema,
-    name: stateNameSchema,
-    timestamp: timestampSchema,
-    message: z.string().nullable().optional(),
-    scheduledTime: timestampSchema.nullable().optional(),
-    result: resultRefSchema.nullable().optional(),
-    error: storedErrorSchema.nullable().optional(),
-    details: jsonObjectSchema.nullable().optional(),
-  })
-  .refine((state) => STATE_TYPE_OF_NAME[state.name] === state.type, {
-    message: "type does not match the state name",
-    path: ["type"],
-  })
-  .meta({ id: "State", description: "A state record: its `type` is the one its `name` belongs to." }) satisfies z.ZodType<State>;
+export const stateSchema = stateSchemaOf(STATE_TYPES, "State", "A state record: its `type` is the one its `name` belongs to.") satisfies z.ZodType<State>;
+
+/** The state a new flow run starts in. */
+export const initialFlowRunStateSchema = stateSchemaOf(
+  INITIAL_FLOW_RUN_STATE_TYPES,
+  "InitialState",
+  "The state a new flow run starts in: Scheduled, Pending or Running (or another name of those types); `type` is the one `name` belongs to.",
+) satisfies z.ZodType<State>;
+
 
 /** A partial retry policy (requests; the server fills the defaults). */
 export const retryPolicySchema = z.object({
@@ -76,21 +126,54 @@ export const compiledRetryPolicySchema = z
   .object({ retries: z.int().min(0), retryDelaySeconds: z.array(z.number().min(0)) })
   .meta({ id: "RetryPolicy", description: "How a run retries: the delay list's last value repeats." }) satisfies z.ZodType<RetryPolicy>;
 
+/** An IANA time zone name (`Europe/London`, `UTC`); checked by the schedule compiler, which canonicalizes its spelling. */
+const timeZoneSchema = z.string().min(1).meta({ format: "time-zone", description: "An IANA time zone name, e.g. `Europe/London` or `UTC`." });
+
+/** A cron expression: 5 fields, or 6 with seconds first; checked by the schedule compiler (each field in range, fires at least once). */
+const cronSchema = z.string().min(1).meta({ format: "cron", description: "5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first; it must fire at least once." });
+
+/** An RFC 5545 recurrence rule; checked by the schedule compiler. */
+const rruleSchema = z.string().min(1).meta({ format: "rrule", description: "An RFC 5545 recurrence rule (`RRULE:FREQ=…`, optionally after `DTSTART;TZID=…`)." });
+
 /** A cron, interval or RRULE schedule. */
 export const scheduleSpecSchema = z
   .union([
-    z.strictObject({ cron: z.string().min(1), timezone: z.string().optional(), dayOr: z.boolean().optional() }),
-    z.strictObject({ interval: z.number().positive(), anchorDate: timestampSchema.optional(), timezone: z.string().optional() }),
-    z.strictObject({ rrule: z.string().min(1), timezone: z.string().optional() }),
+    z.strictObject({ cron: cronSchema, timezone: timeZoneSchema.optional(), dayOr: z.boolean().optional() }),
+    z.strictObject({
+      interval: z.number().min(MIN_INTERVAL_SECONDS).max(MAX_INTERVAL_SECONDS).meta({ description: "Seconds between runs, rounded to whole milliseconds." }),
+      anchorDate: timestampSchema.optional(), timezone: timeZoneSchema.optional() }),
+    z.strictObject({ rrule: rruleSchema, timezone: timeZoneSchema.optional() }),
   ])
   .meta({ id: "ScheduleSpec", description: "A cron, interval (seconds) or RRULE schedule with an IANA time zone." }) satisfies z.ZodType<ScheduleSpec>;
 
-/** A string list in a query string: `a,b,c`. */
-export function csv<T extends z.ZodType<string, string>>(item: T) {
+function splitList(text: string): string[] {
+  return text.split(",").filter((part) => part !== "");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * A list of some values in a query string: `a,b,c` (empty items are skipped). Its pattern says
+ * which values, so the document describes exactly what is accepted. With `isCheckedByService`,
+ * the pattern is only documented: the service layer refuses the other values itself, in an
+ * error that names its own field (the same answer in process and over HTTP).
+ */
+export function csvOf<T extends string>(values: readonly T[], options: { isCheckedByService?: boolean } = {}) {
+  const value = `(?:${values.map(escapeRegExp).join("|")})`;
+  const pattern = `^,*(?:${value}(?:,+${value})*)?,*$`;
+  const text = options.isCheckedByService ? z.string().meta({ pattern }) : z.string().regex(new RegExp(pattern), `must be a comma-separated list of ${values.join(", ")}`);
+  return text.transform((list) => splitList(list) as T[]);
+}
+
+/** A list of names in a query string: `a,b,c` (empty items are skipped), each at most MAX_NAME_LENGTH characters. */
+export function csvNames() {
+  const item = `[^,]{0,${MAX_NAME_LENGTH}}`;
   return z
     .string()
-    .transform((text) => text.split(",").filter((part) => part !== ""))
-    .pipe(z.array(item));
+    .regex(new RegExp(`^${item}(?:,${item})*$`, "u"), `must be a comma-separated list of names of at most ${MAX_NAME_LENGTH} characters`)
+    .transform(splitList);
 }
 
 /** A boolean in a query string: `true` or `false`. */
@@ -106,9 +189,15 @@ export function queryInt(min: number, max: number) {
     .meta({ type: "integer", minimum: min, maximum: max });
 }
 
+/** A page cursor: the `nextCursor` of the previous page of the same listing and sort (empty: the first page). */
+export const pageCursorSchema = z.string().max(2000).meta({
+  format: "page-cursor",
+  description: "The `nextCursor` of the previous page of the same listing and sort, or empty for the first page; any other value is refused (422).",
+});
+
 /** Paging in a query string. */
 export const pageQuerySchema = z.object({
-  cursor: z.string().max(2000).optional(),
+  cursor: pageCursorSchema.optional(),
   limit: queryInt(1, 1000).optional(),
 });
 

@@ -2,23 +2,24 @@
 import { z } from "zod";
 import type { AcquireSlotsInput, CreateConcurrencyLimitInput } from "../../core/api-types.js";
 import type { ConcurrencyLease, ConcurrencyLimit } from "../../core/models.js";
+import { MAX_CONCURRENCY_LIMIT, MAX_LEASE_SECONDS } from "../../core/input-limits.js";
 import { itemsSchema, nameSchema, timestampSchema } from "./common-schemas.js";
 
 /** Body of `POST /api/concurrency-limits`. */
 export const createConcurrencyLimitSchema = z.object({
   tag: nameSchema,
-  limit: z.int().min(0).max(1_000_000),
+  limit: z.int().min(0).max(MAX_CONCURRENCY_LIMIT),
 }) satisfies z.ZodType<CreateConcurrencyLimitInput>;
 
 /** Body of `POST /api/concurrency-limits/acquire`. */
 export const acquireSlotsSchema = z.object({
   tags: z.array(nameSchema).max(1000),
   holderId: nameSchema,
-  leaseSeconds: z.number().positive().max(86_400 * 7).optional(),
+  leaseSeconds: z.number().positive().max(MAX_LEASE_SECONDS).optional(),
 }) satisfies z.ZodType<AcquireSlotsInput>;
 
 /** Body of `POST /api/concurrency-leases/:id/renew`. */
-export const renewLeaseSchema = z.object({ leaseSeconds: z.number().positive().max(86_400 * 7).optional() });
+export const renewLeaseSchema = z.object({ leaseSeconds: z.number().positive().max(MAX_LEASE_SECONDS).optional() });
 
 /** A tag concurrency limit as the API returns it. */
 export const concurrencyLimitSchema = z

@@ -2,9 +2,11 @@
 import { z } from "zod";
 import type { CreateDeploymentFlowRunInput, ScheduleInput, UpdateDeploymentInput, UpsertDeploymentInput } from "../../core/api-types.js";
 import type { Deployment, DeploymentSchedule } from "../../core/models.js";
+import { MAX_CONCURRENCY_LIMIT, MAX_PATH_LENGTH, NON_BLANK_PATTERN } from "../../core/input-limits.js";
 import {
+  boundedText,
   compiledRetryPolicySchema,
-  csv,
+  csvNames,
   jsonObjectSchema,
   nameSchema,
   pageQuerySchema,
@@ -12,6 +14,7 @@ import {
   queryBooleanSchema,
   retryPolicySchema,
   scheduleSpecSchema,
+  slashlessNameSchema,
   timestampSchema,
 } from "./common-schemas.js";
 import { CATCHUP_POLICIES, DURATION_TEXT_PATTERN, OVERLAP_POLICIES, type CatchupPolicy, type OverlapPolicy } from "../../core/schedules/schedule-policies.js";
@@ -32,6 +35,9 @@ const schedulePolicyInputFields = {
   overlap: overlapSchema.nullable().optional(),
 };
 
+/** A deployment's folder on the worker's machine: non-blank, at most MAX_PATH_LENGTH characters. */
+const deploymentPathSchema = boundedText(MAX_PATH_LENGTH).regex(new RegExp(NON_BLANK_PATTERN, "u"), "must be a non-empty string").meta({ minLength: 1 });
+
 /** A schedule attached to a deployment. */
 export const scheduleInputSchema = z.object({
   schedule: scheduleSpecSchema,
@@ -45,10 +51,10 @@ export const updateScheduleSchema = scheduleInputSchema.partial() satisfies z.Zo
 
 /** Body of `POST /api/deployments`. */
 export const upsertDeploymentSchema = z.object({
-  name: nameSchema,
-  flowName: nameSchema,
+  name: slashlessNameSchema,
+  flowName: slashlessNameSchema,
   entrypoint: nameSchema,
-  path: z.string().max(4000).nullable().optional(),
+  path: deploymentPathSchema.nullable().optional(),
   description: z.string().nullable().optional(),
   version: z.string().max(1000).nullable().optional(),
   parameters: jsonObjectSchema.optional(),
@@ -57,7 +63,7 @@ export const upsertDeploymentSchema = z.object({
   workPoolName: nameSchema.optional(),
   workQueueName: nameSchema.optional(),
   isPaused: z.boolean().optional(),
-  concurrencyLimit: z.int().min(1).nullable().optional(),
+  concurrencyLimit: z.int().min(1).max(MAX_CONCURRENCY_LIMIT).nullable().optional(),
   collisionStrategy: z.enum(["ENQUEUE", "CANCEL_NEW"]).optional(),
   catchup: catchupSchema.optional(),
   catchupWindow: catchupWindowInputSchema.nullable().optional(),
@@ -74,7 +80,7 @@ export const updateDeploymentSchema = z.object({
   parameters: jsonObjectSchema.optional(),
   tags: z.array(nameSchema).optional(),
   isPaused: z.boolean().optional(),
-  concurrencyLimit: z.int().min(1).nullable().optional(),
+  concurrencyLimit: z.int().min(1).max(MAX_CONCURRENCY_LIMIT).nullable().optional(),
   workQueueName: nameSchema.optional(),
   catchup: catchupSchema.optional(),
   catchupWindow: catchupWindowInputSchema.nullable().optional(),
@@ -96,8 +102,8 @@ export const createDeploymentFlowRunSchema = z.object({
 /** Query of `GET /api/deployments`. */
 export const listDeploymentsQuerySchema = z
   .object({
-    flowName: csv(nameSchema).optional(),
-    workPoolName: csv(nameSchema).optional(),
+    flowName: csvNames().optional(),
+    workPoolName: csvNames().optional(),
     isServed: queryBooleanSchema.optional(),
   })
   .extend(pageQuerySchema.shape);

@@ -2,10 +2,13 @@
 import { z } from "zod";
 import type { CreateFlowRunInput, FlowRunFilter, OrchestrationResult, ProposeStateInput } from "../../core/api-types.js";
 import type { FlowRun } from "../../core/models.js";
-import type { StateName, StateType } from "../../core/states.js";
+import { MAX_HEARTBEAT_INTERVAL_SECONDS } from "../../core/input-limits.js";
+import { STATE_NAMES, STATE_TYPES } from "../../core/states.js";
 import {
   compiledRetryPolicySchema,
-  csv,
+  csvNames,
+  csvOf,
+  initialFlowRunStateSchema,
   itemsSchema,
   jsonObjectSchema,
   nameSchema,
@@ -28,20 +31,20 @@ export const createFlowRunSchema = z.object({
   parentFlowRunId: nameSchema.nullable().optional(),
   parentTaskRunId: nameSchema.nullable().optional(),
   retryPolicy: retryPolicySchema.optional(),
-  state: stateSchema.optional(),
+  state: initialFlowRunStateSchema.optional(),
 }) satisfies z.ZodType<CreateFlowRunInput>;
 
 /** Query of `GET /api/flow-runs` and `/api/flow-runs/count`. */
 export const flowRunFilterQuerySchema = z.object({
-  id: csv(nameSchema).optional(),
+  id: csvNames().optional(),
   // Checked by the service layer, whose error names the filter field (`stateTypes`).
-  stateType: csv(nameSchema).optional().meta({ description: `comma-separated: ${stateTypeSchema.options.join(",")}` }),
-  stateName: csv(nameSchema).optional().meta({ description: `comma-separated: ${stateNameSchema.options.join(",")}` }),
-  flowName: csv(nameSchema).optional(),
-  deploymentId: csv(nameSchema).optional(),
-  workPoolName: csv(nameSchema).optional(),
-  workQueueName: csv(nameSchema).optional(),
-  tag: csv(nameSchema).optional(),
+  stateType: csvOf(STATE_TYPES, { isCheckedByService: true }).optional().meta({ description: `comma-separated: ${STATE_TYPES.join(",")}` }),
+  stateName: csvOf(STATE_NAMES, { isCheckedByService: true }).optional().meta({ description: `comma-separated: ${STATE_NAMES.join(",")}` }),
+  flowName: csvNames().optional(),
+  deploymentId: csvNames().optional(),
+  workPoolName: csvNames().optional(),
+  workQueueName: csvNames().optional(),
+  tag: csvNames().optional(),
   /** `null` lists top-level runs only. */
   parentFlowRunId: nameSchema.optional(),
   startAfter: timestampSchema.optional(),
@@ -56,8 +59,8 @@ export const listFlowRunsQuerySchema = flowRunFilterQuerySchema.extend(pageQuery
 export function flowRunFilterOf(query: z.infer<typeof flowRunFilterQuerySchema>): FlowRunFilter {
   const filter: FlowRunFilter = {
     ids: query.id,
-    stateTypes: query.stateType as StateType[] | undefined,
-    stateNames: query.stateName as StateName[] | undefined,
+    stateTypes: query.stateType,
+    stateNames: query.stateName,
     flowNames: query.flowName,
     deploymentIds: query.deploymentId,
     workPoolNames: query.workPoolName,
@@ -80,8 +83,8 @@ export const proposeStateSchema = z.object({
 
 /** Body of `POST /api/flow-runs/:id/heartbeat`. */
 export const heartbeatFlowRunSchema = z.object({
-  infrastructurePid: z.string().max(1000).optional(),
-  heartbeatIntervalSeconds: z.number().positive().max(86_400).optional(),
+  infrastructurePid: nameSchema.optional(),
+  heartbeatIntervalSeconds: z.int().min(1).max(MAX_HEARTBEAT_INTERVAL_SECONDS).optional(),
 });
 
 /** Body of `POST /api/flow-runs/:id/resume`. */
@@ -92,10 +95,10 @@ export const resumeFlowRunSchema = z.object({
 });
 
 /** Body of `retry`: reuse finished task calls (default), run everything again, or restart from a task. */
-export const retryFlowRunSchema = z.object({
-  mode: z.enum(["reuse", "fresh"]).optional(),
-  fromTask: z.string().min(1).max(500).nullable().optional(),
-});
+export const retryFlowRunSchema = z.union([
+  z.object({ mode: z.literal("reuse").optional(), fromTask: nameSchema.nullable().optional().meta({ description: "Restart from this task (its key); earlier finished task calls are reused." }) }),
+  z.object({ mode: z.literal("fresh"), fromTask: z.null().optional() }),
+]);
 
 /** Body of actions without input (`cancel`). */
 export const emptyBodySchema = z.object({});

@@ -1,9 +1,18 @@
 /** Request and response schemas of the result routes (the `server` result store). */
 import { z } from "zod";
 import type { StoredResult, StoredResultPage } from "../../core/stored-result.js";
+import { MAX_RESULT_KEY_LENGTH, RESULT_KEY_PATTERN } from "../../core/input-limits.js";
 import { queryInt, timestampSchema } from "./common-schemas.js";
 
-const base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64").refine((text) => text.length % 4 === 0, "must be base64 (a multiple of 4 characters)");
+/** A result key, as the result store checks it. */
+export const resultKeySchema = z
+  .string()
+  .max(MAX_RESULT_KEY_LENGTH)
+  .regex(new RegExp(RESULT_KEY_PATTERN), "must be 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit, without '..'")
+  .meta({ minLength: 1 });
+
+/** Padded base64: groups of 4 characters, the last one ending in `=` or `==` when short. */
+const base64Schema = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, "must be base64 (groups of 4 characters, padded with '=')");
 
 /** Body of `PUT /api/results/:key`. */
 export const putResultSchema = z.object({ data: base64Schema.meta({ description: "The serialized result, base64." }) });
@@ -20,7 +29,7 @@ export const storedResultSchema = z
 export const resultListQuerySchema = z.object({ after: z.string().max(200).optional(), limit: queryInt(1, 1000).optional() });
 
 /** Body and answer of `POST /api/results/referenced`. */
-export const resultKeysSchema = z.object({ keys: z.array(z.string().max(200)).max(1000) }).meta({ id: "ResultKeys", description: "Result keys." });
+export const resultKeysSchema = z.object({ keys: z.array(resultKeySchema).max(1000) }).meta({ id: "ResultKeys", description: "Result keys." });
 
 /** Answer of `GET /api/results`. */
 export const storedResultPageSchema = z

@@ -4,7 +4,7 @@ import type { CacheHit, TaskRunWrite, TaskRunWriteResult } from "../../core/api-
 import type { TaskRun } from "../../core/models.js";
 import {
   compiledRetryPolicySchema,
-  csv,
+  csvOf,
   jsonObjectSchema,
   nameSchema,
   pageQuerySchema,
@@ -55,7 +55,7 @@ export const taskRunWriteResultSchema = z
 export const listTaskRunsQuerySchema = z
   .object({
     flowRunId: nameSchema.optional(),
-    stateType: csv(stateTypeSchema).optional(),
+    stateType: csvOf(stateTypeSchema.options).optional(),
     taskKey: nameSchema.optional(),
   })
   .extend(pageQuerySchema.shape);

@@ -1,7 +1,11 @@
 /** Request and response schemas of the variable routes. */
 import { z } from "zod";
 import type { Variable } from "../../core/models.js";
-import { nameSchema, pageSchema, timestampSchema } from "./common-schemas.js";
+import { MAX_NAME_LENGTH, VARIABLE_NAME_PATTERN } from "../../core/input-limits.js";
+import { boundedText, nameSchema, pageSchema, timestampSchema } from "./common-schemas.js";
+
+/** A variable name: letters, digits, `_`, `-` and `.`, at most MAX_NAME_LENGTH characters. */
+export const variableNameSchema = boundedText(MAX_NAME_LENGTH).regex(new RegExp(VARIABLE_NAME_PATTERN), "may contain only letters, digits, '_', '-' and '.'");
 
 /** Body of `PUT /api/variables/:name`. */
 export const setVariableSchema = z.object({

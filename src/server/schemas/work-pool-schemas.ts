@@ -2,21 +2,22 @@
 import { z } from "zod";
 import type { CreateWorkPoolInput, UpdateWorkPoolInput, UpdateWorkQueueInput } from "../../core/api-types.js";
 import type { Worker, WorkPool, WorkQueue } from "../../core/models.js";
+import { MAX_CONCURRENCY_LIMIT, MAX_HEARTBEAT_INTERVAL_SECONDS, MAX_QUEUE_PRIORITY, WORK_POOL_TYPES } from "../../core/input-limits.js";
 import { itemsSchema, nameSchema, timestampSchema } from "./common-schemas.js";
 
 /** Body of `POST /api/work-pools`. */
 export const createWorkPoolSchema = z.object({
   name: nameSchema,
-  type: nameSchema.optional(),
+  type: z.enum(WORK_POOL_TYPES).optional().meta({ description: `The kind of worker that serves the pool (${WORK_POOL_TYPES.join(", ")}).` }),
   description: z.string().nullable().optional(),
-  concurrencyLimit: z.int().min(0).nullable().optional(),
+  concurrencyLimit: z.int().min(0).max(MAX_CONCURRENCY_LIMIT).nullable().optional(),
   isPaused: z.boolean().optional(),
 }) satisfies z.ZodType<CreateWorkPoolInput>;
 
 /** Body of `PATCH /api/work-pools/:name`. */
 export const updateWorkPoolSchema = z.object({
   description: z.string().nullable().optional(),
-  concurrencyLimit: z.int().min(0).nullable().optional(),
+  concurrencyLimit: z.int().min(0).max(MAX_CONCURRENCY_LIMIT).nullable().optional(),
   isPaused: z.boolean().optional(),
 }) satisfies z.ZodType<UpdateWorkPoolInput>;
 
@@ -24,23 +25,23 @@ export const updateWorkPoolSchema = z.object({
 export const createWorkQueueSchema = z.object({
   name: nameSchema,
   description: z.string().nullable().optional(),
-  priority: z.int().min(1).max(1_000_000).optional(),
-  concurrencyLimit: z.int().min(0).nullable().optional(),
+  priority: z.int().min(1).max(MAX_QUEUE_PRIORITY).optional(),
+  concurrencyLimit: z.int().min(0).max(MAX_CONCURRENCY_LIMIT).nullable().optional(),
   isPaused: z.boolean().optional(),
 });
 
 /** Body of `PATCH /api/work-pools/:name/queues/:queue`. */
 export const updateWorkQueueSchema = z.object({
   description: z.string().nullable().optional(),
-  priority: z.int().min(1).max(1_000_000).optional(),
-  concurrencyLimit: z.int().min(0).nullable().optional(),
+  priority: z.int().min(1).max(MAX_QUEUE_PRIORITY).optional(),
+  concurrencyLimit: z.int().min(0).max(MAX_CONCURRENCY_LIMIT).nullable().optional(),
   isPaused: z.boolean().optional(),
 }) satisfies z.ZodType<UpdateWorkQueueInput>;
 
 /** Body of `POST /api/work-pools/:name/workers/heartbeat`. */
 export const workerHeartbeatSchema = z.object({
   name: nameSchema,
-  heartbeatIntervalSeconds: z.number().positive().max(86_400).optional(),
+  heartbeatIntervalSeconds: z.int().min(1).max(MAX_HEARTBEAT_INTERVAL_SECONDS).optional(),
 });
 
 /** Body of `POST /api/work-pools/:name/claim`. */
