@@ -37,7 +37,8 @@ interface PlannedSlot {
 function checkRange(input: BackfillInput): { from: Date; to: Date } {
   const from = new Date(checkTime(input.from, "from"));
   const to = new Date(checkTime(input.to, "to"));
-  if (to.getTime() <= from.getTime()) invalid("to", `must be after from (${from.toISOString()}); the range is [from, to)`);
+  // [from, to) with to not after from is an empty range: it holds no slot and creates nothing
+  // (the CLI refuses it as a usage error, the likelier mistake there).
   return { from, to };
 }
 

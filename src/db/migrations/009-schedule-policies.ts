@@ -12,10 +12,10 @@ export const schedulePolicies: Migration = {
   name: "009-schedule-policies",
   async up(db) {
     await db.schema.alterTable("deployments").addColumn("catchup", "text", (col) => col.notNull().defaultTo("skip")).execute();
-    await db.schema.alterTable("deployments").addColumn("catchup_window_seconds", "integer").execute();
+    await db.schema.alterTable("deployments").addColumn("catchup_window_seconds", "bigint").execute();
     await db.schema.alterTable("deployments").addColumn("overlap", "text", (col) => col.notNull().defaultTo("allow")).execute();
     await db.schema.alterTable("deployment_schedules").addColumn("catchup", "text").execute();
-    await db.schema.alterTable("deployment_schedules").addColumn("catchup_window_seconds", "integer").execute();
+    await db.schema.alterTable("deployment_schedules").addColumn("catchup_window_seconds", "bigint").execute();
     await db.schema.alterTable("deployment_schedules").addColumn("overlap", "text").execute();
     await db.schema
       .createTable("scheduler_checkpoints")
