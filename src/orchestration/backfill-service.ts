@@ -45,14 +45,15 @@ function checkRange(input: BackfillInput): { from: Date; to: Date } {
 /** The slots of the deployment's active schedules in the range, by time (throws past the cap). */
 async function planSlots(db: Kysely<DatabaseSchema>, deployment: DeploymentTable, from: Date, to: Date, parameters: Parameters): Promise<PlannedSlot[]> {
   const schedules = await db.selectFrom("deployment_schedules").selectAll().where("deployment_id", "=", deployment.id).where("is_active", "=", 1).orderBy("created_at").orderBy("id").execute();
-  if (schedules.length === 0) invalid("deploymentId", `deployment '${deployment.flow_name}/${deployment.name}' has no active schedule to backfill`);
+  // Refusals that depend on what is stored (the deployment's schedules) are conflicts, not bad input.
+  if (schedules.length === 0) throw new WeirError("CONFLICT", `deployment '${deployment.flow_name}/${deployment.name}' has no active schedule to backfill`);
   const slots: PlannedSlot[] = [];
   for (const schedule of schedules) {
     // Parameters that the runs would refuse are refused before anything is created.
     deploymentRunParameters(deployment, fromJsonColumn<Parameters>(schedule.parameters), parameters);
     const times = scheduleSlotsInRange(compileScheduleSpec(fromJsonColumn<ScheduleSpec>(schedule.schedule)), from, to, MAX_BACKFILL_SLOTS - slots.length);
     if (slots.length + times.length > MAX_BACKFILL_SLOTS) {
-      invalid("to", `[${from.toISOString()}, ${to.toISOString()}) holds more than ${MAX_BACKFILL_SLOTS} schedule slots; backfill a shorter range at a time`);
+      throw new WeirError("CONFLICT", `[${from.toISOString()}, ${to.toISOString()}) holds more than ${MAX_BACKFILL_SLOTS} schedule slots; backfill a shorter range at a time`);
     }
     slots.push(...times.map((time) => ({ scheduleId: schedule.id, time, key: scheduledRunKey(schedule.id, time) })));
   }

@@ -152,14 +152,14 @@ describe("POST /api/deployments/{id}/backfill", () => {
       schedules: [{ schedule: { interval: 1 } }],
     });
     const tooMany = await post(`/deployments/${everySecond.id}/backfill`, { from: "2026-11-01T00:00:00Z", to: "2026-11-01T03:00:00Z", dryRun: true });
-    expect(tooMany.status).toBe(422);
+    expect(tooMany.status).toBe(409);
     expect(JSON.stringify(tooMany.body)).toMatch(/more than 10000 schedule slots/);
     const fits = await backfill({ from: "2026-11-01T00:00:00Z", to: "2026-11-01T02:46:40Z", dryRun: true }, everySecond.id);
     expect(fits.slots).toHaveLength(10_000);
 
     const unscheduled = await server.client.upsertDeployment({ name: "manual", flowName: "ticker", entrypoint: "flows/ticker.ts:ticker" });
     const none = await post(`/deployments/${unscheduled.id}/backfill`, RANGE);
-    expect(none.status).toBe(422);
+    expect(none.status).toBe(409);
     expect(JSON.stringify(none.body)).toMatch(/no active schedule/);
   });
 
