@@ -25,6 +25,8 @@ import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } 
 import { followFlowRunProcess, type FlowRunProcess, type FlowRunProcessRequest, type ProcessExit } from "./flow-run-process.js";
 import { startWarmSpares } from "./warm-spare.js";
 import { isWeirError } from "../core/weir-error.js";
+import { tracingIfConfigured } from "../core/tracing/weir-tracing.js";
+import { startClaimSpan } from "./claim-span.js";
 
 /** A started worker. */
 export interface RunningWorker {
@@ -63,6 +65,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const o = compileWorkerOptions(options);
   const { client, clock } = o;
   await ensurePool(o);
+  const tracing = await (tracingIfConfigured() ?? null);
   const heartbeatSeconds = Math.max(1, Math.ceil(o.heartbeatIntervalSeconds));
   const record = await client.workerHeartbeat({ workPoolName: o.workPoolName, name: o.name, heartbeatIntervalSeconds: heartbeatSeconds });
   const stopping = new AbortController();
@@ -130,7 +133,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   }
 
-  async function launch(run: FlowRun): Promise<void> {
+  async function launch(run: FlowRun, claimStartedAtMs: number): Promise<void> {
+    // When traces are on: a span from the claim until the run's process started (claim-span.ts).
+    const claim = tracing === null ? null : startClaimSpan(tracing, { run, workerName: o.name, workPoolName: o.workPoolName, startTimeMs: claimStartedAtMs });
     try {
       const request: FlowRunProcessRequest = { flowRunId: run.id, cwd: process.cwd(), env: { ...baseEnv }, flowRun: run };
       if (run.deploymentId !== null) {
@@ -140,7 +145,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         for (const [key, value] of Object.entries(deployment.jobVariables)) request.env[key] = typeof value === "string" ? value : JSON.stringify(value);
         Object.assign(request.env, ownEnv);
       }
+      if (claim !== null) request.env.TRACEPARENT = claim.traceparent;
       const started = spares?.take(request) ?? o.spawn(request);
+      claim?.end(null);
       const child = followFlowRunProcess(started, run.id, { client, echo: o.echo, forwardStdout: o.forwardStdout });
       const entry: RunEntry = { run, process: child, isCancelling: false, isShutdown: false };
       runs.set(run.id, entry);
@@ -149,6 +156,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       void settled.finally(() => settling.delete(settled));
       await heartbeatRun(entry);
     } catch (error) {
+      claim?.end(error);
       report(error);
       if (!runs.has(run.id)) {
         const message = `the worker could not start the run: ${error instanceof Error ? error.message : String(error)}`;
@@ -209,6 +217,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       const free = o.limit - runs.size;
       let claimed: FlowRun[] = [];
       if (free > 0) {
+        const claimStartedAtMs = Date.now();
         try {
           claimed = await client.claimFlowRuns({
             workPoolName: o.workPoolName,
@@ -220,7 +229,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         } catch (error) {
           report(error);
         }
-        for (const run of claimed) await launch(run);
+        for (const run of claimed) await launch(run, claimStartedAtMs);
         if (claimed.length > 0 && claimed.length === free) continue;
       }
       if (isWakeRequested || stopping.signal.aborted) continue;
