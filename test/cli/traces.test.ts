@@ -82,6 +82,18 @@ describe("traces of runs", { timeout: 120_000 }, () => {
     expect(flow.status.code).toBe(2);
   });
 
+  it("nests a subflow run's span under its parent flow run's, and the subflow's tasks under it", async () => {
+    const run = await runTraced("outer");
+    expect(run.stateType).toBe("COMPLETED");
+    const { flow, spans } = traceOf(run.id);
+    expect(spans.map((span) => span.name).sort()).toEqual(["flow inner", "flow outer", "task double", "task double"]);
+    const inner = spans.find((span) => span.name === "flow inner")!;
+    expect(inner.parentSpanId).toBe(flow.spanId);
+    expect(inner.attributes["weir.flow_run.parent_id"]).toBe(run.id);
+    const parents = spans.filter((span) => span.name === "task double").map((span) => span.parentSpanId).sort();
+    expect(parents).toEqual([flow.spanId, inner.spanId].sort());
+  });
+
   it("continues the trace of TRACEPARENT, under the service name of OTEL_SERVICE_NAME", async () => {
     const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     const run = await runTraced("threeTasks", { TRACEPARENT: `00-${traceId}-00f067aa0ba902b7-01`, OTEL_SERVICE_NAME: "etl-runner" });
