@@ -97,7 +97,7 @@ export function checkCodePull(value: unknown, field: string): CodePull | null {
   for (const key of Object.keys(raw)) if (!PULL_KEYS[kind].includes(key)) invalid(`${field}.${key}`, `is not a field of a ${kind} pull (fields: ${PULL_KEYS[kind].join(", ")})`);
   if (kind === "bundle") {
     if (typeof raw.hash !== "string" || !BUNDLE_HASH.test(raw.hash)) invalid(`${field}.hash`, "must be the bundle's SHA-256, 64 lowercase hex digits");
-    return { kind, hash: raw.hash as string };
+    return { kind, hash: raw.hash };
   }
   const url = checkName(raw.url, `${field}.url`, MAX_PATH_LENGTH);
   // The URL reaches `git` as an argument: one starting with '-' would read as an option.
