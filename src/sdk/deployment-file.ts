@@ -184,7 +184,8 @@ function checkPull(raw: unknown, path: (string | number)[], baseDir: string, iss
     return { pull: null, path: typeof raw.path === "string" ? resolve(baseDir, raw.path) : baseDir };
   }
   if (typeof raw.git !== "string" || raw.git.trim() === "" || raw.git.startsWith("-")) issues.add([...path, "git"], "must be a repository URL or path");
-  if (typeof raw.ref !== "string" || raw.ref.trim() === "" || raw.ref.startsWith("-") || /\s/.test(raw.ref)) issues.add([...path, "ref"], "is required with git: a commit, branch or tag");
+  if (raw.ref === undefined) issues.add(path, "ref is required with git: a commit, branch or tag");
+  else if (typeof raw.ref !== "string" || raw.ref.trim() === "" || raw.ref.startsWith("-") || /\s/.test(raw.ref)) issues.add([...path, "ref"], "must be a commit, branch or tag");
   let credentialsSecret: string | null = null;
   if (raw.credentials !== undefined) {
     const secret = isObject(raw.credentials) ? raw.credentials.secret : undefined;

@@ -59,7 +59,7 @@ function linkWeirflow(dir: string): void {
 }
 
 function startWorkerIn(cwd: string, home: string, queue: string, name: string): WeirProcess {
-  const worker = startWeir(["worker", "start", "--pool", "default", "--queue", queue, "--name", name, "--poll-interval", "0.5", "--heartbeat-interval", "2", "--warm-spares", "0"], serverEnv(server.url, home), false, cwd);
+  const worker = startWeir(["worker", "start", "--pool", "default", "--queue", queue, "--name", name, "--poll-interval", "0.5", "--heartbeat-interval", "2", ...(queue === "git" ? ["--warm-spares", "0"] : [])], serverEnv(server.url, home), false, cwd);
   workers.push(worker);
   return worker;
 }
@@ -94,6 +94,7 @@ describe("pull: git", () => {
     const work = folder("work");
     git(work, "init", "--quiet");
     writeFileSync(join(work, ".gitignore"), "node_modules/\n");
+    writeFileSync(join(work, "package.json"), JSON.stringify({ name: "from-git", private: true, type: "module" }));
     writeFlow(work, "v1");
     git(work, "add", ".");
     git(work, "commit", "--quiet", "-m", "v1");
