@@ -15,7 +15,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import type { FlowRun } from "../../src/core/models.js";
+import { packCodeBundle, uploadCodeBundle } from "../../src/sdk/code-bundle.js";
+import { generateSecretKeyText } from "../../src/orchestration/secret-cipher.js";
 import { runCli } from "../cli/run-cli.js";
+import { startGitHttpServer } from "../helpers/git-http-server.js";
 import { useTestServer } from "../helpers/test-server.js";
 import { REPO_ROOT, serverEnv, startWeir, waitFor, type WeirProcess } from "./worker-test-kit.js";
 
@@ -23,8 +26,12 @@ const { server } = useTestServer({ runServices: false });
 let client: HttpClient;
 let scratch: string;
 const workers: WeirProcess[] = [];
+const TOKEN = "s3cret-git-token-4711";
+const secretKey = process.env.WEIR_SECRET_KEY;
 
 beforeAll(() => {
+  // The server (in this process) encrypts secret variables with it.
+  process.env.WEIR_SECRET_KEY = generateSecretKeyText();
   client = new HttpClient({ apiUrl: server.url });
   scratch = mkdtempSync(join(tmpdir(), "weir-code-pull-"));
 });
@@ -33,6 +40,8 @@ afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.stop("SIGTERM")));
   await client?.close();
   rmSync(scratch, { recursive: true, force: true });
+  if (secretKey === undefined) delete process.env.WEIR_SECRET_KEY;
+  else process.env.WEIR_SECRET_KEY = secretKey;
 });
 
 function folder(name: string): string {
@@ -59,7 +68,7 @@ function linkWeirflow(dir: string): void {
 }
 
 function startWorkerIn(cwd: string, home: string, queue: string, name: string): WeirProcess {
-  const worker = startWeir(["worker", "start", "--pool", "default", "--queue", queue, "--name", name, "--poll-interval", "0.5", "--heartbeat-interval", "2", ...(queue === "git" ? ["--warm-spares", "0"] : [])], serverEnv(server.url, home), false, cwd);
+  const worker = startWeir(["worker", "start", "--pool", "default", "--queue", queue, "--name", name, "--poll-interval", "0.5", "--heartbeat-interval", "2", ...(queue === "git" ? ["--warm-spares", "0"] : [])], serverEnv(server.url, home, { npm_config_offline: "true" }), false, cwd);
   workers.push(worker);
   return worker;
 }
@@ -108,7 +117,7 @@ describe("pull: git", () => {
       `deployments:\n  - name: from-git\n    entrypoint: flows.ts:versioned\n    workPool: { name: default, workQueue: git }\n    pull: { git: ../repo.git, ref: ${ref} }\n`;
 
     const empty = folder("git-worker");
-    startWorkerIn(empty, folder("git-worker-home"), "git", "git-worker");
+    const gitWorker = startWorkerIn(empty, folder("git-worker-home"), "git", "git-worker");
 
     writeFileSync(join(work, "weir.yaml"), yaml(first));
     expect(await deploy(join(work, "weir.yaml"))).toContain(`code from git ${bare} at ${first}`);
@@ -137,6 +146,40 @@ describe("pull: git", () => {
     expect(readdirSync(empty)).toEqual([]);
     const inspected = await runCli(["flow-run", "inspect", v1.id], serverEnv(server.url, folder("deploy-home")));
     expect(inspected.stdout).toMatch(new RegExp(`code version\\s+git:${first}`));
+
+    // Over HTTPS-like HTTP, with a token from a secret variable: never in the logs.
+    const http = await startGitHttpServer(scratch, "x-access-token", TOKEN);
+    try {
+      writeFlow(work, "v3");
+      git(work, "commit", "--quiet", "-am", "v3");
+      const third = git(work, "rev-parse", "HEAD");
+      git(work, "push", "--quiet", bare, "HEAD:refs/heads/main");
+      await client.setVariable("GIT_TOKEN", TOKEN, [], { isSecret: true });
+      const overHttp = (credentials: string): string =>
+        `deployments:\n  - name: from-git\n    entrypoint: flows.ts:versioned\n    workPool: { name: default, workQueue: git }\n    pull: { git: ${http.url}/repo.git, ref: main${credentials} }\n`;
+      writeFileSync(join(work, "weir.yaml"), overHttp(", credentials: { secret: GIT_TOKEN }"));
+      await deploy(join(work, "weir.yaml"));
+      const v3 = await runToEnd("versioned/from-git");
+      expect(v3.stateType, (await messagesOf(v3)).join("\n")).toBe("COMPLETED");
+      expect(await messagesOf(v3)).toContain("code says v3");
+      expect((await client.readFlowRun(v3.id)).codeVersion).toBe(`git:${third}`);
+      writeFileSync(join(work, "weir.yaml"), overHttp(""));
+      await deploy(join(work, "weir.yaml"));
+      const refused = http.refusedCount();
+      const anonymous = await runToEnd("versioned/from-git");
+      expect(anonymous.stateType).toBe("FAILED");
+      expect((await messagesOf(anonymous)).join("\n")).toContain(`cannot reach git repository ${http.url}/repo.git`);
+      expect(http.refusedCount()).toBeGreaterThan(refused);
+      writeFileSync(join(work, "weir.yaml"), overHttp(", credentials: { secret: NO_SUCH_SECRET }"));
+      await deploy(join(work, "weir.yaml"));
+      const noSecret = await runToEnd("versioned/from-git");
+      expect(noSecret.stateType).toBe("FAILED");
+      expect((await messagesOf(noSecret)).join("\n")).toContain("cannot read the git credentials in secret variable 'NO_SUCH_SECRET'");
+      for (const run of [v3, anonymous, noSecret]) expect((await messagesOf(run)).join("\n")).not.toContain(TOKEN);
+      expect(gitWorker.output()).not.toContain(TOKEN);
+    } finally {
+      await http.close();
+    }
 
     writeFileSync(join(work, "weir.yaml"), yaml("no-such-branch"));
     await deploy(join(work, "weir.yaml"));
@@ -211,5 +254,17 @@ describe("pull: bundle", () => {
     const lost = await runToEnd("versioned/lost-bundle");
     expect(lost.stateType).toBe("FAILED");
     expect((await messagesOf(lost)).join("\n")).toContain(`code bundle ${"0".repeat(64)} is missing on the server`);
+
+    // A lockfile out of step with package.json (workers run npm offline here): npm ci fails, and the run with it, saying why.
+    const broken = folder("project-broken");
+    writeFileSync(join(broken, "package.json"), JSON.stringify({ name: "broken", version: "1.0.0", type: "module", dependencies: { tinylib: "2.0.0" } }));
+    writeFileSync(join(broken, "package-lock.json"), JSON.stringify({ name: "broken", version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name: "broken", version: "1.0.0" } } }));
+    writeFileSync(join(broken, "flows.ts"), 'export const versioned = 1;\n');
+    const bundle = await packCodeBundle(broken);
+    await uploadCodeBundle(client, bundle);
+    await client.upsertDeployment({ name: "broken-lockfile", flowName: "versioned", entrypoint: "flows.ts:versioned", workQueueName: "bundle", pull: { kind: "bundle", hash: bundle.hash } });
+    const failed = await runToEnd("versioned/broken-lockfile");
+    expect(failed.stateType).toBe("FAILED");
+    expect((await messagesOf(failed)).join("\n")).toMatch(/the worker could not get the run's code: npm ci failed \(exit code \d+\): npm error/);
   });
 });
