@@ -146,6 +146,8 @@ describe("pull: git", () => {
     expect(readdirSync(empty)).toEqual([]);
     const inspected = await runCli(["flow-run", "inspect", v1.id], serverEnv(server.url, folder("deploy-home")));
     expect(inspected.stdout).toMatch(new RegExp(`code version\\s+git:${first}`));
+    const shown = await runCli(["deployment", "inspect", "versioned/from-git"], serverEnv(server.url, folder("deploy-home")));
+    expect(shown.stdout).toMatch(new RegExp(`pull\\s+git ${bare} at main`));
 
     // Over HTTPS-like HTTP, with a token from a secret variable: never in the logs.
     const http = await startGitHttpServer(scratch, "x-access-token", TOKEN);
