@@ -12,6 +12,7 @@ import type {
   AcquireSlotsInput,
   ArtifactFilter,
   CacheHit,
+  DeploymentChangeOptions,
   ClaimFlowRunsInput,
   CreateArtifactInput,
   CreateConcurrencyLimitInput,
@@ -64,6 +65,9 @@ import { readServerSentEvents } from "./http-event-stream.js";
 import { sendHttpRequest, type HttpRequest, type HttpRequestSettings, type RetryBudget } from "./http-request.js";
 import { flowRunFilterQuery, pageQuery, type QueryValues } from "./http-query.js";
 import { RUN_ID_HEADER } from "../core/run-id-header.js";
+import { ACTOR_HEADER, encodeActor } from "../core/actor.js";
+import type { DeploymentVersion } from "../core/deployment-versions.js";
+import { defaultActor } from "./settings.js";
 
 /** Options of `HttpClient`. */
 export interface HttpClientOptions {
@@ -91,12 +95,15 @@ export interface HttpClientOptions {
   requestTimeoutMs?: number;
   /** Task-run and log batches larger than this (JSON bytes) are split; keep it under the server's body limit. @default 4194304 */
   maxBatchBytes?: number;
+  /** Who this client's deployment changes are made by, sent as `X-Weir-Actor`. @default WEIR_ACTOR, else the OS user */
+  actor?: string;
 }
 
 /** The compiled, frozen `HttpClientOptions`: what each request needs, and the batching limits. */
 export interface CompiledHttpClientOptions extends HttpRequestSettings {
   maxBufferedItems: number;
   maxBatchBytes: number;
+  actor: string;
 }
 
 /** Validate `HttpClientOptions`, fill defaults and freeze. */
@@ -126,6 +133,7 @@ export function compileHttpClientOptions(options: HttpClientOptions): CompiledHt
     maxBufferedItems: options.maxBufferedItems ?? 100_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
     maxBatchBytes: options.maxBatchBytes ?? 4 * 1024 * 1024,
+    actor: options.actor ?? defaultActor(),
   });
 }
 
@@ -351,8 +359,12 @@ export class HttpClient implements OrchestrationApi {
   }
 
   // deployments and schedules
-  upsertDeployment(input: UpsertDeploymentInput): Promise<Deployment> {
-    return this.#call({ method: "POST", path: "/deployments", body: input });
+  // The header that names who makes a deployment change.
+  #actorHeaders(options: DeploymentChangeOptions | undefined): Record<string, string> {
+    return { [ACTOR_HEADER]: encodeActor(options?.author ?? this.options.actor) };
+  }
+  upsertDeployment(input: UpsertDeploymentInput, options?: DeploymentChangeOptions): Promise<Deployment> {
+    return this.#call({ method: "POST", path: "/deployments", body: input, headers: this.#actorHeaders(options) });
   }
   readDeployment(id: string): Promise<Deployment> {
     return this.#call({ method: "GET", path: `/deployments/${enc(id)}` });
@@ -369,8 +381,8 @@ export class HttpClient implements OrchestrationApi {
     const query: QueryValues = { flowName: filter.flowNames, workPoolName: filter.workPoolNames, isServed: filter.isServed };
     return this.#call({ method: "GET", path: "/deployments", query: { ...query, ...pageQuery(page) } });
   }
-  updateDeployment(id: string, patch: UpdateDeploymentInput): Promise<Deployment> {
-    return this.#call({ method: "PATCH", path: `/deployments/${enc(id)}`, body: patch });
+  updateDeployment(id: string, patch: UpdateDeploymentInput, options?: DeploymentChangeOptions): Promise<Deployment> {
+    return this.#call({ method: "PATCH", path: `/deployments/${enc(id)}`, body: patch, headers: this.#actorHeaders(options) });
   }
   async deleteDeployment(id: string): Promise<void> {
     await this.#call({ method: "DELETE", path: `/deployments/${enc(id)}` });
@@ -379,14 +391,24 @@ export class HttpClient implements OrchestrationApi {
     const budget = input.idempotencyKey ? "idempotent" : "once";
     return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/runs`, body: input }, budget);
   }
-  createDeploymentSchedule(deploymentId: string, input: ScheduleInput): Promise<DeploymentSchedule> {
-    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/schedules`, body: input }, "once");
+  createDeploymentSchedule(deploymentId: string, input: ScheduleInput, options?: DeploymentChangeOptions): Promise<DeploymentSchedule> {
+    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/schedules`, body: input, headers: this.#actorHeaders(options) }, "once");
   }
-  updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>): Promise<DeploymentSchedule> {
-    return this.#call({ method: "PATCH", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}`, body: patch });
+  updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>, options?: DeploymentChangeOptions): Promise<DeploymentSchedule> {
+    return this.#call({ method: "PATCH", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}`, body: patch, headers: this.#actorHeaders(options) });
   }
-  async deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void> {
-    await this.#call({ method: "DELETE", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}` });
+  async deleteDeploymentSchedule(deploymentId: string, scheduleId: string, options?: DeploymentChangeOptions): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}`, headers: this.#actorHeaders(options) });
+  }
+  listDeploymentVersions(deploymentId: string, page?: PageRequest): Promise<Page<DeploymentVersion>> {
+    return this.#call({ method: "GET", path: `/deployments/${enc(deploymentId)}/versions`, query: pageQuery(page) });
+  }
+  readDeploymentVersion(deploymentId: string, version: number): Promise<DeploymentVersion> {
+    return this.#call({ method: "GET", path: `/deployments/${enc(deploymentId)}/versions/${enc(String(version))}` });
+  }
+  rollbackDeployment(deploymentId: string, version: number, options?: DeploymentChangeOptions): Promise<Deployment> {
+    // Rolling back to the same version twice changes nothing the second time: safe to repeat.
+    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/versions/${enc(String(version))}/rollback`, body: {}, headers: this.#actorHeaders(options) });
   }
   backfillDeployment(deploymentId: string, input: BackfillInput): Promise<BackfillResult> {
     // Repeating a backfill creates nothing new (slots are keyed), so a retry is safe.

@@ -62,6 +62,8 @@ export interface FlowRunTable {
   infrastructure_pid: string | null;
   idempotency_key: string | null;
   schedule_id: string | null;
+  /** The deployment version the run ran (migration 016); null for runs of no deployment, or made before versions. */
+  deployment_version: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -232,8 +234,27 @@ export interface DeploymentTable {
   catchup_window_seconds: number | null;
   /** Overlap policy (migration 009): allow, skip, buffer-one or cancel-other. */
   overlap: string;
+  /** The current version (migration 016); null until the first one is recorded. */
+  version_number: number | null;
   created_at: string;
   updated_at: string;
+}
+
+/** Table `deployment_versions` (migration 016; unique by deployment_id + version). */
+export interface DeploymentVersionTable {
+  id: string;
+  deployment_id: string;
+  version: number;
+  author: string;
+  /** The deployment's spec as this version made it (src/core/deployment-versions.ts). */
+  spec: JsonText;
+  /** sha256 (hex) of the entrypoint file, as the applying client computed it; null when not given. */
+  entrypoint_hash: string | null;
+  /** JSON list of the spec fields that changed from the previous version. */
+  changed_fields: JsonText;
+  /** The version a rollback restored; null otherwise. */
+  rolled_back_from: number | null;
+  created_at: string;
 }
 
 /** Table `deployment_schedules`. */
@@ -330,6 +351,7 @@ export interface DatabaseSchema {
   concurrency_leases: ConcurrencyLeaseTable;
   deployments: DeploymentTable;
   deployment_schedules: DeploymentScheduleTable;
+  deployment_versions: DeploymentVersionTable;
   scheduler_checkpoints: SchedulerCheckpointTable;
   backfills: BackfillTable;
   work_pools: WorkPoolTable;

@@ -53,6 +53,7 @@ const FLOW_RUN_COLUMN_TYPES: Record<keyof FlowRunTable, ColumnType> = {
   infrastructure_pid: "text",
   idempotency_key: "text",
   schedule_id: "text",
+  deployment_version: "integer",
   created_at: "text",
   updated_at: "text",
 };

@@ -45,6 +45,7 @@ export function flowRunFromRow(row: FlowRunTable): FlowRun {
     infrastructurePid: row.infrastructure_pid,
     idempotencyKey: row.idempotency_key,
     scheduleId: row.schedule_id,
+    deploymentVersion: row.deployment_version === null || row.deployment_version === undefined ? null : Number(row.deployment_version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

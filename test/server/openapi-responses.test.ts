@@ -253,6 +253,10 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("readBackfill", { params: { id: backfilled.backfill?.id ?? "" } });
 
     await call("deleteDeploymentSchedule", { params: { id: deployment.id, scheduleId: schedule.id } });
+    const versions = await call<{ items: { version: number }[] }>("listDeploymentVersions", { params: { id: deployment.id }, query: { limit: "2" } });
+    expect(versions.items.map((item) => item.version)).toEqual([4, 3]);
+    await call("readDeploymentVersion", { params: { id: deployment.id, version: "1" } });
+    expect((await call<Deployment>("rollbackDeployment", { params: { id: deployment.id, version: "1" }, body: {} })).versionNumber).toBe(5);
     await call("deleteDeployment", { params: { id: deployment.id } });
     await call("deleteWorkQueue", { params: { name: pool.name, queue: "spare" } });
     const empty = await call<WorkPool>("createWorkPool", { body: { name: "pool-empty" } });

@@ -4,6 +4,7 @@ import { artifactRoutes } from "./artifact-routes.js";
 import { backfillRoutes } from "./backfill-routes.js";
 import { concurrencyLimitRoutes } from "./concurrency-limit-routes.js";
 import { deploymentRoutes } from "./deployment-routes.js";
+import { deploymentVersionRoutes } from "./deployment-version-routes.js";
 import { eventRoutes } from "./event-routes.js";
 import { flowRoutes } from "./flow-routes.js";
 import { flowRunRoutes } from "./flow-run-routes.js";
@@ -31,6 +32,7 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...concurrencyLimitRoutes(dependencies),
     ...deploymentRoutes(dependencies),
     ...backfillRoutes(dependencies),
+    ...deploymentVersionRoutes(dependencies),
     ...scheduleRoutes(dependencies),
     ...workerRoutes(dependencies),
     ...workQueueRoutes(dependencies),

@@ -135,6 +135,7 @@ export const flowRunSchema = z
     infrastructurePid: z.string().nullable(),
     idempotencyKey: z.string().nullable(),
     scheduleId: z.string().nullable(),
+    deploymentVersion: z.int().min(1).nullable().meta({ description: "The deployment version this run ran (or will run, while not started); null outside deployments or before versions were recorded." }),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
   })
