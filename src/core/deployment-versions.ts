@@ -161,7 +161,11 @@ function flatten(spec: DeploymentSpec | null, entrypointHash: string | null): Ma
     if (field === "schedules") {
       for (const schedule of spec.schedules) {
         const { schedule: _spec, ...rest } = schedule;
-        lines.set(`schedules[${scheduleLabel(schedule)}]`, canonicalJson(rest));
+        const label = scheduleLabel(schedule);
+        let key = `schedules[${label}]`;
+        // Two schedules of one spec (different parameters) stay two lines.
+        for (let n = 2; lines.has(key); n++) key = `schedules[${label} #${n}]`;
+        lines.set(key, canonicalJson(rest));
       }
     } else if ((field === "parameters" || field === "jobVariables") && value !== null && typeof value === "object") {
       for (const [key, item] of Object.entries(value)) lines.set(`${field}.${key}`, canonicalJson(item));

@@ -36,3 +36,14 @@ export {
   type BackfillSlot,
 } from "./backfills.js";
 export { parseBackfillTime } from "./backfill-time.js";
+export {
+  DEPLOYMENT_SPEC_FIELDS,
+  ENTRYPOINT_HASH_FIELD,
+  changedSpecFields,
+  deploymentSpecOf,
+  diffDeploymentVersions,
+  type DeploymentSpec,
+  type DeploymentSpecSchedule,
+  type DeploymentVersion,
+  type SpecDiffLine,
+} from "./deployment-versions.js";
