@@ -39,6 +39,8 @@ export { pauseFlowRun } from "./sdk/pause-flow-run.js";
 export type { PauseFlowRunOptions } from "./sdk/pause-flow-run.js";
 export type { PauseInput, PauseInputValue } from "./sdk/pause-input.js";
 export { suspendFlowRun, FlowRunSuspendedSignal } from "./sdk/suspend-flow-run.js";
+export { sleepUntil, DEFAULT_SUSPEND_THRESHOLD_SECONDS, type SleepUntilOptions } from "./sdk/sleep-until.js";
+export { waitForEvent, type WaitForEventOptions } from "./sdk/wait-for-event.js";
 export { runDeployment } from "./sdk/run-deployment.js";
 export type { RunDeploymentOptions } from "./sdk/run-deployment.js";
 export { executeFlowRun } from "./sdk/execute-flow-run.js";

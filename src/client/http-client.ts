@@ -12,6 +12,7 @@ import type {
   AcquireSlotsInput,
   ArtifactFilter,
   CacheHit,
+  DeploymentChangeOptions,
   ClaimFlowRunsInput,
   CreateArtifactInput,
   CreateConcurrencyLimitInput,
@@ -57,6 +58,7 @@ import type {
   WorkQueue,
 } from "../core/models.js";
 import type { State } from "../core/states.js";
+import type { EventBatch, EventPage, ListEventsInput, ReadEventsAfterInput, StoredEventFilter } from "../core/events.js";
 import { realSleep, type Sleep } from "../core/clock.js";
 import { WeirError } from "../core/weir-error.js";
 import type { OrchestrationApi } from "./orchestration-api.js";
@@ -64,6 +66,9 @@ import { readServerSentEvents } from "./http-event-stream.js";
 import { sendHttpRequest, type HttpRequest, type HttpRequestSettings, type RetryBudget } from "./http-request.js";
 import { flowRunFilterQuery, pageQuery, type QueryValues } from "./http-query.js";
 import { RUN_ID_HEADER } from "../core/run-id-header.js";
+import { ACTOR_HEADER, encodeActor } from "../core/actor.js";
+import type { DeploymentVersion } from "../core/deployment-versions.js";
+import { defaultActor } from "./settings.js";
 
 /** Options of `HttpClient`. */
 export interface HttpClientOptions {
@@ -91,12 +96,15 @@ export interface HttpClientOptions {
   requestTimeoutMs?: number;
   /** Task-run and log batches larger than this (JSON bytes) are split; keep it under the server's body limit. @default 4194304 */
   maxBatchBytes?: number;
+  /** Who this client's deployment changes are made by, sent as `X-Weir-Actor`. @default WEIR_ACTOR, else the OS user */
+  actor?: string;
 }
 
 /** The compiled, frozen `HttpClientOptions`: what each request needs, and the batching limits. */
 export interface CompiledHttpClientOptions extends HttpRequestSettings {
   maxBufferedItems: number;
   maxBatchBytes: number;
+  actor: string;
 }
 
 /** Validate `HttpClientOptions`, fill defaults and freeze. */
@@ -126,6 +134,7 @@ export function compileHttpClientOptions(options: HttpClientOptions): CompiledHt
     maxBufferedItems: options.maxBufferedItems ?? 100_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
     maxBatchBytes: options.maxBatchBytes ?? 4 * 1024 * 1024,
+    actor: options.actor ?? defaultActor(),
   });
 }
 
@@ -351,8 +360,12 @@ export class HttpClient implements OrchestrationApi {
   }
 
   // deployments and schedules
-  upsertDeployment(input: UpsertDeploymentInput): Promise<Deployment> {
-    return this.#call({ method: "POST", path: "/deployments", body: input });
+  // The header that names who makes a deployment change.
+  #actorHeaders(options: DeploymentChangeOptions | undefined): Record<string, string> {
+    return { [ACTOR_HEADER]: encodeActor(options?.author ?? this.options.actor) };
+  }
+  upsertDeployment(input: UpsertDeploymentInput, options?: DeploymentChangeOptions): Promise<Deployment> {
+    return this.#call({ method: "POST", path: "/deployments", body: input, headers: this.#actorHeaders(options) });
   }
   readDeployment(id: string): Promise<Deployment> {
     return this.#call({ method: "GET", path: `/deployments/${enc(id)}` });
@@ -369,8 +382,8 @@ export class HttpClient implements OrchestrationApi {
     const query: QueryValues = { flowName: filter.flowNames, workPoolName: filter.workPoolNames, isServed: filter.isServed };
     return this.#call({ method: "GET", path: "/deployments", query: { ...query, ...pageQuery(page) } });
   }
-  updateDeployment(id: string, patch: UpdateDeploymentInput): Promise<Deployment> {
-    return this.#call({ method: "PATCH", path: `/deployments/${enc(id)}`, body: patch });
+  updateDeployment(id: string, patch: UpdateDeploymentInput, options?: DeploymentChangeOptions): Promise<Deployment> {
+    return this.#call({ method: "PATCH", path: `/deployments/${enc(id)}`, body: patch, headers: this.#actorHeaders(options) });
   }
   async deleteDeployment(id: string): Promise<void> {
     await this.#call({ method: "DELETE", path: `/deployments/${enc(id)}` });
@@ -379,14 +392,24 @@ export class HttpClient implements OrchestrationApi {
     const budget = input.idempotencyKey ? "idempotent" : "once";
     return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/runs`, body: input }, budget);
   }
-  createDeploymentSchedule(deploymentId: string, input: ScheduleInput): Promise<DeploymentSchedule> {
-    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/schedules`, body: input }, "once");
+  createDeploymentSchedule(deploymentId: string, input: ScheduleInput, options?: DeploymentChangeOptions): Promise<DeploymentSchedule> {
+    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/schedules`, body: input, headers: this.#actorHeaders(options) }, "once");
   }
-  updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>): Promise<DeploymentSchedule> {
-    return this.#call({ method: "PATCH", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}`, body: patch });
+  updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>, options?: DeploymentChangeOptions): Promise<DeploymentSchedule> {
+    return this.#call({ method: "PATCH", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}`, body: patch, headers: this.#actorHeaders(options) });
   }
-  async deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void> {
-    await this.#call({ method: "DELETE", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}` });
+  async deleteDeploymentSchedule(deploymentId: string, scheduleId: string, options?: DeploymentChangeOptions): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/deployments/${enc(deploymentId)}/schedules/${enc(scheduleId)}`, headers: this.#actorHeaders(options) });
+  }
+  listDeploymentVersions(deploymentId: string, page?: PageRequest): Promise<Page<DeploymentVersion>> {
+    return this.#call({ method: "GET", path: `/deployments/${enc(deploymentId)}/versions`, query: pageQuery(page) });
+  }
+  readDeploymentVersion(deploymentId: string, version: number): Promise<DeploymentVersion> {
+    return this.#call({ method: "GET", path: `/deployments/${enc(deploymentId)}/versions/${enc(String(version))}` });
+  }
+  rollbackDeployment(deploymentId: string, version: number, options?: DeploymentChangeOptions): Promise<Deployment> {
+    // Rolling back to the same version twice changes nothing the second time: safe to repeat.
+    return this.#call({ method: "POST", path: `/deployments/${enc(deploymentId)}/versions/${enc(String(version))}/rollback`, body: {}, headers: this.#actorHeaders(options) });
   }
   backfillDeployment(deploymentId: string, input: BackfillInput): Promise<BackfillResult> {
     // Repeating a backfill creates nothing new (slots are keyed), so a retry is safe.
@@ -446,6 +469,16 @@ export class HttpClient implements OrchestrationApi {
     return (await this.#call<{ items: FlowRun[] }>({ method: "POST", path, body }, "once")).items;
   }
 
+  // stored events
+  listEvents(input: ListEventsInput = {}): Promise<EventPage> {
+    return this.#call({ method: "GET", path: "/events/feed", query: { ...storedEventFilterQuery(input), limit: input.limit, cursor: input.cursor ?? undefined } });
+  }
+  async readEventsAfter(input: ReadEventsAfterInput = {}): Promise<EventBatch> {
+    const query = { ...storedEventFilterQuery(input), limit: input.limit, after: input.after ?? "" };
+    const page = await this.#call<EventPage>({ method: "GET", path: "/events/feed", query });
+    return { events: page.events, cursor: page.followCursor };
+  }
+
   /** Live changes from `GET /api/events` (Server-Sent Events); reconnects until the signal aborts. */
   subscribe(signal: AbortSignal, filter: { flowRunId?: string } = {}): AsyncIterable<WeirEvent> {
     const query = filter.flowRunId === undefined ? "" : `?flowRunId=${enc(filter.flowRunId)}`;
@@ -456,4 +489,9 @@ export class HttpClient implements OrchestrationApi {
   async close(): Promise<void> {
     this.#closed.abort();
   }
+}
+
+// Query values of a stored-event filter (singular names, comma-separated lists).
+function storedEventFilterQuery(filter: StoredEventFilter): QueryValues {
+  return { event: filter.events, resource: filter.resourceId, related: filter.related, tag: filter.tags, since: filter.since, until: filter.until };
 }

@@ -7,22 +7,29 @@
 import type { Clock } from "../core/clock.js";
 import type { WeirEvent } from "../core/models.js";
 import type { OpenedOrchestration, Orchestration } from "../orchestration/create-orchestration.js";
-import type { OrchestrationApi } from "./orchestration-api.js";
+import type { DeploymentChangeOptions, OrchestrationApi } from "./orchestration-api.js";
+import { defaultActor } from "./settings.js";
 
 type Api = OrchestrationApi;
 
 /** How to build an in-process client: a database to open, or an already opened service layer. */
-export type InProcessClientOptions =
+export type InProcessClientOptions = (
   | { databaseUrl: string; /** @default systemClock */ clock?: Clock }
-  | { opened: OpenedOrchestration; /** Close `opened` when the client closes. @default false */ isOwner?: boolean };
+  | { opened: OpenedOrchestration; /** Close `opened` when the client closes. @default false */ isOwner?: boolean }
+) & {
+  /** Who this client's deployment changes are made by. @default WEIR_ACTOR, else the OS user */
+  actor?: string;
+};
 
 /** `OrchestrationApi` over the service layer in this process. */
 export class InProcessClient implements OrchestrationApi {
   private readonly ready: Promise<OpenedOrchestration>;
   private readonly isOwner: boolean;
   private isClosed = false;
+  private readonly actor: string;
 
   constructor(options: InProcessClientOptions) {
+    this.actor = options.actor ?? defaultActor();
     if ("opened" in options) {
       this.ready = Promise.resolve(options.opened);
       this.isOwner = options.isOwner ?? false;
@@ -47,6 +54,11 @@ export class InProcessClient implements OrchestrationApi {
   /** The opened service layer (for runners that share it with a server). */
   opened(): Promise<OpenedOrchestration> {
     return this.ready;
+  }
+
+  // The author of a change: the one given, else this process's actor (WEIR_ACTOR or the OS user).
+  private changeOptions(options: DeploymentChangeOptions | undefined): DeploymentChangeOptions {
+    return { author: options?.author ?? this.actor };
   }
 
   private async call<T>(fn: (orchestration: Orchestration) => Promise<T>): Promise<T> {
@@ -112,16 +124,22 @@ export class InProcessClient implements OrchestrationApi {
   releaseConcurrencyLease: Api["releaseConcurrencyLease"] = (leaseId) => this.call((o) => o.releaseConcurrencyLease(leaseId));
 
   // deployments
-  upsertDeployment: Api["upsertDeployment"] = (input) => this.call((o) => o.upsertDeployment(input));
+  upsertDeployment: Api["upsertDeployment"] = (input, options) => this.call((o) => o.upsertDeployment(input, this.changeOptions(options)));
   readDeployment: Api["readDeployment"] = (id) => this.call((o) => o.readDeployment(id));
   readDeploymentByName: Api["readDeploymentByName"] = (fullName) => this.call((o) => o.readDeploymentByName(fullName));
   listDeployments: Api["listDeployments"] = (filter, page) => this.call((o) => o.listDeployments(filter, page));
-  updateDeployment: Api["updateDeployment"] = (id, patch) => this.call((o) => o.updateDeployment(id, patch));
+  updateDeployment: Api["updateDeployment"] = (id, patch, options) => this.call((o) => o.updateDeployment(id, patch, this.changeOptions(options)));
   deleteDeployment: Api["deleteDeployment"] = (id) => this.call((o) => o.deleteDeployment(id));
   createDeploymentFlowRun: Api["createDeploymentFlowRun"] = (deploymentId, input) => this.call((o) => o.createDeploymentFlowRun(deploymentId, input));
-  createDeploymentSchedule: Api["createDeploymentSchedule"] = (deploymentId, input) => this.call((o) => o.createDeploymentSchedule(deploymentId, input));
-  updateDeploymentSchedule: Api["updateDeploymentSchedule"] = (deploymentId, scheduleId, patch) => this.call((o) => o.updateDeploymentSchedule(deploymentId, scheduleId, patch));
-  deleteDeploymentSchedule: Api["deleteDeploymentSchedule"] = (deploymentId, scheduleId) => this.call((o) => o.deleteDeploymentSchedule(deploymentId, scheduleId));
+  createDeploymentSchedule: Api["createDeploymentSchedule"] = (deploymentId, input, options) =>
+    this.call((o) => o.createDeploymentSchedule(deploymentId, input, this.changeOptions(options)));
+  updateDeploymentSchedule: Api["updateDeploymentSchedule"] = (deploymentId, scheduleId, patch, options) =>
+    this.call((o) => o.updateDeploymentSchedule(deploymentId, scheduleId, patch, this.changeOptions(options)));
+  deleteDeploymentSchedule: Api["deleteDeploymentSchedule"] = (deploymentId, scheduleId, options) =>
+    this.call((o) => o.deleteDeploymentSchedule(deploymentId, scheduleId, this.changeOptions(options)));
+  listDeploymentVersions: Api["listDeploymentVersions"] = (deploymentId, page) => this.call((o) => o.listDeploymentVersions(deploymentId, page));
+  readDeploymentVersion: Api["readDeploymentVersion"] = (deploymentId, version) => this.call((o) => o.readDeploymentVersion(deploymentId, version));
+  rollbackDeployment: Api["rollbackDeployment"] = (deploymentId, version, options) => this.call((o) => o.rollbackDeployment(deploymentId, version, this.changeOptions(options)));
   backfillDeployment: Api["backfillDeployment"] = (deploymentId, input) => this.call((o) => o.backfillDeployment(deploymentId, input));
   listBackfills: Api["listBackfills"] = (deploymentId) => this.call((o) => o.listBackfills(deploymentId));
   readBackfill: Api["readBackfill"] = (id) => this.call((o) => o.readBackfill(id));
@@ -139,6 +157,8 @@ export class InProcessClient implements OrchestrationApi {
   deleteWorkQueue: Api["deleteWorkQueue"] = (workPoolName, name) => this.call((o) => o.deleteWorkQueue(workPoolName, name));
   workerHeartbeat: Api["workerHeartbeat"] = (input) => this.call((o) => o.workerHeartbeat(input));
   listWorkers: Api["listWorkers"] = (workPoolName) => this.call((o) => o.listWorkers(workPoolName));
+  listEvents: Api["listEvents"] = (input) => this.call((o) => o.listEvents(input));
+  readEventsAfter: Api["readEventsAfter"] = (input) => this.call((o) => o.readEventsAfter(input));
   claimFlowRuns: Api["claimFlowRuns"] = (input) => this.call((o) => o.claimFlowRuns(input));
 
   async *subscribe(signal: AbortSignal, filter?: { flowRunId?: string }): AsyncIterable<WeirEvent> {

@@ -41,8 +41,10 @@ import type {
   CreateConcurrencyLimitInput,
   AcquireSlotsInput,
   DeploymentFilter,
+  DeploymentChangeOptions,
   SetVariableOptions,
 } from "../core/api-types.js";
+import type { DeploymentVersion } from "../core/deployment-versions.js";
 import type {
   Artifact,
   ConcurrencyLease,
@@ -60,6 +62,7 @@ import type {
   WorkQueue,
 } from "../core/models.js";
 import type { State } from "../core/states.js";
+import type { EventBatch, EventPage, ListEventsInput, ReadEventsAfterInput } from "../core/events.js";
 
 export type * from "../core/api-types.js";
 
@@ -167,7 +170,7 @@ export interface OrchestrationApi {
 
   // deployments and schedules
   /** Create the deployment `flowName/name`, or update it in place (schedules matched by their spec). */
-  upsertDeployment(input: UpsertDeploymentInput): Promise<Deployment>;
+  upsertDeployment(input: UpsertDeploymentInput, options?: DeploymentChangeOptions): Promise<Deployment>;
   /** One deployment by id. */
   readDeployment(id: string): Promise<Deployment>;
   /** By `flowName/deploymentName`. */
@@ -175,17 +178,23 @@ export interface OrchestrationApi {
   /** Deployments matching the filter, a page at a time. */
   listDeployments(filter?: DeploymentFilter, page?: PageRequest): Promise<Page<Deployment>>;
   /** Change some fields of a deployment (pause, parameters, limits, …). */
-  updateDeployment(id: string, patch: UpdateDeploymentInput): Promise<Deployment>;
+  updateDeployment(id: string, patch: UpdateDeploymentInput, options?: DeploymentChangeOptions): Promise<Deployment>;
   /** Delete a deployment; its runs still waiting to be claimed are cancelled. */
   deleteDeployment(id: string): Promise<void>;
   /** Create a run of a deployment now (or at a given time) with parameters over its defaults. */
   createDeploymentFlowRun(deploymentId: string, input?: CreateDeploymentFlowRunInput): Promise<FlowRun>;
   /** Add a schedule to a deployment. */
-  createDeploymentSchedule(deploymentId: string, input: ScheduleInput): Promise<DeploymentSchedule>;
+  createDeploymentSchedule(deploymentId: string, input: ScheduleInput, options?: DeploymentChangeOptions): Promise<DeploymentSchedule>;
   /** Change a schedule of a deployment (its spec, zone, parameters or active flag). */
-  updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>): Promise<DeploymentSchedule>;
+  updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>, options?: DeploymentChangeOptions): Promise<DeploymentSchedule>;
   /** Remove a schedule from a deployment, with its future scheduled runs. */
-  deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void>;
+  deleteDeploymentSchedule(deploymentId: string, scheduleId: string, options?: DeploymentChangeOptions): Promise<void>;
+  /** A deployment's versions (one per change of its spec), newest first. */
+  listDeploymentVersions(deploymentId: string, page?: PageRequest): Promise<Page<DeploymentVersion>>;
+  /** One version of a deployment by number (1 is the first). */
+  readDeploymentVersion(deploymentId: string, version: number): Promise<DeploymentVersion>;
+  /** Apply a version's spec again as a new version (schedules still there keep their active flag); returns the deployment. */
+  rollbackDeployment(deploymentId: string, version: number, options?: DeploymentChangeOptions): Promise<Deployment>;
   /** Make one run per slot of a deployment's active schedules in `[from, to)`, keyed like scheduled runs (or only list them, with `dryRun`). */
   backfillDeployment(deploymentId: string, input: BackfillInput): Promise<BackfillResult>;
   /** A deployment's backfills with their progress, newest first. */
@@ -220,6 +229,12 @@ export interface OrchestrationApi {
   listWorkers(workPoolName?: string): Promise<Worker[]>;
   /** Claim due runs of a pool's queues for a worker, in priority order; each run is claimed once, ever. */
   claimFlowRuns(input: ClaimFlowRunsInput): Promise<FlowRun[]>;
+
+  // stored events
+  /** Stored events (run states, deployments, pools, workers, …) matching a filter, newest first, a page at a time. */
+  listEvents(input?: ListEventsInput): Promise<EventPage>;
+  /** Stored events after a follow cursor (`followCursor` of a listing, or `cursor` of the last read), oldest first; none given: from now on. */
+  readEventsAfter(input?: ReadEventsAfterInput): Promise<EventBatch>;
 
   /**
    * Live changes (runs, states, logs, artifacts). Yields until the signal aborts.

@@ -4,7 +4,7 @@
  * writes the file through the helpers here. The file is written with mode 0600 (it may hold a key).
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
 import { WeirError } from "../core/weir-error.js";
 
@@ -33,6 +33,17 @@ export interface WeirSettings {
 /** `$WEIR_HOME` (default `~/.weir`). */
 export function weirHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.WEIR_HOME && env.WEIR_HOME !== "" ? env.WEIR_HOME : join(homedir(), ".weir");
+}
+
+/** Who this process acts for (the author of deployment versions): `WEIR_ACTOR`, else the OS user, else "unknown". */
+export function defaultActor(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.WEIR_ACTOR?.trim();
+  if (fromEnv) return fromEnv;
+  try {
+    return userInfo().username || "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** Path of the config file. */

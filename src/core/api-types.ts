@@ -254,6 +254,14 @@ export interface UpsertDeploymentInput {
   isServed?: boolean;
   /** The flow's retry policy, copied into each run of the deployment. @default none (no retries) */
   retryPolicy?: Partial<RetryPolicy> | null;
+  /** sha256 (64 hex digits) of the entrypoint file, computed by the applying client; recorded in the deployment version. @default null */
+  entrypointHash?: string | null;
+}
+
+/** Who makes a change to a deployment (recorded as the author of the version it makes). */
+export interface DeploymentChangeOptions {
+  /** A person's or program's name; sent as `X-Weir-Actor` over HTTP. @default the client's actor (`WEIR_ACTOR`, else the OS user) */
+  author?: string;
 }
 
 /** A schedule to attach to a deployment. */

@@ -76,6 +76,8 @@ export interface FlowRun {
   idempotencyKey: string | null;
   /** The schedule that created this run, if any. */
   scheduleId: string | null;
+  /** The deployment version this run ran (or will run, while not started); null outside deployments or before versions. */
+  deploymentVersion: number | null;
   /** Result of the final attempt (when persisted or inline). */
   createdAt: string;
   updatedAt: string;
@@ -248,6 +250,8 @@ export interface Deployment {
   isServed: boolean;
   /** The flow's retry policy, given to each run of the deployment (null: no retries). */
   retryPolicy?: RetryPolicy | null;
+  /** The current version (src/core/deployment-versions.ts); null until one is recorded. */
+  versionNumber: number | null;
   lastPolledAt: string | null;
   createdAt: string;
   updatedAt: string;

@@ -64,6 +64,8 @@ export interface FlowRunTable {
   code_version: string | null;
   idempotency_key: string | null;
   schedule_id: string | null;
+  /** The deployment version the run ran (migration 016); null for runs of no deployment, or made before versions. */
+  deployment_version: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -236,8 +238,27 @@ export interface DeploymentTable {
   overlap: string;
   /** Where workers get the code (migration 017): JSON CodePull, null to read it in place. */
   pull: JsonText | null;
+  /** The current version (migration 016); null until the first one is recorded. */
+  version_number: number | null;
   created_at: string;
   updated_at: string;
+}
+
+/** Table `deployment_versions` (migration 016; unique by deployment_id + version). */
+export interface DeploymentVersionTable {
+  id: string;
+  deployment_id: string;
+  version: number;
+  author: string;
+  /** The deployment's spec as this version made it (src/core/deployment-versions.ts). */
+  spec: JsonText;
+  /** sha256 (hex) of the entrypoint file, as the applying client computed it; null when not given. */
+  entrypoint_hash: string | null;
+  /** JSON list of the spec fields that changed from the previous version. */
+  changed_fields: JsonText;
+  /** The version a rollback restored; null otherwise. */
+  rolled_back_from: number | null;
+  created_at: string;
 }
 
 /** Table `deployment_schedules`. */
@@ -311,6 +332,30 @@ export interface WorkerTable {
   created_at: string;
 }
 
+/**
+ * Table `events` (migration 013): stored events, in `seq` order. `tx` is the writing transaction's
+ * id on PostgreSQL (0 on SQLite), for followers (src/orchestration/event-query.ts).
+ */
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  occurred: string;
+  event: string;
+  resource_id: string;
+  resource_kind: string;
+  resource_name: string | null;
+  payload: JsonText;
+  tx: Generated<string | number>;
+}
+
+/** Table `event_related` (migration 013): the related resources of an event, one row each. */
+export interface EventRelatedTable {
+  related_id: string;
+  seq: number;
+  kind: string;
+  name: string | null;
+}
+
 /** Table `weir_migrations`: applied migrations. */
 export interface MigrationTable {
   name: string;
@@ -334,10 +379,13 @@ export interface DatabaseSchema {
   concurrency_leases: ConcurrencyLeaseTable;
   deployments: DeploymentTable;
   deployment_schedules: DeploymentScheduleTable;
+  deployment_versions: DeploymentVersionTable;
   scheduler_checkpoints: SchedulerCheckpointTable;
   backfills: BackfillTable;
   work_pools: WorkPoolTable;
   work_queues: WorkQueueTable;
   workers: WorkerTable;
+  events: EventTable;
+  event_related: EventRelatedTable;
   weir_migrations: MigrationTable;
 }

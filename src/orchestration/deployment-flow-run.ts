@@ -74,6 +74,7 @@ export function newDeploymentRunRow(deployment: DeploymentTable, fields: Deploym
       work_queue_name: isServed ? null : fields.workQueueName,
       idempotency_key: fields.idempotencyKey,
       schedule_id: fields.scheduleId,
+      deployment_version: deployment.version_number ?? null,
       state_type: "SCHEDULED",
       ...(fields.name === undefined ? {} : { name: fields.name }),
     },

@@ -49,6 +49,7 @@ export function deploymentFromRow(row: DeploymentTable, schedules: DeploymentSch
     pull: fromJsonColumn<CodePull | null>(row.pull ?? null),
     isServed: Boolean(row.is_served),
     retryPolicy: fromJsonColumn<RetryPolicy | null>(row.retry_policy ?? null),
+    versionNumber: row.version_number === null || row.version_number === undefined ? null : Number(row.version_number),
     lastPolledAt: row.last_polled_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from "kysely";
 import type { CreateDeploymentFlowRunInput, DeploymentFilter, Page, PageRequest, ScheduleInput, UpdateDeploymentInput, UpsertDeploymentInput } from "../core/api-types.js";
+import type { DeploymentVersion } from "../core/deployment-versions.js";
 import type { Deployment, DeploymentSchedule, FlowRun } from "../core/models.js";
 import { WeirError } from "../core/weir-error.js";
 import { toJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
@@ -21,6 +22,8 @@ import { flowRunFromRow } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkStringList } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
+import type { DeploymentChangeOptions } from "../core/api-types.js";
+import { checkAuthor, checkEntrypointHash, checkVersionNumber, listDeploymentVersions, readDeploymentVersion, recordDeploymentVersion, type VersionChange } from "./deployment-version-service.js";
 import { checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
 import { ensureWorkQueue } from "./work-pool-service.js";
 
@@ -98,56 +101,68 @@ export function createDeploymentService(ctx: OrchestrationContext) {
     return deploymentFromRow(row, schedules);
   }
 
+  // Record a version of the deployment as stored now (see deployment-version-service.ts) and return it with its number.
+  async function versioned(trx: Trx, id: string, change: VersionChange): Promise<Deployment> {
+    const deployment = await load(trx, { id });
+    const version = await recordDeploymentVersion(trx, database, deployment, change);
+    return version === null ? deployment : { ...deployment, versionNumber: version };
+  }
+
+  async function upsert(input: UpsertDeploymentInput, change: Omit<VersionChange, "now">): Promise<Deployment> {
+    const compiled = compileUpsertDeploymentInput(input);
+    const now = ctx.clock.now().toISOString();
+    const deployment = await database.writeTransaction(async (trx) => {
+      const flow = await ensureFlow(trx, compiled.flowName, now);
+      if (compiled.parameterSchema !== null) {
+        await trx.updateTable("flows").set({ parameter_schema: toJsonColumn(compiled.parameterSchema), updated_at: now }).where("id", "=", flow.id).execute();
+      }
+      await ensureWorkQueue(trx, compiled.workPoolName, compiled.workQueueName, now);
+      const values = {
+        flow_name: compiled.flowName,
+        description: compiled.description,
+        version: compiled.version,
+        entrypoint: compiled.entrypoint,
+        path: compiled.path,
+        parameters: toJsonColumn(compiled.parameters),
+        parameter_schema: toNullableJsonColumn(compiled.parameterSchema),
+        tags: toJsonColumn(compiled.tags),
+        work_pool_name: compiled.workPoolName,
+        work_queue_name: compiled.workQueueName,
+        is_paused: compiled.isPaused ? 1 : 0,
+        concurrency_limit: compiled.concurrencyLimit,
+        collision_strategy: compiled.collisionStrategy,
+        job_variables: toJsonColumn(compiled.jobVariables),
+        pull: toNullableJsonColumn(compiled.pull),
+        is_served: compiled.isServed ? 1 : 0,
+        retry_policy: toNullableJsonColumn(compiled.retryPolicy),
+        catchup: compiled.catchup,
+        catchup_window_seconds: compiled.catchupWindow,
+        overlap: compiled.overlap,
+        updated_at: now,
+      };
+      const existing = await trx.selectFrom("deployments").select("id").where("flow_id", "=", flow.id).where("name", "=", compiled.name).executeTakeFirst();
+      const id = existing?.id ?? crypto.randomUUID();
+      if (existing) {
+        await trx.updateTable("deployments").set(values).where("id", "=", id).execute();
+      } else {
+        const row: DeploymentTable = { id, name: compiled.name, flow_id: flow.id, last_polled_at: null, version_number: null, created_at: now, ...values };
+        await trx.insertInto("deployments").values(row).execute();
+      }
+      if (compiled.schedules !== undefined) await replaceSchedules(trx, id, compiled.schedules, now);
+      return versioned(trx, id, { ...change, now });
+    });
+    return published(deployment);
+  }
+
   function published(deployment: Deployment): Deployment {
     events.publish({ kind: "deployment", deployment });
     return deployment;
   }
 
   return {
-    async upsertDeployment(input: UpsertDeploymentInput): Promise<Deployment> {
-      const compiled = compileUpsertDeploymentInput(input);
-      const now = ctx.clock.now().toISOString();
-      const deployment = await database.writeTransaction(async (trx) => {
-        const flow = await ensureFlow(trx, compiled.flowName, now);
-        if (compiled.parameterSchema !== null) {
-          await trx.updateTable("flows").set({ parameter_schema: toJsonColumn(compiled.parameterSchema), updated_at: now }).where("id", "=", flow.id).execute();
-        }
-        await ensureWorkQueue(trx, compiled.workPoolName, compiled.workQueueName, now);
-        const values = {
-          flow_name: compiled.flowName,
-          description: compiled.description,
-          version: compiled.version,
-          entrypoint: compiled.entrypoint,
-          path: compiled.path,
-          parameters: toJsonColumn(compiled.parameters),
-          parameter_schema: toNullableJsonColumn(compiled.parameterSchema),
-          tags: toJsonColumn(compiled.tags),
-          work_pool_name: compiled.workPoolName,
-          work_queue_name: compiled.workQueueName,
-          is_paused: compiled.isPaused ? 1 : 0,
-          concurrency_limit: compiled.concurrencyLimit,
-          collision_strategy: compiled.collisionStrategy,
-          job_variables: toJsonColumn(compiled.jobVariables),
-          pull: toNullableJsonColumn(compiled.pull),
-          is_served: compiled.isServed ? 1 : 0,
-          retry_policy: toNullableJsonColumn(compiled.retryPolicy),
-          catchup: compiled.catchup,
-          catchup_window_seconds: compiled.catchupWindow,
-          overlap: compiled.overlap,
-          updated_at: now,
-        };
-        const existing = await trx.selectFrom("deployments").select("id").where("flow_id", "=", flow.id).where("name", "=", compiled.name).executeTakeFirst();
-        const id = existing?.id ?? crypto.randomUUID();
-        if (existing) {
-          await trx.updateTable("deployments").set(values).where("id", "=", id).execute();
-        } else {
-          const row: DeploymentTable = { id, name: compiled.name, flow_id: flow.id, last_polled_at: null, created_at: now, ...values };
-          await trx.insertInto("deployments").values(row).execute();
-        }
-        if (compiled.schedules !== undefined) await replaceSchedules(trx, id, compiled.schedules, now);
-        return load(trx, { id });
-      });
-      return published(deployment);
+    async upsertDeployment(input: UpsertDeploymentInput, options: DeploymentChangeOptions = {}): Promise<Deployment> {
+      const entrypointHash = checkEntrypointHash(input.entrypointHash) ?? null;
+      return upsert(input, { author: checkAuthor(options.author), entrypointHash });
     },
 
     async readDeployment(id: string): Promise<Deployment> {
@@ -186,8 +201,9 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       return toPage(rows, limit, (row) => deploymentFromRow(row, schedules), (row) => ({ key: JSON.stringify([row.flow_name, row.name]), id: row.id, sort: "FULL_NAME_ASC" }));
     },
 
-    async updateDeployment(id: string, patch: UpdateDeploymentInput): Promise<Deployment> {
+    async updateDeployment(id: string, patch: UpdateDeploymentInput, options: DeploymentChangeOptions = {}): Promise<Deployment> {
       checkName(id, "id");
+      const author = checkAuthor(options.author);
       checkObject(patch, "patch");
       const now = ctx.clock.now().toISOString();
       const set: Partial<DeploymentTable> = { updated_at: now };
@@ -209,7 +225,7 @@ export function createDeploymentService(ctx: OrchestrationContext) {
           set.work_queue_name = (await ensureWorkQueue(trx, current.workPoolName, checkName(patch.workQueueName, "workQueueName"), now)).name;
         }
         await trx.updateTable("deployments").set(set).where("id", "=", id).execute();
-        return load(trx, { id });
+        return versioned(trx, id, { author, now, entrypointHash: undefined });
       });
       return published(deployment);
     },
@@ -233,20 +249,23 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       return createDeploymentFlowRun(ctx, deploymentId, input);
     },
 
-    async createDeploymentSchedule(deploymentId: string, input: ScheduleInput): Promise<DeploymentSchedule> {
+    async createDeploymentSchedule(deploymentId: string, input: ScheduleInput, options: DeploymentChangeOptions = {}): Promise<DeploymentSchedule> {
       checkName(deploymentId, "deploymentId");
+      const author = checkAuthor(options.author);
       const compiled = compileScheduleInput(input, "schedule");
       const now = ctx.clock.now().toISOString();
       const row = newScheduleRow(deploymentId, compiled, now);
       await database.writeTransaction(async (trx) => {
         await load(trx, { id: deploymentId });
         await trx.insertInto("deployment_schedules").values(row).execute();
+        await versioned(trx, deploymentId, { author, now, entrypointHash: undefined });
       });
       return deploymentScheduleFromRow(row);
     },
 
-    async updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>): Promise<DeploymentSchedule> {
+    async updateDeploymentSchedule(deploymentId: string, scheduleId: string, patch: Partial<ScheduleInput>, options: DeploymentChangeOptions = {}): Promise<DeploymentSchedule> {
       checkName(deploymentId, "deploymentId");
+      const author = checkAuthor(options.author);
       checkName(scheduleId, "scheduleId");
       checkObject(patch, "patch");
       const now = ctx.clock.now().toISOString();
@@ -268,12 +287,14 @@ export function createDeploymentService(ctx: OrchestrationContext) {
         if (scheduleKey(merged) !== scheduleKey(current)) await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
         const updated = { ...row, schedule: toJsonColumn(merged.schedule), parameters: toJsonColumn(merged.parameters), is_active: merged.isActive ? 1 : 0, ...policyColumns(merged), updated_at: now };
         await trx.updateTable("deployment_schedules").set(updated).where("id", "=", scheduleId).execute();
+        await versioned(trx, deploymentId, { author, now, entrypointHash: undefined });
         return deploymentScheduleFromRow(updated);
       });
     },
 
-    async deleteDeploymentSchedule(deploymentId: string, scheduleId: string): Promise<void> {
+    async deleteDeploymentSchedule(deploymentId: string, scheduleId: string, options: DeploymentChangeOptions = {}): Promise<void> {
       checkName(deploymentId, "deploymentId");
+      const author = checkAuthor(options.author);
       checkName(scheduleId, "scheduleId");
       const now = ctx.clock.now().toISOString();
       await database.writeTransaction(async (trx) => {
@@ -281,7 +302,42 @@ export function createDeploymentService(ctx: OrchestrationContext) {
         if (!row) throw WeirError.notFound("deployment schedule", scheduleId);
         await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
         await trx.deleteFrom("deployment_schedules").where("id", "=", scheduleId).execute();
+        await versioned(trx, deploymentId, { author, now, entrypointHash: undefined });
       });
+    },
+
+    async listDeploymentVersions(deploymentId: string, page?: PageRequest): Promise<Page<DeploymentVersion>> {
+      checkName(deploymentId, "deploymentId");
+      return listDeploymentVersions(db, deploymentId, page);
+    },
+
+    async readDeploymentVersion(deploymentId: string, version: number): Promise<DeploymentVersion> {
+      checkName(deploymentId, "deploymentId");
+      return readDeploymentVersion(db, deploymentId, checkVersionNumber(version));
+    },
+
+    async rollbackDeployment(deploymentId: string, version: number, options: DeploymentChangeOptions = {}): Promise<Deployment> {
+      checkName(deploymentId, "deploymentId");
+      const author = checkAuthor(options.author);
+      const target = await readDeploymentVersion(db, deploymentId, checkVersionNumber(version));
+      const current = await load(db, { id: deploymentId });
+      const { spec } = target;
+      // A schedule that is still there keeps its active flag (a paused one stays paused); one the rollback brings back is active.
+      const schedules = spec.schedules.map((schedule) => {
+        const stored = current.schedules.find((s) => scheduleKey(s) === scheduleKey(schedule));
+        return { ...schedule, ...(stored ? {} : { isActive: true }) };
+      });
+      return upsert(
+        {
+          ...spec,
+          name: current.name,
+          flowName: current.flowName,
+          isPaused: current.isPaused,
+          schedules,
+        },
+        // A rollback restores the spec, not a file's content: the same entrypoint keeps the hash last seen.
+        { author, rolledBackFrom: target.version, entrypointHash: spec.entrypoint === current.entrypoint ? undefined : target.entrypointHash },
+      );
     },
   };
 }

@@ -54,6 +54,7 @@ const FLOW_RUN_COLUMN_TYPES: Record<keyof FlowRunTable, ColumnType> = {
   code_version: "text",
   idempotency_key: "text",
   schedule_id: "text",
+  deployment_version: "integer",
   created_at: "text",
   updated_at: "text",
 };

@@ -46,6 +46,7 @@ export function flowRunFromRow(row: FlowRunTable): FlowRun {
     codeVersion: row.code_version ?? null,
     idempotencyKey: row.idempotency_key,
     scheduleId: row.schedule_id,
+    deploymentVersion: row.deployment_version === null || row.deployment_version === undefined ? null : Number(row.deployment_version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -58,6 +58,7 @@ export function newFlowRunRow(fields: Pick<FlowRunTable, "id" | "flow_id" | "flo
     code_version: null,
     idempotency_key: null,
     schedule_id: null,
+    deployment_version: null,
     created_at: now,
     updated_at: now,
     ...fields,

@@ -10,6 +10,7 @@ import type { CatchupPolicy, CollisionStrategy, Deployment, OverlapPolicy, Param
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
+import { entrypointFileHash } from "./entrypoint-hash.js";
 import { definitionStackOf, inferEntrypoint } from "./entrypoint-inference.js";
 import type { AnyFlow } from "./flow.js";
 import { DEPLOY_OPTION_ALIASES, SCHEDULE_OPTION_ALIASES } from "./option-aliases.js";
@@ -152,6 +153,7 @@ export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise
     name: options.name,
     flowName: flow.name,
     entrypoint,
+    entrypointHash: entrypointFileHash(entrypoint, cwd),
     path: cwd,
     description: options.description ?? flow.options.description,
     version: options.version ?? flow.options.version,

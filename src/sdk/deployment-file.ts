@@ -30,6 +30,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { entrypointFileHash } from "./entrypoint-hash.js";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
@@ -362,6 +363,7 @@ export async function applyDeploymentFile(options: ApplyDeploymentFileOptions = 
         ...entry.policies,
         schedules: entry.schedules,
         retryPolicy: flow.options.storedRetryPolicy,
+        entrypointHash: entrypointFileHash(entry.entrypoint, entry.path),
       }),
     );
   }

@@ -94,7 +94,7 @@ export function pauseTimeoutMessage(pause: CompiledPause): string {
  * The input pause `key` was resumed with in this attempt, or undefined when it was not paused
  * yet (see the file header). `{ input: … }` so that a resume without input is told apart.
  */
-export async function answeredPause(client: OrchestrationApi, flowRunId: string, key: string): Promise<{ input: unknown } | undefined> {
+export async function answeredPause(client: OrchestrationApi, flowRunId: string, key: string): Promise<{ input: unknown; details: Record<string, unknown> } | undefined> {
   const states = await client.readFlowRunStates(flowRunId);
   const start = attemptStartIndex(states);
   for (let index = Math.max(0, start); index < states.length - 1; index += 1) {
@@ -103,7 +103,7 @@ export async function answeredPause(client: OrchestrationApi, flowRunId: string,
     const next = states[index + 1]!;
     // resumeFlowRun moves Paused → Running and Suspended → Scheduled, with the input in `details`.
     if ((state.name === "Paused" && next.type === "RUNNING") || (state.name === "Suspended" && next.type === "SCHEDULED")) {
-      return { input: next.details?.resumeInput ?? {} };
+      return { input: next.details?.resumeInput ?? {}, details: next.details ?? {} };
     }
   }
   return undefined;

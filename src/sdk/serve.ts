@@ -12,6 +12,7 @@ import { realSleep } from "../core/clock.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { getClient } from "./client-provider.js";
 import { schedulePoliciesOf, schedulesOf, type DeploySchedule, type SchedulePolicyOptions } from "./deploy.js";
+import { entrypointFileHash } from "./entrypoint-hash.js";
 import { definitionStackOf, inferEntrypoint } from "./entrypoint-inference.js";
 import { executeFlowRun } from "./execute-flow-run.js";
 import type { AnyFlow } from "./flow.js";
@@ -98,10 +99,12 @@ export async function serveFlow(flow: AnyFlow, options: ServeOptions): Promise<v
   checkKnownOptions(options, { kind: "serve", known: SERVE_OPTION_KEYS, aliases: SERVE_OPTION_ALIASES, owner: `serve() of flow '${flow.name}'` });
   const client = options.client ?? (await getClient());
   const schedules = schedulesOf({ schedules: servedSchedules(options) ?? [] });
+  const entrypoint = options.entrypoint ?? tryInferEntrypoint(flow);
   const deployment = await client.upsertDeployment({
     name: options.name,
     flowName: flow.name,
-    entrypoint: options.entrypoint ?? tryInferEntrypoint(flow),
+    entrypoint,
+    entrypointHash: entrypointFileHash(entrypoint, process.cwd()),
     path: process.cwd(),
     description: options.description ?? flow.options.description,
     parameters: options.parameters ?? {},

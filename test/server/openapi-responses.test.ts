@@ -253,10 +253,18 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("readBackfill", { params: { id: backfilled.backfill?.id ?? "" } });
 
     await call("deleteDeploymentSchedule", { params: { id: deployment.id, scheduleId: schedule.id } });
+    const versions = await call<{ items: { version: number }[] }>("listDeploymentVersions", { params: { id: deployment.id }, query: { limit: "2" } });
+    expect(versions.items.map((item) => item.version)).toEqual([4, 3]);
+    await call("readDeploymentVersion", { params: { id: deployment.id, version: "1" } });
+    expect((await call<Deployment>("rollbackDeployment", { params: { id: deployment.id, version: "1" }, body: {} })).versionNumber).toBe(5);
     await call("deleteDeployment", { params: { id: deployment.id } });
     await call("deleteWorkQueue", { params: { name: pool.name, queue: "spare" } });
     const empty = await call<WorkPool>("createWorkPool", { body: { name: "pool-empty" } });
     await call("deleteWorkPool", { params: { name: empty.name } });
+
+    const events = await call<{ events: unknown[]; followCursor: string }>("listEvents", { query: { event: "flow-run.*,deployment.created", related: deployment.id, limit: "5" } });
+    expect(events.events.length).toBeGreaterThan(0);
+    await call("listEvents", { query: { after: events.followCursor, tag: "prod", since: "2020-01-01T00:00:00Z" } });
   });
 
   it("the event stream's messages match the document's item schema", async () => {

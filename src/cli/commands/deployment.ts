@@ -1,5 +1,5 @@
 /**
- * `weir deployment ls|inspect|run|pause|resume|delete|schedule|backfill|backfills`: deployments by `flow/name` (or id, or a unique
+ * `weir deployment ls|inspect|run|pause|resume|delete|schedule|backfill|backfills|versions|rollback`: deployments by `flow/name` (or id, or a unique
  * deployment name). `run --watch` follows the new run's states and logs until it ends and exits
  * non-zero unless it completed.
  */
@@ -18,6 +18,7 @@ import { collectValues, paramOption, parametersForSchema, parametersOf, paramsOp
 import { registerDeploymentBackfillCommand } from "./deployment-backfill.js";
 import { describeSchedule, nextRunTime, resolveDeployment } from "./deployment-lookup.js";
 import { registerDeploymentScheduleCommand } from "./deployment-schedule.js";
+import { registerDeploymentVersionCommands } from "./deployment-versions.js";
 import { describeCatchup, describeOverlap, describeSchedulePolicies } from "./schedule-policy-text.js";
 
 function deploymentTable(deployments: readonly Deployment[]): string {
@@ -51,6 +52,7 @@ function deploymentDetails(deployment: Deployment): string {
     ["catch-up", describeCatchup(deployment)],
     ["overlap", describeOverlap(deployment)],
     ["description", deployment.description ?? "-"],
+    ["version", deployment.versionNumber === null ? "-" : String(deployment.versionNumber)],
     ...deployment.schedules.map((schedule, index) => [`schedule ${index + 1}`, `${describeSchedule(schedule)}${describeSchedulePolicies(schedule)}`] as const),
     ["next run", nextRunTime(deployment, new Date()) ?? "-"],
   ]);
@@ -153,4 +155,5 @@ export function registerDeploymentCommand(program: Command): void {
 
   registerDeploymentScheduleCommand(deployment);
   registerDeploymentBackfillCommand(deployment);
+  registerDeploymentVersionCommands(deployment);
 }

@@ -7,6 +7,7 @@
 import { makeState, type State } from "../../core/states.js";
 import { fromJsonColumn } from "../../db/json-column.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
+import { isTimedWait } from "./resume-due-waits.js";
 import { transitionFlowRunIf } from "./transition-flow-run-if.js";
 
 /** Fail Suspended runs whose timeout has passed; returns how many were failed. */
@@ -25,7 +26,8 @@ export async function failExpiredSuspendedRuns(ctx: OrchestrationContext, option
     const result = await transitionFlowRunIf(
       ctx,
       id,
-      (row, now) => row.state_name === "Suspended" && row.next_scheduled_start_time !== null && row.next_scheduled_start_time < now.toISOString(),
+      // A timed wait (sleepUntil, waitForEvent's timeout) is resumed at its time, not failed (resume-due-waits.ts).
+      (row, now) => row.state_name === "Suspended" && row.next_scheduled_start_time !== null && row.next_scheduled_start_time < now.toISOString() && !isTimedWait(fromJsonColumn<State>(row.state)),
       (row, now) => {
         const suspended = fromJsonColumn<State>(row.state);
         const seconds = Math.round((Date.parse(row.next_scheduled_start_time ?? suspended.timestamp) - Date.parse(suspended.timestamp)) / 1000);

@@ -8,7 +8,7 @@ import type { OrchestrationResult } from "../../core/api-types.js";
 import type { State } from "../../core/states.js";
 import { isWeirError } from "../../core/weir-error.js";
 import type { FlowRunTable } from "../../db/schema.js";
-import { applyFlowRunState, lockFlowRun } from "../apply-flow-run-state.js";
+import { applyFlowRunState, lockFlowRun, type ApplyFlowRunStateOptions } from "../apply-flow-run-state.js";
 import { flowRunFromRow, taskRunFromRow } from "../flow-run-mapper.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
 
@@ -18,6 +18,7 @@ export async function transitionFlowRunIf(
   flowRunId: string,
   stillQualifies: (row: FlowRunTable, now: Date) => boolean,
   makeNextState: (row: FlowRunTable, now: Date) => State,
+  options: Pick<ApplyFlowRunStateOptions, "via"> = {},
 ): Promise<OrchestrationResult | null> {
   const now = ctx.clock.now();
   const applied = await ctx.database.writeTransaction(async (trx) => {
@@ -30,7 +31,7 @@ export async function transitionFlowRunIf(
       throw error;
     }
     if (!stillQualifies(locked, now)) return null;
-    return applyFlowRunState(trx, locked, makeNextState(locked, now), now);
+    return applyFlowRunState(trx, locked, makeNextState(locked, now), now, options);
   });
   if (!applied) return null;
   if (applied.isChanged) ctx.events.publish({ kind: "flow-run", flowRun: flowRunFromRow(applied.row) });

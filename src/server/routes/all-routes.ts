@@ -4,6 +4,7 @@ import { artifactRoutes } from "./artifact-routes.js";
 import { backfillRoutes } from "./backfill-routes.js";
 import { concurrencyLimitRoutes } from "./concurrency-limit-routes.js";
 import { deploymentRoutes } from "./deployment-routes.js";
+import { deploymentVersionRoutes } from "./deployment-version-routes.js";
 import { eventRoutes } from "./event-routes.js";
 import { flowRoutes } from "./flow-routes.js";
 import { flowRunRoutes } from "./flow-run-routes.js";
@@ -11,6 +12,7 @@ import { healthRoutes } from "./health-routes.js";
 import { logRoutes } from "./log-routes.js";
 import { resultRoutes } from "./result-routes.js";
 import { scheduleRoutes } from "./schedule-routes.js";
+import { storedEventRoutes } from "./stored-event-routes.js";
 import { taskRunRoutes } from "./task-run-routes.js";
 import { variableRoutes } from "./variable-routes.js";
 import { workPoolRoutes } from "./work-pool-routes.js";
@@ -31,10 +33,12 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...concurrencyLimitRoutes(dependencies),
     ...deploymentRoutes(dependencies),
     ...backfillRoutes(dependencies),
+    ...deploymentVersionRoutes(dependencies),
     ...scheduleRoutes(dependencies),
     ...workerRoutes(dependencies),
     ...workQueueRoutes(dependencies),
     ...workPoolRoutes(dependencies),
+    ...storedEventRoutes(dependencies),
     ...eventRoutes(dependencies),
   ];
 }

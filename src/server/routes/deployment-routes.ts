@@ -1,4 +1,5 @@
 /** Routes of deployments and their schedules. */
+import { changeOptionsOf } from "../actor-header.js";
 import { refuseProcessStartVariables } from "../process-env-guard.js";
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
 import { pageOf, slashlessNameSchema } from "../schemas/common-schemas.js";
@@ -25,9 +26,9 @@ export function deploymentRoutes({ orchestration: api, allowsProcessEnv }: Route
       summary: "Create or replace a deployment by flow name and name (upsertDeployment)",
       body: upsertDeploymentSchema,
       response: deploymentSchema,
-      handle: async ({ body }) => {
+      handle: async ({ body, context }) => {
         if (!allowsProcessEnv) refuseProcessStartVariables(body.jobVariables, "jobVariables");
-        return api.upsertDeployment(body);
+        return api.upsertDeployment(body, changeOptionsOf(context));
       },
     }),
     defineRoute({
@@ -71,7 +72,7 @@ export function deploymentRoutes({ orchestration: api, allowsProcessEnv }: Route
       summary: "Update a deployment: pause, resume, parameters, tags, limit (updateDeployment)",
       body: updateDeploymentSchema,
       response: deploymentSchema,
-      handle: ({ params, body }) => api.updateDeployment(params.id ?? "", body),
+      handle: ({ params, body, context }) => api.updateDeployment(params.id ?? "", body, changeOptionsOf(context)),
     }),
     defineRoute({
       method: "DELETE",
@@ -97,7 +98,7 @@ export function deploymentRoutes({ orchestration: api, allowsProcessEnv }: Route
       summary: "Attach a schedule to a deployment (createDeploymentSchedule)",
       body: scheduleInputSchema,
       response: deploymentScheduleSchema,
-      handle: ({ params, body }) => api.createDeploymentSchedule(params.id ?? "", body),
+      handle: ({ params, body, context }) => api.createDeploymentSchedule(params.id ?? "", body, changeOptionsOf(context)),
     }),
     defineRoute({
       method: "PATCH",
@@ -106,7 +107,7 @@ export function deploymentRoutes({ orchestration: api, allowsProcessEnv }: Route
       summary: "Update a schedule of a deployment (updateDeploymentSchedule)",
       body: updateScheduleSchema,
       response: deploymentScheduleSchema,
-      handle: ({ params, body }) => api.updateDeploymentSchedule(params.id ?? "", params.scheduleId ?? "", body),
+      handle: ({ params, body, context }) => api.updateDeploymentSchedule(params.id ?? "", params.scheduleId ?? "", body, changeOptionsOf(context)),
     }),
     defineRoute({
       method: "DELETE",
@@ -114,7 +115,7 @@ export function deploymentRoutes({ orchestration: api, allowsProcessEnv }: Route
       operationId: "deleteDeploymentSchedule",
       summary: "Delete a schedule of a deployment (deleteDeploymentSchedule)",
       response: null,
-      handle: ({ params }) => api.deleteDeploymentSchedule(params.id ?? "", params.scheduleId ?? ""),
+      handle: ({ params, context }) => api.deleteDeploymentSchedule(params.id ?? "", params.scheduleId ?? "", changeOptionsOf(context)),
     }),
   ];
 }

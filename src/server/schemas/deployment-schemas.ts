@@ -86,6 +86,12 @@ export const upsertDeploymentSchema = z.object({
   pull: codePullSchema.nullable().optional(),
   isServed: z.boolean().optional(),
   retryPolicy: retryPolicySchema.nullable().optional(),
+  entrypointHash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .nullable()
+    .optional()
+    .meta({ description: "sha256 (64 hex digits) of the entrypoint file as the applying client read it; recorded in the deployment version." }),
 }) satisfies z.ZodType<UpsertDeploymentInput>;
 
 /** Body of `PATCH /api/deployments/:id`. */
@@ -177,6 +183,7 @@ export const deploymentSchema = z
     pull: codePullSchema.nullable().optional(),
     isServed: z.boolean(),
     retryPolicy: compiledRetryPolicySchema.nullable().optional().meta({ description: "Given to each run of the deployment (null: no retries)." }),
+    versionNumber: z.int().min(1).nullable().meta({ description: "The current version (GET /api/deployments/{id}/versions); null until one is recorded." }),
     lastPolledAt: timestampSchema.nullable(),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,

@@ -137,6 +137,7 @@ export const flowRunSchema = z
     codeVersion: z.string().nullable().optional().meta({ description: "The code the run executed: `git:<sha>` or `bundle:<sha256>` (null: code read in place)." }),
     idempotencyKey: z.string().nullable(),
     scheduleId: z.string().nullable(),
+    deploymentVersion: z.int().min(1).nullable().meta({ description: "The deployment version this run ran (or will run, while not started); null outside deployments or before versions were recorded." }),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
   })

@@ -53,7 +53,8 @@ export function apiUrl(path: string, query: ApiRequest["query"] = {}): string {
 /** Call the API and parse its JSON answer (undefined for 204). */
 export async function api<T>(path: string, request: ApiRequest = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { accept: "application/json" };
+    // Deployment changes made here are recorded as the dashboard's (X-Weir-Actor).
+    const headers: Record<string, string> = { accept: "application/json", "x-weir-actor": "dashboard" };
     const key = apiKeyStore.get();
     if (key) headers.authorization = `Bearer ${key}`;
     if (request.body !== undefined) headers["content-type"] = "application/json";

@@ -1,4 +1,4 @@
-/** A deployment: facts, Run / Custom run, pause, delete, schedules (add, edit, pause, preview), backfills, upcoming and recent runs. */
+/** A deployment: facts, Run / Custom run, pause, delete, schedules (add, edit, pause, preview), backfills, versions (diff, roll back), upcoming and recent runs. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
@@ -7,6 +7,7 @@ import type { Deployment, DeploymentSchedule, FlowRun, WorkQueue } from "../../.
 import { api, ApiError } from "../api/api-client.js";
 import { BackfillPanel } from "../components/backfill-panel.js";
 import { ConfirmDeleteButton } from "../components/confirm-delete-button.js";
+import { DeploymentVersionsPanel } from "../components/deployment-versions-panel.js";
 import { ErrorNote } from "../components/error-note.js";
 import { ParameterForm } from "../components/parameter-form.js";
 import { ScheduleEditor } from "../components/schedule-editor.js";
@@ -152,6 +153,7 @@ export function DeploymentPage() {
         <dt>Concurrency limit</dt><dd>{d.concurrencyLimit ?? "none"}</dd>
         <SchedulePolicyFacts deployment={d} />
         <dt>Tags</dt><dd>{d.tags.join(", ") || "—"}</dd>
+        <dt>Version</dt><dd data-testid="deployment-version-number">{d.versionNumber === null ? "none recorded yet" : `v${d.versionNumber}`}</dd>
         <dt>Last polled</dt>
         <dd data-testid="last-polled">
           {d.isServed ? "served: no queue" : queue.data?.lastPolledAt ? `${formatRelative(queue.data.lastPolledAt)} (queue ${d.workQueueName})` : `never: no worker has polled queue ${d.workQueueName}`}
@@ -181,6 +183,8 @@ export function DeploymentPage() {
       )}
       <h3>Backfills</h3>
       <BackfillPanel deploymentId={id} hasActiveSchedule={d.schedules.some((s) => s.isActive)} />
+      <h3>Versions</h3>
+      <DeploymentVersionsPanel deploymentId={id} currentVersion={d.versionNumber} onRolledBack={refresh} />
       <h3>Upcoming runs</h3>
       <RunTable runs={upcoming.data ?? []} testId="upcoming-runs" schedules={d.schedules} />
       <h3>Recent runs</h3>

@@ -138,6 +138,7 @@ export function FlowRunPage() {
       <dl className="facts">
         <dt>Flow</dt><dd>{r.flowName}</dd>
         <dt>Deployment</dt><dd>{r.deploymentId ? <Link to={`/deployments/${r.deploymentId}`}>{r.deploymentName ?? r.deploymentId}</Link> : "—"}</dd>
+        {r.deploymentId ? <><dt>Deployment version</dt><dd data-testid="run-deployment-version">{r.deploymentVersion === null ? "not recorded (made before versions)" : `v${r.deploymentVersion}`}</dd></> : null}
         <dt>Duration</dt><dd data-testid="run-duration">{formatDuration(runDurationMs(r))}</dd>
         <dt>Expected start</dt><dd>{formatTime(r.expectedStartTime)}</dd>
         <dt>Started</dt><dd>{formatTime(r.startTime)}</dd>
