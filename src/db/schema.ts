@@ -283,6 +283,8 @@ export interface WorkPoolTable {
   concurrency_limit: number | null;
   created_at: string;
   updated_at: string;
+  /** The health last reported as an event, healthy or unhealthy (migration 013); null before the first. */
+  reported_status?: string | null;
 }
 
 /** Table `work_queues` (unique by work_pool_id + name). */
@@ -309,6 +311,8 @@ export interface WorkerTable {
   last_heartbeat_at: string;
   heartbeat_interval_seconds: number;
   created_at: string;
+  /** The status last reported as an event, ONLINE or OFFLINE (migration 013); null before the first. */
+  reported_status?: string | null;
 }
 
 /**

@@ -21,6 +21,8 @@ import { flowRunFromRow } from "./flow-run-mapper.js";
 import { checkName, checkObject, checkStringList } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
+import { appendEvents } from "./append-events.js";
+import { changedFields, deploymentEvent, scheduleEvent } from "./resource-events.js";
 import { checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
 import { ensureWorkQueue } from "./work-pool-service.js";
 
@@ -60,7 +62,15 @@ function newScheduleRow(deploymentId: string, input: CompiledScheduleInput, now:
   };
 }
 
-async function replaceSchedules(trx: Trx, deploymentId: string, wanted: CompiledScheduleInput[], now: string): Promise<void> {
+/** What replacing a deployment's schedules did, for its events. */
+interface ScheduleChanges {
+  created: DeploymentScheduleTable[];
+  updated: DeploymentScheduleTable[];
+  deleted: DeploymentScheduleTable[];
+}
+
+async function replaceSchedules(trx: Trx, deploymentId: string, wanted: CompiledScheduleInput[], now: string): Promise<ScheduleChanges> {
+  const changes: ScheduleChanges = { created: [], updated: [], deleted: [] };
   const existing = await trx.selectFrom("deployment_schedules").selectAll().where("deployment_id", "=", deploymentId).execute();
   const kept = new Set<string>();
   const remaining = [...wanted];
@@ -73,6 +83,7 @@ async function replaceSchedules(trx: Trx, deploymentId: string, wanted: Compiled
       // A changed policy is not a new schedule: the row (its id and its runs) stays.
       if (wantedSchedule && policyKey(wantedSchedule) !== policyKey(stored)) {
         await trx.updateTable("deployment_schedules").set({ ...policyColumns(wantedSchedule), updated_at: now }).where("id", "=", row.id).execute();
+        changes.updated.push({ ...row, ...policyColumns(wantedSchedule), updated_at: now });
       }
     }
   }
@@ -81,7 +92,19 @@ async function replaceSchedules(trx: Trx, deploymentId: string, wanted: Compiled
   if (removed.length > 0) await trx.deleteFrom("deployment_schedules").where("id", "in", removed).execute();
   // Schedules list in creation order; a millisecond apart keeps the order they were given in.
   const stamp = (index: number): string => new Date(Date.parse(now) + index).toISOString();
-  if (remaining.length > 0) await trx.insertInto("deployment_schedules").values(remaining.map((schedule, index) => newScheduleRow(deploymentId, schedule, stamp(index)))).execute();
+  changes.created = remaining.map((schedule, index) => newScheduleRow(deploymentId, schedule, stamp(index)));
+  if (changes.created.length > 0) await trx.insertInto("deployment_schedules").values(changes.created).execute();
+  changes.deleted = existing.filter((row) => !kept.has(row.id));
+  return changes;
+}
+
+// The schedule events of a replacement.
+function scheduleChangeEvents(changes: ScheduleChanges, deployment: Deployment) {
+  return [
+    ...changes.deleted.map((row) => scheduleEvent("deleted", deploymentScheduleFromRow(row), deployment)),
+    ...changes.updated.map((row) => scheduleEvent("updated", deploymentScheduleFromRow(row), deployment, { changed: ["catchup", "catchupWindow", "overlap"] })),
+    ...changes.created.map((row) => scheduleEvent("created", deploymentScheduleFromRow(row), deployment)),
+  ];
 }
 
 /** The deployments area of the service layer. */
@@ -138,14 +161,22 @@ export function createDeploymentService(ctx: OrchestrationContext) {
         };
         const existing = await trx.selectFrom("deployments").select("id").where("flow_id", "=", flow.id).where("name", "=", compiled.name).executeTakeFirst();
         const id = existing?.id ?? crypto.randomUUID();
+        const before = existing ? await load(trx, { id }) : null;
         if (existing) {
           await trx.updateTable("deployments").set(values).where("id", "=", id).execute();
         } else {
           const row: DeploymentTable = { id, name: compiled.name, flow_id: flow.id, last_polled_at: null, created_at: now, ...values };
           await trx.insertInto("deployments").values(row).execute();
         }
-        if (compiled.schedules !== undefined) await replaceSchedules(trx, id, compiled.schedules, now);
-        return load(trx, { id });
+        const scheduleChanges = compiled.schedules === undefined ? null : await replaceSchedules(trx, id, compiled.schedules, now);
+        const after = await load(trx, { id });
+        const changed = before === null ? [] : changedFields(before, after);
+        const stored = [
+          ...(before === null ? [deploymentEvent("created", after)] : changed.length > 0 ? [deploymentEvent("updated", after, { changed })] : []),
+          ...(scheduleChanges === null ? [] : scheduleChangeEvents(scheduleChanges, after)),
+        ];
+        await appendEvents(trx, stored, new Date(now));
+        return after;
       });
       return published(deployment);
     },
@@ -209,7 +240,10 @@ export function createDeploymentService(ctx: OrchestrationContext) {
           set.work_queue_name = (await ensureWorkQueue(trx, current.workPoolName, checkName(patch.workQueueName, "workQueueName"), now)).name;
         }
         await trx.updateTable("deployments").set(set).where("id", "=", id).execute();
-        return load(trx, { id });
+        const after = await load(trx, { id });
+        const changed = changedFields(current, after);
+        if (changed.length > 0) await appendEvents(trx, [deploymentEvent("updated", after, { changed })], new Date(now));
+        return after;
       });
       return published(deployment);
     },
@@ -224,6 +258,7 @@ export function createDeploymentService(ctx: OrchestrationContext) {
         const changed = await cancelWaitingDeploymentRuns(trx, database, id, `${deployment.flowName}/${deployment.name}`, at);
         await trx.deleteFrom("deployment_schedules").where("deployment_id", "=", id).execute();
         await trx.deleteFrom("deployments").where("id", "=", id).execute();
+        await appendEvents(trx, [deploymentEvent("deleted", deployment)], at);
         return changed;
       });
       for (const row of cancelled) ctx.events.publish({ kind: "flow-run", flowRun: flowRunFromRow(row) });
@@ -239,8 +274,9 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       const now = ctx.clock.now().toISOString();
       const row = newScheduleRow(deploymentId, compiled, now);
       await database.writeTransaction(async (trx) => {
-        await load(trx, { id: deploymentId });
+        const deployment = await load(trx, { id: deploymentId });
         await trx.insertInto("deployment_schedules").values(row).execute();
+        await appendEvents(trx, [scheduleEvent("created", deploymentScheduleFromRow(row), deployment)], new Date(now));
       });
       return deploymentScheduleFromRow(row);
     },
@@ -268,7 +304,10 @@ export function createDeploymentService(ctx: OrchestrationContext) {
         if (scheduleKey(merged) !== scheduleKey(current)) await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
         const updated = { ...row, schedule: toJsonColumn(merged.schedule), parameters: toJsonColumn(merged.parameters), is_active: merged.isActive ? 1 : 0, ...policyColumns(merged), updated_at: now };
         await trx.updateTable("deployment_schedules").set(updated).where("id", "=", scheduleId).execute();
-        return deploymentScheduleFromRow(updated);
+        const schedule = deploymentScheduleFromRow(updated);
+        const changed = changedFields(current, schedule);
+        if (changed.length > 0) await appendEvents(trx, [scheduleEvent("updated", schedule, await load(trx, { id: deploymentId }), { changed })], new Date(now));
+        return schedule;
       });
     },
 
@@ -277,10 +316,11 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       checkName(scheduleId, "scheduleId");
       const now = ctx.clock.now().toISOString();
       await database.writeTransaction(async (trx) => {
-        const row = await trx.selectFrom("deployment_schedules").select("id").where("id", "=", scheduleId).where("deployment_id", "=", deploymentId).executeTakeFirst();
+        const row = await trx.selectFrom("deployment_schedules").selectAll().where("id", "=", scheduleId).where("deployment_id", "=", deploymentId).executeTakeFirst();
         if (!row) throw WeirError.notFound("deployment schedule", scheduleId);
         await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
         await trx.deleteFrom("deployment_schedules").where("id", "=", scheduleId).execute();
+        await appendEvents(trx, [scheduleEvent("deleted", deploymentScheduleFromRow(row), await load(trx, { id: deploymentId }))], new Date(now));
       });
     },
   };
