@@ -304,6 +304,8 @@ export interface WorkPoolTable {
   concurrency_limit: number | null;
   created_at: string;
   updated_at: string;
+  /** The health last reported as an event, healthy or unhealthy (migration 013); null before the first. */
+  reported_status?: string | null;
 }
 
 /** Table `work_queues` (unique by work_pool_id + name). */
@@ -330,6 +332,32 @@ export interface WorkerTable {
   last_heartbeat_at: string;
   heartbeat_interval_seconds: number;
   created_at: string;
+  /** The status last reported as an event, ONLINE or OFFLINE (migration 013); null before the first. */
+  reported_status?: string | null;
+}
+
+/**
+ * Table `events` (migration 013): stored events, in `seq` order. `tx` is the writing transaction's
+ * id on PostgreSQL (0 on SQLite), for followers (src/orchestration/event-query.ts).
+ */
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  occurred: string;
+  event: string;
+  resource_id: string;
+  resource_kind: string;
+  resource_name: string | null;
+  payload: JsonText;
+  tx: Generated<string | number>;
+}
+
+/** Table `event_related` (migration 013): the related resources of an event, one row each. */
+export interface EventRelatedTable {
+  related_id: string;
+  seq: number;
+  kind: string;
+  name: string | null;
 }
 
 /**

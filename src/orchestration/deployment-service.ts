@@ -24,6 +24,8 @@ import type { OrchestrationContext } from "./orchestration-context.js";
 import { compilePageRequest, toPage } from "./page-cursor.js";
 import type { DeploymentChangeOptions } from "../core/api-types.js";
 import { checkAuthor, checkEntrypointHash, checkVersionNumber, listDeploymentVersions, readDeploymentVersion, recordDeploymentVersion, type VersionChange } from "./deployment-version-service.js";
+import { appendEvents } from "./append-events.js";
+import { changedFields, deploymentEvent, scheduleEvent } from "./resource-events.js";
 import { checkDescription, checkOptionalBoolean } from "./work-pool-checks.js";
 import { ensureWorkQueue } from "./work-pool-service.js";
 
@@ -63,7 +65,15 @@ function newScheduleRow(deploymentId: string, input: CompiledScheduleInput, now:
   };
 }
 
-async function replaceSchedules(trx: Trx, deploymentId: string, wanted: CompiledScheduleInput[], now: string): Promise<void> {
+/** What replacing a deployment's schedules did, for its events. */
+interface ScheduleChanges {
+  created: DeploymentScheduleTable[];
+  updated: DeploymentScheduleTable[];
+  deleted: DeploymentScheduleTable[];
+}
+
+async function replaceSchedules(trx: Trx, deploymentId: string, wanted: CompiledScheduleInput[], now: string): Promise<ScheduleChanges> {
+  const changes: ScheduleChanges = { created: [], updated: [], deleted: [] };
   const existing = await trx.selectFrom("deployment_schedules").selectAll().where("deployment_id", "=", deploymentId).execute();
   const kept = new Set<string>();
   const remaining = [...wanted];
@@ -76,6 +86,7 @@ async function replaceSchedules(trx: Trx, deploymentId: string, wanted: Compiled
       // A changed policy is not a new schedule: the row (its id and its runs) stays.
       if (wantedSchedule && policyKey(wantedSchedule) !== policyKey(stored)) {
         await trx.updateTable("deployment_schedules").set({ ...policyColumns(wantedSchedule), updated_at: now }).where("id", "=", row.id).execute();
+        changes.updated.push({ ...row, ...policyColumns(wantedSchedule), updated_at: now });
       }
     }
   }
@@ -84,7 +95,19 @@ async function replaceSchedules(trx: Trx, deploymentId: string, wanted: Compiled
   if (removed.length > 0) await trx.deleteFrom("deployment_schedules").where("id", "in", removed).execute();
   // Schedules list in creation order; a millisecond apart keeps the order they were given in.
   const stamp = (index: number): string => new Date(Date.parse(now) + index).toISOString();
-  if (remaining.length > 0) await trx.insertInto("deployment_schedules").values(remaining.map((schedule, index) => newScheduleRow(deploymentId, schedule, stamp(index)))).execute();
+  changes.created = remaining.map((schedule, index) => newScheduleRow(deploymentId, schedule, stamp(index)));
+  if (changes.created.length > 0) await trx.insertInto("deployment_schedules").values(changes.created).execute();
+  changes.deleted = existing.filter((row) => !kept.has(row.id));
+  return changes;
+}
+
+// The schedule events of a replacement.
+function scheduleChangeEvents(changes: ScheduleChanges, deployment: Deployment) {
+  return [
+    ...changes.deleted.map((row) => scheduleEvent("deleted", deploymentScheduleFromRow(row), deployment)),
+    ...changes.updated.map((row) => scheduleEvent("updated", deploymentScheduleFromRow(row), deployment, { changed: ["catchup", "catchupWindow", "overlap"] })),
+    ...changes.created.map((row) => scheduleEvent("created", deploymentScheduleFromRow(row), deployment)),
+  ];
 }
 
 /** The deployments area of the service layer. */
@@ -102,10 +125,13 @@ export function createDeploymentService(ctx: OrchestrationContext) {
   }
 
   // Record a version of the deployment as stored now (see deployment-version-service.ts) and return it with its number.
-  async function versioned(trx: Trx, id: string, change: VersionChange): Promise<Deployment> {
-    const deployment = await load(trx, { id });
+  async function withVersion(trx: Trx, deployment: Deployment, change: VersionChange): Promise<Deployment> {
     const version = await recordDeploymentVersion(trx, database, deployment, change);
     return version === null ? deployment : { ...deployment, versionNumber: version };
+  }
+
+  async function versioned(trx: Trx, id: string, change: VersionChange): Promise<Deployment> {
+    return withVersion(trx, await load(trx, { id }), change);
   }
 
   async function upsert(input: UpsertDeploymentInput, change: Omit<VersionChange, "now">): Promise<Deployment> {
@@ -142,14 +168,22 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       };
       const existing = await trx.selectFrom("deployments").select("id").where("flow_id", "=", flow.id).where("name", "=", compiled.name).executeTakeFirst();
       const id = existing?.id ?? crypto.randomUUID();
+      const before = existing ? await load(trx, { id }) : null;
       if (existing) {
         await trx.updateTable("deployments").set(values).where("id", "=", id).execute();
       } else {
         const row: DeploymentTable = { id, name: compiled.name, flow_id: flow.id, last_polled_at: null, version_number: null, created_at: now, ...values };
         await trx.insertInto("deployments").values(row).execute();
       }
-      if (compiled.schedules !== undefined) await replaceSchedules(trx, id, compiled.schedules, now);
-      return versioned(trx, id, { ...change, now });
+      const scheduleChanges = compiled.schedules === undefined ? null : await replaceSchedules(trx, id, compiled.schedules, now);
+      const after = await load(trx, { id });
+      const changed = before === null ? [] : changedFields(before, after);
+      const stored = [
+        ...(before === null ? [deploymentEvent("created", after)] : changed.length > 0 ? [deploymentEvent("updated", after, { changed })] : []),
+        ...(scheduleChanges === null ? [] : scheduleChangeEvents(scheduleChanges, after)),
+      ];
+      await appendEvents(trx, stored, new Date(now));
+      return withVersion(trx, after, { ...change, now });
     });
     return published(deployment);
   }
@@ -225,7 +259,10 @@ export function createDeploymentService(ctx: OrchestrationContext) {
           set.work_queue_name = (await ensureWorkQueue(trx, current.workPoolName, checkName(patch.workQueueName, "workQueueName"), now)).name;
         }
         await trx.updateTable("deployments").set(set).where("id", "=", id).execute();
-        return versioned(trx, id, { author, now, entrypointHash: undefined });
+        const after = await load(trx, { id });
+        const changed = changedFields(current, after);
+        if (changed.length > 0) await appendEvents(trx, [deploymentEvent("updated", after, { changed })], new Date(now));
+        return withVersion(trx, after, { author, now, entrypointHash: undefined });
       });
       return published(deployment);
     },
@@ -240,6 +277,7 @@ export function createDeploymentService(ctx: OrchestrationContext) {
         const changed = await cancelWaitingDeploymentRuns(trx, database, id, `${deployment.flowName}/${deployment.name}`, at);
         await trx.deleteFrom("deployment_schedules").where("deployment_id", "=", id).execute();
         await trx.deleteFrom("deployments").where("id", "=", id).execute();
+        await appendEvents(trx, [deploymentEvent("deleted", deployment)], at);
         return changed;
       });
       for (const row of cancelled) ctx.events.publish({ kind: "flow-run", flowRun: flowRunFromRow(row) });
@@ -256,8 +294,9 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       const now = ctx.clock.now().toISOString();
       const row = newScheduleRow(deploymentId, compiled, now);
       await database.writeTransaction(async (trx) => {
-        await load(trx, { id: deploymentId });
+        const deployment = await load(trx, { id: deploymentId });
         await trx.insertInto("deployment_schedules").values(row).execute();
+        await appendEvents(trx, [scheduleEvent("created", deploymentScheduleFromRow(row), deployment)], new Date(now));
         await versioned(trx, deploymentId, { author, now, entrypointHash: undefined });
       });
       return deploymentScheduleFromRow(row);
@@ -287,8 +326,11 @@ export function createDeploymentService(ctx: OrchestrationContext) {
         if (scheduleKey(merged) !== scheduleKey(current)) await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
         const updated = { ...row, schedule: toJsonColumn(merged.schedule), parameters: toJsonColumn(merged.parameters), is_active: merged.isActive ? 1 : 0, ...policyColumns(merged), updated_at: now };
         await trx.updateTable("deployment_schedules").set(updated).where("id", "=", scheduleId).execute();
+        const schedule = deploymentScheduleFromRow(updated);
+        const changed = changedFields(current, schedule);
+        if (changed.length > 0) await appendEvents(trx, [scheduleEvent("updated", schedule, await load(trx, { id: deploymentId }), { changed })], new Date(now));
         await versioned(trx, deploymentId, { author, now, entrypointHash: undefined });
-        return deploymentScheduleFromRow(updated);
+        return schedule;
       });
     },
 
@@ -298,10 +340,11 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       checkName(scheduleId, "scheduleId");
       const now = ctx.clock.now().toISOString();
       await database.writeTransaction(async (trx) => {
-        const row = await trx.selectFrom("deployment_schedules").select("id").where("id", "=", scheduleId).where("deployment_id", "=", deploymentId).executeTakeFirst();
+        const row = await trx.selectFrom("deployment_schedules").selectAll().where("id", "=", scheduleId).where("deployment_id", "=", deploymentId).executeTakeFirst();
         if (!row) throw WeirError.notFound("deployment schedule", scheduleId);
         await deleteUnstartedScheduleRuns(trx, { scheduleIds: [scheduleId] }, now);
         await trx.deleteFrom("deployment_schedules").where("id", "=", scheduleId).execute();
+        await appendEvents(trx, [scheduleEvent("deleted", deploymentScheduleFromRow(row), await load(trx, { id: deploymentId }))], new Date(now));
         await versioned(trx, deploymentId, { author, now, entrypointHash: undefined });
       });
     },

@@ -13,6 +13,8 @@ import { checkName, checkObject, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { checkConcurrencyLimit, checkDescription, checkOptionalBoolean, checkPriority } from "./work-pool-checks.js";
 import { workPoolFromRow, workQueueFromRow } from "./work-pool-mapper.js";
+import { appendEvents } from "./append-events.js";
+import { changedFields, workPoolEvent, workQueueEvent } from "./resource-events.js";
 
 type Trx = Kysely<DatabaseSchema>;
 
@@ -52,7 +54,8 @@ export async function ensureWorkQueue(trx: Trx, poolName: string, name: string, 
   if (existing) return existing;
   const last = await trx.selectFrom("work_queues").select((eb) => eb.fn.max("priority").as("priority")).where("work_pool_id", "=", pool.id).executeTakeFirst();
   const row = newQueueRow(pool, name, now, { priority: Number(last?.priority ?? 0) + 1 });
-  await trx.insertInto("work_queues").values(row).onConflict((oc) => oc.columns(["work_pool_id", "name"]).doNothing()).execute();
+  const inserted = await trx.insertInto("work_queues").values(row).onConflict((oc) => oc.columns(["work_pool_id", "name"]).doNothing()).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await appendEvents(trx, [workQueueEvent("created", workQueueFromRow(row))], new Date(now));
   return trx.selectFrom("work_queues").selectAll().where("work_pool_id", "=", pool.id).where("name", "=", name).executeTakeFirstOrThrow();
 }
 
@@ -92,6 +95,7 @@ export function createWorkPoolService(ctx: OrchestrationContext) {
         if (existing) throw new WeirError("CONFLICT", `work pool '${name}' already exists`);
         await trx.insertInto("work_pools").values(row).execute();
         await trx.insertInto("work_queues").values(newQueueRow(row, DEFAULT_WORK_QUEUE_NAME, now, { description: "Default queue" })).execute();
+        await appendEvents(trx, [workPoolEvent("created", workPoolFromRow(row))], new Date(now));
       });
       return workPoolFromRow(row);
     },
@@ -114,9 +118,14 @@ export function createWorkPoolService(ctx: OrchestrationContext) {
       if (patch.concurrencyLimit !== undefined) set.concurrency_limit = checkConcurrencyLimit(patch.concurrencyLimit, "concurrencyLimit");
       const isPaused = checkOptionalBoolean(patch.isPaused, "isPaused");
       if (isPaused !== undefined) set.is_paused = isPaused ? 1 : 0;
-      const result = await db.updateTable("work_pools").set(set).where("name", "=", name).executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw WeirError.notFound("work pool", name);
-      return workPoolFromRow(await readWorkPoolRow(db, name));
+      return database.writeTransaction(async (trx) => {
+        const before = workPoolFromRow(await readWorkPoolRow(trx, name));
+        await trx.updateTable("work_pools").set(set).where("name", "=", name).execute();
+        const after = workPoolFromRow(await readWorkPoolRow(trx, name));
+        const changed = changedFields(before, after);
+        if (changed.length > 0) await appendEvents(trx, [workPoolEvent("updated", after, { changed })], new Date(after.updatedAt));
+        return after;
+      });
     },
 
     async deleteWorkPool(name: string): Promise<void> {
@@ -129,6 +138,7 @@ export function createWorkPoolService(ctx: OrchestrationContext) {
         await trx.deleteFrom("workers").where("work_pool_id", "=", pool.id).execute();
         await trx.deleteFrom("work_queues").where("work_pool_id", "=", pool.id).execute();
         await trx.deleteFrom("work_pools").where("id", "=", pool.id).execute();
+        await appendEvents(trx, [workPoolEvent("deleted", workPoolFromRow(pool))], ctx.clock.now());
       });
     },
 
@@ -149,6 +159,7 @@ export function createWorkPoolService(ctx: OrchestrationContext) {
         if (existing) throw new WeirError("CONFLICT", `work queue '${poolName}/${name}' already exists`);
         const created = newQueueRow(pool, name, now, fields);
         await trx.insertInto("work_queues").values(created).execute();
+        await appendEvents(trx, [workQueueEvent("created", workQueueFromRow(created))], new Date(now));
         return created;
       });
       return workQueueFromRow(row);
@@ -177,8 +188,13 @@ export function createWorkPoolService(ctx: OrchestrationContext) {
       if (patch.concurrencyLimit !== undefined) set.concurrency_limit = checkConcurrencyLimit(patch.concurrencyLimit, "concurrencyLimit");
       const isPaused = checkOptionalBoolean(patch.isPaused, "isPaused");
       if (isPaused !== undefined) set.is_paused = isPaused ? 1 : 0;
-      await db.updateTable("work_queues").set(set).where("id", "=", row.id).execute();
-      return workQueueFromRow({ ...row, ...set });
+      const after = workQueueFromRow({ ...row, ...set });
+      await database.writeTransaction(async (trx) => {
+        await trx.updateTable("work_queues").set(set).where("id", "=", row.id).execute();
+        const changed = changedFields(workQueueFromRow(row), after);
+        if (changed.length > 0) await appendEvents(trx, [workQueueEvent("updated", after, { changed })], new Date(after.updatedAt));
+      });
+      return after;
     },
 
     async deleteWorkQueue(workPoolName: string, name: string): Promise<void> {
@@ -187,7 +203,10 @@ export function createWorkPoolService(ctx: OrchestrationContext) {
       // As for a pool: a deployment's runs would wait in a queue no worker can be started on.
       const users = await db.selectFrom("deployments").select("name").where("work_pool_name", "=", workPoolName).where("work_queue_name", "=", name).limit(1).execute();
       if (users.length > 0) throw new WeirError("CONFLICT", `work queue '${name}' of pool '${workPoolName}' is used by deployment '${users[0]?.name}'`);
-      await db.deleteFrom("work_queues").where("id", "=", row.id).execute();
+      await database.writeTransaction(async (trx) => {
+        const deleted = await trx.deleteFrom("work_queues").where("id", "=", row.id).executeTakeFirst();
+        if (Number(deleted.numDeletedRows) > 0) await appendEvents(trx, [workQueueEvent("deleted", workQueueFromRow(row))], ctx.clock.now());
+      });
     },
   };
 }

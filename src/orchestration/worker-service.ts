@@ -1,6 +1,7 @@
 /**
  * Workers: a heartbeat creates or refreshes the worker record of (pool, name); listing reports
  * each worker ONLINE while its last heartbeat is within 3 of its promised intervals, else OFFLINE.
+ * A worker coming online is a stored event (worker-status-events.ts).
  */
 import type { WorkerHeartbeatInput } from "../core/api-types.js";
 import type { Worker } from "../core/models.js";
@@ -8,6 +9,7 @@ import { checkInteger, checkName, checkObject } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { readWorkPoolRow } from "./work-pool-service.js";
 import { workerFromRow } from "./work-pool-mapper.js";
+import { reportWorkerOnline } from "./worker-status-events.js";
 
 /** Heartbeat interval a worker promises when it says nothing. */
 export const DEFAULT_WORKER_HEARTBEAT_SECONDS = 10;
@@ -25,21 +27,25 @@ export function createWorkerService(ctx: OrchestrationContext) {
         input.heartbeatIntervalSeconds === undefined ? DEFAULT_WORKER_HEARTBEAT_SECONDS : checkInteger(input.heartbeatIntervalSeconds, "heartbeatIntervalSeconds", 1);
       const now = ctx.clock.now();
       const nowIso = now.toISOString();
-      const pool = await readWorkPoolRow(db, poolName);
-      await db
-        .insertInto("workers")
-        .values({
-          id: crypto.randomUUID(),
-          name,
-          work_pool_id: pool.id,
-          work_pool_name: pool.name,
-          last_heartbeat_at: nowIso,
-          heartbeat_interval_seconds: interval,
-          created_at: nowIso,
-        })
-        .onConflict((oc) => oc.columns(["work_pool_id", "name"]).doUpdateSet({ last_heartbeat_at: nowIso, heartbeat_interval_seconds: interval }))
-        .execute();
-      const row = await db.selectFrom("workers").selectAll().where("work_pool_id", "=", pool.id).where("name", "=", name).executeTakeFirstOrThrow();
+      const row = await database.writeTransaction(async (trx) => {
+        const pool = await readWorkPoolRow(trx, poolName);
+        await trx
+          .insertInto("workers")
+          .values({
+            id: crypto.randomUUID(),
+            name,
+            work_pool_id: pool.id,
+            work_pool_name: pool.name,
+            last_heartbeat_at: nowIso,
+            heartbeat_interval_seconds: interval,
+            created_at: nowIso,
+          })
+          .onConflict((oc) => oc.columns(["work_pool_id", "name"]).doUpdateSet({ last_heartbeat_at: nowIso, heartbeat_interval_seconds: interval }))
+          .execute();
+        const stored = await trx.selectFrom("workers").selectAll().where("work_pool_id", "=", pool.id).where("name", "=", name).executeTakeFirstOrThrow();
+        await reportWorkerOnline(trx, stored, pool, now);
+        return stored;
+      });
       const worker = workerFromRow(row, now);
       ctx.events.publish({ kind: "worker", worker });
       return worker;

@@ -121,6 +121,12 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     labelNames: ["service"],
     registers: [registry],
   });
+  const skippedSlots = new Counter({
+    name: "weir_schedule_slots_skipped_total",
+    help: "Missed schedule slots the scheduler led by this process skipped after downtime (no run made), by catch-up policy; each skip is also a deployment.slots-skipped event.",
+    labelNames: ["policy"],
+    registers: [registry],
+  });
   new Gauge({
     name: "weir_event_bus_listeners",
     help: "Listeners attached to this server's event bus (live streams and the metrics).",
@@ -164,6 +170,9 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
       },
       onError(service) {
         serviceErrors.inc({ service });
+      },
+      onSkippedSlots(count, policy) {
+        skippedSlots.inc({ policy }, count);
       },
     },
     async scrape() {

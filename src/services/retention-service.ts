@@ -1,10 +1,12 @@
 /**
  * Retention: deletes finished runs, their states, logs and the `server` results only they referred
- * to, older than a configured age (see delete-expired-run-data.ts); then old `server` results no
+ * to, older than a configured age (see delete-expired-run-data.ts), and stored events that old
+ * (delete-expired-events.ts); then old `server` results no
  * run refers to (delete-orphaned-results.ts), resuming where the previous pass stopped. Results in
  * stores the server cannot see (local, file://, s3://) are reclaimed by `weir storage prune`.
  */
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
+import { deleteExpiredEvents } from "../orchestration/maintenance/delete-expired-events.js";
 import { deleteExpiredRunData } from "../orchestration/maintenance/delete-expired-run-data.js";
 import { deleteOrphanedResults, type ResultCursor } from "../orchestration/maintenance/delete-orphaned-results.js";
 import type { ServiceLoop } from "./service-loop.js";
@@ -17,6 +19,7 @@ export function createRetentionService(ctx: OrchestrationContext, options: { int
     intervalMs: options.intervalMs,
     tick: async () => {
       const runs = await deleteExpiredRunData(ctx, { olderThanSeconds: options.retentionSeconds });
+      await deleteExpiredEvents(ctx, { olderThanSeconds: options.retentionSeconds });
       // Runs still due for deletion keep their results referred to: sweep once they are gone.
       if (runs.hasMore) return;
       resultCursor = (await deleteOrphanedResults(ctx, { olderThanSeconds: options.retentionSeconds, after: resultCursor })).next;

@@ -23,6 +23,8 @@ export function createSchedulerService(
     onError: (error: unknown, name: string) => void;
     /** Where the loop's notices go (a skipped slot). */
     onLog: (line: string, name: string) => void;
+    /** Counts skipped slots (metrics). @default none */
+    onSkippedSlotCount?: (count: number, policy: string) => void;
   },
 ): ServiceLoop {
   const name = "scheduler";
@@ -33,7 +35,10 @@ export function createSchedulerService(
       await scheduleDeploymentRuns(ctx, {
         ...options,
         onScheduleError: (error) => options.onError(error, name),
-        onSkippedSlots: (skipped) => options.onLog(skippedSlotsLine(skipped), name),
+        onSkippedSlots: (skipped) => {
+          options.onSkippedSlotCount?.(skipped.count, skipped.policy);
+          options.onLog(skippedSlotsLine(skipped), name);
+        },
       });
     },
   };

@@ -70,6 +70,8 @@ export interface ServicesObserver {
   onTick(serviceName: string, durationSeconds: number): void;
   /** A tick failed, or a part of one (a schedule the scheduler could not plan). */
   onError(serviceName: string): void;
+  /** The scheduler skipped `count` missed slots of one schedule after downtime, by its catch-up policy. @default ignored */
+  onSkippedSlots?(count: number, policy: string): void;
 }
 
 /** Options after `compileServicesOptions`: all fields present (clock may still come from the context). */

@@ -41,6 +41,7 @@ export function createServiceLoops(ctx: OrchestrationContext, options: CompiledS
         maxLatenessSeconds: options.scheduleMaxLatenessSeconds,
         onError: options.onError,
         onLog: options.onLog,
+        onSkippedSlotCount: (count, policy) => options.observer?.onSkippedSlots?.(count, policy),
       }),
     "late-runs": () => createLateRunsService(ctx, { intervalMs: ms(options.lateRunsIntervalSeconds), lateAfterSeconds: options.lateAfterSeconds }),
     "crash-detection": () =>

@@ -49,7 +49,12 @@ describe("GET /api/events/feed", () => {
     const start = (await get(`?after=&tag=follow`)).body as EventPage;
     expect(start.events).toEqual([]);
     const run = await server.client.createFlowRun({ flowName: "api-follow", tags: ["follow"] });
-    const next = (await get(`?after=${start.followCursor}&tag=follow`)).body as EventPage;
+    // On PostgreSQL an event is handed out once every older transaction (of any session) ended: poll.
+    let next = (await get(`?after=${start.followCursor}&tag=follow`)).body as EventPage;
+    for (let attempt = 0; next.events.length === 0 && attempt < 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      next = (await get(`?after=${start.followCursor}&tag=follow`)).body as EventPage;
+    }
     expect(next.events.map((event) => event.event)).toEqual(["flow-run.Pending"]);
     expect(next.nextCursor).toBeNull();
     expect(((await get(`?after=${next.followCursor}&tag=follow`)).body as EventPage).events).toEqual([]);

@@ -46,6 +46,9 @@ describe("catch-up policy after downtime", () => {
     return page.items.sort((a, b) => a.expectedStartTime.localeCompare(b.expectedStartTime));
   }
 
+  // Skipped slots counted through the services' observer (the server's metrics), by policy.
+  const skippedCounts: Record<string, number> = {};
+
   /** Run the services until `isDone`, then stop them; their log lines are returned. */
   async function runServicesUntil(isDone: (lines: string[]) => boolean | Promise<boolean>): Promise<string[]> {
     const lines: string[] = [];
@@ -56,6 +59,7 @@ describe("catch-up policy after downtime", () => {
       databaseUrl: bed.database.url,
       onError: (error) => errors.push(error),
       onLog: (line, service) => lines.push(`${service}: ${line}`),
+      observer: { onTick: () => undefined, onError: () => undefined, onSkippedSlots: (count, policy) => void (skippedCounts[policy] = (skippedCounts[policy] ?? 0) + count) },
     });
     try {
       await waitFor("the services", () => isDone(lines));
@@ -110,6 +114,15 @@ describe("catch-up policy after downtime", () => {
     expect(lineOf(skip)).toMatch(/^scheduler: skipped 5 slots from 2026-09-01T01:00:00.000Z to 2026-09-01T05:00:00.000Z .*catch-up policy 'skip'; 3 run\(s\) created ahead for them cancelled/);
     expect(lineOf(latest)).toMatch(/skipped 4 slots from 2026-09-01T01:00:00.000Z to 2026-09-01T04:00:00.000Z .*'latest'/);
     expect(lineOf(all)).toMatch(/skipped 2 slots from 2026-09-01T01:00:00.000Z to 2026-09-01T02:00:00.000Z .*'all'/);
+    // Each skip is also one stored event of its deployment, and counted.
+    for (const [deployment, count] of [[skip, 5], [latest, 4], [all, 2]] as const) {
+      const stored = await bed.opened[0]!.orchestration.listEvents({ resourceId: deployment.id, events: ["deployment.slots-skipped"] });
+      expect(stored.events.map((event) => [event.payload.count, event.payload.first, event.related.some((related) => related.kind === "schedule")])).toEqual([[count, "2026-09-01T01:00:00.000Z", true]]);
+    }
+    expect(skippedCounts).toEqual({ skip: 5, latest: 4, all: 2 });
+    // The runs the late-runs service marked Late have their flow-run.Late events.
+    const lateEvents = await bed.opened[0]!.orchestration.listEvents({ related: [all.id], events: ["flow-run.Late"] });
+    expect(lateEvents.events.length).toBeGreaterThan(0);
 
     // Oldest first, through the deployment's concurrency limit of 1.
     const api = bed.opened[0]!.orchestration;

@@ -10,6 +10,7 @@ import { ArtifactsPage } from "./pages/artifacts-page.js";
 import { ConcurrencyLimitsPage } from "./pages/concurrency-limits-page.js";
 import { DeploymentPage } from "./pages/deployment-page.js";
 import { DeploymentsPage } from "./pages/deployments-page.js";
+import { EventsPage } from "./pages/events-page.js";
 import { FlowRunPage } from "./pages/flow-run-page.js";
 import { FlowRunsPage } from "./pages/flow-runs-page.js";
 import { FlowsPage } from "./pages/flows-page.js";
@@ -38,6 +39,7 @@ const NAV: [string, string][] = [
   ["/concurrency-limits", "Concurrency"],
   ["/variables", "Variables"],
   ["/artifacts", "Artifacts"],
+  ["/events", "Events"],
 ];
 
 /** The whole app. */
@@ -71,6 +73,7 @@ export function App() {
               <Route path="/concurrency-limits" element={<ConcurrencyLimitsPage />} />
               <Route path="/variables" element={<VariablesPage />} />
               <Route path="/artifacts" element={<ArtifactsPage />} />
+              <Route path="/events" element={<EventsPage />} />
               <Route path="*" element={<h2>Page not found</h2>} />
             </Routes>
           </main>

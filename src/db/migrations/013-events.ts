@@ -16,6 +16,10 @@
  * commits later is never skipped (src/orchestration/event-query.ts). SQLite has one writer at a
  * time, so its `seq` order is its commit order.
  *
+ * `workers.reported_status` and `work_pools.reported_status` remember the status last reported
+ * as an event (`worker.online`/`worker.offline`, `work-pool.healthy`/`work-pool.unhealthy`), so
+ * each change is reported once (src/orchestration/worker-status-events.ts).
+ *
  * Events outlive the runs they describe (no foreign keys); the retention service deletes them by
  * age (`occurred`).
  */
@@ -96,6 +100,9 @@ export const events: Migration = {
       .addPrimaryKeyConstraint("event_related_pk", ["related_id", "seq", "kind"])
       .execute();
     await db.schema.createIndex("event_related_seq_idx").on("event_related").columns(["seq"]).execute();
+
+    await db.schema.alterTable("workers").addColumn("reported_status", "text").execute();
+    await db.schema.alterTable("work_pools").addColumn("reported_status", "text").execute();
 
     if (isPostgres) {
       await sql.raw(POSTGRES_FUNCTION).execute(db);

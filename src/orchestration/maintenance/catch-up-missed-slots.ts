@@ -15,8 +15,9 @@
  *   through the deployment's concurrency limit like any run.
  * A missed slot to run gets its run (the pass creates it, keyed like any slot); a skipped slot
  * gets none, and a run created for it ahead of time that never started (Scheduled or Late, no
- * attempt) ends Cancelled with the reason. Each skip is reported (the scheduler service logs a
- * line per schedule).
+ * attempt) ends Cancelled with the reason. Each skip is reported: the scheduler service logs a
+ * line per schedule and counts the slots (metrics), and the pass stores one
+ * `deployment.slots-skipped` event per schedule with the checkpoint it moves (so once per pass).
  */
 import type { CatchupPolicy } from "../../core/models.js";
 import { nextScheduleTimes, MAX_SCHEDULE_TIMES, type CompiledSchedule } from "../../core/schedules/next-schedule-times.js";
@@ -24,6 +25,9 @@ import { DEFAULT_CATCHUP_WINDOW_SECONDS } from "../../core/schedules/schedule-po
 import { makeState } from "../../core/states.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
 import { transitionFlowRunIf } from "./transition-flow-run-if.js";
+import { appendEvents } from "../append-events.js";
+import { deploymentFromRow } from "../deployment-mapper.js";
+import { deploymentEvent } from "../resource-events.js";
 
 /** The checkpoint row of the scheduler's passes. */
 export const SCHEDULER_CHECKPOINT = "scheduler";
@@ -59,15 +63,29 @@ export async function readSchedulerCheckpoint(ctx: OrchestrationContext): Promis
   return row ? new Date(row.passed_at) : null;
 }
 
-/** Record that a scheduler pass ran at `at` (never moves the checkpoint back). */
-export async function writeSchedulerCheckpoint(ctx: OrchestrationContext, at: Date): Promise<void> {
+/**
+ * Record that a scheduler pass ran at `at` (never moves the checkpoint back), with the
+ * `deployment.slots-skipped` events of the slots it skipped when it moves it.
+ */
+export async function writeSchedulerCheckpoint(ctx: OrchestrationContext, at: Date, skipped: readonly SkippedSlots[] = []): Promise<void> {
   const passedAt = at.toISOString();
   await ctx.database.writeTransaction(async (trx) => {
-    await trx
+    const written = await trx
       .insertInto("scheduler_checkpoints")
       .values({ name: SCHEDULER_CHECKPOINT, passed_at: passedAt })
       .onConflict((oc) => oc.column("name").doUpdateSet({ passed_at: passedAt }).where("scheduler_checkpoints.passed_at", "<", passedAt))
-      .execute();
+      .executeTakeFirst();
+    if (skipped.length === 0 || Number(written.numInsertedOrUpdatedRows ?? 0) === 0) return;
+    const rows = await trx.selectFrom("deployments").selectAll().where("id", "in", [...new Set(skipped.map((skip) => skip.deploymentId))]).execute();
+    const deployments = new Map(rows.map((row) => [row.id, deploymentFromRow(row, [])]));
+    const events = skipped.flatMap((skip) => {
+      const deployment = deployments.get(skip.deploymentId);
+      if (deployment === undefined) return [];
+      const { deploymentId: _deploymentId, ...payload } = skip;
+      const event = deploymentEvent("slots-skipped", deployment, { ...payload }, passedAt);
+      return [{ ...event, related: [{ kind: "schedule", id: skip.scheduleId }, ...(event.related ?? [])] }];
+    });
+    await appendEvents(trx, events, at);
   });
 }
 

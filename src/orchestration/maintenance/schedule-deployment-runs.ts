@@ -149,7 +149,7 @@ export async function scheduleDeploymentRuns(ctx: OrchestrationContext, options:
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
-  await writeSchedulerCheckpoint(ctx, now);
+  await writeSchedulerCheckpoint(ctx, now, skipped);
   // Without an error callback, the first failure is thrown once every schedule has been tried.
   if (failures.length > 0) throw failures[0];
   return { created, schedulesVisited: schedules.length, skipped };
