@@ -307,6 +307,28 @@ export interface WorkerTable {
   created_at: string;
 }
 
+/** Table `notification_deliveries` (migration 014): the notification outbox (src/core/notification-deliveries.ts). */
+export interface NotificationDeliveryTable {
+  id: string;
+  automation_id: string | null;
+  action_type: string;
+  target: string;
+  /** The action with secrets redacted. */
+  action: JsonText;
+  /** The whole action, encrypted (null when it has no secret field). */
+  sealed_action: string | null;
+  message: JsonText;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
 /** Table `weir_migrations`: applied migrations. */
 export interface MigrationTable {
   name: string;
@@ -335,5 +357,6 @@ export interface DatabaseSchema {
   work_pools: WorkPoolTable;
   work_queues: WorkQueueTable;
   workers: WorkerTable;
+  notification_deliveries: NotificationDeliveryTable;
   weir_migrations: MigrationTable;
 }
