@@ -9,6 +9,7 @@ import { flowRoutes } from "./flow-routes.js";
 import { flowRunRoutes } from "./flow-run-routes.js";
 import { healthRoutes } from "./health-routes.js";
 import { logRoutes } from "./log-routes.js";
+import { notificationRoutes } from "./notification-routes.js";
 import { resultRoutes } from "./result-routes.js";
 import { scheduleRoutes } from "./schedule-routes.js";
 import { taskRunRoutes } from "./task-run-routes.js";
@@ -36,5 +37,6 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...workQueueRoutes(dependencies),
     ...workPoolRoutes(dependencies),
     ...eventRoutes(dependencies),
+    ...notificationRoutes(dependencies),
   ];
 }
