@@ -7,24 +7,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { NotificationAction } from "../../src/core/notification-actions.js";
 import type { NotificationDelivery, NotificationMessage } from "../../src/core/notification-deliveries.js";
-import { STATE_TYPE_OF_NAME } from "../../src/core/states.js";
 import { openOrchestration, type OpenedOrchestration } from "../../src/orchestration/create-orchestration.js";
-import { buildFlowRunNotificationMessage } from "../../src/orchestration/notifications/notification-message.js";
 import { createNotificationOutbox } from "../../src/orchestration/notifications/notification-outbox.js";
 import { setNotificationServerUrl } from "../../src/orchestration/notifications/notification-runtime.js";
 import { createSecretKeySource } from "../../src/orchestration/secret-key-source.js";
-import type { Leadership } from "../../src/services/leadership.js";
 import { notificationBackoffSeconds } from "../../src/services/notification-delivery-service.js";
-import { startServices, type RunningServices } from "../../src/services/start-services.js";
+import type { RunningServices } from "../../src/services/start-services.js";
 import { freePort } from "../helpers/free-port.js";
 import { startHttpReceiver, type HttpReceiver } from "../helpers/http-receiver.js";
 import { useTestOrchestration } from "../helpers/test-orchestration.js";
+import { failedGreetingMessage, startDeliveryServices, waitForDelivery } from "./notification-test-kit.js";
 
 // The server key of notification secrets (a PostgreSQL server has no key file to fall back on).
 const previousKey = process.env.WEIR_SECRET_KEY;
 process.env.WEIR_SECRET_KEY = "notification-tests-passphrase-0123456789";
-
-const alwaysLeader: Leadership = { isLeader: async () => true, release: async () => undefined };
 
 const set = useTestOrchestration();
 let receiver: HttpReceiver;
@@ -33,24 +29,11 @@ let message: NotificationMessage;
 const errors: unknown[] = [];
 
 function startDelivery(opened: OpenedOrchestration = set.opened, extra: { concurrency?: number } = {}): RunningServices {
-  return startServices(opened.context, {
-    enabled: { scheduler: false, "late-runs": false, "crash-detection": false, "cancellation-cleanup": false, "lease-expiry": false },
-    notificationBackoffSeconds: 0.05,
-    notificationIntervalSeconds: 1,
-    ...(extra.concurrency === undefined ? {} : { notificationConcurrency: extra.concurrency }),
-    leadership: alwaysLeader,
-    onError: (error) => errors.push(error),
-  });
+  return startDeliveryServices(opened, (error) => errors.push(error), extra);
 }
 
-async function waitForStatus(id: string, statuses: NotificationDelivery["status"][], timeoutMs = 10_000): Promise<NotificationDelivery> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const delivery = await set.client.getNotificationDelivery(id);
-    if (statuses.includes(delivery.status)) return delivery;
-    if (Date.now() > deadline) throw new Error(`delivery ${id} is ${delivery.status} (${delivery.lastError ?? ""}), not ${statuses.join("/")}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function waitForStatus(id: string, statuses: NotificationDelivery["status"][]): Promise<NotificationDelivery> {
+  return waitForDelivery(set.client, id, statuses);
 }
 
 function enqueue(action: NotificationAction, maxAttempts?: number): Promise<NotificationDelivery> {
@@ -59,12 +42,7 @@ function enqueue(action: NotificationAction, maxAttempts?: number): Promise<Noti
 
 beforeAll(async () => {
   receiver = await startHttpReceiver();
-  const api = set.opened.orchestration;
-  const deployment = await api.upsertDeployment({ name: "nightly", flowName: "greeting", entrypoint: "flows.ts:greeting" });
-  const run = await api.createDeploymentFlowRun(deployment.id);
-  const failed = { id: crypto.randomUUID(), type: STATE_TYPE_OF_NAME.Failed, name: "Failed" as const, timestamp: new Date().toISOString(), message: "boom: greeting failed" };
-  await api.setFlowRunState(run.id, { state: failed, force: true });
-  message = await buildFlowRunNotificationMessage(set.opened.context.database.db, { flowRunId: run.id, eventName: "flow-run.Failed", automation: { id: "automation-1", name: "tell-me" } });
+  message = await failedGreetingMessage(set.opened);
   setNotificationServerUrl(set.opened.context.database, "http://127.0.0.1:4200");
 });
 
