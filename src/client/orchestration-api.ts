@@ -61,6 +61,7 @@ import type {
   WorkQueue,
 } from "../core/models.js";
 import type { State } from "../core/states.js";
+import type { EventBatch, EventPage, ListEventsInput, ReadEventsAfterInput } from "../core/events.js";
 
 export type * from "../core/api-types.js";
 
@@ -229,6 +230,12 @@ export interface OrchestrationApi {
   getNotificationDelivery(id: string): Promise<NotificationDelivery>;
   /** Send a notification action once now (a sample message, or the one about `flowRunId`) and return its recorded delivery. */
   testNotification(action: unknown, options?: { flowRunId?: string }): Promise<NotificationDelivery>;
+
+  // stored events
+  /** Stored events (run states, deployments, pools, workers, …) matching a filter, newest first, a page at a time. */
+  listEvents(input?: ListEventsInput): Promise<EventPage>;
+  /** Stored events after a follow cursor (`followCursor` of a listing, or `cursor` of the last read), oldest first; none given: from now on. */
+  readEventsAfter(input?: ReadEventsAfterInput): Promise<EventBatch>;
 
   /**
    * Live changes (runs, states, logs, artifacts). Yields until the signal aborts.

@@ -329,6 +329,30 @@ export interface NotificationDeliveryTable {
   sent_at: string | null;
 }
 
+/**
+ * Table `events` (migration 013): stored events, in `seq` order. `tx` is the writing transaction's
+ * id on PostgreSQL (0 on SQLite), for followers (src/orchestration/event-query.ts).
+ */
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  occurred: string;
+  event: string;
+  resource_id: string;
+  resource_kind: string;
+  resource_name: string | null;
+  payload: JsonText;
+  tx: Generated<string | number>;
+}
+
+/** Table `event_related` (migration 013): the related resources of an event, one row each. */
+export interface EventRelatedTable {
+  related_id: string;
+  seq: number;
+  kind: string;
+  name: string | null;
+}
+
 /** Table `weir_migrations`: applied migrations. */
 export interface MigrationTable {
   name: string;
@@ -358,5 +382,7 @@ export interface DatabaseSchema {
   work_queues: WorkQueueTable;
   workers: WorkerTable;
   notification_deliveries: NotificationDeliveryTable;
+  events: EventTable;
+  event_related: EventRelatedTable;
   weir_migrations: MigrationTable;
 }

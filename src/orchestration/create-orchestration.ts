@@ -12,6 +12,7 @@ import { createClaimService } from "./claim-service.js";
 import { createConcurrencyLimitService } from "./concurrency-limit-service.js";
 import { createDeploymentService } from "./deployment-service.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
+import { createEventService } from "./event-service.js";
 import { createEventRelay } from "./event-relay.js";
 import { createFlowRunService } from "./flow-run-service.js";
 import { createFlowRunStateService } from "./flow-run-state-service.js";
@@ -43,6 +44,7 @@ export function createOrchestration(ctx: OrchestrationContext) {
     ...createWorkerService(ctx),
     ...createClaimService(ctx),
     ...createNotificationService(ctx),
+    ...createEventService(ctx),
   };
 }
 
