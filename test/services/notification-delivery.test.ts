@@ -81,6 +81,13 @@ describe("notification delivery", () => {
     const sent = await waitForStatus(delivery.id, ["sent"]);
     expect(sent).toMatchObject({ attempts: 1, lastError: null, nextAttemptAt: null });
     expect(sent.sentAt).not.toBeNull();
+    // Recorded as a stored event, related to the run (so a run's history shows who was told).
+    const events = await set.client.listEvents({ events: ["notification.*"], related: [message.flowRun!.id] });
+    expect(events.events.find((event) => event.resource.id === delivery.id)).toMatchObject({
+      event: "notification.sent",
+      resource: { kind: "notification", name: "webhook" },
+      payload: { actionType: "webhook", target: `POST ${receiver.url}/hook`, attempts: 1, about: "flow-run.Failed" },
+    });
   });
 
   it("renders a webhook's body template and sends its headers; the headers are secret", async () => {
@@ -166,6 +173,10 @@ describe("notification delivery", () => {
     expect(goneFailed.attempts).toBe(1);
     expect(goneFailed.lastError).toBe("HTTP 404 Not Found: receiver says no (404)");
     expect(receiver.to("/gone")).toHaveLength(1);
+    const failedEvents = await set.client.listEvents({ events: ["notification.failed"], related: ["automation-1"] });
+    expect(failedEvents.events.filter((event) => [down.id, gone.id].includes(event.resource.id)).map((event) => event.payload.reason)).toEqual(
+      expect.arrayContaining([goneFailed.lastError, downFailed.lastError]),
+    );
     expect((await set.client.listNotificationDeliveries({ status: ["failed"] })).items.map((delivery) => delivery.id)).toEqual(expect.arrayContaining([down.id, gone.id]));
   });
 

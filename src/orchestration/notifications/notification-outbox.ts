@@ -12,6 +12,8 @@ import { parseNotificationAction } from "../../core/notification-actions.js";
 import type { NotificationDelivery, NotificationDeliveryStatus, NotificationMessage } from "../../core/notification-deliveries.js";
 import { fromJsonColumn, toJsonColumn } from "../../db/json-column.js";
 import type { DatabaseSchema, NotificationDeliveryTable } from "../../db/schema.js";
+import type { EventResource } from "../../core/events.js";
+import { appendEvents } from "../append-events.js";
 import { invalid } from "../input-checks.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
 import { createSecretKeySource, type SecretKeySource } from "../secret-key-source.js";
@@ -91,6 +93,24 @@ function secretKeyOf(ctx: OrchestrationContext): SecretKeySource {
   return source;
 }
 
+/**
+ * The stored event of a delivery's outcome (`notification.sent`, `notification.failed`): about
+ * the delivery, related to its automation and the flow run, flow and deployment of its message.
+ */
+async function appendOutcomeEvent(trx: Kysely<DatabaseSchema>, row: Selectable<NotificationDeliveryTable>, name: "notification.sent" | "notification.failed", extra: Record<string, unknown>, now: Date): Promise<void> {
+  const message = fromJsonColumn<NotificationMessage>(row.message);
+  const related: EventResource[] = [];
+  if (row.automation_id !== null) related.push({ kind: "automation", id: row.automation_id, ...(message.automation ? { name: message.automation.name } : {}) });
+  if (message.flowRun) related.push({ kind: "flow-run", id: message.flowRun.id, name: message.flowRun.name });
+  if (message.flow) related.push({ kind: "flow", id: message.flow.id, name: message.flow.name });
+  if (message.deployment) related.push({ kind: "deployment", id: message.deployment.id, name: message.deployment.name });
+  await appendEvents(
+    trx,
+    [{ event: name, resource: { kind: "notification", id: row.id, name: row.action_type }, related, payload: { actionType: row.action_type, target: row.target, attempts: Number(row.attempts), about: message.event.name, ...extra } }],
+    now,
+  );
+}
+
 /** The outbox over one context (see file header); cheap to create. */
 export function createNotificationOutbox(ctx: OrchestrationContext) {
   const { database } = ctx;
@@ -102,18 +122,21 @@ export function createNotificationOutbox(ctx: OrchestrationContext) {
    */
   async function recordFailure(id: string, now: Date, reason: string, retryAt: Date | null): Promise<NotificationDeliveryStatus> {
     const at = now.toISOString();
-    const row = await database.db.selectFrom("notification_deliveries").select(["attempts", "max_attempts"]).where("id", "=", id).executeTakeFirst();
-    if (row === undefined) return "failed";
-    const attempts = Number(row.attempts);
-    const isLast = attempts >= Number(row.max_attempts);
-    const status: NotificationDeliveryStatus = retryAt !== null && !isLast ? "pending" : "failed";
-    const lastError = (status === "failed" && retryAt !== null ? `gave up after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${reason}` : reason).slice(0, 2000);
-    await database.db
-      .updateTable("notification_deliveries")
-      .set({ status, last_error: lastError, updated_at: at, claimed_until: null, next_attempt_at: status === "pending" ? (retryAt ?? now).toISOString() : null })
-      .where("id", "=", id)
-      .execute();
-    return status;
+    return database.writeTransaction(async (trx) => {
+      const row = await trx.selectFrom("notification_deliveries").selectAll().where("id", "=", id).executeTakeFirst();
+      if (row === undefined) return "failed";
+      const attempts = Number(row.attempts);
+      const isLast = attempts >= Number(row.max_attempts);
+      const status: NotificationDeliveryStatus = retryAt !== null && !isLast ? "pending" : "failed";
+      const lastError = (status === "failed" && retryAt !== null ? `gave up after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${reason}` : reason).slice(0, 2000);
+      await trx
+        .updateTable("notification_deliveries")
+        .set({ status, last_error: lastError, updated_at: at, claimed_until: null, next_attempt_at: status === "pending" ? (retryAt ?? now).toISOString() : null })
+        .where("id", "=", id)
+        .execute();
+      if (status === "failed") await appendOutcomeEvent(trx, row, "notification.failed", { reason: lastError }, now);
+      return status;
+    });
   }
 
   return {
@@ -195,11 +218,16 @@ export function createNotificationOutbox(ctx: OrchestrationContext) {
     /** The receiver took it. */
     async recordSent(id: string, now: Date): Promise<void> {
       const at = now.toISOString();
-      await database.db
-        .updateTable("notification_deliveries")
-        .set({ status: "sent", sent_at: at, updated_at: at, claimed_until: null, next_attempt_at: null, last_error: null })
-        .where("id", "=", id)
-        .execute();
+      await database.writeTransaction(async (trx) => {
+        const row = await trx.selectFrom("notification_deliveries").selectAll().where("id", "=", id).executeTakeFirst();
+        if (row === undefined) return;
+        await trx
+          .updateTable("notification_deliveries")
+          .set({ status: "sent", sent_at: at, updated_at: at, claimed_until: null, next_attempt_at: null, last_error: null })
+          .where("id", "=", id)
+          .execute();
+        await appendOutcomeEvent(trx, row, "notification.sent", {}, now);
+      });
     },
 
     recordFailure,
