@@ -90,7 +90,7 @@ describe("notifications API", () => {
     const startedAt = Date.now();
     const enqueued = await createNotificationOutbox(server.context).enqueue({ action: { type: "webhook", url: `${receiver.url}/from-service` }, message: testNotificationMessage(new Date()) });
     const [request] = await receiver.waitFor("/from-service", 1, 5000);
-    expect(request!.at - startedAt).toBeLessThan(1000);
+    expect(request!.at - startedAt).toBeLessThan(1500); // woken at once (typically under 200 ms); the margin is for a loaded machine
     expect(JSON.parse(request!.body).dashboardUrl).toBe(`${server.url}/`);
     for (let attempt = 0; attempt < 100 && (await client.getNotificationDelivery(enqueued.id)).status !== "sent"; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await client.getNotificationDelivery(enqueued.id)).status).toBe("sent");

@@ -65,7 +65,7 @@ describe("notification delivery", () => {
     const delivery = await enqueue({ type: "webhook", url: `${receiver.url}/hook` });
     expect(delivery).toMatchObject({ status: "pending", target: `POST ${receiver.url}/hook`, attempts: 0, automationId: "automation-1" });
     const [request] = await receiver.waitFor("/hook", 1, 5000);
-    expect(request!.at - startedAt).toBeLessThan(1000);
+    expect(request!.at - startedAt).toBeLessThan(1500); // woken at once (typically under 200 ms); the margin is for a loaded machine
     expect(request!.method).toBe("POST");
     expect(request!.headers["content-type"]).toBe("application/json");
     const body = JSON.parse(request!.body);
@@ -207,7 +207,7 @@ describe("notification delivery", () => {
     const startedAt = Date.now();
     const fast = await enqueue({ type: "webhook", url: `${receiver.url}/fast` });
     await receiver.waitFor("/fast", 1, 5000);
-    expect(Date.now() - startedAt).toBeLessThan(1000);
+    expect(Date.now() - startedAt).toBeLessThan(1500); // waiting behind the slow one would take 2 s
     await waitForStatus(fast.id, ["sent"]);
     expect((await set.client.getNotificationDelivery(slow.id)).status).toBe("sending");
     await waitForStatus(slow.id, ["sent"]);
