@@ -13,6 +13,7 @@ import { backfills } from "./010-backfills.js";
 import { secretVariables } from "./012-secret-variables.js";
 import { events } from "./013-events.js";
 import { notifications } from "./014-notifications.js";
+import { codePull } from "./017-code-pull.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   secretVariables,
   events,
   notifications,
+  codePull,
 ]);
