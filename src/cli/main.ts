@@ -31,6 +31,7 @@ import { registerWorkPoolCommand } from "./commands/work-pool.js";
 import { registerWorkQueueCommand } from "./commands/work-queue.js";
 import { registerServerCommand } from "./commands/server.js";
 import { registerEventsCommand } from "./commands/events.js";
+import { registerNotificationCommand } from "./commands/notification.js";
 
 export { EXIT_FAILURE } from "./process-exit.js";
 /** Exit code for a usage error (unknown command or option, bad argument syntax). */
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerWorkQueueCommand(program);
   registerServerCommand(program);
   registerEventsCommand(program);
+  registerNotificationCommand(program);
   return program;
 }
 

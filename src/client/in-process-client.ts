@@ -144,6 +144,11 @@ export class InProcessClient implements OrchestrationApi {
   listBackfills: Api["listBackfills"] = (deploymentId) => this.call((o) => o.listBackfills(deploymentId));
   readBackfill: Api["readBackfill"] = (id) => this.call((o) => o.readBackfill(id));
 
+  // notifications
+  listNotificationDeliveries: Api["listNotificationDeliveries"] = (filter, page) => this.call((o) => o.listNotificationDeliveries(filter, page));
+  getNotificationDelivery: Api["getNotificationDelivery"] = (id) => this.call((o) => o.getNotificationDelivery(id));
+  testNotification: Api["testNotification"] = (action, options) => this.call((o) => o.testNotification(action, options));
+
   // work pools, queues, workers
   createWorkPool: Api["createWorkPool"] = (input) => this.call((o) => o.createWorkPool(input));
   readWorkPool: Api["readWorkPool"] = (name) => this.call((o) => o.readWorkPool(name));

@@ -360,28 +360,26 @@ export interface EventRelatedTable {
   name: string | null;
 }
 
-/**
- * Table `events` (migration 013): stored events, in `seq` order. `tx` is the writing transaction's
- * id on PostgreSQL (0 on SQLite), for followers (src/orchestration/event-query.ts).
- */
-export interface EventTable {
-  seq: Generated<number>;
+/** Table `notification_deliveries` (migration 014): the notification outbox (src/core/notification-deliveries.ts). */
+export interface NotificationDeliveryTable {
   id: string;
-  occurred: string;
-  event: string;
-  resource_id: string;
-  resource_kind: string;
-  resource_name: string | null;
-  payload: JsonText;
-  tx: Generated<string | number>;
-}
-
-/** Table `event_related` (migration 013): the related resources of an event, one row each. */
-export interface EventRelatedTable {
-  related_id: string;
-  seq: number;
-  kind: string;
-  name: string | null;
+  automation_id: string | null;
+  action_type: string;
+  target: string;
+  /** The action with secrets redacted. */
+  action: JsonText;
+  /** The whole action, encrypted (null when it has no secret field). */
+  sealed_action: string | null;
+  message: JsonText;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
 }
 
 /** Table `weir_migrations`: applied migrations. */
@@ -413,6 +411,7 @@ export interface DatabaseSchema {
   work_pools: WorkPoolTable;
   work_queues: WorkQueueTable;
   workers: WorkerTable;
+  notification_deliveries: NotificationDeliveryTable;
   events: EventTable;
   event_related: EventRelatedTable;
   weir_migrations: MigrationTable;

@@ -5,6 +5,8 @@
  * document's JSON Schema for that status, and parse through the route's zod response schema
  * unchanged (so no field goes undocumented). Error answers are checked against the document too.
  */
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { OrchestrationResult } from "../../src/core/api-types.js";
@@ -265,6 +267,21 @@ describe("every documented operation answers as the OpenAPI document says", () =
     const events = await call<{ events: unknown[]; followCursor: string }>("listEvents", { query: { event: "flow-run.*,deployment.created", related: deployment.id, limit: "5" } });
     expect(events.events.length).toBeGreaterThan(0);
     await call("listEvents", { query: { after: events.followCursor, tag: "prod", since: "2020-01-01T00:00:00Z" } });
+  });
+
+  it("notifications: a test send (refused by a closed port, so recorded as failed), the list and one delivery", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const delivery = await call<{ id: string; status: string }>("testNotification", { body: { action: { type: "webhook", url: `http://127.0.0.1:${closed}/hook` } } });
+    expect(delivery.status).toBe("failed");
+    await call("listNotificationDeliveries", { query: { status: "failed,sent", limit: "10" } });
+    await call("getNotificationDelivery", { params: { id: delivery.id } });
+    await call("getNotificationDelivery", { params: { id: "no-such-delivery" }, status: 404 });
   });
 
   it("the event stream's messages match the document's item schema", async () => {

@@ -12,6 +12,7 @@ import { schedulePolicies } from "./009-schedule-policies.js";
 import { backfills } from "./010-backfills.js";
 import { secretVariables } from "./012-secret-variables.js";
 import { events } from "./013-events.js";
+import { notifications } from "./014-notifications.js";
 import { deploymentVersions } from "./016-deployment-versions.js";
 import { codePull } from "./017-code-pull.js";
 
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   backfills,
   secretVariables,
   events,
+  notifications,
   deploymentVersions,
   codePull,
 ]);
