@@ -30,6 +30,7 @@ import { registerDeploymentCommand } from "./commands/deployment.js";
 import { registerWorkPoolCommand } from "./commands/work-pool.js";
 import { registerWorkQueueCommand } from "./commands/work-queue.js";
 import { registerServerCommand } from "./commands/server.js";
+import { registerAutomationCommand } from "./commands/automation.js";
 
 export { EXIT_FAILURE } from "./process-exit.js";
 /** Exit code for a usage error (unknown command or option, bad argument syntax). */
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerWorkPoolCommand(program);
   registerWorkQueueCommand(program);
   registerServerCommand(program);
+  registerAutomationCommand(program);
   return program;
 }
 

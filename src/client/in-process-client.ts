@@ -126,6 +126,16 @@ export class InProcessClient implements OrchestrationApi {
   listBackfills: Api["listBackfills"] = (deploymentId) => this.call((o) => o.listBackfills(deploymentId));
   readBackfill: Api["readBackfill"] = (id) => this.call((o) => o.readBackfill(id));
 
+  // automations
+  createAutomation: Api["createAutomation"] = (input) => this.call((o) => o.createAutomation(input));
+  updateAutomation: Api["updateAutomation"] = (idOrName, input) => this.call((o) => o.updateAutomation(idOrName, input));
+  readAutomation: Api["readAutomation"] = (idOrName) => this.call((o) => o.readAutomation(idOrName));
+  listAutomations: Api["listAutomations"] = () => this.call((o) => o.listAutomations());
+  setAutomationEnabled: Api["setAutomationEnabled"] = (idOrName, isEnabled) => this.call((o) => o.setAutomationEnabled(idOrName, isEnabled));
+  deleteAutomation: Api["deleteAutomation"] = (idOrName) => this.call((o) => o.deleteAutomation(idOrName));
+  listAutomationFirings: Api["listAutomationFirings"] = (idOrName, limit) => this.call((o) => o.listAutomationFirings(idOrName, limit));
+  setDeploymentAutomations: Api["setDeploymentAutomations"] = (deploymentId, inputs) => this.call((o) => o.setDeploymentAutomations(deploymentId, inputs));
+
   // work pools, queues, workers
   createWorkPool: Api["createWorkPool"] = (input) => this.call((o) => o.createWorkPool(input));
   readWorkPool: Api["readWorkPool"] = (name) => this.call((o) => o.readWorkPool(name));

@@ -176,3 +176,6 @@ export function parseAutomationText(text: string, fileName = "automation file"):
   }
   return parseAutomationSpec(raw, fileName);
 }
+
+/** An automation as users write it (what `parseAutomationSpec` accepts). */
+export type AutomationInput = z.input<typeof automationSpecSchema>;
