@@ -36,3 +36,15 @@ export {
   type BackfillSlot,
 } from "./backfills.js";
 export { parseBackfillTime } from "./backfill-time.js";
+export type {
+  EventBatch,
+  EventPage,
+  EventResource,
+  ListEventsInput,
+  NewEvent,
+  ReadEventsAfterInput,
+  StoredEvent,
+  StoredEventFilter,
+} from "./events.js";
+export { EVENT_NAME_PATTERN, MAX_EVENT_NAME_LENGTH, eventNameFilterProblem } from "./events.js";
+export { followEvents, type FollowEventsOptions } from "./follow-events.js";

@@ -307,6 +307,30 @@ export interface WorkerTable {
   created_at: string;
 }
 
+/**
+ * Table `events` (migration 013): stored events, in `seq` order. `tx` is the writing transaction's
+ * id on PostgreSQL (0 on SQLite), for followers (src/orchestration/event-query.ts).
+ */
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  occurred: string;
+  event: string;
+  resource_id: string;
+  resource_kind: string;
+  resource_name: string | null;
+  payload: JsonText;
+  tx: Generated<string | number>;
+}
+
+/** Table `event_related` (migration 013): the related resources of an event, one row each. */
+export interface EventRelatedTable {
+  related_id: string;
+  seq: number;
+  kind: string;
+  name: string | null;
+}
+
 /** Table `automations` (migration 015; unique by name). */
 export interface AutomationTable {
   id: string;
@@ -372,6 +396,8 @@ export interface DatabaseSchema {
   work_pools: WorkPoolTable;
   work_queues: WorkQueueTable;
   workers: WorkerTable;
+  events: EventTable;
+  event_related: EventRelatedTable;
   weir_migrations: MigrationTable;
   automations: AutomationTable;
   automation_firings: AutomationFiringTable;

@@ -13,6 +13,7 @@ import { createClaimService } from "./claim-service.js";
 import { createConcurrencyLimitService } from "./concurrency-limit-service.js";
 import { createDeploymentService } from "./deployment-service.js";
 import { createEventBus, type EventBus } from "./event-bus.js";
+import { createEventService } from "./event-service.js";
 import { createEventRelay } from "./event-relay.js";
 import { createFlowRunService } from "./flow-run-service.js";
 import { createFlowRunStateService } from "./flow-run-state-service.js";
@@ -42,6 +43,7 @@ export function createOrchestration(ctx: OrchestrationContext) {
     ...createWorkPoolService(ctx),
     ...createWorkerService(ctx),
     ...createClaimService(ctx),
+    ...createEventService(ctx),
     ...createAutomationService(ctx),
   };
 }

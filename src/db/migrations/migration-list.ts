@@ -11,6 +11,7 @@ import { retentionIndexes } from "./008-retention-indexes.js";
 import { schedulePolicies } from "./009-schedule-policies.js";
 import { backfills } from "./010-backfills.js";
 import { secretVariables } from "./012-secret-variables.js";
+import { events } from "./013-events.js";
 import { automations } from "./015-automations.js";
 
 /** All migrations of Weir's schema. */
@@ -26,5 +27,6 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   schedulePolicies,
   backfills,
   secretVariables,
+  events,
   automations,
 ]);
