@@ -368,6 +368,28 @@ export interface AutomationFiringTable {
   status: string;
 }
 
+/** Table `notification_deliveries` (migration 014): the notification outbox (src/core/notification-deliveries.ts). */
+export interface NotificationDeliveryTable {
+  id: string;
+  automation_id: string | null;
+  action_type: string;
+  target: string;
+  /** The action with secrets redacted. */
+  action: JsonText;
+  /** The whole action, encrypted (null when it has no secret field). */
+  sealed_action: string | null;
+  message: JsonText;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
 /** Table `weir_migrations`: applied migrations. */
 export interface MigrationTable {
   name: string;
@@ -398,6 +420,7 @@ export interface DatabaseSchema {
   workers: WorkerTable;
   events: EventTable;
   event_related: EventRelatedTable;
+  notification_deliveries: NotificationDeliveryTable;
   weir_migrations: MigrationTable;
   automations: AutomationTable;
   automation_firings: AutomationFiringTable;

@@ -12,6 +12,7 @@ import { schedulePolicies } from "./009-schedule-policies.js";
 import { backfills } from "./010-backfills.js";
 import { secretVariables } from "./012-secret-variables.js";
 import { events } from "./013-events.js";
+import { notifications } from "./014-notifications.js";
 import { automations } from "./015-automations.js";
 
 /** All migrations of Weir's schema. */
@@ -28,5 +29,6 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   backfills,
   secretVariables,
   events,
+  notifications,
   automations,
 ]);
