@@ -38,12 +38,12 @@ async function requireRow(db: Kysely<DatabaseSchema>, idOrName: string): Promise
 export function createAutomationService(ctx: OrchestrationContext) {
   const { db } = ctx.database;
 
-  /** Columns that restart a trigger (see file header). */
-  async function freshTrigger(trx: Kysely<DatabaseSchema>): Promise<Pick<AutomationTable, "trigger_state" | "event_cursor">> {
-    return { trigger_state: toJsonColumn(initialTriggerState(ctx.clock.now())), event_cursor: await latestEventCursor(trx) };
+  /** Columns that restart a trigger (see file header), from a cursor read before the transaction. */
+  function freshTrigger(cursor: string): Pick<AutomationTable, "trigger_state" | "event_cursor"> {
+    return { trigger_state: toJsonColumn(initialTriggerState(ctx.clock.now())), event_cursor: cursor };
   }
 
-  async function insert(trx: Kysely<DatabaseSchema>, spec: AutomationSpec, deploymentId: string | null): Promise<Automation> {
+  async function insert(trx: Kysely<DatabaseSchema>, spec: AutomationSpec, deploymentId: string | null, cursor: string): Promise<Automation> {
     if (await trx.selectFrom("automations").select("id").where("name", "=", spec.name).executeTakeFirst()) {
       throw new WeirError("CONFLICT", `an automation named '${spec.name}' exists already (replace it with updateAutomation, \`weir automation create --replace\`)`);
     }
@@ -56,7 +56,7 @@ export function createAutomationService(ctx: OrchestrationContext) {
       trigger_spec: toJsonColumn(spec.trigger),
       actions: toJsonColumn(spec.actions),
       deployment_id: deploymentId,
-      ...(await freshTrigger(trx)),
+      ...freshTrigger(cursor),
       created_at: now,
       updated_at: now,
     };
@@ -64,7 +64,7 @@ export function createAutomationService(ctx: OrchestrationContext) {
     return automationFromRow(row);
   }
 
-  async function replace(trx: Kysely<DatabaseSchema>, row: AutomationTable, spec: AutomationSpec): Promise<Automation> {
+  async function replace(trx: Kysely<DatabaseSchema>, row: AutomationTable, spec: AutomationSpec, cursor: string): Promise<Automation> {
     const clash = await trx.selectFrom("automations").select("id").where("name", "=", spec.name).where("id", "<>", row.id).executeTakeFirst();
     if (clash) throw new WeirError("CONFLICT", `an automation named '${spec.name}' exists already`);
     const triggerText = toJsonColumn(spec.trigger);
@@ -75,7 +75,7 @@ export function createAutomationService(ctx: OrchestrationContext) {
       is_enabled: spec.enabled ? 1 : 0,
       trigger_spec: triggerText,
       actions: toJsonColumn(spec.actions),
-      ...(isRestarted ? await freshTrigger(trx) : {}),
+      ...(isRestarted ? freshTrigger(cursor) : {}),
       updated_at: ctx.clock.now().toISOString(),
     };
     await trx.updateTable("automations").set(patch).where("id", "=", row.id).execute();
@@ -86,13 +86,15 @@ export function createAutomationService(ctx: OrchestrationContext) {
     /** Create an automation from its form; CONFLICT when the name is taken. */
     async createAutomation(input: unknown): Promise<Automation> {
       const spec = parseAutomationSpec(input);
-      return ctx.database.writeTransaction((trx) => insert(trx, spec, null));
+      const cursor = await latestEventCursor(ctx.database);
+      return ctx.database.writeTransaction((trx) => insert(trx, spec, null, cursor));
     },
 
     /** Replace an automation's form (by id or name); its history stays. */
     async updateAutomation(idOrName: string, input: unknown): Promise<Automation> {
       const spec = parseAutomationSpec(input);
-      return ctx.database.writeTransaction(async (trx) => replace(trx, await requireRow(trx, idOrName), spec));
+      const cursor = await latestEventCursor(ctx.database);
+      return ctx.database.writeTransaction(async (trx) => replace(trx, await requireRow(trx, idOrName), spec, cursor));
     },
 
     /** One automation by id or name. */
@@ -109,10 +111,11 @@ export function createAutomationService(ctx: OrchestrationContext) {
     /** Enable (its trigger starts afresh) or disable an automation. */
     async setAutomationEnabled(idOrName: string, isEnabled: boolean): Promise<Automation> {
       if (typeof isEnabled !== "boolean") invalid("isEnabled", "must be true or false");
+      const cursor = await latestEventCursor(ctx.database);
       return ctx.database.writeTransaction(async (trx) => {
         const row = await requireRow(trx, idOrName);
         if ((Number(row.is_enabled) === 1) === isEnabled) return automationFromRow(row);
-        const patch = { is_enabled: isEnabled ? 1 : 0, ...(isEnabled ? await freshTrigger(trx) : {}), updated_at: ctx.clock.now().toISOString() };
+        const patch = { is_enabled: isEnabled ? 1 : 0, ...(isEnabled ? freshTrigger(cursor) : {}), updated_at: ctx.clock.now().toISOString() };
         await trx.updateTable("automations").set(patch).where("id", "=", row.id).execute();
         return automationFromRow({ ...row, ...patch });
       });
@@ -147,6 +150,7 @@ export function createAutomationService(ctx: OrchestrationContext) {
         if (names.has(spec.name)) invalid("automations", `two triggers are named '${spec.name}'`);
         names.add(spec.name);
       }
+      const cursor = await latestEventCursor(ctx.database);
       return ctx.database.writeTransaction(async (trx) => {
         if (!(await trx.selectFrom("deployments").select("id").where("id", "=", deploymentId).executeTakeFirst())) throw WeirError.notFound("deployment", deploymentId);
         const owned = await trx.selectFrom("automations").selectAll().where("deployment_id", "=", deploymentId).execute();
@@ -161,7 +165,7 @@ export function createAutomationService(ctx: OrchestrationContext) {
           if (existing && existing.deployment_id !== deploymentId) {
             throw new WeirError("CONFLICT", `an automation named '${spec.name}' exists already and belongs to ${existing.deployment_id === null ? "no deployment" : "another deployment"}; rename the trigger`);
           }
-          saved.push(existing ? await replace(trx, existing, spec) : await insert(trx, spec, deploymentId));
+          saved.push(existing ? await replace(trx, existing, spec, cursor) : await insert(trx, spec, deploymentId, cursor));
         }
         return saved;
       });

@@ -8,7 +8,7 @@ import { WeirError, type FieldIssue } from "../core/weir-error.js";
 import type { Leadership } from "./leadership.js";
 
 /** The background services by name. */
-export const SERVICE_NAMES = ["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "retention"] as const;
+export const SERVICE_NAMES = ["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "retention", "automations"] as const;
 
 /** A background service's name. */
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -45,6 +45,8 @@ export interface ServicesOptions {
   retentionSeconds?: number | null;
   /** Retention loop period. @default 3600 */
   retentionIntervalSeconds?: number;
+  /** Automations loop period (how soon a trigger sees a new event or a missed deadline). @default 1 */
+  automationsIntervalSeconds?: number;
   /** @default the context's clock */
   clock?: Clock;
   /** @default real timers */
@@ -95,6 +97,7 @@ const SECONDS_DEFAULTS = {
   cancellationCleanupIntervalSeconds: 10,
   leaseExpiryIntervalSeconds: 30,
   retentionIntervalSeconds: 3600,
+  automationsIntervalSeconds: 1,
 } as const;
 
 const COUNT_DEFAULTS = { scheduleMinRuns: 3, scheduleMaxRuns: 100, missedHeartbeats: 3 } as const;

@@ -5,24 +5,9 @@
  * without `deployment` pauses the deployment of the run that fired the trigger.
  */
 import { z } from "zod";
+import { discordActionSchema, emailActionSchema, NOTIFICATION_ACTION_TYPES, slackActionSchema, teamsActionSchema, webhookActionSchema } from "../notification-actions.js";
 
 const text = z.string().trim().min(1, "must be a non-empty string").max(500, "must be at most 500 characters");
-const url = z.string().max(4000).url("must be an http(s) URL").refine((value) => /^https?:\/\//i.test(value), "must be an http(s) URL");
-
-/** Notification actions (see notify's delivery for how each is sent). */
-const webhookAction = z.strictObject({
-  type: z.literal("webhook"),
-  url,
-  headers: z.record(z.string(), z.string().max(4000)).optional(),
-  message: z.string().max(10_000).optional(),
-});
-const chatAction = (type: "slack" | "teams" | "discord") => z.strictObject({ type: z.literal(type), url, message: z.string().max(10_000).optional() });
-const emailAction = z.strictObject({
-  type: z.literal("email"),
-  to: z.union([text, z.array(text).min(1).max(50)]),
-  subject: z.string().max(500).optional(),
-  message: z.string().max(10_000).optional(),
-});
 
 const deploymentAction = (type: "pause-deployment" | "resume-deployment") => z.strictObject({ type: z.literal(type), deployment: text.optional() });
 const scheduleAction = (type: "pause-schedule" | "resume-schedule") => z.strictObject({ type: z.literal(type), deployment: text.optional(), schedule: text.optional() });
@@ -46,19 +31,17 @@ export const ACTION_TYPES = [
   "retry-flow-run",
 ] as const;
 
-/** The notification action types. */
-export const NOTIFICATION_ACTION_TYPES = ["webhook", "slack", "teams", "discord", "email"] as const;
 
 /** One action of an automation. */
 export const actionSpecSchema = z
   .discriminatedUnion(
     "type",
     [
-      webhookAction,
-      chatAction("slack"),
-      chatAction("teams"),
-      chatAction("discord"),
-      emailAction,
+      webhookActionSchema,
+      slackActionSchema,
+      teamsActionSchema,
+      discordActionSchema,
+      emailActionSchema,
       z.strictObject({
         type: z.literal("run-deployment"),
         deployment: text.optional().meta({ description: "`flow/deployment` or id; default: the triggering run's deployment" }),
