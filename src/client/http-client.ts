@@ -59,6 +59,7 @@ import type {
   WorkQueue,
 } from "../core/models.js";
 import type { State } from "../core/states.js";
+import type { EventBatch, EventPage, ListEventsInput, ReadEventsAfterInput, StoredEventFilter } from "../core/events.js";
 import { realSleep, type Sleep } from "../core/clock.js";
 import { WeirError } from "../core/weir-error.js";
 import type { OrchestrationApi } from "./orchestration-api.js";
@@ -475,6 +476,16 @@ export class HttpClient implements OrchestrationApi {
     return (await this.#call<{ items: FlowRun[] }>({ method: "POST", path, body }, "once")).items;
   }
 
+  // stored events
+  listEvents(input: ListEventsInput = {}): Promise<EventPage> {
+    return this.#call({ method: "GET", path: "/events/feed", query: { ...storedEventFilterQuery(input), limit: input.limit, cursor: input.cursor ?? undefined } });
+  }
+  async readEventsAfter(input: ReadEventsAfterInput = {}): Promise<EventBatch> {
+    const query = { ...storedEventFilterQuery(input), limit: input.limit, after: input.after ?? "" };
+    const page = await this.#call<EventPage>({ method: "GET", path: "/events/feed", query });
+    return { events: page.events, cursor: page.followCursor };
+  }
+
   /** Live changes from `GET /api/events` (Server-Sent Events); reconnects until the signal aborts. */
   subscribe(signal: AbortSignal, filter: { flowRunId?: string } = {}): AsyncIterable<WeirEvent> {
     const query = filter.flowRunId === undefined ? "" : `?flowRunId=${enc(filter.flowRunId)}`;
@@ -485,4 +496,9 @@ export class HttpClient implements OrchestrationApi {
   async close(): Promise<void> {
     this.#closed.abort();
   }
+}
+
+// Query values of a stored-event filter (singular names, comma-separated lists).
+function storedEventFilterQuery(filter: StoredEventFilter): QueryValues {
+  return { event: filter.events, resource: filter.resourceId, related: filter.related, tag: filter.tags, since: filter.since, until: filter.until };
 }

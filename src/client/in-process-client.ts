@@ -149,6 +149,8 @@ export class InProcessClient implements OrchestrationApi {
   deleteWorkQueue: Api["deleteWorkQueue"] = (workPoolName, name) => this.call((o) => o.deleteWorkQueue(workPoolName, name));
   workerHeartbeat: Api["workerHeartbeat"] = (input) => this.call((o) => o.workerHeartbeat(input));
   listWorkers: Api["listWorkers"] = (workPoolName) => this.call((o) => o.listWorkers(workPoolName));
+  listEvents: Api["listEvents"] = (input) => this.call((o) => o.listEvents(input));
+  readEventsAfter: Api["readEventsAfter"] = (input) => this.call((o) => o.readEventsAfter(input));
   claimFlowRuns: Api["claimFlowRuns"] = (input) => this.call((o) => o.claimFlowRuns(input));
 
   async *subscribe(signal: AbortSignal, filter?: { flowRunId?: string }): AsyncIterable<WeirEvent> {

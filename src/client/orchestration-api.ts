@@ -62,6 +62,7 @@ import type {
   WorkQueue,
 } from "../core/models.js";
 import type { State } from "../core/states.js";
+import type { EventBatch, EventPage, ListEventsInput, ReadEventsAfterInput } from "../core/events.js";
 
 export type * from "../core/api-types.js";
 
@@ -222,6 +223,12 @@ export interface OrchestrationApi {
   listWorkers(workPoolName?: string): Promise<Worker[]>;
   /** Claim due runs of a pool's queues for a worker, in priority order; each run is claimed once, ever. */
   claimFlowRuns(input: ClaimFlowRunsInput): Promise<FlowRun[]>;
+
+  // stored events
+  /** Stored events (run states, deployments, pools, workers, …) matching a filter, newest first, a page at a time. */
+  listEvents(input?: ListEventsInput): Promise<EventPage>;
+  /** Stored events after a follow cursor (`followCursor` of a listing, or `cursor` of the last read), oldest first; none given: from now on. */
+  readEventsAfter(input?: ReadEventsAfterInput): Promise<EventBatch>;
 
   // automations
   /** Create an automation (a trigger and its actions); CONFLICT when the name is taken. */

@@ -15,7 +15,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { EventBatch, EventPage, EventResource, ListEventsInput, ReadEventsAfterInput, StoredEvent, StoredEventFilter } from "../core/events.js";
 import { eventNameFilterProblem } from "../core/events.js";
-import { MAX_NAME_LENGTH } from "../core/input-limits.js";
+import { MAX_NAME_LENGTH, isWithinLength } from "../core/input-limits.js";
 import { fromJsonColumn } from "../db/json-column.js";
 import type { DatabaseSchema, EventTable } from "../db/schema.js";
 import type { WeirDatabase } from "../db/weir-database.js";
@@ -51,7 +51,12 @@ function checkList(values: unknown, field: string): string[] {
   if (values === undefined || values === null) return [];
   if (!Array.isArray(values)) invalid(field, "must be a list of strings");
   if (values.length > MAX_EVENT_FILTER_VALUES) invalid(field, `may give at most ${MAX_EVENT_FILTER_VALUES} values`);
-  return values.map((value, index) => checkName(value, `${field}[${index}]`, MAX_NAME_LENGTH));
+  // Any string matches or not; only its type and length are checked (a blank one matches nothing).
+  return values.map((value, index) => {
+    if (typeof value !== "string") invalid(`${field}[${index}]`, "must be a string");
+    if (!isWithinLength(value, MAX_NAME_LENGTH)) invalid(`${field}[${index}]`, `must be at most ${MAX_NAME_LENGTH} characters`);
+    return value;
+  });
 }
 
 function checkTime(value: unknown, field: string): string | null {

@@ -257,6 +257,10 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("deleteWorkQueue", { params: { name: pool.name, queue: "spare" } });
     const empty = await call<WorkPool>("createWorkPool", { body: { name: "pool-empty" } });
     await call("deleteWorkPool", { params: { name: empty.name } });
+
+    const events = await call<{ events: unknown[]; followCursor: string }>("listEvents", { query: { event: "flow-run.*,deployment.created", related: deployment.id, limit: "5" } });
+    expect(events.events.length).toBeGreaterThan(0);
+    await call("listEvents", { query: { after: events.followCursor, tag: "prod", since: "2020-01-01T00:00:00Z" } });
   });
 
   it("the event stream's messages match the document's item schema", async () => {

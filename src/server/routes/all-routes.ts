@@ -12,6 +12,7 @@ import { healthRoutes } from "./health-routes.js";
 import { logRoutes } from "./log-routes.js";
 import { resultRoutes } from "./result-routes.js";
 import { scheduleRoutes } from "./schedule-routes.js";
+import { storedEventRoutes } from "./stored-event-routes.js";
 import { taskRunRoutes } from "./task-run-routes.js";
 import { variableRoutes } from "./variable-routes.js";
 import { workPoolRoutes } from "./work-pool-routes.js";
@@ -36,6 +37,7 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...workerRoutes(dependencies),
     ...workQueueRoutes(dependencies),
     ...workPoolRoutes(dependencies),
+    ...storedEventRoutes(dependencies),
     ...eventRoutes(dependencies),
     ...automationRoutes(dependencies),
   ];
