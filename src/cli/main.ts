@@ -30,6 +30,7 @@ import { registerDeploymentCommand } from "./commands/deployment.js";
 import { registerWorkPoolCommand } from "./commands/work-pool.js";
 import { registerWorkQueueCommand } from "./commands/work-queue.js";
 import { registerServerCommand } from "./commands/server.js";
+import { registerNotificationCommand } from "./commands/notification.js";
 import { registerAutomationCommand } from "./commands/automation.js";
 
 export { EXIT_FAILURE } from "./process-exit.js";
@@ -65,6 +66,7 @@ export function buildProgram(): Command {
   registerWorkPoolCommand(program);
   registerWorkQueueCommand(program);
   registerServerCommand(program);
+  registerNotificationCommand(program);
   registerAutomationCommand(program);
   return program;
 }

@@ -10,6 +10,7 @@ import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
 import type { Automation, AutomationFiring } from "../core/automations/automation-models.js";
 import type { AutomationInput } from "../core/automations/automation-spec.js";
 import type { Backfill, BackfillInput, BackfillResult } from "../core/backfills.js";
+import type { NotificationDelivery, NotificationDeliveryFilter } from "../core/notification-deliveries.js";
 import type {
   AcquireSlotsInput,
   ArtifactFilter,
@@ -400,6 +401,18 @@ export class HttpClient implements OrchestrationApi {
   }
   readBackfill(id: string): Promise<Backfill> {
     return this.#call({ method: "GET", path: `/backfills/${enc(id)}` });
+  }
+
+  // notifications
+  listNotificationDeliveries(filter: NotificationDeliveryFilter = {}, page?: PageRequest): Promise<Page<NotificationDelivery>> {
+    return this.#call({ method: "GET", path: "/notifications", query: { status: filter.status, automationId: filter.automationId, ...pageQuery(page) } });
+  }
+  getNotificationDelivery(id: string): Promise<NotificationDelivery> {
+    return this.#call({ method: "GET", path: `/notifications/${enc(id)}` });
+  }
+  testNotification(action: unknown, options: { flowRunId?: string } = {}): Promise<NotificationDelivery> {
+    // Sent once: a retry would send a second notification.
+    return this.#call({ method: "POST", path: "/notifications/test", body: { action, ...(options.flowRunId === undefined ? {} : { flowRunId: options.flowRunId }) } }, "once");
   }
 
   // automations

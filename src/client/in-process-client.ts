@@ -126,6 +126,10 @@ export class InProcessClient implements OrchestrationApi {
   listBackfills: Api["listBackfills"] = (deploymentId) => this.call((o) => o.listBackfills(deploymentId));
   readBackfill: Api["readBackfill"] = (id) => this.call((o) => o.readBackfill(id));
 
+  // notifications
+  listNotificationDeliveries: Api["listNotificationDeliveries"] = (filter, page) => this.call((o) => o.listNotificationDeliveries(filter, page));
+  getNotificationDelivery: Api["getNotificationDelivery"] = (id) => this.call((o) => o.getNotificationDelivery(id));
+  testNotification: Api["testNotification"] = (action, options) => this.call((o) => o.testNotification(action, options));
   // automations
   createAutomation: Api["createAutomation"] = (input) => this.call((o) => o.createAutomation(input));
   updateAutomation: Api["updateAutomation"] = (idOrName, input) => this.call((o) => o.updateAutomation(idOrName, input));

@@ -13,6 +13,7 @@ import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
 import type { Automation, AutomationFiring } from "../core/automations/automation-models.js";
 import type { AutomationInput } from "../core/automations/automation-spec.js";
 import type { Backfill, BackfillInput, BackfillResult } from "../core/backfills.js";
+import type { NotificationDelivery, NotificationDeliveryFilter } from "../core/notification-deliveries.js";
 import type {
   Page,
   UpsertFlowInput,
@@ -224,6 +225,13 @@ export interface OrchestrationApi {
   /** Claim due runs of a pool's queues for a worker, in priority order; each run is claimed once, ever. */
   claimFlowRuns(input: ClaimFlowRunsInput): Promise<FlowRun[]>;
 
+  // notifications
+  /** Notification deliveries (of automations and tests), newest first; secrets show as `****`. */
+  listNotificationDeliveries(filter?: NotificationDeliveryFilter, page?: PageRequest): Promise<Page<NotificationDelivery>>;
+  /** One notification delivery. */
+  getNotificationDelivery(id: string): Promise<NotificationDelivery>;
+  /** Send a notification action once now (a sample message, or the one about `flowRunId`) and return its recorded delivery. */
+  testNotification(action: unknown, options?: { flowRunId?: string }): Promise<NotificationDelivery>;
   // stored events
   /** Stored events (run states, deployments, pools, workers, …) matching a filter, newest first, a page at a time. */
   listEvents(input?: ListEventsInput): Promise<EventPage>;

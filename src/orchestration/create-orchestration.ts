@@ -19,6 +19,7 @@ import { createFlowRunService } from "./flow-run-service.js";
 import { createFlowRunStateService } from "./flow-run-state-service.js";
 import { createFlowService } from "./flow-service.js";
 import { createLogService } from "./log-service.js";
+import { createNotificationService } from "./notifications/notification-service.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { createResultService } from "./result-service.js";
 import { createTaskRunService } from "./task-run-service.js";
@@ -43,6 +44,7 @@ export function createOrchestration(ctx: OrchestrationContext) {
     ...createWorkPoolService(ctx),
     ...createWorkerService(ctx),
     ...createClaimService(ctx),
+    ...createNotificationService(ctx),
     ...createEventService(ctx),
     ...createAutomationService(ctx),
   };

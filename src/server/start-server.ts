@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import type { Clock } from "../core/clock.js";
 import { WeirError } from "../core/weir-error.js";
 import { openOrchestration } from "../orchestration/create-orchestration.js";
+import { setNotificationServerUrl } from "../orchestration/notifications/notification-runtime.js";
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
 import type { RunningServices, ServicesOptions } from "../services/start-services.js";
 import type { ServerMetrics } from "./server-metrics.js";
@@ -216,6 +217,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     stops.unshift(() => closeGracefully(server as Server, shuttingDown, gracePeriodMs));
     const address = server.address() as AddressInfo;
     const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+    // The default dashboard link of notifications (WEIR_UI_URL wins); a wildcard address names no host to open.
+    setNotificationServerUrl(opened.context.database, ["0.0.0.0", "::"].includes(address.address) ? `http://${machineName()}:${address.port}` : url);
     log(`Weir server ready at ${url}`);
     let closing: Promise<void> | undefined;
     return { url, context: opened.context, close: () => (closing ??= runAll(stops)) };

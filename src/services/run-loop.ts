@@ -29,11 +29,26 @@ export interface RunLoopOptions {
   onError(error: unknown, loopName: string): void;
   /** Whether this process leads the loop; non-leaders skip ticks. */
   leader: Leadership;
+  /** Ends a sleep early when it resolves (new work arrived). @default none */
+  wakeUp?(signal: AbortSignal): Promise<void>;
+}
+
+// Sleep `intervalMs`, or less when `wakeUp` resolves first; either way the other is cancelled.
+async function nap(options: RunLoopOptions): Promise<void> {
+  const { intervalMs, sleep, signal, wakeUp } = options;
+  if (wakeUp === undefined) return sleep(intervalMs, signal);
+  const woken = new AbortController();
+  const either = AbortSignal.any([signal, woken.signal]);
+  try {
+    await Promise.race([sleep(intervalMs, either), wakeUp(either)]);
+  } finally {
+    woken.abort();
+  }
 }
 
 /** Run a service loop until `signal` aborts. Never rejects: errors go to `onError`. */
 export async function runLoop(options: RunLoopOptions): Promise<void> {
-  const { name, intervalMs, tick, clock, sleep, signal, onError, leader } = options;
+  const { name, tick, clock, signal, onError, leader } = options;
   while (!signal.aborted) {
     try {
       if (await leader.isLeader(name)) await tick({ now: clock.now(), signal });
@@ -41,6 +56,6 @@ export async function runLoop(options: RunLoopOptions): Promise<void> {
       if (!signal.aborted) onError(error, name);
     }
     if (signal.aborted) break;
-    await sleep(intervalMs, signal);
+    await nap(options);
   }
 }

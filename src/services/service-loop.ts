@@ -11,4 +11,8 @@ export interface ServiceLoop {
   name: string;
   intervalMs: number;
   tick(context: TickContext): Promise<void>;
+  /** Resolves when there may be work before `intervalMs` is up (the loop then ticks at once). @default none: the loop just sleeps */
+  wakeUp?(signal: AbortSignal): Promise<void>;
+  /** Waits for work the ticks started and left running (called once the loop has stopped). @default none */
+  drain?(): Promise<void>;
 }

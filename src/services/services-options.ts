@@ -5,10 +5,11 @@
 import type { Clock, Sleep } from "../core/clock.js";
 import { realSleep } from "../core/clock.js";
 import { WeirError, type FieldIssue } from "../core/weir-error.js";
+import { deliverySettingsFromEnv, type DeliverySettings } from "../orchestration/notifications/deliver-notification.js";
 import type { Leadership } from "./leadership.js";
 
 /** The background services by name. */
-export const SERVICE_NAMES = ["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "retention", "automations"] as const;
+export const SERVICE_NAMES = ["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "retention", "notification-delivery", "automations"] as const;
 
 /** A background service's name. */
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -45,6 +46,12 @@ export interface ServicesOptions {
   retentionSeconds?: number | null;
   /** Retention loop period. @default 3600 */
   retentionIntervalSeconds?: number;
+  /** How often the notification-delivery loop looks for due notifications besides being woken by each enqueue. @default 1 */
+  notificationIntervalSeconds?: number;
+  /** Notifications sent at the same time (each attempt is bounded by WEIR_NOTIFICATION_TIMEOUT_SECONDS). @default 8 */
+  notificationConcurrency?: number;
+  /** Wait before the first retry of a failed notification; doubled each attempt, at most 600 seconds. @default 10 */
+  notificationBackoffSeconds?: number;
   /** Automations loop period (how soon a trigger sees a new event or a missed deadline). @default 1 */
   automationsIntervalSeconds?: number;
   /** @default the context's clock */
@@ -81,6 +88,8 @@ export type CompiledServicesOptions = Readonly<
     databaseUrl: string | undefined;
     enabled: Readonly<Record<ServiceName, boolean>>;
     retentionSeconds: number | null;
+    /** From WEIR_NOTIFICATION_TIMEOUT_SECONDS, WEIR_SMTP_URL and WEIR_SMTP_FROM. */
+    notificationSettings: Omit<DeliverySettings, "dashboardBaseUrl">;
     clock: Clock | undefined;
     leadership: Leadership | undefined;
   }
@@ -97,10 +106,12 @@ const SECONDS_DEFAULTS = {
   cancellationCleanupIntervalSeconds: 10,
   leaseExpiryIntervalSeconds: 30,
   retentionIntervalSeconds: 3600,
+  notificationIntervalSeconds: 1,
+  notificationBackoffSeconds: 10,
   automationsIntervalSeconds: 1,
 } as const;
 
-const COUNT_DEFAULTS = { scheduleMinRuns: 3, scheduleMaxRuns: 100, missedHeartbeats: 3 } as const;
+const COUNT_DEFAULTS = { scheduleMinRuns: 3, scheduleMaxRuns: 100, missedHeartbeats: 3, notificationConcurrency: 8 } as const;
 
 function defaultOnLog(line: string, serviceName: string): void {
   console.log(`weir: service ${serviceName}: ${line}`);
@@ -152,12 +163,20 @@ export function compileServicesOptions(options: ServicesOptions = {}): CompiledS
     else enabled[name as ServiceName] = isOn;
   }
   if (enabled.retention && retentionSeconds === null) issues.push({ path: "retentionSeconds", message: "is required when retention is enabled" });
+  let notificationSettings: Omit<DeliverySettings, "dashboardBaseUrl"> = { smtpUrl: null, smtpFrom: null, timeoutMs: 10_000 };
+  try {
+    const { smtpUrl, smtpFrom, timeoutMs } = deliverySettingsFromEnv(null);
+    notificationSettings = { smtpUrl, smtpFrom, timeoutMs };
+  } catch (error) {
+    issues.push({ path: "WEIR_NOTIFICATION_TIMEOUT_SECONDS", message: error instanceof Error ? error.message.replace(/^WEIR_NOTIFICATION_TIMEOUT_SECONDS: /, "") : String(error) });
+  }
   if (issues.length > 0) throw WeirError.validation("services options", issues);
   return Object.freeze({
     ...seconds,
     ...counts,
     enabled: Object.freeze(enabled),
     retentionSeconds,
+    notificationSettings: Object.freeze(notificationSettings),
     clock: options.clock,
     sleep: options.sleep ?? realSleep,
     onError: observedOnError(options.onError ?? defaultOnError, options.observer),

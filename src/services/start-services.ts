@@ -1,6 +1,7 @@
 /**
  * Start Weir's background services over one service-layer context: scheduler, late runs, crash
- * detection, cancellation cleanup, concurrency lease expiry, automations and retention (off by default). Each
+ * detection, cancellation cleanup, concurrency lease expiry, retention (off by default),
+ * notification delivery and automations. Each
  * is a `runLoop` with the shared clock, sleep and leadership (one leader per loop on PostgreSQL);
  * `stop()` aborts every loop, waits for the current ticks and gives up leadership.
  *
@@ -13,6 +14,7 @@ import { createCrashDetectionService } from "./crash-detection-service.js";
 import { createLateRunsService } from "./late-runs-service.js";
 import { createLeadership } from "./create-leadership.js";
 import { createLeaseExpiryService } from "./lease-expiry-service.js";
+import { createNotificationDeliveryService } from "./notification-delivery-service.js";
 import { createRetentionService } from "./retention-service.js";
 import { runLoop } from "./run-loop.js";
 import { createSchedulerService } from "./scheduler-service.js";
@@ -58,6 +60,14 @@ export function createServiceLoops(ctx: OrchestrationContext, options: CompiledS
       }),
     "lease-expiry": () => createLeaseExpiryService(ctx, { intervalMs: ms(options.leaseExpiryIntervalSeconds) }),
     retention: () => createRetentionService(ctx, { intervalMs: ms(options.retentionIntervalSeconds), retentionSeconds: options.retentionSeconds ?? 0 }),
+    "notification-delivery": () =>
+      createNotificationDeliveryService(ctx, {
+        intervalMs: ms(options.notificationIntervalSeconds),
+        concurrency: options.notificationConcurrency,
+        backoffSeconds: options.notificationBackoffSeconds,
+        settings: options.notificationSettings,
+        onError: options.onError,
+      }),
     automations: () => createAutomationsService(ctx, { intervalMs: ms(options.automationsIntervalSeconds), onError: options.onError }),
   };
   return (Object.keys(all) as ServiceName[]).filter((name) => options.enabled[name]).map((name) => all[name]());
@@ -89,6 +99,7 @@ export function startServices(ctx: OrchestrationContext, options: ServicesOption
       signal: controller.signal,
       onError: compiled.onError,
       leader: leadership,
+      ...(loop.wakeUp ? { wakeUp: loop.wakeUp } : {}),
     }),
   );
   let stopping: Promise<void> | null = null;
@@ -98,6 +109,7 @@ export function startServices(ctx: OrchestrationContext, options: ServicesOption
       (stopping ??= (async () => {
         controller.abort();
         await Promise.all(running);
+        await Promise.all(loops.map(async (loop) => loop.drain?.()));
         if (!compiled.leadership) await leadership.release();
       })()),
   };

@@ -78,10 +78,23 @@ export function defaultMaxAttempts(env: NodeJS.ProcessEnv = process.env): number
   return value;
 }
 
-/** The outbox over one context (see file header). */
+// One key source per database, so a passphrase is stretched once, however many outboxes are made.
+const keySources = new WeakMap<OrchestrationContext["database"], SecretKeySource>();
+
+function secretKeyOf(ctx: OrchestrationContext): SecretKeySource {
+  if (ctx.secretKey !== undefined) return ctx.secretKey;
+  let source = keySources.get(ctx.database);
+  if (source === undefined) {
+    source = createSecretKeySource({ allowsKeyFile: ctx.database.dialect === "sqlite" });
+    keySources.set(ctx.database, source);
+  }
+  return source;
+}
+
+/** The outbox over one context (see file header); cheap to create. */
 export function createNotificationOutbox(ctx: OrchestrationContext) {
   const { database } = ctx;
-  const secretKey: SecretKeySource = ctx.secretKey ?? createSecretKeySource({ allowsKeyFile: database.dialect === "sqlite" });
+  const secretKey = secretKeyOf(ctx);
 
   /**
    * An attempt failed with `reason` (secrets already scrubbed). `retryAt`: try again then,
@@ -108,7 +121,7 @@ export function createNotificationOutbox(ctx: OrchestrationContext) {
      * Enqueue a delivery; with `trx`, inside that transaction (it is sent once that commits).
      * Throws VALIDATION on a bad action, CONFLICT when the action has secrets and no server key is set.
      */
-    async enqueue(input: EnqueueNotificationInput, trx?: Kysely<DatabaseSchema>): Promise<NotificationDelivery> {
+    async enqueue(input: EnqueueNotificationInput, trx?: Kysely<DatabaseSchema>, internal: { isClaimed?: boolean } = {}): Promise<NotificationDelivery> {
       const action = parseNotificationAction(input.action, "action");
       const maxAttempts = input.maxAttempts ?? defaultMaxAttempts();
       if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_NOTIFICATION_ATTEMPTS) invalid("maxAttempts", `must be an integer from 1 to ${MAX_NOTIFICATION_ATTEMPTS}`);
@@ -123,18 +136,19 @@ export function createNotificationOutbox(ctx: OrchestrationContext) {
         action: toJsonColumn(redacted),
         sealed_action: sealed,
         message: toJsonColumn(input.message),
-        status: "pending",
-        attempts: 0,
+        // A test notification is sent by its caller at once: claimed from the start, first attempt counted.
+        status: internal.isClaimed ? "sending" : "pending",
+        attempts: internal.isClaimed ? 1 : 0,
         max_attempts: maxAttempts,
         next_attempt_at: now,
-        claimed_until: null,
+        claimed_until: internal.isClaimed ? new Date(ctx.clock.now().getTime() + 15 * 60_000).toISOString() : null,
         last_error: null,
         created_at: now,
         updated_at: now,
         sent_at: null,
       };
       await (trx ?? database.db).insertInto("notification_deliveries").values(row).execute();
-      wakeNotificationDelivery(database);
+      if (!internal.isClaimed) wakeNotificationDelivery(database);
       return deliveryFromRow(row);
     },
 

@@ -10,6 +10,7 @@ import { flowRoutes } from "./flow-routes.js";
 import { flowRunRoutes } from "./flow-run-routes.js";
 import { healthRoutes } from "./health-routes.js";
 import { logRoutes } from "./log-routes.js";
+import { notificationRoutes } from "./notification-routes.js";
 import { resultRoutes } from "./result-routes.js";
 import { scheduleRoutes } from "./schedule-routes.js";
 import { storedEventRoutes } from "./stored-event-routes.js";
@@ -39,6 +40,7 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...workPoolRoutes(dependencies),
     ...storedEventRoutes(dependencies),
     ...eventRoutes(dependencies),
+    ...notificationRoutes(dependencies),
     ...automationRoutes(dependencies),
   ];
 }
