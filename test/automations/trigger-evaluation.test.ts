@@ -61,6 +61,12 @@ describe("automation form", () => {
     expect(parseAutomationSpec({ name: "a", trigger: { expect: "flow-run.*", threshold: 3, within: "5m" }, actions: [{ type: "cancel-flow-run" }] }).trigger.within).toBe(300);
   });
 
+  it("parses its own canonical form again to the same form", () => {
+    const spec = parseAutomationText(ISSUE_YAML);
+    expect(parseAutomationSpec(spec)).toEqual(spec);
+    expect(issuesOf(() => parseAutomationSpec({ ...spec, trigger: { ...spec.trigger, posture: "proactive" } }))[0]?.path).toBe("trigger.within");
+  });
+
   it("names each bad field", () => {
     const issues = issuesOf(() =>
       parseAutomationSpec({ name: "", trigger: { expect: ["Failed!"], within: "soon", posture: "sometimes", extra: 1 }, actions: [{ type: "fax", number: "1" }] }),

@@ -138,7 +138,9 @@ export function parseAutomationSpec(raw: unknown, what = "automation", prefix = 
   });
   const posture = spec.trigger.posture ?? "reactive";
   let within = 0;
-  if (spec.trigger.within !== undefined) {
+  // 0 is "no window" (the canonical form of a reactive trigger without one), so a stored form parses again.
+  if (spec.trigger.within === 0 && posture === "reactive") within = 0;
+  else if (spec.trigger.within !== undefined) {
     const seconds = parseDurationSeconds(spec.trigger.within);
     if (seconds === null || seconds > MAX_WITHIN_SECONDS) issues.push({ path: at("trigger.within"), message: 'must be a duration like "45s", "10m", "26h", "2d", or whole seconds ≥ 1, at most 366d' });
     else within = seconds;
