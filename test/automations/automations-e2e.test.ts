@@ -2,7 +2,8 @@
  * The issue's acceptance, with real processes: the automation YAML created with
  * `weir automation create -f`, a `weir server start` child running the services, a real failing
  * greeting run (`weir run … :greeting`), and a real HTTP receiver on the webhook's port: one POST
- * naming the run within 10 s.
+ * naming the run within 10 s. And a proactive trigger with three `weir server start` children on
+ * one database: the deployment misses its expected completion, the automation fires once.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import { cliEnv, REPO_ROOT, runCli } from "../cli/run-cli.js";
+import { openOrchestration } from "../../src/orchestration/create-orchestration.js";
 import { freePort } from "../helpers/free-port.js";
 import { useTestDatabase } from "../helpers/test-database.js";
 
@@ -115,6 +117,41 @@ actions:
       expect(listed.stdout).toMatch(/tell-me-when-greeting-fails\s+yes\s+flow-run\.Failed\|flow-run\.Crashed \(flow=greeting\)/);
     } finally {
       await stop(server.child);
+    }
+  }, 120_000);
+
+  it("a proactive trigger fires once when a deployment misses its expected completion, with three servers on one database", async () => {
+    const env = cliEnv(database.url, database.dir);
+    const opened = await openOrchestration({ databaseUrl: database.url });
+    let automationId: string;
+    try {
+      const deployment = await opened.orchestration.upsertDeployment({ name: "daily", flowName: "data-preprocessing", entrypoint: "flows.ts:flow" });
+      const automation = await opened.orchestration.createAutomation({
+        name: "daily-missed",
+        trigger: { posture: "proactive", expect: "flow-run.Completed", match: { deployment: `${deployment.flowName}/daily` }, within: "3s" },
+        actions: [{ type: "webhook", url: `http://127.0.0.1:${port}/hook` }],
+      });
+      automationId = automation.id;
+    } finally {
+      await opened.close();
+    }
+    const before = received.length;
+    const servers = [startServer(env), startServer(env), startServer(env)];
+    try {
+      const urls = await Promise.all(servers.map((server) => server.url));
+      const deadline = Date.now() + 30_000;
+      while (received.length === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      // Every server runs several more passes (1 s apart) past another 3-second window.
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      const mine = received.slice(before);
+      expect(mine, servers.map((server) => server.output()).join("\n")).toHaveLength(1);
+      expect(mine[0]!.body).toMatchObject({ automation: { id: automationId, name: "daily-missed" }, event: { name: "automation.fired" } });
+      const client = new HttpClient({ apiUrl: urls[0]! });
+      expect(await client.listAutomationFirings("daily-missed")).toHaveLength(1);
+      const fired = await client.listEvents({ events: ["automation.fired"], resourceId: automationId });
+      expect(fired.events).toHaveLength(1);
+    } finally {
+      await Promise.all(servers.map((server) => stop(server.child)));
     }
   }, 120_000);
 });
