@@ -10,10 +10,11 @@ import type { Automation, AutomationFiring } from "../core/automations/automatio
 import { parseAutomationSpec, type AutomationSpec } from "../core/automations/automation-spec.js";
 import { initialTriggerState } from "../core/automations/trigger-evaluation.js";
 import { WeirError } from "../core/weir-error.js";
-import { toJsonColumn } from "../db/json-column.js";
 import type { AutomationTable, DatabaseSchema } from "../db/schema.js";
 import { latestEventCursor } from "./automations/automation-events.js";
-import { automationFromRow, firingFromRow } from "./automations/automation-mapper.js";
+import type { ActionSpec } from "../core/automations/automation-actions.js";
+import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
+import { automationFromRow, firingFromRow, keepStoredSecrets } from "./automations/automation-mapper.js";
 import { checkName, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 
@@ -74,7 +75,7 @@ export function createAutomationService(ctx: OrchestrationContext) {
       description: spec.description,
       is_enabled: spec.enabled ? 1 : 0,
       trigger_spec: triggerText,
-      actions: toJsonColumn(spec.actions),
+      actions: toJsonColumn(keepStoredSecrets(spec.actions, fromJsonColumn<ActionSpec[]>(row.actions))),
       ...(isRestarted ? freshTrigger(cursor) : {}),
       updated_at: ctx.clock.now().toISOString(),
     };
