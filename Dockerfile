@@ -29,6 +29,8 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     WEIR_HOME=/home/node/.weir
 WORKDIR /app
+# Workers fetch deployments' code with `pull: git` (docs/production.md, "Code that travels").
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app/node_modules ./node_modules
 # The example pipeline's engine and data (dev dependencies of the library, needed by the examples).
 COPY --from=build /app/node_modules/@duckdb ./node_modules/@duckdb

@@ -3,6 +3,7 @@
  * (flow-run-child-main.ts): close the client within a bound, and turn a stray failure outside any
  * awaited action into one `Error:` line and exit code 1.
  */
+import { flushTracing } from "../core/tracing/weir-tracing.js";
 import { closeCliClient } from "./cli-client.js";
 import { errorLine } from "./output/error-line.js";
 
@@ -12,14 +13,14 @@ export const EXIT_FAILURE = 1;
 /** How long closing the client may take before the CLI exits anyway. */
 const CLOSE_TIMEOUT_MS = 5000;
 
-/** Close the CLI's client, giving up after `timeoutMs`. */
+/** Close the CLI's client and export the spans of its runs (when traces are on), giving up after `timeoutMs`. */
 export async function closeCliClientWithin(timeoutMs = CLOSE_TIMEOUT_MS): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, timeoutMs);
     timer.unref();
   });
-  await Promise.race([closeCliClient().catch(() => undefined), timeout]);
+  await Promise.race([Promise.all([closeCliClient().catch(() => undefined), flushTracing()]), timeout]);
   clearTimeout(timer);
 }
 

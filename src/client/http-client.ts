@@ -216,7 +216,7 @@ export class HttpClient implements OrchestrationApi {
   async readFlowRunStates(id: string): Promise<State[]> {
     return (await this.#call<{ items: State[] }>({ method: "GET", path: `/flow-runs/${enc(id)}/states` })).items;
   }
-  heartbeatFlowRun(id: string, input: { infrastructurePid?: string; heartbeatIntervalSeconds?: number } = {}): Promise<FlowRun> {
+  heartbeatFlowRun(id: string, input: { infrastructurePid?: string; codeVersion?: string; heartbeatIntervalSeconds?: number } = {}): Promise<FlowRun> {
     return this.#call({ method: "POST", path: `/flow-runs/${enc(id)}/heartbeat`, body: input });
   }
   cancelFlowRun(id: string): Promise<FlowRun> {

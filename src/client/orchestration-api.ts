@@ -91,7 +91,7 @@ export interface OrchestrationApi {
   /** A flow run's state history, oldest first. */
   readFlowRunStates(id: string): Promise<State[]>;
   /** Record that the executing process is alive; returns the run (its state tells about cancellation). */
-  heartbeatFlowRun(id: string, input?: { infrastructurePid?: string; heartbeatIntervalSeconds?: number }): Promise<FlowRun>;
+  heartbeatFlowRun(id: string, input?: { infrastructurePid?: string; codeVersion?: string; heartbeatIntervalSeconds?: number }): Promise<FlowRun>;
   /** Cancel: Scheduled/Pending/Paused → Cancelled, Running → Cancelling (the executor stops it). */
   cancelFlowRun(id: string): Promise<FlowRun>;
   /** Retry a terminal run: a new attempt Scheduled now (same id); by default finished task calls are reused (see RetryFlowRunOptions). */

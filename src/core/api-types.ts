@@ -4,6 +4,7 @@
  * without importing each other.
  */
 import type {
+  CodePull,
   ArtifactType,
   CatchupPolicy,
   CollisionStrategy,
@@ -248,6 +249,8 @@ export interface UpsertDeploymentInput {
   /** Replaces all schedules of the deployment. */
   schedules?: ScheduleInput[];
   jobVariables?: Record<string, unknown>;
+  /** Where workers get the code. @default null (read in place at `path`) */
+  pull?: CodePull | null;
   isServed?: boolean;
   /** The flow's retry policy, copied into each run of the deployment. @default none (no retries) */
   retryPolicy?: Partial<RetryPolicy> | null;

@@ -70,6 +70,8 @@ export interface FlowRun {
   heartbeatIntervalSeconds: number | null;
   /** Pid and hostname of the executing process, for cancellation. */
   infrastructurePid: string | null;
+  /** The code the run executed, as its worker pulled it (`git:<sha>`, `bundle:<sha256>`); null for code read in place. */
+  codeVersion?: string | null;
   /** Unique per deployment, e.g. `scheduled:<scheduleId>:<slot ISO>`; repeats are ignored. */
   idempotencyKey: string | null;
   /** The schedule that created this run, if any. */
@@ -240,6 +242,8 @@ export interface Deployment {
   schedules: DeploymentSchedule[];
   /** Environment variables for runs (never secrets in logs). */
   jobVariables: Record<string, unknown>;
+  /** Where a worker gets the code (null: read in place at `path`, see CodePull). */
+  pull?: CodePull | null;
   /** `served` deployments run in a `flow.serve()` runner, not through a pool. */
   isServed: boolean;
   /** The flow's retry policy, given to each run of the deployment (null: no retries). */
@@ -248,6 +252,16 @@ export interface Deployment {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * Where a deployment's code comes from, fetched and cached by the worker before a run starts
+ * (src/worker/code-pull.ts): a git repository at a commit, branch or tag (credentials from a
+ * secret variable), or a bundle `weir deploy` packed and uploaded to the server (by content
+ * hash). No pull (null) reads the code in place at the deployment's `path`.
+ */
+export type CodePull =
+  | { kind: "git"; url: string; ref: string; credentialsSecret: string | null }
+  | { kind: "bundle"; hash: string };
 
 /** A pool of work queues that workers of one type poll. */
 export interface WorkPool {

@@ -60,6 +60,8 @@ export interface FlowRunTable {
   heartbeat_at: string | null;
   heartbeat_interval_seconds: number | null;
   infrastructure_pid: string | null;
+  /** The code version the run executed (migration 017). */
+  code_version: string | null;
   idempotency_key: string | null;
   schedule_id: string | null;
   created_at: string;
@@ -232,6 +234,8 @@ export interface DeploymentTable {
   catchup_window_seconds: number | null;
   /** Overlap policy (migration 009): allow, skip, buffer-one or cancel-other. */
   overlap: string;
+  /** Where workers get the code (migration 017): JSON CodePull, null to read it in place. */
+  pull: JsonText | null;
   created_at: string;
   updated_at: string;
 }

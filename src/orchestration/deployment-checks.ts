@@ -1,7 +1,7 @@
 /** Checks of deployment and schedule input: each bad field gets a VALIDATION error naming it. */
 import type { ScheduleInput, UpsertDeploymentInput } from "../core/api-types.js";
 import { MAX_PATH_LENGTH } from "../core/input-limits.js";
-import type { CatchupPolicy, CollisionStrategy, Deployment, OverlapPolicy, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CodePull, CollisionStrategy, Deployment, OverlapPolicy, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { canonicalScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { CATCHUP_POLICIES, OVERLAP_POLICIES, isCatchupPolicy, isOverlapPolicy, parseDurationSeconds } from "../core/schedules/schedule-policies.js";
 import { compileRetryPolicy } from "./flow-run-mapper.js";
@@ -65,8 +65,11 @@ type UpsertedDeploymentFields = "name" | "flowName" | "entrypoint" | "path" | "d
   | "tags" | "workPoolName" | "workQueueName" | "isPaused" | "concurrencyLimit" | "collisionStrategy" | "jobVariables" | "isServed"
   | "catchup" | "catchupWindow" | "overlap";
 
+/** A pull as stored: null (code in place) or one CodePull. */
+type CompiledPull = { pull: CodePull | null };
+
 /** Validated upsert input with defaults filled: the model's fields, schedules still to store. */
-export interface CompiledUpsertDeployment extends Pick<Deployment, UpsertedDeploymentFields> {
+export interface CompiledUpsertDeployment extends Pick<Deployment, UpsertedDeploymentFields>, CompiledPull {
   schedules: CompiledScheduleInput[] | undefined;
   retryPolicy: RetryPolicy | null;
 }
@@ -80,6 +83,29 @@ export function checkDeploymentConcurrencyLimit(value: unknown, field: string): 
   const limit = checkConcurrencyLimit(value, field);
   if (limit === 0) invalid(field, "must be at least 1 (a limit of 0 would never let a run start; pause the deployment to hold its runs back)");
   return limit;
+}
+
+const BUNDLE_HASH = /^[0-9a-f]{64}$/;
+const PULL_KEYS: Record<CodePull["kind"], readonly string[]> = { git: ["kind", "url", "ref", "credentialsSecret"], bundle: ["kind", "hash"] };
+
+/** A deployment's `pull` (see CodePull): null/undefined (code in place), git or bundle. */
+export function checkCodePull(value: unknown, field: string): CodePull | null {
+  if (value === undefined || value === null) return null;
+  const raw = checkObject(value, field);
+  const kind = raw.kind;
+  if (kind !== "git" && kind !== "bundle") return invalid(`${field}.kind`, "must be git or bundle (or no pull at all, for code read in place at path)");
+  for (const key of Object.keys(raw)) if (!PULL_KEYS[kind].includes(key)) invalid(`${field}.${key}`, `is not a field of a ${kind} pull (fields: ${PULL_KEYS[kind].join(", ")})`);
+  if (kind === "bundle") {
+    if (typeof raw.hash !== "string" || !BUNDLE_HASH.test(raw.hash)) invalid(`${field}.hash`, "must be the bundle's SHA-256, 64 lowercase hex digits");
+    return { kind, hash: raw.hash };
+  }
+  const url = checkName(raw.url, `${field}.url`, MAX_PATH_LENGTH);
+  // The URL reaches `git` as an argument: one starting with '-' would read as an option.
+  if (url.startsWith("-")) invalid(`${field}.url`, "must not start with '-'");
+  const ref = checkName(raw.ref, `${field}.ref`);
+  if (ref.startsWith("-") || /\s/.test(ref)) invalid(`${field}.ref`, "must be a commit, branch or tag (no spaces, not starting with '-')");
+  const secret = raw.credentialsSecret === undefined || raw.credentialsSecret === null ? null : checkName(raw.credentialsSecret, `${field}.credentialsSecret`);
+  return { kind, url, ref, credentialsSecret: secret };
 }
 
 /** Validate an upsert of a deployment. */
@@ -113,6 +139,7 @@ export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): Comp
     overlap: checkOverlapPolicy(input.overlap, "overlap") ?? "allow",
     schedules: input.schedules?.map((schedule, index) => compileScheduleInput(schedule, `schedules.${index}`)),
     jobVariables: checkObject(input.jobVariables, "jobVariables"),
+    pull: checkCodePull(input.pull, "pull"),
     isServed: checkOptionalBoolean(input.isServed, "isServed") ?? false,
     retryPolicy: input.retryPolicy === undefined || input.retryPolicy === null ? null : compileRetryPolicy(checkObject(input.retryPolicy, "retryPolicy")),
   };

@@ -1,5 +1,5 @@
 /** Conversion of `deployments` and `deployment_schedules` rows to the API's records. */
-import type { CatchupPolicy, CollisionStrategy, Deployment, DeploymentSchedule, OverlapPolicy, RetryPolicy, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CodePull, CollisionStrategy, Deployment, DeploymentSchedule, OverlapPolicy, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { fromJsonColumn } from "../db/json-column.js";
 import type { DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
 
@@ -46,6 +46,7 @@ export function deploymentFromRow(row: DeploymentTable, schedules: DeploymentSch
       .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
       .map(deploymentScheduleFromRow),
     jobVariables: fromJsonColumn(row.job_variables),
+    pull: fromJsonColumn<CodePull | null>(row.pull ?? null),
     isServed: Boolean(row.is_served),
     retryPolicy: fromJsonColumn<RetryPolicy | null>(row.retry_policy ?? null),
     lastPolledAt: row.last_polled_at,

@@ -128,6 +128,7 @@ export function createDeploymentService(ctx: OrchestrationContext) {
           concurrency_limit: compiled.concurrencyLimit,
           collision_strategy: compiled.collisionStrategy,
           job_variables: toJsonColumn(compiled.jobVariables),
+          pull: toNullableJsonColumn(compiled.pull),
           is_served: compiled.isServed ? 1 : 0,
           retry_policy: toNullableJsonColumn(compiled.retryPolicy),
           catchup: compiled.catchup,

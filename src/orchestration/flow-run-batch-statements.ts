@@ -51,6 +51,7 @@ const FLOW_RUN_COLUMN_TYPES: Record<keyof FlowRunTable, ColumnType> = {
   heartbeat_at: "text",
   heartbeat_interval_seconds: "integer",
   infrastructure_pid: "text",
+  code_version: "text",
   idempotency_key: "text",
   schedule_id: "text",
   created_at: "text",

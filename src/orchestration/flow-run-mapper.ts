@@ -43,6 +43,7 @@ export function flowRunFromRow(row: FlowRunTable): FlowRun {
     heartbeatAt: row.heartbeat_at,
     heartbeatIntervalSeconds: row.heartbeat_interval_seconds,
     infrastructurePid: row.infrastructure_pid,
+    codeVersion: row.code_version ?? null,
     idempotencyKey: row.idempotency_key,
     scheduleId: row.schedule_id,
     createdAt: row.created_at,

@@ -55,6 +55,7 @@ export function newFlowRunRow(fields: Pick<FlowRunTable, "id" | "flow_id" | "flo
     heartbeat_at: null,
     heartbeat_interval_seconds: null,
     infrastructure_pid: null,
+    code_version: null,
     idempotency_key: null,
     schedule_id: null,
     created_at: now,

@@ -131,12 +131,13 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
       return rows.map((row) => fromJsonColumn<State>(row.state));
     },
 
-    async heartbeatFlowRun(id: string, input: { infrastructurePid?: string; heartbeatIntervalSeconds?: number } = {}): Promise<FlowRun> {
+    async heartbeatFlowRun(id: string, input: { infrastructurePid?: string; codeVersion?: string; heartbeatIntervalSeconds?: number } = {}): Promise<FlowRun> {
       checkName(id, "id");
       const patch = checkObject(input, "input") as typeof input;
       const columns = {
         heartbeat_at: ctx.clock.now().toISOString(),
         ...(patch.infrastructurePid === undefined ? {} : { infrastructure_pid: checkName(patch.infrastructurePid, "infrastructurePid") }),
+        ...(patch.codeVersion === undefined ? {} : { code_version: checkName(patch.codeVersion, "codeVersion") }),
         ...(patch.heartbeatIntervalSeconds === undefined ? {} : { heartbeat_interval_seconds: checkInteger(patch.heartbeatIntervalSeconds, "heartbeatIntervalSeconds", 1) }),
       };
       const row = await db.updateTable("flow_runs").set(columns).where("id", "=", id).returningAll().executeTakeFirst();

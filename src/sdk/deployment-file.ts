@@ -20,7 +20,14 @@
  *       - name: daily-missed   # default: <flow>/<deployment>#<n>
  *         trigger: { posture: proactive, expect: flow-run.Completed, within: 26h }
  *         actions: [{ type: webhook, url: "https://example.com/hook" }]
+ *     pull: { git: https://github.com/acme/flows.git, ref: main, credentials: { secret: GIT_TOKEN } }
  * ```
+ *
+ * `pull` says where workers get the code (src/worker/code-pull.ts): `{ git: <url or path>, ref:
+ * <commit|branch|tag> }` (credentials from a secret variable), `{ bundle: true }` (this folder, or
+ * `path`, packed and uploaded by `weir deploy`: sdk/code-bundle.ts), or `{ path: <dir> }` (read in
+ * place, as without `pull`: shared file systems and images). With git or bundle the entrypoint is
+ * relative to the repository or bundle root.
  *
  * Errors name the field and its line (`deployments.0.schedules.0.timezone (line 9): …`).
  * Applying loads each entrypoint (SDK `loadFlow`) for the flow's name and parameter schema.
@@ -30,7 +37,7 @@ import { dirname, resolve } from "node:path";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
-import type { CatchupPolicy, Deployment, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CodePull, Deployment, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
 import { unknownOptionMessage, type OptionAliases } from "../core/option-checks.js";
 import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { parseAutomationSpec } from "../core/automations/automation-spec.js";
@@ -38,6 +45,7 @@ import { CATCHUP_POLICIES, OVERLAP_POLICIES, isCatchupPolicy, isOverlapPolicy, p
 import { WeirError, isWeirError, type FieldIssue } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
 import { deploymentTriggerAutomations, type DeploymentTriggerInput } from "./deployment-triggers.js";
+import { packCodeBundle, uploadCodeBundle, type CodeBundle } from "./code-bundle.js";
 import { loadFlow } from "./load-flow.js";
 import { SCHEDULE_OPTION_ALIASES } from "./option-aliases.js";
 import { parameterJsonSchema } from "./validate-parameters.js";
@@ -59,6 +67,8 @@ export interface DeploymentFileEntry {
   policies: SchedulePolicies;
   /** Automations of the deployment (`triggers:`), as written; `applyDeploymentFile` names them and binds their match to it. */
   triggers: DeploymentTriggerInput[];
+  /** Where workers get the code: git, a bundle of `path` (hash known once packed), or null (in place at `path`). */
+  pull: Extract<CodePull, { kind: "git" }> | { kind: "bundle" } | null;
 }
 
 /** The scheduling policies of a deployment or schedule entry, as given. */
@@ -69,7 +79,8 @@ export interface SchedulePolicies {
 }
 
 const POLICY_KEYS = ["catchup", "catchupWindow", "overlap"];
-const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version", "triggers", ...POLICY_KEYS];
+const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version", "pull", "triggers", ...POLICY_KEYS];
+const PULL_KEYS = ["git", "ref", "credentials", "bundle", "path"];
 const SCHEDULE_KEYS = ["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active", ...POLICY_KEYS];
 const WORK_POOL_KEYS = ["name", "workQueue"];
 
@@ -153,6 +164,46 @@ function checkSchedule(raw: unknown, path: (string | number)[], owner: string, i
   return { schedule: spec as ScheduleSpec, parameters: (parameters as Parameters | undefined) ?? {}, ...(active === undefined ? {} : { isActive: active === true }), ...policies };
 }
 
+// A git URL that is a local path (no scheme, not `user@host:path`) is made absolute, as `path` is.
+function gitUrlOf(url: string, baseDir: string): string {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) || /^[^/]+@[^/]+:/.test(url) ? url : resolve(baseDir, url);
+}
+
+/** The `pull` of a deployment entry, checked (see the file header); `path` when it says `{ path }`. */
+function checkPull(raw: unknown, path: (string | number)[], baseDir: string, issues: IssueCollector): { pull: DeploymentFileEntry["pull"]; path?: string } {
+  if (raw === undefined || raw === null) return { pull: null };
+  if (!isObject(raw)) {
+    issues.add(path, "must be { git: <url>, ref: <commit|branch|tag> }, { bundle: true } or { path: <dir> }");
+    return { pull: null };
+  }
+  for (const key of Object.keys(raw)) if (!PULL_KEYS.includes(key)) issues.add([...path, key], `unknown key '${key}' in pull (keys: ${PULL_KEYS.join(", ")})`);
+  const kinds = ["git", "bundle", "path"].filter((kind) => raw[kind] !== undefined);
+  if (kinds.length !== 1) {
+    issues.add(path, `must name exactly one of git, bundle or path${kinds.length > 1 ? ` (it names ${kinds.join(" and ")})` : ""}`);
+    return { pull: null };
+  }
+  if (raw.git === undefined && (raw.ref !== undefined || raw.credentials !== undefined)) issues.add(path, "ref and credentials go with git only");
+  if (raw.bundle !== undefined) {
+    if (raw.bundle !== true) issues.add([...path, "bundle"], "must be true");
+    return { pull: { kind: "bundle" } };
+  }
+  if (raw.path !== undefined) {
+    if (typeof raw.path !== "string" || raw.path.trim() === "") issues.add([...path, "path"], "must be a non-empty string");
+    return { pull: null, path: typeof raw.path === "string" ? resolve(baseDir, raw.path) : baseDir };
+  }
+  if (typeof raw.git !== "string" || raw.git.trim() === "" || raw.git.startsWith("-")) issues.add([...path, "git"], "must be a repository URL or path");
+  if (raw.ref === undefined) issues.add(path, "ref is required with git: a commit, branch or tag");
+  else if (typeof raw.ref !== "string" || raw.ref.trim() === "" || raw.ref.startsWith("-") || /\s/.test(raw.ref)) issues.add([...path, "ref"], "must be a commit, branch or tag");
+  let credentialsSecret: string | null = null;
+  if (raw.credentials !== undefined) {
+    const secret = isObject(raw.credentials) ? raw.credentials.secret : undefined;
+    if (!isObject(raw.credentials) || Object.keys(raw.credentials).some((key) => key !== "secret") || typeof secret !== "string" || secret.trim() === "") {
+      issues.add([...path, "credentials"], "must be { secret: <name of a secret variable> }");
+    } else credentialsSecret = secret;
+  }
+  return { pull: { kind: "git", url: typeof raw.git === "string" ? gitUrlOf(raw.git, baseDir) : "", ref: String(raw.ref), credentialsSecret } };
+}
+
 function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueCollector): DeploymentFileEntry | null {
   const at = (...rest: (string | number)[]): (string | number)[] => ["deployments", index, ...rest];
   if (!isObject(raw)) {
@@ -197,6 +248,8 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     workQueueName = typeof pool.workQueue === "string" ? pool.workQueue : workQueueName;
   } else if (pool !== undefined && pool !== null) issues.add(at("workPool"), "must be a mapping with name and workQueue");
   const policies = checkPolicies(raw, at(), issues);
+  const pulled = checkPull(raw.pull, at("pull"), baseDir, issues);
+  if (pulled.path !== undefined && path !== null) issues.add(at("pull"), "give path or pull: { path }, not both");
   const schedules: ScheduleInput[] = [];
   if (raw.schedules !== undefined && raw.schedules !== null) {
     if (!Array.isArray(raw.schedules)) issues.add(at("schedules"), "must be a list");
@@ -218,8 +271,9 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     tags: tags as string[],
     description,
     concurrencyLimit: limit as number | null,
-    path: path === null ? baseDir : resolve(baseDir, path),
+    path: pulled.path ?? (path === null ? baseDir : resolve(baseDir, path)),
     policies,
+    pull: pulled.pull,
     triggers,
   };
 }
@@ -303,17 +357,33 @@ export async function applyDeploymentFile(options: ApplyDeploymentFileOptions = 
   const client = options.client ?? (await getClient());
   const applied: Deployment[] = [];
   const found = new Set<string>();
+  // Each folder is packed and uploaded once, however many deployments bundle it.
+  const bundles = new Map<string, Promise<CodeBundle>>();
+  const bundleOf = (dir: string): Promise<CodeBundle> => {
+    let bundle = bundles.get(dir);
+    if (!bundle) {
+      bundle = packCodeBundle(dir).then(async (packed) => {
+        await uploadCodeBundle(client, packed);
+        return packed;
+      });
+      bundles.set(dir, bundle);
+    }
+    return bundle;
+  };
   for (const entry of entries) {
     const wanted = names.length === 0 || names.some((name) => name === entry.name || name.endsWith(`/${entry.name}`));
     if (!wanted) continue;
     const flow = await loadFlow(entry.entrypoint, entry.path);
     if (names.length > 0 && !names.some((name) => name === entry.name || name === `${flow.name}/${entry.name}`)) continue;
     found.add(entry.name);
+    const pull: CodePull | null = entry.pull?.kind === "bundle" ? { kind: "bundle", hash: (await bundleOf(entry.path)).hash } : entry.pull;
     const deployment = await client.upsertDeployment({
         name: entry.name,
         flowName: flow.name,
         entrypoint: entry.entrypoint,
-        path: entry.path,
+        // Pulled code runs wherever the worker puts it.
+        path: pull === null ? entry.path : null,
+        pull,
         description: entry.description ?? flow.options.description,
         parameters: entry.parameters,
         parameterSchema: parameterJsonSchema(flow.options.params),

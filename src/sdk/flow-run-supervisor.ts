@@ -26,6 +26,7 @@ import { recordLog } from "./run-logger.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { runScopeStorage } from "./run-scope.js";
 import type { FlowRunScope } from "./run-scope.js";
+import type { FlowRunTrace } from "./run-tracing.js";
 import { linkedController, runWithTimeout, RunTimeoutError } from "./run-with-timeout.js";
 import type { RunWriteBuffer } from "./run-write-buffer.js";
 import { loadReuseIndex, type ReuseIndex } from "./reuse-index.js";
@@ -48,6 +49,8 @@ export interface SupervisorInput {
   /** Heartbeat at once and every interval (runs executed for a worker/runner). */
   isHeartbeating: boolean;
   signals: Array<AbortSignal | undefined>;
+  /** The run's span when traces are on (run-tracing.ts). */
+  trace: FlowRunTrace | null;
 }
 
 /** How long tasks of a run stopped from outside may take to end once told, before the run ends without them. */
@@ -95,7 +98,13 @@ export class FlowRunSupervisor {
       dynamicKeys: new Map(),
       pendingTasks: new Set(),
       results: options.results,
+      trace: input.trace,
     };
+  }
+
+  /** The run's attempt as the server counts it (its run count). */
+  get flowAttempt(): number {
+    return this.scope.flowAttempt;
   }
 
   /** Run the flow to a final state. */

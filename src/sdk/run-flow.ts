@@ -24,6 +24,8 @@ import type { FlowBody } from "./flow-run-supervisor.js";
 import type { CompiledFlowOptions } from "./flow-options.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { runScopeStorage, currentFlowScope } from "./run-scope.js";
+import { endFlowRunTrace, startFlowRunTrace, type FlowRunTrace } from "./run-tracing.js";
+import { tracingIfConfigured } from "../core/tracing/weir-tracing.js";
 import type { TaskRunFields } from "./run-write-buffer.js";
 import { toStoredError } from "./stored-error.js";
 import { timeOrderedId } from "./time-ordered-id.js";
@@ -100,6 +102,10 @@ export async function runFlow(options: CompiledFlowOptions, body: FlowBody, requ
   } else {
     flowRun = existing;
   }
+  // Traces off (the usual case): null at once, no promise awaited.
+  const tracing = tracingIfConfigured();
+  const loadedTracing = tracing === null ? null : await tracing;
+  const trace: FlowRunTrace | null = loadedTracing === null ? null : startFlowRunTrace(loadedTracing, flowRun, options.name, parentFlow?.trace ?? null);
 
   const supervisor = new FlowRunSupervisor(options, body, {
     client,
@@ -109,12 +115,14 @@ export async function runFlow(options: CompiledFlowOptions, body: FlowBody, requ
     isStarted: existing === undefined,
     isHeartbeating: existing !== undefined,
     signals: [request.signal, parent?.signal],
+    trace,
   });
-  let outcome: RunOutcome;
+  let outcome: RunOutcome | undefined;
   try {
     outcome = await supervisor.run();
   } finally {
     await registration.catch(() => undefined);
+    if (trace !== null) endFlowRunTrace(trace, supervisor.finalState ?? outcome?.state ?? null, supervisor.flowAttempt);
     if (parentTask !== null) {
       const last = supervisor.finalState;
       const name: StateName = last === null ? "Crashed" : last.type === "COMPLETED" ? "Completed" : last.type === "CANCELLED" ? "Cancelled" : last.type === "CRASHED" ? "Crashed" : "Failed";

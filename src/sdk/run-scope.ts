@@ -9,6 +9,7 @@ import type { ReuseIndex } from "./reuse-index.js";
 import type { TaskLimiter } from "./task-limiter.js";
 import type { RunWriteBuffer } from "./run-write-buffer.js";
 import type { ResultSettings } from "./results/persist-result.js";
+import type { FlowRunTrace } from "./run-tracing.js";
 
 /** The flow run executing in this async context. */
 export interface FlowRunScope {
@@ -36,6 +37,8 @@ export interface FlowRunScope {
   readonly pendingTasks: Set<Promise<unknown>>;
   /** The flow's result settings, which its tasks inherit. */
   readonly results?: ResultSettings;
+  /** The run's span, parent of its task runs' spans; null when traces are off (run-tracing.ts). */
+  readonly trace: FlowRunTrace | null;
 }
 
 /** The task run executing in this async context. */

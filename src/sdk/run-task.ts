@@ -41,6 +41,7 @@ import type { CompiledTaskOptions, TaskHook } from "./task-options.js";
 import { upstreamFailure } from "./upstream-failure.js";
 import type { WaitForItem } from "./upstream-failure.js";
 import { redactStateText } from "./secret-redaction.js";
+import { traceTaskRun, type TracedTaskRun } from "./run-tracing.js";
 
 /** The live handle of a task run: its id (known at once) and its latest state. */
 export interface TaskRunHandle {
@@ -118,13 +119,16 @@ function startTask(
   const run = new TaskRunExecution(options, body, args, handle, fields, client, buffer, flow, parent, reuseKey);
   // A task that waits for nothing goes straight to Running: one state fewer to store per task.
   const hasToWait = (waitFor !== undefined && waitFor.length > 0) || options.cache !== null || flow?.taskLimiter != null || options.tags.length > 0;
-  if (flow?.reuse != null && reuseKey !== null) return run.reuseOrRun(flow.reuse, reuseKey, waitFor, hasToWait);
-  return hasToWait ? run.waitThenExecute(waitFor) : run.attempts(null);
+  // Traces off: this one check is all they cost a task (run-tracing.ts).
+  if (flow?.trace != null) return traceTaskRun(flow.trace, run.traced(flow.flowRunId), () => run.start(flow.reuse, reuseKey, waitFor, hasToWait));
+  return run.start(flow?.reuse ?? null, reuseKey, waitFor, hasToWait);
 }
 
 class TaskRunExecution {
   // Whether an attempt failed: the run then logs its final state (a first-time success stays quiet, see failure-log.ts).
   private hasFailedAttempt = false;
+  // Attempts started (for its span when traces are on).
+  private attemptCount = 0;
 
   constructor(
     private readonly options: CompiledTaskOptions,
@@ -138,6 +142,24 @@ class TaskRunExecution {
     private readonly parent: RunScope | undefined,
     private readonly reuseKey: string | null,
   ) {}
+
+  /** Run it to its final state: reuse an earlier attempt's result, wait for what it needs, or go straight to its attempts. */
+  start(reuse: Promise<ReuseIndex | null> | null, reuseKey: string | null, waitFor: readonly WaitForItem[] | undefined, hasToWait: boolean): Promise<RunOutcome> {
+    if (reuse !== null && reuseKey !== null) return this.reuseOrRun(reuse, reuseKey, waitFor, hasToWait);
+    return hasToWait ? this.waitThenExecute(waitFor) : this.attempts(null);
+  }
+
+  /** What its span reports (run-tracing.ts). */
+  traced(flowRunId: string): TracedTaskRun {
+    return {
+      taskRunId: this.handle.id,
+      taskRunName: this.fields.name,
+      taskName: this.options.name,
+      flowRunId,
+      state: () => this.handle.state,
+      attempts: () => this.attemptCount,
+    };
+  }
 
   /** On a retry attempt: reuse the result of an earlier attempt's run with the same key, else run as usual. */
   async reuseOrRun(index: Promise<ReuseIndex | null>, reuseKey: string, waitFor: readonly WaitForItem[] | undefined, hasToWait: boolean): Promise<RunOutcome> {
@@ -279,6 +301,7 @@ class TaskRunExecution {
     for (let attempt = 1; ; attempt += 1) {
       // No attempt starts once the flow run is stopped (cancelled, timed out, or ended in the store).
       if (flowSignal.aborted) return this.notStarted(flowSignal.reason);
+      this.attemptCount = attempt;
       const backlog = this.setState(attempt === 1 ? "Running" : "Retrying");
       if (backlog !== undefined) await backlog;
       let signal = flowSignal;

@@ -18,6 +18,8 @@ import { mountMetricsEndpoint, requestTiming } from "./metrics-endpoint.js";
 import { buildOpenApiDocument } from "./openapi-document.js";
 import { normalizeOrigin, originGuard } from "./origin-guard.js";
 import { createTemplateMatcher } from "./path-templates.js";
+import { requestSpans } from "./request-spans.js";
+import type { WeirTracing } from "../core/tracing/weir-tracing.js";
 import { isBodyOptional, pathParametersSchemaOf, type AnyRouteDefinition, type RouteDependencies } from "./route-registry.js";
 import { allRoutes } from "./routes/all-routes.js";
 import { DEFAULT_MAX_RESULT_BYTES, resultBodyLimit, tooLarge } from "./routes/result-routes.js";
@@ -50,6 +52,8 @@ export interface CreateAppOptions extends RouteDependencies {
   isClosing?: () => boolean;
   /** Serve `GET /metrics` and time every request into them (server-metrics.ts). @default none */
   metrics?: ServerMetrics;
+  /** A span per request (request-spans.ts); startServer passes one when OTEL_EXPORTER_OTLP_ENDPOINT is set. @default null (no spans) */
+  tracing?: WeirTracing | null;
 }
 
 /** The app and the routes it serves (for the OpenAPI document and route tests). */
@@ -77,6 +81,7 @@ export function createApp(options: CreateAppOptions): WeirApp {
   const templateOf = createTemplateMatcher([...routes.map((route) => route.path), "/api/openapi.json"]);
   const app = new Hono();
   app.onError((error) => errorResponse(error, logError, outages));
+  if (options.tracing) app.use(requestSpans(options.tracing, templateOf));
   if (options.metrics) app.use(requestTiming(options.metrics, templateOf));
   const isClosing = options.isClosing;
   if (isClosing) {

@@ -19,6 +19,7 @@ import { createApp } from "./create-app.js";
 import type { ErrorLogger } from "./error-response.js";
 import { isLoopbackName, type AllowedHosts } from "./host-guard.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "./routes/result-routes.js";
+import { tracingIfConfigured } from "../core/tracing/weir-tracing.js";
 
 /** Options of `startServer`. */
 export interface StartServerOptions {
@@ -184,6 +185,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       stops.unshift(() => services.stop());
     }
     const shuttingDown = new AbortController();
+    const tracing = await (tracingIfConfigured() ?? null);
+    // Last, once the requests in flight have ended: export their spans.
+    if (tracing !== null) stops.push(() => tracing.flush().catch(() => undefined));
     const { app } = createApp({
       orchestration: opened.orchestration,
       subscribe: (signal, filter) => opened.context.events.stream(AbortSignal.any([signal, shuttingDown.signal]), filter),
@@ -203,6 +207,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       uiDir: options.uiDir === undefined ? defaultUiDir() : options.uiDir,
       isClosing: () => shuttingDown.signal.aborted,
       metrics,
+      tracing,
     });
     const { serve } = await import("@hono/node-server");
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -5,6 +5,9 @@
  * its pool, a run of its own being cancelled) with a poll fallback.
  *
  * Run lifecycle as the worker sees it:
+ * - claimed, of a deployment with a `pull` → its code is fetched into the worker's cache first
+ *   (code-pull.ts), and the run executes there; a pull that fails makes the run Failed, with the
+ *   reason in its logs;
  * - claimed (Pending) → child started; the worker heartbeats the run with the child's pid every
  *   interval while that process is alive (covering its start-up and a busy event loop), and the
  *   run's process heartbeats it too (the SDK), so a run outlives a worker that dies: its process
@@ -19,12 +22,16 @@
  */
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import type { FlowRun, WeirEvent } from "../core/models.js";
+import type { CodePull, FlowRun, LogLevel, WeirEvent } from "../core/models.js";
 import { isTerminalStateType, makeState } from "../core/states.js";
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 import { followFlowRunProcess, type FlowRunProcess, type FlowRunProcessRequest, type ProcessExit } from "./flow-run-process.js";
 import { startWarmSpares } from "./warm-spare.js";
+import { pullCode, type PulledCode } from "./code-pull.js";
+import { CodePullError } from "./code-pull-error.js";
 import { isWeirError } from "../core/weir-error.js";
+import { tracingIfConfigured } from "../core/tracing/weir-tracing.js";
+import { startClaimSpan } from "./claim-span.js";
 
 /** A started worker. */
 export interface RunningWorker {
@@ -41,6 +48,8 @@ export interface RunningWorker {
 
 interface RunEntry {
   run: FlowRun;
+  /** The version of pulled code the run executes (code-pull.ts), recorded with its heartbeats. */
+  codeVersion: string | undefined;
   process: FlowRunProcess;
   isCancelling: boolean;
   isShutdown: boolean;
@@ -63,6 +72,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const o = compileWorkerOptions(options);
   const { client, clock } = o;
   await ensurePool(o);
+  const tracing = await (tracingIfConfigured() ?? null);
   const heartbeatSeconds = Math.max(1, Math.ceil(o.heartbeatIntervalSeconds));
   const record = await client.workerHeartbeat({ workPoolName: o.workPoolName, name: o.name, heartbeatIntervalSeconds: heartbeatSeconds });
   const stopping = new AbortController();
@@ -130,7 +140,34 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   }
 
-  async function launch(run: FlowRun): Promise<void> {
+  // The run's code, pulled into the worker's cache; null when that failed (the run is then Failed,
+  // the reason in its logs). The run is heartbeated meanwhile: `npm ci` may take minutes.
+  async function pullRunCode(run: FlowRun, pull: CodePull): Promise<PulledCode | null> {
+    const log = (level: LogLevel, message: string): void => {
+      o.echo?.write(`${run.id.slice(0, 8)} | ${message}\n`);
+      void client.appendLogs([{ flowRunId: run.id, level, name: "weir.worker", message, timestamp: clock.now().toISOString() }]).catch(report);
+    };
+    const beat = setInterval(() => void client.heartbeatFlowRun(run.id, { heartbeatIntervalSeconds: heartbeatSeconds }).catch(report), heartbeatSeconds * 1000);
+    try {
+      return await pullCode(pull, { client, flowRunId: run.id, cacheRoot: o.codeCacheDir, progress: (message) => log("INFO", message) });
+    } catch (error) {
+      const message = `the worker could not get the run's code: ${error instanceof Error ? error.message : String(error)}`;
+      log("ERROR", message);
+      report(error);
+      const isRetryable = !(error instanceof CodePullError);
+      await client
+        .setFlowRunState(run.id, { state: makeState(isRetryable ? "Crashed" : "Failed", { now: clock.now(), message, error: { name: isRetryable ? "Crashed" : "CodePullError", message, isRetryable } }) })
+        .catch(report);
+      return null;
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  async function launch(run: FlowRun, claimStartedAtMs: number): Promise<void> {
+    // When traces are on: a span from the claim until the run's process started (claim-span.ts).
+    const claim = tracing === null ? null : startClaimSpan(tracing, { run, workerName: o.name, workPoolName: o.workPoolName, startTimeMs: claimStartedAtMs });
+    let codeVersion: string | undefined;
     try {
       const request: FlowRunProcessRequest = { flowRunId: run.id, cwd: process.cwd(), env: { ...baseEnv }, flowRun: run };
       if (run.deploymentId !== null) {
@@ -139,16 +176,28 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         request.entrypoint = deployment.entrypoint;
         for (const [key, value] of Object.entries(deployment.jobVariables)) request.env[key] = typeof value === "string" ? value : JSON.stringify(value);
         Object.assign(request.env, ownEnv);
+        if (deployment.pull) {
+          const pulled = await pullRunCode(run, deployment.pull);
+          if (pulled === null) {
+            claim?.end(new Error("the worker could not get the run's code"));
+            return;
+          }
+          request.cwd = pulled.dir;
+          codeVersion = pulled.codeVersion;
+        }
       }
+      if (claim !== null) request.env.TRACEPARENT = claim.traceparent;
       const started = spares?.take(request) ?? o.spawn(request);
+      claim?.end(null);
       const child = followFlowRunProcess(started, run.id, { client, echo: o.echo, forwardStdout: o.forwardStdout });
-      const entry: RunEntry = { run, process: child, isCancelling: false, isShutdown: false };
+      const entry: RunEntry = { run, codeVersion, process: child, isCancelling: false, isShutdown: false };
       runs.set(run.id, entry);
       const settled = child.exited.then((exit) => finish(entry, exit));
       settling.add(settled);
       void settled.finally(() => settling.delete(settled));
       await heartbeatRun(entry);
     } catch (error) {
+      claim?.end(error);
       report(error);
       if (!runs.has(run.id)) {
         const message = `the worker could not start the run: ${error instanceof Error ? error.message : String(error)}`;
@@ -164,7 +213,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (!entry.process.isAlive()) return;
     try {
       const pid = entry.process.pid === undefined ? undefined : `${hostname()}:${entry.process.pid}`;
-      const current = await client.heartbeatFlowRun(entry.run.id, { heartbeatIntervalSeconds: heartbeatSeconds, ...(pid ? { infrastructurePid: pid } : {}) });
+      const current = await client.heartbeatFlowRun(entry.run.id, {
+        heartbeatIntervalSeconds: heartbeatSeconds,
+        ...(pid ? { infrastructurePid: pid } : {}),
+        ...(entry.codeVersion === undefined ? {} : { codeVersion: entry.codeVersion }),
+      });
       if (current.stateType === "CANCELLING" || current.stateType === "CANCELLED") cancel(entry);
     } catch (error) {
       report(error);
@@ -209,6 +262,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       const free = o.limit - runs.size;
       let claimed: FlowRun[] = [];
       if (free > 0) {
+        const claimStartedAtMs = Date.now();
         try {
           claimed = await client.claimFlowRuns({
             workPoolName: o.workPoolName,
@@ -220,7 +274,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         } catch (error) {
           report(error);
         }
-        for (const run of claimed) await launch(run);
+        for (const run of claimed) await launch(run, claimStartedAtMs);
         if (claimed.length > 0 && claimed.length === free) continue;
       }
       if (isWakeRequested || stopping.signal.aborted) continue;

@@ -4,6 +4,7 @@ import type { OrchestrationApi } from "../client/orchestration-api.js";
 import { realSleep, systemClock, type Clock, type Sleep } from "../core/clock.js";
 import { checkKnownOptions, type OptionAliases } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
+import { weirHome } from "../client/settings.js";
 import { spawnFlowRunProcess, type SpawnFlowRun } from "./flow-run-process.js";
 
 /** Options of a worker. */
@@ -38,6 +39,8 @@ export interface WorkerOptions {
   forwardStdout?: boolean;
   /** Also write child output to this stream (the CLI passes stdout). */
   echo?: NodeJS.WritableStream | null;
+  /** Where pulled code and its dependencies are cached (`code/`, `deps/` under it; src/worker/code-pull.ts). @default $WEIR_HOME */
+  codeCacheDir?: string;
   /** Create the pool when it does not exist. @default false */
   createPoolIfMissing?: boolean;
   /** @default systemClock */
@@ -68,6 +71,7 @@ const WORKER_OPTION_KEYS = Object.keys({
   forwardStdout: true,
   echo: true,
   createPoolIfMissing: true,
+  codeCacheDir: true,
   clock: true,
   sleep: true,
   signal: true,
@@ -136,6 +140,7 @@ export function compileWorkerOptions(options: WorkerOptions): CompiledWorkerOpti
     forwardStdout: options.forwardStdout ?? false,
     warmSpares: Math.floor(positive(options.warmSpares, Math.min(2, limit), "warmSpares", 0)),
     createPoolIfMissing: options.createPoolIfMissing ?? false,
+    codeCacheDir: options.codeCacheDir ?? weirHome(),
     clock: options.clock ?? systemClock,
     sleep: options.sleep ?? realSleep,
     signal: options.signal ?? null,

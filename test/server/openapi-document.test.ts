@@ -8,16 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildOpenApiDocument, type OpenApiDocument } from "../../src/server/openapi-document.js";
 import { defineRoute } from "../../src/server/route-registry.js";
-import { documentValidator, documentedResponse, operationsOf, resolveRef } from "./openapi-validator.js";
-import { IN_PROCESS_URL, createServerTestApp, type ServerTestApp } from "./server-test-app.js";
+import { documentValidator, documentedResponse, openServedDocument, operationsOf, resolveRef } from "./openapi-validator.js";
+import { IN_PROCESS_URL, type ServerTestApp } from "./server-test-app.js";
 
 const METHODS = ["get", "put", "post", "patch", "delete"];
 let server: ServerTestApp;
 let document: OpenApiDocument;
 
 beforeAll(async () => {
-  server = await createServerTestApp();
-  document = (await (await server.app.request(`${IN_PROCESS_URL}/api/openapi.json`)).json()) as OpenApiDocument;
+  ({ server, document } = await openServedDocument());
 });
 afterAll(async () => {
   await server.close();

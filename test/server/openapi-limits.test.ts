@@ -8,15 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_CONCURRENCY_LIMIT, MAX_NAME_LENGTH, NON_BLANK_PATTERN, WORK_POOL_TYPES, isWithinLength } from "../../src/core/input-limits.js";
 import type { OpenApiDocument } from "../../src/server/openapi-document.js";
-import { operationsOf, resolveRef } from "./openapi-validator.js";
-import { IN_PROCESS_URL, createServerTestApp, type ServerTestApp } from "./server-test-app.js";
+import { openServedDocument, operationsOf, resolveRef } from "./openapi-validator.js";
+import { IN_PROCESS_URL, type ServerTestApp } from "./server-test-app.js";
 
 let server: ServerTestApp;
 let document: OpenApiDocument;
 
 beforeAll(async () => {
-  server = await createServerTestApp();
-  document = (await (await server.app.request(`${IN_PROCESS_URL}/api/openapi.json`)).json()) as OpenApiDocument;
+  ({ server, document } = await openServedDocument());
 });
 afterAll(async () => {
   await server.close();

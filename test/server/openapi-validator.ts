@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { OpenApiDocument, OpenApiOperation } from "../../src/server/openapi-document.js";
+import { IN_PROCESS_URL, createServerTestApp, type ServerTestApp } from "./server-test-app.js";
 
 type Json = Record<string, unknown>;
 
@@ -71,4 +72,11 @@ function toDefs(value: unknown): unknown {
       key === "$ref" && typeof inner === "string" ? inner.replace("#/components/schemas/", "#/$defs/") : toDefs(inner),
     ]),
   );
+}
+
+/** A fresh in-process server and the OpenAPI document it serves. */
+export async function openServedDocument(): Promise<{ server: ServerTestApp; document: OpenApiDocument }> {
+  const server = await createServerTestApp();
+  const document = (await (await server.app.request(`${IN_PROCESS_URL}/api/openapi.json`)).json()) as OpenApiDocument;
+  return { server, document };
 }

@@ -5,33 +5,26 @@
  * ones stay; and the queries behind it are index lookups (migration 008), not table scans.
  */
 import { CompiledQuery, sql, type Kysely } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ResultRef } from "../../src/core/states.js";
 import { makeState } from "../../src/core/states.js";
 import type { DatabaseSchema } from "../../src/db/schema.js";
 import { deleteExpiredRunData } from "../../src/orchestration/maintenance/delete-expired-run-data.js";
 import { deleteOrphanedResults } from "../../src/orchestration/maintenance/delete-orphaned-results.js";
 import { createRetentionService } from "../../src/services/retention-service.js";
-import { openServiceTestBed, type ServiceTestBed } from "./service-test-kit.js";
+import { useServiceTestBed } from "./service-test-kit.js";
 
 const DAY_MS = 86_400_000;
 const RETENTION_SECONDS = 7 * 86_400;
 
 describe("retention of server-stored results", () => {
-  let bed: ServiceTestBed;
-  beforeEach(async () => {
-    bed = await openServiceTestBed("2026-07-01T00:00:00Z");
-  });
-  afterEach(async () => bed?.close());
-
-  const api = () => bed.opened[0]!.orchestration;
-  const ctx = () => bed.opened[0]!.context;
+  const { bed, api, ctx } = useServiceTestBed("2026-07-01T00:00:00Z", { perTest: true });
   const stored = (key: string): ResultRef => ({ kind: "stored", storageKey: key, serializer: "json", store: "server" });
   const storedKeys = async () => (await api().listResults({ limit: 1000 })).items.map((item) => item.key).sort();
 
   /** A finished flow run, now, with a flow result and task runs (each with a result, and a cache key when given). */
   async function finishedFlowRun(flowResult: string | null, tasks: Array<{ result: string; cacheKey?: string; isCacheHit?: boolean }>): Promise<string> {
-    const now = () => ({ now: bed.clock.now() });
+    const now = () => ({ now: bed().clock.now() });
     const run = await api().createFlowRun({ flowName: "results" });
     await api().setFlowRunState(run.id, { state: makeState("Running", now()) });
     await api().writeTaskRuns(
@@ -58,21 +51,21 @@ describe("retention of server-stored results", () => {
     await putResults("flow-a.json", "task-a.json", "cached.json", "standalone.json");
     const runA = await finishedFlowRun("flow-a.json", [{ result: "task-a.json" }, { result: "cached.json", cacheKey: "k1" }]);
     const standalone = crypto.randomUUID();
-    await api().writeTaskRuns([{ id: standalone, flowRunId: null, name: "alone", taskKey: "alone", dynamicKey: "0", states: [makeState("Completed", { now: bed.clock.now(), result: stored("standalone.json") })] }]);
+    await api().writeTaskRuns([{ id: standalone, flowRunId: null, name: "alone", taskKey: "alone", dynamicKey: "0", states: [makeState("Completed", { now: bed().clock.now(), result: stored("standalone.json") })] }]);
 
-    bed.clock.advance(5 * DAY_MS);
+    bed().clock.advance(5 * DAY_MS);
     await putResults("flow-b.json");
     // A later run took task A's cached result: its Cached state refers to the same key.
     const runB = await finishedFlowRun("flow-b.json", [{ result: "cached.json", cacheKey: "k1", isCacheHit: true }]);
 
-    bed.clock.advance(3 * DAY_MS); // run A and the standalone task are 8 days old, run B 3 days
+    bed().clock.advance(3 * DAY_MS); // run A and the standalone task are 8 days old, run B 3 days
     const first = await deleteExpiredRunData(ctx(), { olderThanSeconds: RETENTION_SECONDS });
     expect(first).toMatchObject({ flowRuns: 1, taskRuns: 1, results: 3, hasMore: false });
     await expect(api().readFlowRun(runA)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await storedKeys()).toEqual(["cached.json", "flow-b.json"]);
     expect(await api().readResult("cached.json")).not.toBeNull();
 
-    bed.clock.advance(5 * DAY_MS); // run B is 8 days old: the last reference to cached.json goes
+    bed().clock.advance(5 * DAY_MS); // run B is 8 days old: the last reference to cached.json goes
     expect(await deleteExpiredRunData(ctx(), { olderThanSeconds: RETENTION_SECONDS })).toMatchObject({ flowRuns: 1, results: 2 });
     await expect(api().readFlowRun(runB)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await storedKeys()).toEqual([]);
@@ -91,9 +84,9 @@ describe("retention of server-stored results", () => {
     await finishedFlowRun(null, []);
     // A run that is still running refers to an old result (a long run): it must stay.
     const running = await api().createFlowRun({ flowName: "long" });
-    await api().setFlowRunState(running.id, { state: makeState("Running", { now: bed.clock.now() }) });
-    await api().writeTaskRuns([{ id: crypto.randomUUID(), flowRunId: running.id, name: "t", taskKey: "t", dynamicKey: "0", states: [makeState("Completed", { now: bed.clock.now(), result: stored("referenced-old.json") })] }]);
-    bed.clock.advance(8 * DAY_MS);
+    await api().setFlowRunState(running.id, { state: makeState("Running", { now: bed().clock.now() }) });
+    await api().writeTaskRuns([{ id: crypto.randomUUID(), flowRunId: running.id, name: "t", taskKey: "t", dynamicKey: "0", states: [makeState("Completed", { now: bed().clock.now(), result: stored("referenced-old.json") })] }]);
+    bed().clock.advance(8 * DAY_MS);
     await putResults("orphan-recent.json");
 
     // Pages of two: the first call stops after one page and says where to go on.
@@ -108,10 +101,10 @@ describe("retention of server-stored results", () => {
   it("the retention service does both in one tick", async () => {
     await putResults("old-run.json", "orphan.json");
     await finishedFlowRun(null, [{ result: "old-run.json" }]);
-    bed.clock.advance(8 * DAY_MS);
+    bed().clock.advance(8 * DAY_MS);
     await putResults("new.json");
     const service = createRetentionService(ctx(), { intervalMs: 1000, retentionSeconds: RETENTION_SECONDS });
-    await service.tick({ now: bed.clock.now(), signal: new AbortController().signal });
+    await service.tick({ now: bed().clock.now(), signal: new AbortController().signal });
     expect(await storedKeys()).toEqual(["new.json"]);
   });
 
@@ -123,7 +116,7 @@ describe("retention of server-stored results", () => {
   it("finds expired runs, results and references through indexes", async () => {
     const { database } = ctx();
     const key = database.sql.storedResultKey("state");
-    const cutoff = bed.clock.now().toISOString();
+    const cutoff = bed().clock.now().toISOString();
     const queries: Array<[string, (db: Kysely<DatabaseSchema>) => { compile(): { sql: string; parameters: readonly unknown[] } }]> = [
       ["flow_runs_end_time_idx", (db) => db.selectFrom("flow_runs").select("id").where("end_time", "<", cutoff).where((eb) => eb(eb.fn.coalesce("state_type", sql.lit("")), "in", ["COMPLETED", "FAILED"])).orderBy("end_time").limit(500)],
       ["task_runs_standalone_end_idx", (db) => db.selectFrom("task_runs").select("id").where("flow_run_id", "is", null).where("end_time", "<", cutoff).where((eb) => eb(eb.fn.coalesce("state_type", sql.lit("")), "in", ["COMPLETED"])).orderBy("end_time").limit(500)],

@@ -2,9 +2,11 @@
  * Shared pieces of the services tests: a settable clock (the only fake), a service-layer
  * context over a fresh test database, and deployment helpers on DEPLOY's deployment service.
  */
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+
 import type { Clock } from "../../src/core/clock.js";
 import type { Deployment, ScheduleSpec } from "../../src/core/models.js";
-import { openOrchestration, type OpenedOrchestration } from "../../src/orchestration/create-orchestration.js";
+import { openOrchestration, type OpenedOrchestration, type Orchestration } from "../../src/orchestration/create-orchestration.js";
 import { createDeploymentService } from "../../src/orchestration/deployment-service.js";
 import { createEventBus } from "../../src/orchestration/event-bus.js";
 import type { OrchestrationContext } from "../../src/orchestration/orchestration-context.js";
@@ -65,6 +67,29 @@ export async function openServiceTestBed(start: string, count = 1): Promise<Serv
       await database.dispose();
     },
   };
+}
+
+/** A test bed opened before the file's tests (before each test with `perTest`) and closed after them. */
+export interface UsedServiceTestBed {
+  bed(): ServiceTestBed;
+  /** The first process's orchestration API and context. */
+  api(): Orchestration;
+  ctx(): OrchestrationContext;
+}
+
+/** Open a test bed for the surrounding describe block; its accessors throw until it is open. */
+export function useServiceTestBed(start: string, options: { perTest?: boolean } = {}): UsedServiceTestBed {
+  let opened: ServiceTestBed | undefined;
+  const [before, after] = options.perTest ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    opened = await openServiceTestBed(start);
+  });
+  after(async () => opened?.close());
+  const bed = (): ServiceTestBed => {
+    if (!opened) throw new Error("the service test bed is not open");
+    return opened;
+  };
+  return { bed, api: () => bed().opened[0]!.orchestration, ctx: () => bed().opened[0]!.context };
 }
 
 /** Create a deployment of a fresh flow with one schedule. */

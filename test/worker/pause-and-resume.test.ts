@@ -8,10 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import type { Deployment, FlowRun } from "../../src/core/models.js";
-import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
+import type { RunningWorker } from "../../src/worker/start-worker.js";
 import { runCli } from "../cli/run-cli.js";
 import { useTestServer } from "../helpers/test-server.js";
-import { isProcessAlive, REPO_ROOT, serverEnv, waitFor } from "./worker-test-kit.js";
+import { isProcessAlive, REPO_ROOT, serverEnv, waitFor, startTestWorker } from "./worker-test-kit.js";
 
 const { database, server } = useTestServer();
 let client: HttpClient;
@@ -32,22 +32,7 @@ afterAll(async () => {
 });
 
 function workerOn(queue: string, name: string): Promise<RunningWorker> {
-  return startWorker({
-    client,
-    workPoolName: "default",
-    workQueueNames: [queue],
-    name,
-    limit: 2,
-    pollIntervalMs: 300,
-    heartbeatIntervalSeconds: 1,
-    killGraceMs: 2000,
-    shutdownGraceMs: 5000,
-    apiUrl: server.url,
-    env: { WEIR_FROM_SOURCE: "1", NO_COLOR: "1" },
-  }).then((worker) => {
-    workers.push(worker);
-    return worker;
-  });
+  return startTestWorker(workers, { client, apiUrl: server.url }, { queue, name });
 }
 
 function cli(args: readonly string[]) {

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import type { Deployment } from "../../src/core/models.js";
-import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
+import type { RunningWorker } from "../../src/worker/start-worker.js";
 import { useTestServer } from "../helpers/test-server.js";
-import { isProcessAlive, REPO_ROOT, serverEnv, startWeir, waitFor, type WeirProcess } from "./worker-test-kit.js";
+import { isProcessAlive, REPO_ROOT, serverEnv, startWeir, waitFor, startTestWorker, type WeirProcess } from "./worker-test-kit.js";
 
 const { database, server } = useTestServer({
   runServices: true,
@@ -35,24 +35,7 @@ afterAll(async () => {
 });
 
 function workerOn(queue: string, name: string, limit = 2): Promise<RunningWorker> {
-  return startWorker({
-    client,
-    workPoolName: "default",
-    workQueueNames: [queue],
-    name,
-    limit,
-    pollIntervalMs: 500,
-    // 3 missed heartbeats mean a crash: at 1 s, a run process slow to start on a loaded machine
-    // was taken for a crashed one (Pending twice); 2 s leaves it 6 s.
-    heartbeatIntervalSeconds: 2,
-    killGraceMs: 2000,
-    shutdownGraceMs: 5000,
-    apiUrl: server.url,
-    env: { WEIR_FROM_SOURCE: "1", NO_COLOR: "1" },
-  }).then((worker) => {
-    workers.push(worker);
-    return worker;
-  });
+  return startTestWorker(workers, { client, apiUrl: server.url }, { queue, name, limit });
 }
 
 /** Wait until the run is Running in a process of its own; that process's id. */

@@ -3,6 +3,8 @@
  * is collected and which is always stopped at the end, and polling until a condition holds.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
+import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
 import { REPO_ROOT } from "../helpers/run-process.js";
 
 export { REPO_ROOT };
@@ -71,4 +73,31 @@ export function isProcessAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * An in-process worker on the "default" pool of the server at `apiUrl`, with test timings, added
+ * to `started` for the file's afterAll to stop. Heartbeats every 2 s: 3 missed ones mean a crash,
+ * and at 1 s a run process slow to start on a loaded machine was taken for a crashed one.
+ */
+export async function startTestWorker(
+  started: RunningWorker[],
+  connection: { client: OrchestrationApi; apiUrl: string },
+  options: { queue: string; name: string; limit?: number },
+): Promise<RunningWorker> {
+  const worker = await startWorker({
+    client: connection.client,
+    workPoolName: "default",
+    workQueueNames: [options.queue],
+    name: options.name,
+    limit: options.limit ?? 2,
+    pollIntervalMs: 300,
+    heartbeatIntervalSeconds: 2,
+    killGraceMs: 2000,
+    shutdownGraceMs: 5000,
+    apiUrl: connection.apiUrl,
+    env: { WEIR_FROM_SOURCE: "1", NO_COLOR: "1" },
+  });
+  started.push(worker);
+  return worker;
 }

@@ -8,27 +8,23 @@
 import { describe, expect, it } from "vitest";
 import type { FlowRun } from "../../src/core/models.js";
 import { makeState } from "../../src/core/states.js";
-import { useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
+import { openGreetingDeploymentPage, useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
 
 describe("backfilling a deployment in Chromium", () => {
   const ui = useUiServer();
   const browser = useBrowserPage();
 
   it("previews the slots, creates their runs once and shows the backfill's progress", async () => {
-    const { client, server } = ui;
+    const { client } = ui;
     const { page } = browser;
-    const deployment = await client.upsertDeployment({
+    const deployment = await openGreetingDeploymentPage(ui, page, {
       name: "basic_greeting",
-      flowName: "greeting",
-      entrypoint: "examples/greeting/main.ts:greeting",
       parameters: { name: "Navin" },
       workQueueName: "GreetingWorkQueue",
       schedules: [{ schedule: { cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" } }],
     });
     const runsOf = async (): Promise<FlowRun[]> =>
       (await client.listFlowRuns({ deploymentIds: [deployment.id] }, { limit: 100 })).items.sort((a, b) => a.expectedStartTime.localeCompare(b.expectedStartTime));
-    await page.goto(`${server.url}/deployments/${deployment.id}`);
-    await page.getByRole("heading", { name: "greeting / basic_greeting" }).waitFor();
 
     await page.getByRole("button", { name: "Backfill", exact: true }).click();
     const form = page.getByRole("form", { name: "Backfill" });

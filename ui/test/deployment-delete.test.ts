@@ -4,7 +4,7 @@
  * goes back to the deployments list, and its run still waiting to be claimed ends Cancelled.
  */
 import { describe, expect, it } from "vitest";
-import { useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
+import { openGreetingDeploymentPage, useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
 
 describe("deleting a deployment in Chromium", () => {
   const ui = useUiServer();
@@ -13,15 +13,8 @@ describe("deleting a deployment in Chromium", () => {
   it("asks, keeps it on Keep, deletes it on confirmation and cancels its waiting run", async () => {
     const { client, server } = ui;
     const { page } = browser;
-    const deployment = await client.upsertDeployment({
-      name: "doomed",
-      flowName: "greeting",
-      entrypoint: "examples/greeting/main.ts:greeting",
-      schedules: [{ schedule: { cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" } }],
-    });
+    const deployment = await openGreetingDeploymentPage(ui, page, { name: "doomed", schedules: [{ schedule: { cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" } }] });
     const waiting = await client.createDeploymentFlowRun(deployment.id);
-    await page.goto(`${server.url}/deployments/${deployment.id}`);
-    await page.getByRole("heading", { name: "greeting / doomed" }).waitFor();
 
     await page.getByRole("button", { name: "Delete deployment greeting/doomed" }).click();
     const question = page.getByRole("group", { name: "Confirm deleting deployment greeting/doomed" });

@@ -3,26 +3,22 @@
  * and a schedule's own overrides, in real Chromium against a real server.
  */
 import { describe, expect, it } from "vitest";
-import { useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
+import { openGreetingDeploymentPage, useBrowserPage, useUiServer } from "./helpers/use-browser-page.js";
 
 describe("scheduling policies on the deployment page in Chromium", () => {
   const ui = useUiServer();
   const browser = useBrowserPage();
 
   it("explains the deployment's catch-up and overlap policies and a schedule's overrides", async () => {
-    const { client, server } = ui;
+    const { client } = ui;
     const { page } = browser;
-    const deployment = await client.upsertDeployment({
+    const deployment = await openGreetingDeploymentPage(ui, page, {
       name: "hourly-report",
-      flowName: "greeting",
-      entrypoint: "examples/greeting/main.ts:greeting",
       catchup: "all",
       catchupWindow: "6h",
       overlap: "buffer-one",
       schedules: [{ schedule: { cron: "0 * * * *" } }, { schedule: { interval: 600 }, catchup: "latest", overlap: "skip" }],
     });
-    await page.goto(`${server.url}/deployments/${deployment.id}`);
-    await page.getByRole("heading", { name: "greeting / hourly-report" }).waitFor();
     expect(await page.getByTestId("catchup-policy").textContent()).toBe("all — after downtime, every missed slot within the last 6h runs, oldest first, within the concurrency limit");
     expect(await page.getByTestId("overlap-policy").textContent()).toBe("buffer-one — one run waits for the active one; slots due meanwhile are skipped");
     expect(await page.getByTestId("schedule-policies").allTextContents()).toEqual(["catch-up latest · overlap skip"]);

@@ -1,11 +1,18 @@
 /** `weir deploy [--all | NAME...] [--file weir.yaml]`: apply the deployments of a weir.yaml (upsert by flow + name). */
 import type { Command } from "commander";
+import type { CodePull } from "../../core/models.js";
 import { applyDeploymentFile } from "../../sdk/deployment-file.js";
 import { setClient } from "../../sdk/client-provider.js";
 import { cliClient } from "../cli-client.js";
 import { printJson, printLine } from "../output/print-output.js";
 import { UsageError } from "../usage-error.js";
 import { describeSchedule } from "./deployment-lookup.js";
+
+// Where workers get the code, as the deploy line ends.
+function describePull(pull: CodePull | null | undefined): string {
+  if (!pull) return "";
+  return pull.kind === "git" ? `, code from git ${pull.url} at ${pull.ref}` : `, code bundle ${pull.hash.slice(0, 12)} uploaded`;
+}
 
 /** Register `weir deploy`. */
 export function registerDeployCommand(program: Command): void {
@@ -26,7 +33,7 @@ export function registerDeployCommand(program: Command): void {
       if (options.json) return printJson(applied);
       for (const deployment of applied) {
         const schedules = deployment.schedules.map(describeSchedule).join("; ");
-        printLine(`Deployed ${deployment.flowName}/${deployment.name} → ${deployment.workPoolName}/${deployment.workQueueName}${schedules ? `, ${schedules}` : ""}`);
+        printLine(`Deployed ${deployment.flowName}/${deployment.name} → ${deployment.workPoolName}/${deployment.workQueueName}${schedules ? `, ${schedules}` : ""}${describePull(deployment.pull)}`);
       }
     });
 }

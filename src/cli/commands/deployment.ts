@@ -9,6 +9,7 @@ import { WeirError } from "../../core/weir-error.js";
 import { cliClient } from "../cli-client.js";
 import { exitCodeOfFinishedRun, followFlowRun } from "../flow-runs/follow-flow-run.js";
 import { formatLogLine } from "../flow-runs/format-flow-run.js";
+import { describeCodePull } from "../output/describe-code-pull.js";
 import { formatFields, formatTable } from "../output/format-table.js";
 import { printJson, printLine } from "../output/print-output.js";
 import { readAllPages } from "../output/read-all-pages.js";
@@ -40,6 +41,7 @@ function deploymentDetails(deployment: Deployment): string {
     ["id", deployment.id],
     ["entrypoint", deployment.entrypoint],
     ["path", deployment.path ?? "-"],
+    ["pull", describeCodePull(deployment.pull)],
     ["work pool", deployment.isServed ? "(served by a runner)" : deployment.workPoolName],
     ["work queue", deployment.isServed ? "-" : deployment.workQueueName],
     ["status", deployment.isPaused ? "paused" : "active"],

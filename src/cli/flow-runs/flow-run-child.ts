@@ -45,7 +45,8 @@ export async function executeDeploymentFlowRun(id: string, known: KnownRun = {})
     if (!flowRun.deploymentId) throw new WeirError("BAD_REQUEST", `flow run ${id} has no deployment; nothing to load`);
     const deployment = await client.readDeployment(flowRun.deploymentId);
     ({ entrypoint } = deployment);
-    cwd = deployment.path ?? cwd;
+    // Pulled code: the worker started this process in the directory it pulled the code into.
+    if (!deployment.pull) cwd = deployment.path ?? cwd;
   }
   let flow: LoadedFlow;
   try {

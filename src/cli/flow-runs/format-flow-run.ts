@@ -62,6 +62,7 @@ export function formatFlowRunDetails(details: FlowRunDetails, now: Date = new Da
   ];
   if (run.workPoolName) fields.push(["work pool / queue", `${run.workPoolName} / ${run.workQueueName ?? "-"}`]);
   if (run.workerName) fields.push(["worker", run.workerName]);
+  if (run.codeVersion) fields.push(["code version", run.codeVersion]);
   if (run.parentFlowRunId) fields.push(["parent flow run", run.parentFlowRunId]);
   if (run.state.error) fields.push(["error", `${run.state.error.name}: ${run.state.error.message}`]);
   return [

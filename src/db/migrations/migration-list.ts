@@ -14,6 +14,7 @@ import { secretVariables } from "./012-secret-variables.js";
 import { events } from "./013-events.js";
 import { notifications } from "./014-notifications.js";
 import { automations } from "./015-automations.js";
+import { codePull } from "./017-code-pull.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   events,
   notifications,
   automations,
+  codePull,
 ]);

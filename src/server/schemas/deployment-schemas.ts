@@ -38,6 +38,19 @@ const schedulePolicyInputFields = {
 /** A deployment's folder on the worker's machine: non-blank, at most MAX_PATH_LENGTH characters. */
 const deploymentPathSchema = boundedText(MAX_PATH_LENGTH).regex(new RegExp(NON_BLANK_PATTERN, "u"), "must be a non-empty string").meta({ minLength: 1 });
 
+/** Where workers get a deployment's code (null: read in place at `path`). */
+const codePullSchema = z
+  .discriminatedUnion("kind", [
+    z.object({
+      kind: z.literal("git"),
+      url: deploymentPathSchema.meta({ description: "Repository URL or path (as `git fetch` takes it)." }),
+      ref: nameSchema.meta({ description: "Commit, branch or tag." }),
+      credentialsSecret: nameSchema.nullable().meta({ description: "Secret variable holding a token for HTTPS URLs." }),
+    }),
+    z.object({ kind: z.literal("bundle"), hash: z.string().regex(/^[0-9a-f]{64}$/).meta({ description: "SHA-256 of the bundle `weir deploy` uploaded." }) }),
+  ])
+  .meta({ id: "CodePull" });
+
 /** A schedule attached to a deployment. */
 export const scheduleInputSchema = z.object({
   schedule: scheduleSpecSchema,
@@ -70,6 +83,7 @@ export const upsertDeploymentSchema = z.object({
   overlap: overlapSchema.optional(),
   schedules: z.array(scheduleInputSchema).max(1000).optional(),
   jobVariables: jsonObjectSchema.optional(),
+  pull: codePullSchema.nullable().optional(),
   isServed: z.boolean().optional(),
   retryPolicy: retryPolicySchema.nullable().optional(),
 }) satisfies z.ZodType<UpsertDeploymentInput>;
@@ -160,6 +174,7 @@ export const deploymentSchema = z
     overlap: overlapSchema,
     schedules: z.array(deploymentScheduleSchema),
     jobVariables: jsonObjectSchema,
+    pull: codePullSchema.nullable().optional(),
     isServed: z.boolean(),
     retryPolicy: compiledRetryPolicySchema.nullable().optional().meta({ description: "Given to each run of the deployment (null: no retries)." }),
     lastPolledAt: timestampSchema.nullable(),

@@ -84,6 +84,7 @@ export const proposeStateSchema = z.object({
 /** Body of `POST /api/flow-runs/:id/heartbeat`. */
 export const heartbeatFlowRunSchema = z.object({
   infrastructurePid: nameSchema.optional(),
+  codeVersion: nameSchema.optional(),
   heartbeatIntervalSeconds: z.int().min(1).max(MAX_HEARTBEAT_INTERVAL_SECONDS).optional(),
 });
 
@@ -133,6 +134,7 @@ export const flowRunSchema = z
     heartbeatAt: timestampSchema.nullable(),
     heartbeatIntervalSeconds: z.number().nullable(),
     infrastructurePid: z.string().nullable(),
+    codeVersion: z.string().nullable().optional().meta({ description: "The code the run executed: `git:<sha>` or `bundle:<sha256>` (null: code read in place)." }),
     idempotencyKey: z.string().nullable(),
     scheduleId: z.string().nullable(),
     createdAt: timestampSchema,

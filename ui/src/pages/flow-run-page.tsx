@@ -145,6 +145,7 @@ export function FlowRunPage() {
         <dt>Attempts</dt><dd>{r.runCount}</dd>
         <dt>Work pool / queue</dt><dd>{r.workPoolName ? `${r.workPoolName} / ${r.workQueueName ?? "—"}` : "—"}</dd>
         <dt>Worker</dt><dd>{r.workerName ?? r.workerId ?? "—"}</dd>
+        {r.codeVersion ? <><dt>Code version</dt><dd data-testid="run-code-version">{r.codeVersion}</dd></> : null}
         <dt>Parent</dt><dd>{r.parentFlowRunId ? <Link to={`/runs/${r.parentFlowRunId}`}>parent run</Link> : "—"}</dd>
         <dt>Tags</dt><dd>{r.tags.join(", ") || "—"}</dd>
       </dl>

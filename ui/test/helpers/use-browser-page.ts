@@ -9,6 +9,8 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { HttpClient } from "../../../src/client/http-client.js";
+import type { UpsertDeploymentInput } from "../../../src/client/orchestration-api.js";
+import type { Deployment } from "../../../src/core/models.js";
 import { startServer, type RunningServer } from "../../../src/server/start-server.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/test-database.js";
 import { ensureUiBuilt, REPO_ROOT } from "./build-ui.js";
@@ -92,4 +94,12 @@ export function useUiServer(): UiServer {
       return started(client);
     },
   };
+}
+
+/** Create a deployment of the greeting example (`input` adds to it) and open its page in `page`, once its heading shows. */
+export async function openGreetingDeploymentPage(ui: UiServer, page: Page, input: { name: string } & Partial<UpsertDeploymentInput>): Promise<Deployment> {
+  const deployment = await ui.client.upsertDeployment({ flowName: "greeting", entrypoint: "examples/greeting/main.ts:greeting", ...input });
+  await page.goto(`${ui.server.url}/deployments/${deployment.id}`);
+  await page.getByRole("heading", { name: `greeting / ${deployment.name}` }).waitFor();
+  return deployment;
 }
