@@ -32,6 +32,7 @@ import { registerWorkQueueCommand } from "./commands/work-queue.js";
 import { registerServerCommand } from "./commands/server.js";
 import { registerEventsCommand } from "./commands/events.js";
 import { registerNotificationCommand } from "./commands/notification.js";
+import { registerAutomationCommand } from "./commands/automation.js";
 
 export { EXIT_FAILURE } from "./process-exit.js";
 /** Exit code for a usage error (unknown command or option, bad argument syntax). */
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
   registerServerCommand(program);
   registerEventsCommand(program);
   registerNotificationCommand(program);
+  registerAutomationCommand(program);
   return program;
 }
 

@@ -7,6 +7,8 @@
  * number of buffered items.
  */
 import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
+import type { Automation, AutomationFiring } from "../core/automations/automation-models.js";
+import type { AutomationInput } from "../core/automations/automation-spec.js";
 import type { Backfill, BackfillInput, BackfillResult } from "../core/backfills.js";
 import type { NotificationDelivery, NotificationDeliveryFilter } from "../core/notification-deliveries.js";
 import type {
@@ -433,6 +435,33 @@ export class HttpClient implements OrchestrationApi {
   testNotification(action: unknown, options: { flowRunId?: string } = {}): Promise<NotificationDelivery> {
     // Sent once: a retry would send a second notification.
     return this.#call({ method: "POST", path: "/notifications/test", body: { action, ...(options.flowRunId === undefined ? {} : { flowRunId: options.flowRunId }) } }, "once");
+  }
+
+  // automations
+  createAutomation(input: AutomationInput): Promise<Automation> {
+    return this.#call({ method: "POST", path: "/automations", body: input });
+  }
+  updateAutomation(idOrName: string, input: AutomationInput): Promise<Automation> {
+    return this.#call({ method: "PUT", path: `/automations/${enc(idOrName)}`, body: input }, "idempotent");
+  }
+  readAutomation(idOrName: string): Promise<Automation> {
+    return this.#call({ method: "GET", path: `/automations/${enc(idOrName)}` });
+  }
+  async listAutomations(): Promise<Automation[]> {
+    return (await this.#call<{ items: Automation[] }>({ method: "GET", path: "/automations" })).items;
+  }
+  setAutomationEnabled(idOrName: string, isEnabled: boolean): Promise<Automation> {
+    return this.#call({ method: "PATCH", path: `/automations/${enc(idOrName)}`, body: { isEnabled } }, "idempotent");
+  }
+  async deleteAutomation(idOrName: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/automations/${enc(idOrName)}` });
+  }
+  async listAutomationFirings(idOrName: string, limit?: number): Promise<AutomationFiring[]> {
+    const query = limit === undefined ? {} : { limit: String(limit) };
+    return (await this.#call<{ items: AutomationFiring[] }>({ method: "GET", path: `/automations/${enc(idOrName)}/firings`, query })).items;
+  }
+  async setDeploymentAutomations(deploymentId: string, inputs: AutomationInput[]): Promise<Automation[]> {
+    return (await this.#call<{ items: Automation[] }>({ method: "PUT", path: `/deployments/${enc(deploymentId)}/automations`, body: { automations: inputs } }, "idempotent")).items;
   }
 
   // work pools, queues, workers

@@ -148,6 +148,15 @@ export class InProcessClient implements OrchestrationApi {
   listNotificationDeliveries: Api["listNotificationDeliveries"] = (filter, page) => this.call((o) => o.listNotificationDeliveries(filter, page));
   getNotificationDelivery: Api["getNotificationDelivery"] = (id) => this.call((o) => o.getNotificationDelivery(id));
   testNotification: Api["testNotification"] = (action, options) => this.call((o) => o.testNotification(action, options));
+  // automations
+  createAutomation: Api["createAutomation"] = (input) => this.call((o) => o.createAutomation(input));
+  updateAutomation: Api["updateAutomation"] = (idOrName, input) => this.call((o) => o.updateAutomation(idOrName, input));
+  readAutomation: Api["readAutomation"] = (idOrName) => this.call((o) => o.readAutomation(idOrName));
+  listAutomations: Api["listAutomations"] = () => this.call((o) => o.listAutomations());
+  setAutomationEnabled: Api["setAutomationEnabled"] = (idOrName, isEnabled) => this.call((o) => o.setAutomationEnabled(idOrName, isEnabled));
+  deleteAutomation: Api["deleteAutomation"] = (idOrName) => this.call((o) => o.deleteAutomation(idOrName));
+  listAutomationFirings: Api["listAutomationFirings"] = (idOrName, limit) => this.call((o) => o.listAutomationFirings(idOrName, limit));
+  setDeploymentAutomations: Api["setDeploymentAutomations"] = (deploymentId, inputs) => this.call((o) => o.setDeploymentAutomations(deploymentId, inputs));
 
   // work pools, queues, workers
   createWorkPool: Api["createWorkPool"] = (input) => this.call((o) => o.createWorkPool(input));

@@ -10,6 +10,8 @@
  * unknown ids (NOT_FOUND) and refused transitions.
  */
 import type { StoredResult, StoredResultPage } from "../core/stored-result.js";
+import type { Automation, AutomationFiring } from "../core/automations/automation-models.js";
+import type { AutomationInput } from "../core/automations/automation-spec.js";
 import type { Backfill, BackfillInput, BackfillResult } from "../core/backfills.js";
 import type { NotificationDelivery, NotificationDeliveryFilter } from "../core/notification-deliveries.js";
 import type {
@@ -244,6 +246,24 @@ export interface OrchestrationApi {
   listEvents(input?: ListEventsInput): Promise<EventPage>;
   /** Stored events after a follow cursor (`followCursor` of a listing, or `cursor` of the last read), oldest first; none given: from now on. */
   readEventsAfter(input?: ReadEventsAfterInput): Promise<EventBatch>;
+
+  // automations
+  /** Create an automation (a trigger and its actions); CONFLICT when the name is taken. */
+  createAutomation(input: AutomationInput): Promise<Automation>;
+  /** Replace an automation's form, by id or name (its firing history stays). */
+  updateAutomation(idOrName: string, input: AutomationInput): Promise<Automation>;
+  /** One automation by id or name. */
+  readAutomation(idOrName: string): Promise<Automation>;
+  /** Every automation, by name. */
+  listAutomations(): Promise<Automation[]>;
+  /** Enable (its trigger starts afresh) or disable an automation. */
+  setAutomationEnabled(idOrName: string, isEnabled: boolean): Promise<Automation>;
+  /** Delete an automation and its history. */
+  deleteAutomation(idOrName: string): Promise<void>;
+  /** An automation's firings, newest first (at most `limit`, default 50). */
+  listAutomationFirings(idOrName: string, limit?: number): Promise<AutomationFiring[]>;
+  /** Make a deployment's automations (weir.yaml `triggers:`) exactly these. */
+  setDeploymentAutomations(deploymentId: string, inputs: AutomationInput[]): Promise<Automation[]>;
 
   /**
    * Live changes (runs, states, logs, artifacts). Yields until the signal aborts.

@@ -360,6 +360,43 @@ export interface EventRelatedTable {
   name: string | null;
 }
 
+/** Table `automations` (migration 015; unique by name). */
+export interface AutomationTable {
+  id: string;
+  name: string;
+  description: string | null;
+  is_enabled: number;
+  /** TriggerSpec JSON (canonical form). */
+  trigger_spec: JsonText;
+  /** ActionSpec[] JSON. */
+  actions: JsonText;
+  deployment_id: string | null;
+  /** TriggerState JSON. */
+  trigger_state: JsonText;
+  /** The last stored event the trigger has seen. */
+  event_cursor: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Table `automation_firings` (migration 015; unique by automation_id + firing_key). */
+export interface AutomationFiringTable {
+  id: string;
+  automation_id: string;
+  firing_key: string;
+  fired_at: string;
+  reason: string;
+  event_id: string | null;
+  event_name: string | null;
+  flow_run_id: string | null;
+  /** The triggering event (JSON), when there is one. */
+  event: JsonText | null;
+  /** AutomationActionOutcome[] JSON. */
+  actions: JsonText;
+  /** `pending` until the actions ran, then `done`. */
+  status: string;
+}
+
 /** Table `notification_deliveries` (migration 014): the notification outbox (src/core/notification-deliveries.ts). */
 export interface NotificationDeliveryTable {
   id: string;
@@ -415,4 +452,6 @@ export interface DatabaseSchema {
   events: EventTable;
   event_related: EventRelatedTable;
   weir_migrations: MigrationTable;
+  automations: AutomationTable;
+  automation_firings: AutomationFiringTable;
 }

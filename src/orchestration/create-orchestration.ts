@@ -7,6 +7,7 @@
 import { systemClock, type Clock } from "../core/clock.js";
 import { openDatabase } from "../db/open-database.js";
 import { createArtifactService } from "./artifact-service.js";
+import { createAutomationService } from "./automation-service.js";
 import { createBackfillService } from "./backfill-service.js";
 import { createClaimService } from "./claim-service.js";
 import { createConcurrencyLimitService } from "./concurrency-limit-service.js";
@@ -45,6 +46,7 @@ export function createOrchestration(ctx: OrchestrationContext) {
     ...createClaimService(ctx),
     ...createNotificationService(ctx),
     ...createEventService(ctx),
+    ...createAutomationService(ctx),
   };
 }
 

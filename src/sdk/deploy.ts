@@ -11,6 +11,7 @@ import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
 import { entrypointFileHash } from "./entrypoint-hash.js";
+import { deploymentTriggerAutomations, type DeploymentTriggerInput } from "./deployment-triggers.js";
 import { definitionStackOf, inferEntrypoint } from "./entrypoint-inference.js";
 import type { AnyFlow } from "./flow.js";
 import { DEPLOY_OPTION_ALIASES, SCHEDULE_OPTION_ALIASES } from "./option-aliases.js";
@@ -75,6 +76,8 @@ export interface DeployOptions extends SchedulePolicyOptions {
   jobVariables?: Record<string, unknown>;
   /** @default false */
   paused?: boolean;
+  /** Automations of this deployment (match bound to it; named `<flow>/<name>#<n>` by default); replace its triggers when given. @default keep them */
+  triggers?: DeploymentTriggerInput[];
   /** @default getClient() */
   client?: OrchestrationApi;
 }
@@ -99,6 +102,7 @@ const DEPLOY_OPTION_KEYS = Object.keys({
   overlap: true,
   jobVariables: true,
   paused: true,
+  triggers: true,
   client: true,
 } satisfies Record<keyof DeployOptions, true>);
 
@@ -149,7 +153,7 @@ export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise
   const cwd = options.path ?? process.cwd();
   const entrypoint = options.entrypoint ?? inferEntrypoint(flow.name, cwd, definitionStackOf(flow), new Error().stack ?? "");
   const client = options.client ?? (await getClient());
-  return client.upsertDeployment({
+  const deployment = await client.upsertDeployment({
     name: options.name,
     flowName: flow.name,
     entrypoint,
@@ -170,4 +174,9 @@ export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise
     jobVariables: options.jobVariables ?? {},
     retryPolicy: flow.options.storedRetryPolicy,
   });
+  if (options.triggers !== undefined) {
+    if (!Array.isArray(options.triggers)) throw WeirError.validation("deployment", [{ path: "triggers", message: "must be a list of automations (trigger + actions)" }]);
+    await client.setDeploymentAutomations(deployment.id, deploymentTriggerAutomations(options.name, flow.name, options.triggers));
+  }
+  return deployment;
 }

@@ -16,6 +16,10 @@
  *     catchup: latest          # skip (default) | latest | all; a schedule entry may override it
  *     catchupWindow: 6h        # how far back `all` reaches: 90m, 6h, 2d or seconds
  *     overlap: skip            # allow (default) | skip | buffer-one | cancel-other
+ *     triggers:                # automations of this deployment (match bound to it), replaced on each apply
+ *       - name: daily-missed   # default: <flow>/<deployment>#<n>
+ *         trigger: { posture: proactive, expect: flow-run.Completed, within: 26h }
+ *         actions: [{ type: webhook, url: "https://example.com/hook" }]
  *     pull: { git: https://github.com/acme/flows.git, ref: main, credentials: { secret: GIT_TOKEN } }
  * ```
  *
@@ -37,9 +41,11 @@ import type { ScheduleInput } from "../core/api-types.js";
 import type { CatchupPolicy, CodePull, Deployment, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
 import { unknownOptionMessage, type OptionAliases } from "../core/option-checks.js";
 import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
+import { parseAutomationSpec } from "../core/automations/automation-spec.js";
 import { CATCHUP_POLICIES, OVERLAP_POLICIES, isCatchupPolicy, isOverlapPolicy, parseDurationSeconds } from "../core/schedules/schedule-policies.js";
 import { WeirError, isWeirError, type FieldIssue } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
+import { deploymentTriggerAutomations, type DeploymentTriggerInput } from "./deployment-triggers.js";
 import { packCodeBundle, uploadCodeBundle, type CodeBundle } from "./code-bundle.js";
 import { loadFlow } from "./load-flow.js";
 import { SCHEDULE_OPTION_ALIASES } from "./option-aliases.js";
@@ -60,6 +66,8 @@ export interface DeploymentFileEntry {
   path: string;
   /** Scheduling policies, when given (the server's defaults otherwise). */
   policies: SchedulePolicies;
+  /** Automations of the deployment (`triggers:`), as written; `applyDeploymentFile` names them and binds their match to it. */
+  triggers: DeploymentTriggerInput[];
   /** Where workers get the code: git, a bundle of `path` (hash known once packed), or null (in place at `path`). */
   pull: Extract<CodePull, { kind: "git" }> | { kind: "bundle" } | null;
 }
@@ -72,7 +80,7 @@ export interface SchedulePolicies {
 }
 
 const POLICY_KEYS = ["catchup", "catchupWindow", "overlap"];
-const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version", "pull", ...POLICY_KEYS];
+const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version", "pull", "triggers", ...POLICY_KEYS];
 const PULL_KEYS = ["git", "ref", "credentials", "bundle", "path"];
 const SCHEDULE_KEYS = ["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active", ...POLICY_KEYS];
 const WORK_POOL_KEYS = ["name", "workQueue"];
@@ -252,6 +260,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
         if (checked) schedules.push(checked);
       });
   }
+  const triggers = checkTriggers(raw.triggers, at("triggers"), issues);
   if (issues.issues.length > before || name === null || entrypoint === null) return null;
   return {
     name,
@@ -266,8 +275,32 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     path: pulled.path ?? (path === null ? baseDir : resolve(baseDir, path)),
     policies,
     pull: pulled.pull,
+    triggers,
   };
 }
+
+/** A deployment's `triggers:`, each checked as an automation (see the file header). */
+function checkTriggers(raw: unknown, path: (string | number)[], issues: IssueCollector): DeploymentTriggerInput[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    issues.add(path, "must be a list of automations (trigger + actions)");
+    return [];
+  }
+  raw.forEach((entry: unknown, index) => {
+    if (!isObject(entry)) return issues.add([...path, index], "must be a mapping with trigger and actions");
+    const trigger = isObject(entry.trigger) ? entry.trigger : {};
+    if (isObject(trigger.match) && trigger.match.deployment !== undefined) issues.add([...path, index, "trigger", "match", "deployment"], "is implied: a deployment's triggers match that deployment");
+    try {
+      parseAutomationSpec({ name: "unnamed", ...entry }, "weir.yaml");
+    } catch (error) {
+      if (!isWeirError(error)) throw error;
+      const found = (error.details?.issues as FieldIssue[] | undefined) ?? [{ path: "", message: error.message }];
+      for (const issue of found) issues.add([...path, index, ...issue.path.split(".").filter(Boolean)], issue.message);
+    }
+  });
+  return raw as DeploymentTriggerInput[];
+}
+
 
 /** Parse and validate weir.yaml text; `baseDir` is the folder entrypoints are relative to. */
 export function parseDeploymentFile(text: string, baseDir: string, fileName = "weir.yaml"): DeploymentFileEntry[] {
@@ -345,8 +378,7 @@ export async function applyDeploymentFile(options: ApplyDeploymentFileOptions = 
     if (names.length > 0 && !names.some((name) => name === entry.name || name === `${flow.name}/${entry.name}`)) continue;
     found.add(entry.name);
     const pull: CodePull | null = entry.pull?.kind === "bundle" ? { kind: "bundle", hash: (await bundleOf(entry.path)).hash } : entry.pull;
-    applied.push(
-      await client.upsertDeployment({
+    const deployment = await client.upsertDeployment({
         name: entry.name,
         flowName: flow.name,
         entrypoint: entry.entrypoint,
@@ -364,8 +396,9 @@ export async function applyDeploymentFile(options: ApplyDeploymentFileOptions = 
         schedules: entry.schedules,
         retryPolicy: flow.options.storedRetryPolicy,
         entrypointHash: entrypointFileHash(entry.entrypoint, entry.path),
-      }),
-    );
+      });
+    await client.setDeploymentAutomations(deployment.id, deploymentTriggerAutomations(entry.name, flow.name, entry.triggers));
+    applied.push(deployment);
   }
   const missing = names.filter((name) => !entries.some((entry) => found.has(entry.name) && (name === entry.name || name.endsWith(`/${entry.name}`))));
   if (missing.length > 0) throw new WeirError("NOT_FOUND", `no deployment named ${missing.map((name) => `'${name}'`).join(", ")} in ${file} (it has: ${entries.map((e) => e.name).join(", ")})`);

@@ -9,7 +9,7 @@ import { deliverySettingsFromEnv, type DeliverySettings } from "../orchestration
 import type { Leadership } from "./leadership.js";
 
 /** The background services by name. */
-export const SERVICE_NAMES = ["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "retention", "notification-delivery"] as const;
+export const SERVICE_NAMES = ["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "retention", "notification-delivery", "automations"] as const;
 
 /** A background service's name. */
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -52,6 +52,8 @@ export interface ServicesOptions {
   notificationConcurrency?: number;
   /** Wait before the first retry of a failed notification; doubled each attempt, at most 600 seconds. @default 10 */
   notificationBackoffSeconds?: number;
+  /** Automations loop period (how soon a trigger sees a new event or a missed deadline). @default 1 */
+  automationsIntervalSeconds?: number;
   /** @default the context's clock */
   clock?: Clock;
   /** @default real timers */
@@ -108,6 +110,7 @@ const SECONDS_DEFAULTS = {
   retentionIntervalSeconds: 3600,
   notificationIntervalSeconds: 1,
   notificationBackoffSeconds: 10,
+  automationsIntervalSeconds: 1,
 } as const;
 
 const COUNT_DEFAULTS = { scheduleMinRuns: 3, scheduleMaxRuns: 100, missedHeartbeats: 3, notificationConcurrency: 8 } as const;

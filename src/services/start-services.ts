@@ -1,13 +1,14 @@
 /**
  * Start Weir's background services over one service-layer context: scheduler, late runs, crash
- * detection, cancellation cleanup, concurrency lease expiry, retention (off by default) and
- * notification delivery. Each
+ * detection, cancellation cleanup, concurrency lease expiry, retention (off by default),
+ * notification delivery and automations. Each
  * is a `runLoop` with the shared clock, sleep and leadership (one leader per loop on PostgreSQL);
  * `stop()` aborts every loop, waits for the current ticks and gives up leadership.
  *
  * @example const services = startServices(context, { retentionSeconds: 30 * 86_400 }); … await services.stop();
  */
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
+import { createAutomationsService } from "./automations-service.js";
 import { createCancellationCleanupService } from "./cancellation-cleanup-service.js";
 import { createCrashDetectionService } from "./crash-detection-service.js";
 import { createLateRunsService } from "./late-runs-service.js";
@@ -68,6 +69,7 @@ export function createServiceLoops(ctx: OrchestrationContext, options: CompiledS
         settings: options.notificationSettings,
         onError: options.onError,
       }),
+    automations: () => createAutomationsService(ctx, { intervalMs: ms(options.automationsIntervalSeconds), onError: options.onError }),
   };
   return (Object.keys(all) as ServiceName[]).filter((name) => options.enabled[name]).map((name) => all[name]());
 }

@@ -19,7 +19,7 @@ describe("startServices", () => {
     expect(defaults.missedHeartbeats).toBe(3);
     expect(defaults.retentionSeconds).toBeNull();
     expect(defaults.enabled.retention).toBe(false);
-    expect(SERVICE_NAMES.filter((name) => defaults.enabled[name])).toEqual(["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "notification-delivery"]);
+    expect(SERVICE_NAMES.filter((name) => defaults.enabled[name])).toEqual(["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "notification-delivery", "automations"]);
     expect(compileServicesOptions({ retentionSeconds: 86_400 }).enabled.retention).toBe(true);
     expect(Object.isFrozen(defaults)).toBe(true);
     let caught: unknown;
@@ -47,7 +47,7 @@ describe("startServices", () => {
       onError: (error) => errors.push(error),
     });
     try {
-      expect(services.names).toEqual(["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "notification-delivery"]);
+      expect(services.names).toEqual(["scheduler", "late-runs", "crash-detection", "cancellation-cleanup", "lease-expiry", "notification-delivery", "automations"]);
       const api = bed.opened[0]!.orchestration;
       const waitFor = async (what: string, check: () => Promise<boolean>): Promise<void> => {
         for (let attempt = 0; attempt < 200; attempt++) {

@@ -7,6 +7,7 @@ import { startLiveEvents } from "./api/live-events.js";
 import { ApiKeyPrompt } from "./components/api-key-prompt.js";
 import { ThemeToggle } from "./components/theme-toggle.js";
 import { ArtifactsPage } from "./pages/artifacts-page.js";
+import { AutomationsPage } from "./pages/automations-page.js";
 import { ConcurrencyLimitsPage } from "./pages/concurrency-limits-page.js";
 import { DeploymentPage } from "./pages/deployment-page.js";
 import { DeploymentsPage } from "./pages/deployments-page.js";
@@ -40,6 +41,7 @@ const NAV: [string, string][] = [
   ["/variables", "Variables"],
   ["/artifacts", "Artifacts"],
   ["/events", "Events"],
+  ["/automations", "Automations"],
 ];
 
 /** The whole app. */
@@ -74,6 +76,7 @@ export function App() {
               <Route path="/variables" element={<VariablesPage />} />
               <Route path="/artifacts" element={<ArtifactsPage />} />
               <Route path="/events" element={<EventsPage />} />
+              <Route path="/automations" element={<AutomationsPage />} />
               <Route path="*" element={<h2>Page not found</h2>} />
             </Routes>
           </main>

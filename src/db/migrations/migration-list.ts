@@ -13,6 +13,7 @@ import { backfills } from "./010-backfills.js";
 import { secretVariables } from "./012-secret-variables.js";
 import { events } from "./013-events.js";
 import { notifications } from "./014-notifications.js";
+import { automations } from "./015-automations.js";
 import { deploymentVersions } from "./016-deployment-versions.js";
 import { codePull } from "./017-code-pull.js";
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   secretVariables,
   events,
   notifications,
+  automations,
   deploymentVersions,
   codePull,
 ]);

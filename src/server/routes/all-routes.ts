@@ -1,6 +1,7 @@
 /** Every route of the API, in mount order (static paths before parameterised ones). */
 import type { AnyRouteDefinition, RouteDependencies } from "../route-registry.js";
 import { artifactRoutes } from "./artifact-routes.js";
+import { automationRoutes } from "./automation-routes.js";
 import { backfillRoutes } from "./backfill-routes.js";
 import { concurrencyLimitRoutes } from "./concurrency-limit-routes.js";
 import { deploymentRoutes } from "./deployment-routes.js";
@@ -42,5 +43,6 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...storedEventRoutes(dependencies),
     ...eventRoutes(dependencies),
     ...notificationRoutes(dependencies),
+    ...automationRoutes(dependencies),
   ];
 }
