@@ -20,6 +20,7 @@ import { createFlowService } from "./flow-service.js";
 import { createLogService } from "./log-service.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { createResultService } from "./result-service.js";
+import { createTaskQueueService } from "./task-queue-service.js";
 import { createTaskRunService } from "./task-run-service.js";
 import { createVariableService } from "./variable-service.js";
 import { createWorkPoolService } from "./work-pool-service.js";
@@ -43,6 +44,7 @@ export function createOrchestration(ctx: OrchestrationContext) {
     ...createWorkerService(ctx),
     ...createClaimService(ctx),
     ...createEventService(ctx),
+    ...createTaskQueueService(ctx),
   };
 }
 

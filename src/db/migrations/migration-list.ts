@@ -14,6 +14,7 @@ import { secretVariables } from "./012-secret-variables.js";
 import { events } from "./013-events.js";
 import { deploymentVersions } from "./016-deployment-versions.js";
 import { codePull } from "./017-code-pull.js";
+import { taskQueue } from "./018-task-queue.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   events,
   deploymentVersions,
   codePull,
+  taskQueue,
 ]);
