@@ -9,7 +9,6 @@ import type { WeirEvent } from "../core/models.js";
 import type { OpenedOrchestration, Orchestration } from "../orchestration/create-orchestration.js";
 import type { DeploymentChangeOptions, OrchestrationApi } from "./orchestration-api.js";
 import { defaultActor } from "./settings.js";
-import type { OrchestrationApi } from "./orchestration-api.js";
 import type { TaskQueueApi } from "../core/task-queue.js";
 
 type Api = OrchestrationApi;
