@@ -59,3 +59,9 @@ export type { ResultStore, StoredResultInfo } from "./sdk/results/result-store.j
 export type { ResultOptions } from "./sdk/results/compile-result-options.js";
 export type { ResultSettings } from "./sdk/results/persist-result.js";
 export type { ResultStorageOption } from "./sdk/results/result-store-for.js";
+export { shellTask } from "./sdk/subprocess/shell-task.js";
+export type { ShellTaskOptions, ShellCommand } from "./sdk/subprocess/shell-task.js";
+export { pythonTask } from "./sdk/subprocess/python-task.js";
+export type { PythonTaskOptions } from "./sdk/subprocess/python-task.js";
+export type { SubprocessStepOptions } from "./sdk/subprocess/step-options.js";
+export { SubprocessError } from "./sdk/subprocess/subprocess-error.js";

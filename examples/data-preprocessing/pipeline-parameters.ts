@@ -32,6 +32,7 @@ export const pipelineParameters = z.object({
     .describe("Share of rows in the test split, strictly between 0 and 1"),
   seed: z.number().int().default(42).describe("Seed of the deterministic train/test split"),
   rollingWindowDays: z.number().int().min(2).max(365).default(7).describe("Window of the rolling statistics, in rows (days)"),
+  pythonProfile: z.boolean().default(false).describe("Also profile the training split in Python (pandas in the venv setup-python.sh makes)"),
 });
 
 /** Parameters as given (every field optional). */

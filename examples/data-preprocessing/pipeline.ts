@@ -11,9 +11,13 @@
  * that step's new output differs. Each new version is a folder (Parquet + CSV + manifest +
  * quality report) that appears only once complete.
  *
+ * With `pythonProfile: true`, a Python step (pandas, in the venv `setup-python.sh` makes) profiles
+ * the published training split and its profile comes back in the result.
+ *
  * Run it once: `node --import tsx examples/data-preprocessing/run.ts [source]`;
  * deploy it: `weir deploy --all` (see weir.yaml).
  */
+import { join } from "node:path";
 import { flow, getRunContext, getRunLogger } from "weirflow";
 import { pipelineParameters } from "./pipeline-parameters.js";
 import { cleanData } from "./tasks/clean-data.js";
@@ -21,6 +25,7 @@ import { engineerFeatures } from "./tasks/engineer-features.js";
 import { fetchRawData } from "./tasks/fetch-raw-data.js";
 import { fingerprintSource } from "./tasks/fingerprint-source.js";
 import { publishOutputs } from "./tasks/publish-outputs.js";
+import { profileTrainingSet, type TrainingProfile } from "./tasks/profile-training-set.js";
 import { publishReport, rowCountTable } from "./tasks/publish-report.js";
 import { scaleFeatures } from "./tasks/scale-features.js";
 import { splitDataset } from "./tasks/split-dataset.js";
@@ -34,6 +39,8 @@ export interface PipelineResult {
   dir: string;
   rowCounts: Record<string, number>;
   files: string[];
+  /** The Python profile of the training split (only with `pythonProfile: true`). */
+  profile?: TrainingProfile;
 }
 
 /** The data-preprocessing flow (flow name `data-preprocessing`). */
@@ -60,7 +67,8 @@ export const dataPreprocessing = flow(
     const published = await publishOutputs(
       outputDir,
       {
-        parameters: { ...params, outputDir },
+        // pythonProfile changes no published file: the version stays the same with or without it.
+        parameters: { ...withoutKey(params, "pythonProfile"), outputDir },
         source: { name: source.name, kind: source.kind, location: source.location, sha256: source.sha256, bytes: source.bytes },
         rowCounts: { raw: raw.rows, clean: clean.rowsOut, features: features.rows, train: split.trainRows, test: split.testRows },
         features: { scaled: features.numericFeatures, discrete: features.discreteFeatures, categoryLevels: features.categoryLevels },
@@ -72,12 +80,21 @@ export const dataPreprocessing = flow(
     const report = { raw, quality, clean, featureRows: features.rows, split, scaled, published, testFraction: params.testFraction, seed: params.seed };
     await publishReport(report);
     logger.info(`version ${published.version} is in ${published.dir}`);
+    const profile = params.pythonProfile ? await profileTrainingSet({ csv: join(published.dir, "train.csv") }) : undefined;
+    if (profile !== undefined) logger.info(`python profile (${profile.engine}): ${profile.rows} rows, ${Object.keys(profile.numeric).length} numeric columns`);
     return {
       flowRunId,
       version: published.version,
       dir: published.dir,
       rowCounts: Object.fromEntries(rowCountTable(report).map((row) => [row.step, row.rows])),
       files: Object.keys(published.files),
+      ...(profile === undefined ? {} : { profile }),
     };
   },
 );
+
+function withoutKey<T extends object, K extends keyof T>(value: T, key: K): Omit<T, K> {
+  const copy = { ...value };
+  delete copy[key];
+  return copy;
+}

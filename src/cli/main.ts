@@ -25,6 +25,7 @@ import { registerVariableCommand } from "./commands/variable.js";
 import { registerVersionCommand } from "./commands/version.js";
 import { registerDeployCommand } from "./commands/deploy.js";
 import { registerWorkerCommand } from "./commands/worker.js";
+import { registerTaskWorkerCommand } from "./commands/task-worker.js";
 import { registerAgentCommand } from "./commands/agent.js";
 import { registerDeploymentCommand } from "./commands/deployment.js";
 import { registerWorkPoolCommand } from "./commands/work-pool.js";
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   registerVersionCommand(program);
   registerDeployCommand(program);
   registerWorkerCommand(program);
+  registerTaskWorkerCommand(program);
   registerAgentCommand(program);
   registerDeploymentCommand(program);
   registerWorkPoolCommand(program);

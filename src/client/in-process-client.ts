@@ -9,6 +9,7 @@ import type { WeirEvent } from "../core/models.js";
 import type { OpenedOrchestration, Orchestration } from "../orchestration/create-orchestration.js";
 import type { DeploymentChangeOptions, OrchestrationApi } from "./orchestration-api.js";
 import { defaultActor } from "./settings.js";
+import type { TaskQueueApi } from "../core/task-queue.js";
 
 type Api = OrchestrationApi;
 
@@ -22,7 +23,7 @@ export type InProcessClientOptions = (
 };
 
 /** `OrchestrationApi` over the service layer in this process. */
-export class InProcessClient implements OrchestrationApi {
+export class InProcessClient implements OrchestrationApi, TaskQueueApi {
   private readonly ready: Promise<OpenedOrchestration>;
   private readonly isOwner: boolean;
   private isClosed = false;
@@ -91,6 +92,14 @@ export class InProcessClient implements OrchestrationApi {
   findCachedTaskRun: Api["findCachedTaskRun"] = (cacheKey, now) => this.call((o) => o.findCachedTaskRun(cacheKey, now));
 
   // logs
+  enqueueTaskRuns: TaskQueueApi["enqueueTaskRuns"] = (items) => this.call((o) => o.enqueueTaskRuns(items));
+  claimTaskRuns: TaskQueueApi["claimTaskRuns"] = (input) => this.call((o) => o.claimTaskRuns(input));
+  renewTaskRunLeases: TaskQueueApi["renewTaskRunLeases"] = (workerName, ids, leaseSeconds) => this.call((o) => o.renewTaskRunLeases(workerName, ids, leaseSeconds));
+  completeTaskRuns: TaskQueueApi["completeTaskRuns"] = (outcomes) => this.call((o) => o.completeTaskRuns(outcomes));
+  takeFinishedTaskRuns: TaskQueueApi["takeFinishedTaskRuns"] = (owner, limit) => this.call((o) => o.takeFinishedTaskRuns(owner, limit));
+  withdrawTaskRuns: TaskQueueApi["withdrawTaskRuns"] = (ids) => this.call((o) => o.withdrawTaskRuns(ids));
+  countTaskQueue: TaskQueueApi["countTaskQueue"] = (queue) => this.call((o) => o.countTaskQueue(queue));
+
   appendLogs: Api["appendLogs"] = (logs) => this.call((o) => o.appendLogs(logs));
   readLogs: Api["readLogs"] = (filter) => this.call((o) => o.readLogs(filter));
 

@@ -190,6 +190,30 @@ export interface ResultTable {
   created_at: string;
 }
 
+/** Table `task_queue_items` (migration 018): one attempt of a task run placed on a task queue. */
+export interface TaskQueueItemTable {
+  id: string;
+  queue: string;
+  /** The dispatcher (calling process) that reads the outcome back. */
+  owner: string;
+  task_run_id: string;
+  flow_run_id: string | null;
+  module: string;
+  task_name: string;
+  /** JSON array. */
+  args: string;
+  attempt: number;
+  timeout_ms: number | null;
+  /** `queued` | `running` | `completed` | `failed`. */
+  status: string;
+  claimed_by: string | null;
+  lease_expires_at: string | null;
+  claims: Generated<number>;
+  /** JSON: `{ value }` or `{ error: { name, message, stack } }`. */
+  outcome: string | null;
+  created_at: string;
+}
+
 /** Table `concurrency_limits` (one per tag). */
 export interface ConcurrencyLimitTable {
   id: string;
@@ -438,6 +462,7 @@ export interface DatabaseSchema {
   artifacts: ArtifactTable;
   variables: VariableTable;
   results: ResultTable;
+  task_queue_items: TaskQueueItemTable;
   concurrency_limits: ConcurrencyLimitTable;
   concurrency_leases: ConcurrencyLeaseTable;
   deployments: DeploymentTable;

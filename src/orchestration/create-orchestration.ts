@@ -22,6 +22,7 @@ import { createLogService } from "./log-service.js";
 import { createNotificationService } from "./notifications/notification-service.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { createResultService } from "./result-service.js";
+import { createTaskQueueService } from "./task-queue-service.js";
 import { createTaskRunService } from "./task-run-service.js";
 import { createVariableService } from "./variable-service.js";
 import { createWorkPoolService } from "./work-pool-service.js";
@@ -47,6 +48,7 @@ export function createOrchestration(ctx: OrchestrationContext) {
     ...createNotificationService(ctx),
     ...createEventService(ctx),
     ...createAutomationService(ctx),
+    ...createTaskQueueService(ctx),
   };
 }
 

@@ -39,6 +39,7 @@ import { isCacheEntryUsable, taskCacheKey } from "./task-cache.js";
 import { timeOrderedId } from "./time-ordered-id.js";
 import type { CompiledTaskOptions, TaskHook } from "./task-options.js";
 import { upstreamFailure } from "./upstream-failure.js";
+import { executorOf } from "./placement/task-executors.js";
 import type { WaitForItem } from "./upstream-failure.js";
 import { redactStateText } from "./secret-redaction.js";
 import { traceTaskRun, type TracedTaskRun } from "./run-tracing.js";
@@ -324,9 +325,11 @@ class TaskRunExecution {
       };
       let value: unknown;
       try {
+        // A task placed on a task queue or in a thread runs through its executor (placement/).
+        const execute = executorOf(options, this.body);
         value = link === null
-          ? await runScopeStorage.run(scope, this.body, ...this.args)
-          : await runWithTimeout(() => runScopeStorage.run(scope, this.body, ...this.args), options.timeoutMs!, link.controller, `task run '${this.fields.name}'`);
+          ? await runScopeStorage.run(scope, execute, ...this.args)
+          : await runWithTimeout(() => runScopeStorage.run(scope, execute, ...this.args), options.timeoutMs!, link.controller, `task run '${this.fields.name}'`);
       } catch (error) {
         link?.dispose();
         const isTimeout = link !== null && link.controller.signal.reason === error;

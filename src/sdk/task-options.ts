@@ -46,7 +46,18 @@ export interface TaskOptions<R = unknown> extends RetryOptions, ResultOptions {
   onCompletion?: TaskHook<R> | Array<TaskHook<R>>;
   /** @default [] */
   onFailure?: TaskHook<R> | Array<TaskHook<R>>;
+  /**
+   * Run each attempt on this task queue: a task worker (`weir task-worker start --queue Q`) that
+   * can import the module defining the task executes it. Arguments and value must be JSON.
+   * @default undefined (in this process)
+   */
+  taskQueue?: string;
+  /** Run each attempt in a worker thread of this process (for CPU-bound work); arguments and value are structured-cloned. @default false */
+  thread?: boolean;
 }
+
+/** Where a task's attempts execute. */
+export type TaskPlacement = { kind: "queue"; queue: string } | { kind: "thread" };
 
 // Every key of TaskOptions, checked against the interface by the compiler (a new option must be added here).
 const TASK_OPTION_KEYS = Object.keys({
@@ -65,6 +76,8 @@ const TASK_OPTION_KEYS = Object.keys({
   runName: true,
   onCompletion: true,
   onFailure: true,
+  taskQueue: true,
+  thread: true,
 } satisfies Record<keyof TaskOptions, true>);
 
 /** Task options validated, with defaults filled. */
@@ -84,6 +97,8 @@ export interface CompiledTaskOptions {
   readonly runName: string | ((...args: unknown[]) => string) | null;
   readonly onCompletion: readonly TaskHook[];
   readonly onFailure: readonly TaskHook[];
+  /** Where attempts execute; null: in this process, on its event loop. */
+  readonly placement: TaskPlacement | null;
 }
 
 /** Validate task options (errors name the bad field) and fill defaults; `fn`, the task function, is checked against the cache policy. */
@@ -102,6 +117,7 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
   if (options.tags !== undefined && (!Array.isArray(options.tags) || options.tags.some((tag) => typeof tag !== "string"))) {
     throw WeirError.validation(what, [{ path: "tags", message: "must be a list of strings" }]);
   }
+  const placement = compilePlacement(options, what);
   const retry = compileRetryPolicy(options, what);
   const cache = compileTaskCache(options.cache, name, fn);
   return Object.freeze({
@@ -118,7 +134,21 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
     runName: (options.runName as CompiledTaskOptions["runName"]) ?? null,
     onCompletion: Object.freeze(toList(options.onCompletion) as TaskHook[]),
     onFailure: Object.freeze(toList(options.onFailure) as TaskHook[]),
+    placement,
   });
+}
+
+const QUEUE_NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
+
+function compilePlacement(options: TaskOptions<never>, what: string): TaskPlacement | null {
+  const { taskQueue, thread } = options;
+  if (thread !== undefined && typeof thread !== "boolean") throw WeirError.validation(what, [{ path: "thread", message: "must be true or false" }]);
+  if (taskQueue === undefined) return thread === true ? Object.freeze({ kind: "thread" as const }) : null;
+  if (typeof taskQueue !== "string" || !QUEUE_NAME.test(taskQueue)) {
+    throw WeirError.validation(what, [{ path: "taskQueue", message: "must be a queue name: letters, digits, '.', '_' or '-' (at most 100)" }]);
+  }
+  if (thread === true) throw WeirError.validation(what, [{ path: "thread", message: "a task runs on a task queue or in a thread, not both" }]);
+  return Object.freeze({ kind: "queue" as const, queue: taskQueue });
 }
 
 function toList<T>(value: T | T[] | undefined): T[] {

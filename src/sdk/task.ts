@@ -4,6 +4,9 @@
  * re-optioned with `with()`. See run-task.ts for the life of a task run.
  */
 import { WeirError } from "../core/weir-error.js";
+import { callerFile } from "./entrypoint-inference.js";
+import { attachTaskDefinition } from "./placement/task-definition.js";
+import { registerTaskExecutor } from "./placement/task-executors.js";
 import { runScopeStorage, currentFlowScope } from "./run-scope.js";
 import { runTask } from "./run-task.js";
 import type { TaskBody, TaskRunHandle } from "./run-task.js";
@@ -64,11 +67,13 @@ export type TaskFunction<Args extends unknown[], R> = (...args: Args) => R | Pro
 export function task<Args extends unknown[], R>(nameOrOptions: string | TaskOptions<Awaited<R>>, fn: TaskFunction<Args, R>): Task<Args, Awaited<R>> {
   if (typeof fn !== "function") throw WeirError.validation("task()", [{ path: "fn", message: "the second argument must be a function" }]);
   const options = typeof nameOrOptions === "string" ? { name: nameOrOptions } : (nameOrOptions ?? {});
-  return makeTask(options as TaskOptions<never>, fn as unknown as TaskBody);
+  // The defining module, for task workers and threads (see placement/task-definition.ts).
+  return makeTask(options as TaskOptions<never>, fn as unknown as TaskBody, callerFile());
 }
 
-function makeTask<Args extends unknown[], R>(raw: TaskOptions<never>, body: TaskBody): Task<Args, R> {
+function makeTask<Args extends unknown[], R>(raw: TaskOptions<never>, body: TaskBody, module: string | null): Task<Args, R> {
   const options = compileTaskOptions(raw, body.name, body);
+  registerTaskExecutor(options, module);
   const call = (...args: unknown[]): Promise<R> => runTask(options, body, args, { id: timeOrderedId(), state: null }, undefined).then(valueOf<R>);
   const submitOne = (args: readonly unknown[], waitFor: readonly WaitForItem[] | undefined): TaskFuture<R> => {
     const handle: TaskRunHandle = { id: timeOrderedId(), state: null };
@@ -97,9 +102,10 @@ function makeTask<Args extends unknown[], R>(raw: TaskOptions<never>, body: Task
       return submitOne(args, undefined);
     },
     map: (...lists: unknown[]) => toFutureList(zipArgs(options.name, lists).map((args) => submitOne(args, undefined))),
-    with: (patch: TaskOptions<R>) => makeTask<Args, R>({ ...raw, ...(patch as TaskOptions<never>) }, body),
+    with: (patch: TaskOptions<R>) => makeTask<Args, R>({ ...raw, ...(patch as TaskOptions<never>) }, body, module),
   });
   Object.defineProperty(made, "name", { value: options.name });
+  attachTaskDefinition(made, { options, body, module });
   return made;
 }
 

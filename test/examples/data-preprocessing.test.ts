@@ -14,6 +14,7 @@ import { flushAll } from "../../src/sdk/client-provider.js";
 import { bundledDataDir } from "../../examples/data-preprocessing/data-source.js";
 import { parquetRelation, sqlIdentifier, toNumber, withDuckDb } from "../../examples/data-preprocessing/duckdb-engine.js";
 import { dataPreprocessing, type PipelineResult } from "../../examples/data-preprocessing/pipeline.js";
+import { PYTHON_VENV } from "../../examples/data-preprocessing/tasks/profile-training-set.js";
 import { useSdkTestClient } from "../helpers/test-orchestration.js";
 
 const { database, client } = useSdkTestClient();
@@ -126,6 +127,24 @@ describe("data-preprocessing pipeline on seattle-weather", () => {
     const testIds = async (result: PipelineResult) => (await inspectOutput(join(result.dir, "test.parquet"))).ids;
     expect(await testIds(otherSeed)).toHaveLength((await testIds(first)).length);
     expect(await testIds(otherSeed)).not.toEqual(await testIds(first));
+  });
+
+  it("with pythonProfile, profiles the training split in a Python step whose value reaches the flow", async () => {
+    // pandas when setup-python.sh has made the example's venv, else python3's standard library.
+    const hasVenv = existsSync(join(PYTHON_VENV, "bin", "python"));
+    const profiled = await dataPreprocessing({ outputDir: outputDir(), testFraction: 0.25, seed: 7, pythonProfile: true });
+    expect(await taskStates(profiled.flowRunId)).toEqual({ ...onlyRan(), "profile-training-set": "Completed" });
+    expect(profiled.version).toBe(first.version);
+    const profile = profiled.profile!;
+    expect(profile.engine).toBe(hasVenv ? "pandas" : "stdlib");
+    expect(profile.rows).toBe(first.rowCounts["split: train"]);
+    expect(profile.columns).toEqual(expect.arrayContaining(["temp_max", "date_month"]));
+    // The scaler was fitted on this split: Python sees mean 0 and (sample) std 1.
+    expect(profile.numeric.temp_max!.mean).toBeCloseTo(0, 6);
+    expect(profile.numeric.temp_max!.std).toBeCloseTo(1, 2);
+    expect(profile.numeric.temp_max!.missing).toBe(0);
+    const logs = await client.readLogs({ flowRunId: profiled.flowRunId ?? "", limit: 1000 });
+    expect(logs.map((log) => log.message)).toContain(`profiled ${profile.rows} rows, ${Object.keys(profile.numeric).length} numeric columns with ${profile.engine}`);
   });
 });
 

@@ -16,6 +16,7 @@ import { notifications } from "./014-notifications.js";
 import { automations } from "./015-automations.js";
 import { deploymentVersions } from "./016-deployment-versions.js";
 import { codePull } from "./017-code-pull.js";
+import { taskQueue } from "./018-task-queue.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   automations,
   deploymentVersions,
   codePull,
+  taskQueue,
 ]);
