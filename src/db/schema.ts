@@ -236,6 +236,8 @@ export interface DeploymentTable {
   overlap: string;
   /** Where workers get the code (migration 017): JSON CodePull, null to read it in place. */
   pull: JsonText | null;
+  /** How workers execute runs (migration 019): process, pooled, inline; null: as the worker says. */
+  execution?: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -12,6 +12,7 @@ import { schedulePolicies } from "./009-schedule-policies.js";
 import { backfills } from "./010-backfills.js";
 import { secretVariables } from "./012-secret-variables.js";
 import { codePull } from "./017-code-pull.js";
+import { deploymentExecution } from "./019-deployment-execution.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   backfills,
   secretVariables,
   codePull,
+  deploymentExecution,
 ]);
