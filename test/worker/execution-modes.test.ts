@@ -16,6 +16,8 @@ import { startServer, type RunningServer } from "../../src/server/start-server.j
 import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
 import type { WorkerOptions } from "../../src/worker/worker-options.js";
 import { executeInline } from "../../src/cli/flow-runs/inline-executor.js";
+import { parseDeploymentFile } from "../../src/sdk/deployment-file.js";
+import { compileWorkerOptions } from "../../src/worker/worker-options.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 import { REPO_ROOT, waitFor } from "./worker-test-kit.js";
 
@@ -189,5 +191,27 @@ describe("inline execution and a deployment's execution", () => {
     });
     const cleared = await client.updateDeployment(deployment.id, { execution: null });
     expect(cleared.execution).toBeNull();
+  });
+});
+
+describe("execution settings", () => {
+  it("reads `execution` from weir.yaml and names a wrong one with its line", () => {
+    const [entry] = parseDeploymentFile("deployments:\n  - name: a\n    entrypoint: flows.ts:a\n    execution: pooled\n", "/tmp");
+    expect(entry?.execution).toBe("pooled");
+    expect(parseDeploymentFile("deployments:\n  - name: a\n    entrypoint: flows.ts:a\n", "/tmp")[0]?.execution).toBeNull();
+    expect(() => parseDeploymentFile("deployments:\n  - name: a\n    entrypoint: flows.ts:a\n    execution: threads\n", "/tmp")).toThrow(
+      /deployments\.0\.execution \(line 4\): must be one of process, pooled, inline/,
+    );
+  });
+
+  it("checks the worker's execution options and fills their defaults", () => {
+    const client = {} as HttpClient;
+    expect(() => compileWorkerOptions({ client, execution: "threads" as never })).toThrow(/execution/);
+    expect(() => compileWorkerOptions({ client, execution: "pooled", limit: 2, poolSize: 3 })).toThrow(/poolSize/);
+    expect(() => compileWorkerOptions({ client, execution: "inline" })).toThrow(/inlineExecutor/);
+    const pooled = compileWorkerOptions({ client, execution: "pooled", limit: 3 });
+    expect(pooled).toMatchObject({ poolSize: 3, warmSpares: 0, maxRunsPerProcess: 100, maxProcessMemoryMb: 1024, allowInline: false });
+    expect(compileWorkerOptions({ client })).toMatchObject({ execution: "process", poolSize: 0, warmSpares: 2 });
+    expect(compileWorkerOptions({ client, execution: "inline", inlineExecutor: executeInline }).allowInline).toBe(true);
   });
 });
