@@ -6,8 +6,11 @@
  * in `high` (priority 1). It checks that every run was executed exactly once (one Pending, one
  * Running, Completed, runCount 1) and how many low runs were claimed before the last high one
  * (0 when priority holds; concurrent claims at the boundary may add at most the workers' free slots),
- * and reports runs completed per second with a process per run.
- * Run alone: `node --import tsx bench/worker-fleet.ts [runs] [workers]` (after `npm run build`).
+ * and reports runs completed per second for an execution mode of the workers (`process`: a process
+ * per run, the default; `pooled`: long-lived run processes; `inline`), and how many run processes
+ * started (pooled and inline start fewer than one per run).
+ * Run alone: `node --import tsx bench/worker-fleet.ts [runs] [workers] [execution] [sqlite]`
+ * (after `npm run build`); `sqlite` uses a fresh SQLite file instead of PostgreSQL.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,6 +27,8 @@ const LIMIT_PER_WORKER = 4;
 
 /** What the fleet run found. */
 export interface FleetResult {
+  execution: string;
+  database: string;
   runs: number;
   workers: number;
   seconds: number;
@@ -31,12 +36,14 @@ export interface FleetResult {
   executedExactlyOnce: number;
   lowClaimedBeforeLastHigh: number;
   runsPerWorker: Record<string, number>;
+  /** Distinct run processes (the pids the runs' heartbeats carried). */
+  runProcesses: number;
 }
 
 /** Queue `runs` runs, start `workers` workers, wait for all, and check them. */
-export async function benchWorkerFleet(runs = 2000, workers = 4): Promise<FleetResult> {
-  const database = await benchDatabase();
+export async function benchWorkerFleet(runs = 2000, workers = 4, execution = "process", engine: "postgres" | "sqlite" = "postgres"): Promise<FleetResult> {
   const home = mkdtempSync(join(tmpdir(), "weir-bench-fleet-"));
+  const database = engine === "sqlite" ? { url: `sqlite://${join(home, "weir.db")}`, dispose: async () => undefined } : await benchDatabase();
   const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: database.url, WEIR_LOGGING_QUIET: "1", WEIR_FROM_SOURCE: "0" };
   delete env.WEIR_API_URL;
   const server = startWeirServer(home, database.url, env);
@@ -61,7 +68,11 @@ export async function benchWorkerFleet(runs = 2000, workers = 4): Promise<FleetR
     }
     const started = performance.now();
     for (let i = 0; i < workers; i++) {
-      children.push(startWeir(["worker", "start", "--pool", "fleet", "--limit", String(LIMIT_PER_WORKER), "--name", `fleet-${i}`, "--poll-interval", "1"], { ...env, WEIR_API_URL: apiUrl }));
+      const worker = startWeir(["worker", "start", "--pool", "fleet", "--limit", String(LIMIT_PER_WORKER), "--name", `fleet-${i}`, "--poll-interval", "1", "--execution", execution], { ...env, WEIR_API_URL: apiUrl });
+      // A worker echoes a line or two per run: unread, its pipe would fill and block it.
+      worker.stdout?.resume();
+      worker.stderr?.resume();
+      children.push(worker);
     }
     const all = [...ids.low, ...ids.high];
     for (;;) {
@@ -77,6 +88,7 @@ export async function benchWorkerFleet(runs = 2000, workers = 4): Promise<FleetR
     let executedExactlyOnce = 0;
     const pendingAt = new Map<string, number>();
     const runsPerWorker: Record<string, number> = {};
+    const pids = new Set<string>();
     for (let index = 0; index < all.length; index += 20) {
       const slice = all.slice(index, index + 20);
       const checked = await Promise.all(
@@ -90,13 +102,14 @@ export async function benchWorkerFleet(runs = 2000, workers = 4): Promise<FleetR
         const once = run.stateName === "Completed" && run.runCount === 1 && names.filter((name) => name === "Pending").length === 1 && names.filter((name) => name === "Running").length === 1;
         if (once) executedExactlyOnce += 1;
         pendingAt.set(run.id, pending);
+        if (run.infrastructurePid) pids.add(run.infrastructurePid);
         runsPerWorker[run.workerName ?? "?"] = (runsPerWorker[run.workerName ?? "?"] ?? 0) + 1;
       }
     }
     const lastHigh = Math.max(...ids.high.map((id) => pendingAt.get(id) ?? Number.NaN));
     const lowClaimedBeforeLastHigh = ids.low.filter((id) => (pendingAt.get(id) ?? Number.POSITIVE_INFINITY) < lastHigh).length;
     await client.close();
-    return { runs: all.length, workers, seconds: Number(seconds.toFixed(1)), runsPerSecond: Number((all.length / seconds).toFixed(1)), executedExactlyOnce, lowClaimedBeforeLastHigh, runsPerWorker };
+    return { execution, database: engine, runs: all.length, workers, seconds: Number(seconds.toFixed(1)), runsPerSecond: Number((all.length / seconds).toFixed(1)), executedExactlyOnce, lowClaimedBeforeLastHigh, runsPerWorker, runProcesses: pids.size };
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));
     rmSync(home, { recursive: true, force: true });
@@ -105,7 +118,7 @@ export async function benchWorkerFleet(runs = 2000, workers = 4): Promise<FleetR
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await benchWorkerFleet(Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 4));
+  const result = await benchWorkerFleet(Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 4), process.argv[4] ?? "process", process.argv[5] === "sqlite" ? "sqlite" : "postgres");
   console.log(JSON.stringify(result, null, 2));
   if (result.executedExactlyOnce !== result.runs) process.exitCode = 1;
 }

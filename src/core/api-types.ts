@@ -8,6 +8,7 @@ import type {
   ArtifactType,
   CatchupPolicy,
   CollisionStrategy,
+  ExecutionMode,
   LogLevel,
   OverlapPolicy,
   Parameters,
@@ -252,6 +253,8 @@ export interface UpsertDeploymentInput {
   /** Where workers get the code. @default null (read in place at `path`) */
   pull?: CodePull | null;
   isServed?: boolean;
+  /** How workers execute its runs: process, pooled or inline. @default null (as the worker's `--execution` says) */
+  execution?: ExecutionMode | null;
   /** The flow's retry policy, copied into each run of the deployment. @default none (no retries) */
   retryPolicy?: Partial<RetryPolicy> | null;
   /** sha256 (64 hex digits) of the entrypoint file, computed by the applying client; recorded in the deployment version. @default null */
@@ -290,6 +293,8 @@ export interface UpdateDeploymentInput {
   /** Seconds, or text like "90m", "6h"; null: none (one day for `all`). */
   catchupWindow?: number | string | null;
   overlap?: OverlapPolicy;
+  /** How workers execute its runs; null: as the worker says. */
+  execution?: ExecutionMode | null;
 }
 
 /** Create a work pool. */

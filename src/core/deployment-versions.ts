@@ -10,7 +10,7 @@
  * pausing the deployment or one of its schedules records no version (and a rollback keeps them
  * as they are).
  */
-import type { CatchupPolicy, CodePull, CollisionStrategy, Deployment, OverlapPolicy, Parameters, RetryPolicy, ScheduleSpec } from "./models.js";
+import type { CatchupPolicy, CodePull, CollisionStrategy, Deployment, ExecutionMode, OverlapPolicy, Parameters, RetryPolicy, ScheduleSpec } from "./models.js";
 
 /** One schedule as a version records it (its active flag is operational, not spec). */
 export interface DeploymentSpecSchedule {
@@ -42,6 +42,8 @@ export interface DeploymentSpec {
   jobVariables: Record<string, unknown>;
   /** Where workers get the code; absent in versions recorded before code pull existed (read in place). */
   pull?: CodePull | null;
+  /** How workers execute its runs; absent in versions recorded before execution modes existed. */
+  execution?: ExecutionMode | null;
   retryPolicy: RetryPolicy | null;
   isServed: boolean;
 }
@@ -55,6 +57,7 @@ export const DEPLOYMENT_SPEC_FIELDS = Object.keys({
   schedules: true,
   jobVariables: true,
   pull: true,
+  execution: true,
   workPoolName: true,
   workQueueName: true,
   tags: true,
@@ -120,6 +123,7 @@ export function deploymentSpecOf(deployment: Deployment): DeploymentSpec {
     schedules: deployment.schedules.map((s) => ({ schedule: s.schedule, parameters: s.parameters, catchup: s.catchup, catchupWindow: s.catchupWindow, overlap: s.overlap })),
     jobVariables: deployment.jobVariables,
     pull: deployment.pull ?? null,
+    execution: deployment.execution ?? null,
     retryPolicy: deployment.retryPolicy ?? null,
     isServed: deployment.isServed,
   };

@@ -216,6 +216,16 @@ export type { CatchupPolicy, OverlapPolicy } from "./schedules/schedule-policies
 export type CollisionStrategy = "ENQUEUE" | "CANCEL_NEW";
 
 /** A flow registered for scheduled and on-demand runs. */
+/**
+ * How a worker executes a deployment's runs: `process`, a fresh process per run; `pooled`, in one
+ * of a pool of long-lived run processes that execute runs one after another; `inline`, in the
+ * worker's own process (trusted, light flows; only on a worker that allows it).
+ */
+export type ExecutionMode = "process" | "pooled" | "inline";
+
+/** Every execution mode. */
+export const EXECUTION_MODES: readonly ExecutionMode[] = ["process", "pooled", "inline"];
+
 export interface Deployment {
   id: string;
   name: string;
@@ -248,6 +258,8 @@ export interface Deployment {
   pull?: CodePull | null;
   /** `served` deployments run in a `flow.serve()` runner, not through a pool. */
   isServed: boolean;
+  /** How workers execute its runs; null: as the worker's `--execution` says. */
+  execution?: ExecutionMode | null;
   /** The flow's retry policy, given to each run of the deployment (null: no retries). */
   retryPolicy?: RetryPolicy | null;
   /** The current version (src/core/deployment-versions.ts); null until one is recorded. */

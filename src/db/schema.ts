@@ -264,6 +264,8 @@ export interface DeploymentTable {
   pull: JsonText | null;
   /** The current version (migration 016); null until the first one is recorded. */
   version_number: number | null;
+  /** How workers execute runs (migration 019): process, pooled, inline; null: as the worker says. */
+  execution?: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,7 +1,7 @@
 /** Checks of deployment and schedule input: each bad field gets a VALIDATION error naming it. */
 import type { ScheduleInput, UpsertDeploymentInput } from "../core/api-types.js";
 import { MAX_PATH_LENGTH } from "../core/input-limits.js";
-import type { CatchupPolicy, CodePull, CollisionStrategy, Deployment, OverlapPolicy, Parameters, RetryPolicy, ScheduleSpec } from "../core/models.js";
+import { EXECUTION_MODES, type CatchupPolicy, type CodePull, type CollisionStrategy, type Deployment, type ExecutionMode, type OverlapPolicy, type Parameters, type RetryPolicy, type ScheduleSpec } from "../core/models.js";
 import { canonicalScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { CATCHUP_POLICIES, OVERLAP_POLICIES, isCatchupPolicy, isOverlapPolicy, parseDurationSeconds } from "../core/schedules/schedule-policies.js";
 import { compileRetryPolicy } from "./flow-run-mapper.js";
@@ -63,7 +63,7 @@ export function compileScheduleInput(input: ScheduleInput, path: string): Compil
 /** The deployment fields an upsert sets, as the `Deployment` model declares them. */
 type UpsertedDeploymentFields = "name" | "flowName" | "entrypoint" | "path" | "description" | "version" | "parameters" | "parameterSchema"
   | "tags" | "workPoolName" | "workQueueName" | "isPaused" | "concurrencyLimit" | "collisionStrategy" | "jobVariables" | "isServed"
-  | "catchup" | "catchupWindow" | "overlap";
+  | "catchup" | "catchupWindow" | "overlap" | "execution";
 
 /** A pull as stored: null (code in place) or one CodePull. */
 type CompiledPull = { pull: CodePull | null };
@@ -108,6 +108,13 @@ export function checkCodePull(value: unknown, field: string): CodePull | null {
   return { kind, url, ref, credentialsSecret: secret };
 }
 
+/** An execution mode of a deployment's runs, or null (the worker's). */
+export function checkExecutionMode(value: unknown, field: string): ExecutionMode | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || !EXECUTION_MODES.includes(value as ExecutionMode)) invalid(field, `must be one of ${EXECUTION_MODES.join(", ")}`);
+  return value as ExecutionMode;
+}
+
 /** Validate an upsert of a deployment. */
 export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): CompiledUpsertDeployment {
   checkObject(input, "input");
@@ -141,6 +148,7 @@ export function compileUpsertDeploymentInput(input: UpsertDeploymentInput): Comp
     jobVariables: checkObject(input.jobVariables, "jobVariables"),
     pull: checkCodePull(input.pull, "pull"),
     isServed: checkOptionalBoolean(input.isServed, "isServed") ?? false,
+    execution: checkExecutionMode(input.execution, "execution"),
     retryPolicy: input.retryPolicy === undefined || input.retryPolicy === null ? null : compileRetryPolicy(checkObject(input.retryPolicy, "retryPolicy")),
   };
 }

@@ -1,5 +1,5 @@
 /** Conversion of `deployments` and `deployment_schedules` rows to the API's records. */
-import type { CatchupPolicy, CodePull, CollisionStrategy, Deployment, DeploymentSchedule, OverlapPolicy, RetryPolicy, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CodePull, CollisionStrategy, Deployment, DeploymentSchedule, ExecutionMode, OverlapPolicy, RetryPolicy, ScheduleSpec } from "../core/models.js";
 import { fromJsonColumn } from "../db/json-column.js";
 import type { DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
 
@@ -48,6 +48,7 @@ export function deploymentFromRow(row: DeploymentTable, schedules: DeploymentSch
     jobVariables: fromJsonColumn(row.job_variables),
     pull: fromJsonColumn<CodePull | null>(row.pull ?? null),
     isServed: Boolean(row.is_served),
+    execution: (row.execution ?? null) as ExecutionMode | null,
     retryPolicy: fromJsonColumn<RetryPolicy | null>(row.retry_policy ?? null),
     versionNumber: row.version_number === null || row.version_number === undefined ? null : Number(row.version_number),
     lastPolledAt: row.last_polled_at,

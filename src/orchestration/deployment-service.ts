@@ -12,7 +12,7 @@ import type { Deployment, DeploymentSchedule, FlowRun } from "../core/models.js"
 import { WeirError } from "../core/weir-error.js";
 import { toJsonColumn, toNullableJsonColumn } from "../db/json-column.js";
 import type { DatabaseSchema, DeploymentScheduleTable, DeploymentTable } from "../db/schema.js";
-import { checkCatchupPolicy, checkCatchupWindow, checkDeploymentConcurrencyLimit, checkOverlapPolicy, compileScheduleInput, compileUpsertDeploymentInput, type CompiledScheduleInput } from "./deployment-checks.js";
+import { checkCatchupPolicy, checkCatchupWindow, checkDeploymentConcurrencyLimit, checkExecutionMode, checkOverlapPolicy, compileScheduleInput, compileUpsertDeploymentInput, type CompiledScheduleInput } from "./deployment-checks.js";
 import { cancelWaitingDeploymentRuns } from "./cancel-waiting-deployment-runs.js";
 import { createDeploymentFlowRun } from "./deployment-flow-run.js";
 import { deploymentFromRow, deploymentScheduleFromRow } from "./deployment-mapper.js";
@@ -164,6 +164,7 @@ export function createDeploymentService(ctx: OrchestrationContext) {
         catchup: compiled.catchup,
         catchup_window_seconds: compiled.catchupWindow,
         overlap: compiled.overlap,
+        execution: compiled.execution,
         updated_at: now,
       };
       const existing = await trx.selectFrom("deployments").select("id").where("flow_id", "=", flow.id).where("name", "=", compiled.name).executeTakeFirst();
@@ -253,6 +254,7 @@ export function createDeploymentService(ctx: OrchestrationContext) {
       if (catchupWindow !== undefined) set.catchup_window_seconds = catchupWindow;
       const overlap = checkOverlapPolicy(patch.overlap, "overlap");
       if (overlap !== undefined) set.overlap = overlap;
+      if (patch.execution !== undefined) set.execution = checkExecutionMode(patch.execution, "execution");
       const deployment = await database.writeTransaction(async (trx) => {
         const current = await load(trx, { id });
         if (patch.workQueueName !== undefined) {

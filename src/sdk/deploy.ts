@@ -6,7 +6,7 @@
  */
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
-import type { CatchupPolicy, CollisionStrategy, Deployment, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CollisionStrategy, Deployment, ExecutionMode, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
@@ -60,6 +60,8 @@ export interface DeployOptions extends SchedulePolicyOptions {
   schedule?: DeploySchedule;
   /** Replaces the deployment's schedules when given. */
   schedules?: DeploySchedule[];
+  /** How workers execute its runs: `process`, `pooled` or `inline`. @default the worker's `--execution` */
+  execution?: ExecutionMode;
   /** `path/to/file.ts:exportName` relative to `path`. @default inferred from the caller */
   entrypoint?: string;
   /** Working directory of runs. @default process.cwd() */
@@ -101,6 +103,7 @@ const DEPLOY_OPTION_KEYS = Object.keys({
   catchupWindow: true,
   overlap: true,
   jobVariables: true,
+  execution: true,
   paused: true,
   triggers: true,
   client: true,
@@ -172,6 +175,7 @@ export async function deployFlow(flow: AnyFlow, options: DeployOptions): Promise
     ...schedulePoliciesOf(options),
     ...(schedules === undefined ? {} : { schedules }),
     jobVariables: options.jobVariables ?? {},
+    execution: options.execution ?? null,
     retryPolicy: flow.options.storedRetryPolicy,
   });
   if (options.triggers !== undefined) {

@@ -21,6 +21,7 @@
  *         trigger: { posture: proactive, expect: flow-run.Completed, within: 26h }
  *         actions: [{ type: webhook, url: "https://example.com/hook" }]
  *     pull: { git: https://github.com/acme/flows.git, ref: main, credentials: { secret: GIT_TOKEN } }
+ *     execution: pooled        # process | pooled | inline; default: the worker's --execution
  * ```
  *
  * `pull` says where workers get the code (src/worker/code-pull.ts): `{ git: <url or path>, ref:
@@ -38,7 +39,7 @@ import { entrypointFileHash } from "./entrypoint-hash.js";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
-import type { CatchupPolicy, CodePull, Deployment, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
+import { EXECUTION_MODES, type CatchupPolicy, type CodePull, type Deployment, type ExecutionMode, type OverlapPolicy, type Parameters, type ScheduleSpec } from "../core/models.js";
 import { unknownOptionMessage, type OptionAliases } from "../core/option-checks.js";
 import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
 import { parseAutomationSpec } from "../core/automations/automation-spec.js";
@@ -70,6 +71,8 @@ export interface DeploymentFileEntry {
   triggers: DeploymentTriggerInput[];
   /** Where workers get the code: git, a bundle of `path` (hash known once packed), or null (in place at `path`). */
   pull: Extract<CodePull, { kind: "git" }> | { kind: "bundle" } | null;
+  /** How workers execute its runs; null: as the worker says. */
+  execution: ExecutionMode | null;
 }
 
 /** The scheduling policies of a deployment or schedule entry, as given. */
@@ -80,7 +83,7 @@ export interface SchedulePolicies {
 }
 
 const POLICY_KEYS = ["catchup", "catchupWindow", "overlap"];
-const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version", "pull", "triggers", ...POLICY_KEYS];
+const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version", "pull", "triggers", "execution", ...POLICY_KEYS];
 const PULL_KEYS = ["git", "ref", "credentials", "bundle", "path"];
 const SCHEDULE_KEYS = ["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active", ...POLICY_KEYS];
 const WORK_POOL_KEYS = ["name", "workQueue"];
@@ -251,6 +254,8 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
   const policies = checkPolicies(raw, at(), issues);
   const pulled = checkPull(raw.pull, at("pull"), baseDir, issues);
   if (pulled.path !== undefined && path !== null) issues.add(at("pull"), "give path or pull: { path }, not both");
+  const execution = raw.execution ?? null;
+  if (execution !== null && !EXECUTION_MODES.includes(execution as ExecutionMode)) issues.add(at("execution"), `must be one of ${EXECUTION_MODES.join(", ")}`);
   const schedules: ScheduleInput[] = [];
   if (raw.schedules !== undefined && raw.schedules !== null) {
     if (!Array.isArray(raw.schedules)) issues.add(at("schedules"), "must be a list");
@@ -276,6 +281,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     policies,
     pull: pulled.pull,
     triggers,
+    execution: execution as ExecutionMode | null,
   };
 }
 
@@ -393,6 +399,7 @@ export async function applyDeploymentFile(options: ApplyDeploymentFileOptions = 
         workQueueName: entry.workQueueName,
         concurrencyLimit: entry.concurrencyLimit,
         ...entry.policies,
+        execution: entry.execution,
         schedules: entry.schedules,
         retryPolicy: flow.options.storedRetryPolicy,
         entrypointHash: entrypointFileHash(entry.entrypoint, entry.path),

@@ -17,9 +17,12 @@ let loaderReady: Promise<void> | undefined;
  * `.ts`, `.mts`, `.cts`, `.js`, `.mjs`, `.cjs`, in ESM and CommonJS projects and in folders
  * without a package.json. A file that cannot be loaded (syntax error, missing import) fails
  * with an error naming the file, line and column.
+ * `version` (internal: a worker running flows in its own process passes the file's mtime) loads
+ * the file again when it changed: a fresh module instance of the entrypoint file (the modules it
+ * imports stay as first loaded).
  * @example const etl = await loadFlow("flows/etl.ts:etl");
  */
-export async function loadFlow(entrypoint: string, cwd: string = process.cwd()): Promise<AnyFlow> {
+export async function loadFlow(entrypoint: string, cwd: string = process.cwd(), version?: string): Promise<AnyFlow> {
   const separator = entrypoint.lastIndexOf(":");
   if (typeof entrypoint !== "string" || separator <= 0 || separator === entrypoint.length - 1) {
     throw WeirError.validation("entrypoint", [{ path: "entrypoint", message: `'${entrypoint}' is not of the form path/to/file.ts:exportName` }]);
@@ -32,7 +35,7 @@ export async function loadFlow(entrypoint: string, cwd: string = process.cwd()):
   let loaded: unknown;
   try {
     // As `npx tsx file` runs it: a CommonJS file through require(), an ES module through import().
-    loaded = isCommonJs(path) ? createRequire(path)(path) : await import(pathToFileURL(path).href);
+    loaded = isCommonJs(path) ? requireVersion(path, version) : await import(`${pathToFileURL(path).href}${version === undefined ? "" : `?version=${encodeURIComponent(version)}`}`);
   } catch (error) {
     throw new WeirError("BAD_REQUEST", `could not load ${describeLoadError(path, error)}`, { cause: error });
   }
@@ -44,6 +47,17 @@ export async function loadFlow(entrypoint: string, cwd: string = process.cwd()):
   const value = exported[exportName];
   if (!isFlow(value)) throw new WeirError("BAD_REQUEST", `export '${exportName}' of ${file} is not a flow (made with flow()); it is a ${typeof value}`);
   return value;
+}
+
+const requiredVersions = new Map<string, string>();
+
+function requireVersion(path: string, version: string | undefined): unknown {
+  const require = createRequire(path);
+  if (version !== undefined) {
+    if (requiredVersions.has(path) && requiredVersions.get(path) !== version) delete require.cache[path];
+    requiredVersions.set(path, version);
+  }
+  return require(path);
 }
 
 /**

@@ -139,7 +139,8 @@ export function followFlowRunProcess(child: ChildProcess, flowRunId: string, out
 // The run's process leads its own group: the signal reaches what its code started too (a shell
 // command, a Python script), so none outlives a cancelled run. A child started otherwise (an
 // injected spawn) has no group of its own: then only the child is signalled.
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Signal the process group `child` leads (the child alone when it leads none). */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid !== undefined) {
     try {
       process.kill(-child.pid, signal);

@@ -17,18 +17,23 @@
  *   `killGraceMs` for code that ignores it, then the worker proposes Cancelled;
  * - the child exits and the run is not terminal (nor waiting: Scheduled/Paused) → Crashed
  *   (retried by the orchestrator if it has retries left); the worker no longer heartbeats it;
+ * - execution (a deployment's `execution`, else the worker's): `process` as above; `pooled` hands
+ *   the run to an idle long-lived run process (run-process-pool.ts) and `inline` executes it here
+ *   (inline-run.ts), each with the same handle, so heartbeats, cancellation and Crashed work alike;
  * - stop (signal aborted): no more claims; runs may finish within `shutdownGraceMs`, the rest are
  *   killed and proposed Crashed ("worker shut down"), so a retry or another worker takes them.
  */
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import type { CodePull, FlowRun, LogLevel, WeirEvent } from "../core/models.js";
+import type { CodePull, Deployment, ExecutionMode, FlowRun, LogLevel, WeirEvent } from "../core/models.js";
 import { isTerminalStateType, makeState } from "../core/states.js";
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 import { followFlowRunProcess, type FlowRunProcess, type FlowRunProcessRequest, type ProcessExit } from "./flow-run-process.js";
 import { startWarmSpares } from "./warm-spare.js";
 import { pullCode, type PulledCode } from "./code-pull.js";
 import { CodePullError } from "./code-pull-error.js";
+import { openRunProcessPool, type RunProcessPool } from "./run-process-pool.js";
+import { startInlineRun } from "./inline-run.js";
 import { isWeirError } from "../core/weir-error.js";
 import { tracingIfConfigured } from "../core/tracing/weir-tracing.js";
 import { startClaimSpan } from "./claim-span.js";
@@ -111,6 +116,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   Object.assign(baseEnv, ownEnv);
   const spares = o.warmSpares > 0 && !stopping.signal.aborted ? startWarmSpares(o.spawn, o.warmSpares, { cwd: process.cwd(), env: baseEnv }, report) : null;
 
+  let pool: RunProcessPool | null = null;
+  const openPool = (): RunProcessPool =>
+    (pool ??= openRunProcessPool({
+      client,
+      base: { cwd: process.cwd(), env: baseEnv },
+      prestart: stopping.signal.aborted ? 0 : o.poolSize,
+      maxRunsPerProcess: o.maxRunsPerProcess,
+      maxProcessMemoryMb: o.maxProcessMemoryMb,
+      echo: o.echo,
+      forwardStdout: o.forwardStdout,
+      spawn: o.spawnPooled,
+      onError: report,
+    }));
+  if (o.poolSize > 0) openPool();
+
   const cancel = (entry: RunEntry): void => {
     if (entry.isCancelling) return;
     entry.isCancelling = true;
@@ -120,6 +140,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   async function finish(entry: RunEntry, exit: ProcessExit): Promise<void> {
     const id = entry.run.id;
     try {
+      // Exit 0: the run reported Completed (or Suspended) itself; nothing to settle, nothing to read.
+      if (exit.code === 0 && !entry.isCancelling && !entry.isShutdown) return;
       const current = await client.readFlowRun(id);
       const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
       if (entry.isCancelling || current.stateType === "CANCELLING") {
@@ -170,6 +192,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     let codeVersion: string | undefined;
     try {
       const request: FlowRunProcessRequest = { flowRunId: run.id, cwd: process.cwd(), env: { ...baseEnv }, flowRun: run };
+      let execution: ExecutionMode = "process";
       if (run.deploymentId !== null) {
         const deployment = await client.readDeployment(run.deploymentId);
         if (deployment.path) request.cwd = resolve(deployment.path);
@@ -185,17 +208,20 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           request.cwd = pulled.dir;
           codeVersion = pulled.codeVersion;
         }
+        execution = executionOf(deployment);
       }
       if (claim !== null) request.env.TRACEPARENT = claim.traceparent;
-      const started = spares?.take(request) ?? o.spawn(request);
+      const child = startRun(run, request, execution);
       claim?.end(null);
-      const child = followFlowRunProcess(started, run.id, { client, echo: o.echo, forwardStdout: o.forwardStdout });
       const entry: RunEntry = { run, codeVersion, process: child, isCancelling: false, isShutdown: false };
       runs.set(run.id, entry);
       const settled = child.exited.then((exit) => finish(entry, exit));
       settling.add(settled);
       void settled.finally(() => settling.delete(settled));
-      await heartbeatRun(entry);
+      // A process that still boots is not beating yet: the worker beats for it. A pooled or
+      // inline run's process is up, and the SDK beats as the run starts (the worker still beats
+      // once to record a pulled run's code version).
+      if (execution === "process" || codeVersion !== undefined) await heartbeatRun(entry);
     } catch (error) {
       claim?.end(error);
       report(error);
@@ -206,6 +232,26 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           .catch(report);
       }
     }
+  }
+
+  // The deployment's mode wins over the worker's. `inline` needs a worker that allows it, and a
+  // deployment without job variables (inline runs share the worker's environment): else `pooled`.
+  function executionOf(deployment: Deployment): ExecutionMode {
+    const asked = deployment.execution ?? o.execution;
+    if (asked !== "inline") return asked;
+    return o.allowInline && o.inlineExecutor !== null && Object.keys(deployment.jobVariables).length === 0 ? "inline" : "pooled";
+  }
+
+  function startRun(run: FlowRun, request: FlowRunProcessRequest, execution: ExecutionMode): FlowRunProcess {
+    if (execution === "inline" && request.entrypoint !== undefined && o.inlineExecutor !== null) {
+      return startInlineRun(o.inlineExecutor, client, { flowRun: run, entrypoint: request.entrypoint, cwd: request.cwd }, o.echo);
+    }
+    if (execution === "pooled" && !stopping.signal.aborted) {
+      const pooled = openPool().take(request);
+      if (pooled !== null) return pooled;
+    }
+    const started = spares?.take(request) ?? o.spawn(request);
+    return followFlowRunProcess(started, run.id, { client, echo: o.echo, forwardStdout: o.forwardStdout });
   }
 
   async function heartbeatRun(entry: RunEntry): Promise<void> {
@@ -301,6 +347,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       entry.process.kill();
     }
     await Promise.allSettled([...settling]);
+    await pool?.close();
     await Promise.allSettled(loops);
     o.signal?.removeEventListener("abort", onAbort);
   }

@@ -16,7 +16,8 @@ import type { FlowRunProcessRequest, SpawnFlowRun } from "./flow-run-process.js"
 
 /** Spares that may die unused in a row before the worker stops starting them. */
 const MAX_EARLY_DEATHS = 3;
-const START_UP_ONLY_VARIABLE = /^(NODE_|UV_)/;
+/** Variables Node reads only when it starts: a run that changes them needs a new process. */
+export const START_UP_ONLY_VARIABLE = /^(NODE_|UV_)/;
 
 /** The spare processes of a worker (see file header). */
 export interface WarmSpares {

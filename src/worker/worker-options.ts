@@ -6,6 +6,11 @@ import { checkKnownOptions, type OptionAliases } from "../core/option-checks.js"
 import { WeirError } from "../core/weir-error.js";
 import { weirHome } from "../client/settings.js";
 import { spawnFlowRunProcess, type SpawnFlowRun } from "./flow-run-process.js";
+import { spawnPooledProcess, type SpawnPooledProcess } from "./run-process-pool.js";
+import type { InlineExecutor } from "./inline-run.js";
+import { EXECUTION_MODES, type ExecutionMode } from "../core/models.js";
+
+export { EXECUTION_MODES, type ExecutionMode } from "../core/models.js";
 
 /** Options of a worker. */
 export interface WorkerOptions {
@@ -35,6 +40,20 @@ export interface WorkerOptions {
   spawn?: SpawnFlowRun;
   /** Run processes kept started ahead, waiting for the next runs (src/worker/warm-spare.ts); 0: none. @default min(2, limit) */
   warmSpares?: number;
+  /** How runs of deployments that name no `execution` run (theirs wins, see `allowInline`). @default "process" */
+  execution?: ExecutionMode;
+  /** Whether a deployment's `execution: inline` runs in this worker's process; else it runs `pooled`. @default execution === "inline" */
+  allowInline?: boolean;
+  /** Pooled processes kept started ahead of runs (at most `limit`). @default limit when execution is pooled, else 0 */
+  poolSize?: number;
+  /** A pooled process is retired after this many runs. @default 100 */
+  maxRunsPerProcess?: number;
+  /** A pooled process whose resident memory passed this after a run is retired. @default 1024 */
+  maxProcessMemoryMb?: number;
+  /** Loads and runs a flow in this process for `inline` (the worker layer cannot import the SDK; the CLI passes src/cli/flow-runs/inline-executor.ts). @default none: inline runs run pooled */
+  inlineExecutor?: InlineExecutor;
+  /** Starts a pooled run process. @default spawnPooledProcess */
+  spawnPooled?: SpawnPooledProcess;
   /** Also record child stdout in the run's logs (the SDK records prints already). @default false */
   forwardStdout?: boolean;
   /** Also write child output to this stream (the CLI passes stdout). */
@@ -68,6 +87,13 @@ const WORKER_OPTION_KEYS = Object.keys({
   env: true,
   spawn: true,
   warmSpares: true,
+  execution: true,
+  allowInline: true,
+  poolSize: true,
+  maxRunsPerProcess: true,
+  maxProcessMemoryMb: true,
+  spawnPooled: true,
+  inlineExecutor: true,
   forwardStdout: true,
   echo: true,
   createPoolIfMissing: true,
@@ -93,13 +119,18 @@ const WORKER_OPTION_ALIASES: OptionAliases = {
   heartbeatIntervalMs: "use heartbeatIntervalSeconds, in seconds",
   pollInterval: "pollIntervalMs",
   pollIntervalSeconds: "use pollIntervalMs, in milliseconds",
+  executionMode: "execution",
+  mode: "execution",
+  maxRuns: "maxRunsPerProcess",
+  maxMemoryMb: "maxProcessMemoryMb",
   prefetchSeconds: "runs are claimed when due; there is no prefetch",
   prefetch_seconds: "runs are claimed when due; there is no prefetch",
 };
 
 /** Worker options validated, with defaults filled. */
 export type CompiledWorkerOptions = Readonly<
-  Required<Omit<WorkerOptions, "workQueueNames" | "apiUrl" | "signal" | "echo">> & {
+  Required<Omit<WorkerOptions, "workQueueNames" | "apiUrl" | "signal" | "echo" | "inlineExecutor">> & {
+    inlineExecutor: InlineExecutor | null;
     workQueueNames: readonly string[] | null;
     apiUrl: string | null;
     signal: AbortSignal | null;
@@ -123,6 +154,15 @@ export function compileWorkerOptions(options: WorkerOptions): CompiledWorkerOpti
   }
   const queues = options.workQueueNames?.filter((name) => name.trim() !== "");
   const limit = Math.floor(positive(options.limit, 4, "limit"));
+  const execution = options.execution ?? "process";
+  if (!EXECUTION_MODES.includes(execution)) {
+    throw WeirError.validation("worker options", [{ path: "execution", message: `must be one of ${EXECUTION_MODES.join(", ")}` }]);
+  }
+  const poolSize = Math.floor(positive(options.poolSize, execution === "pooled" ? limit : 0, "poolSize", 0));
+  if (execution === "inline" && options.inlineExecutor === undefined) {
+    throw WeirError.validation("worker options", [{ path: "inlineExecutor", message: "execution inline needs an inlineExecutor (the CLI's worker passes one)" }]);
+  }
+  if (poolSize > limit) throw WeirError.validation("worker options", [{ path: "poolSize", message: `must be at most limit (${limit}): each pooled process runs one run at a time` }]);
   return Object.freeze({
     client: options.client,
     workPoolName: options.workPoolName ?? "default",
@@ -138,7 +178,15 @@ export function compileWorkerOptions(options: WorkerOptions): CompiledWorkerOpti
     spawn: options.spawn ?? spawnFlowRunProcess,
     echo: options.echo ?? null,
     forwardStdout: options.forwardStdout ?? false,
-    warmSpares: Math.floor(positive(options.warmSpares, Math.min(2, limit), "warmSpares", 0)),
+    // Spares serve `process` runs; a pooled or inline worker starts them only when asked.
+    warmSpares: Math.floor(positive(options.warmSpares, execution === "process" ? Math.min(2, limit) : 0, "warmSpares", 0)),
+    execution,
+    allowInline: options.allowInline ?? execution === "inline",
+    poolSize,
+    maxRunsPerProcess: Math.floor(positive(options.maxRunsPerProcess, 100, "maxRunsPerProcess")),
+    maxProcessMemoryMb: positive(options.maxProcessMemoryMb, 1024, "maxProcessMemoryMb"),
+    spawnPooled: options.spawnPooled ?? spawnPooledProcess,
+    inlineExecutor: options.inlineExecutor ?? null,
     createPoolIfMissing: options.createPoolIfMissing ?? false,
     codeCacheDir: options.codeCacheDir ?? weirHome(),
     clock: options.clock ?? systemClock,

@@ -1,7 +1,9 @@
 /**
  * `weir worker start --pool P [--queue Q ...] [--limit N] [--name NAME]`: a worker that claims the
  * pool's runs and executes each in a child process until SIGINT/SIGTERM (then it stops claiming,
- * lets runs finish within the shutdown grace period, and marks the rest Crashed).
+ * lets runs finish within the shutdown grace period, and marks the rest Crashed). `--execution`
+ * picks how runs execute (a process per run, pooled processes, or inline; a deployment's own
+ * `execution` wins, see src/worker/start-worker.ts).
  */
 import type { Command } from "commander";
 import type { OrchestrationApi } from "../../client/orchestration-api.js";
@@ -11,6 +13,9 @@ import { printLine } from "../output/print-output.js";
 import { collectValues } from "../parse-parameters.js";
 import { parsePositiveInteger } from "../parse-positive-integer.js";
 import { startWorker } from "../../worker/start-worker.js";
+import { EXECUTION_MODES, type ExecutionMode } from "../../core/models.js";
+import { UsageError } from "../usage-error.js";
+import { executeInline } from "../flow-runs/inline-executor.js";
 
 /** Options shared by `worker start` and `agent start`. */
 export interface WorkerCommandOptions {
@@ -21,6 +26,11 @@ export interface WorkerCommandOptions {
   shutdownGrace: string;
   killGrace: string;
   warmSpares?: string;
+  execution?: string;
+  allowInline?: boolean;
+  poolSize?: string;
+  maxRunsPerProcess?: string;
+  maxProcessMemoryMb?: string;
 }
 
 /** Add the options shared by `worker start` and `agent start`. */
@@ -32,13 +42,24 @@ export function addWorkerOptions(command: Command): Command {
     .option("--heartbeat-interval <seconds>", "heartbeat interval of the worker and its runs", "10")
     .option("--shutdown-grace <seconds>", "on SIGTERM, how long runs may still finish", "30")
     .option("--kill-grace <seconds>", "on cancellation, between SIGTERM and SIGKILL", "10")
-    .option("--warm-spares <n>", "run processes kept started ahead, waiting for the next runs; 0 for none (default: 2, at most --limit)");
+    .option("--warm-spares <n>", "run processes kept started ahead, waiting for the next runs; 0 for none (default: 2, at most --limit, with --execution process)")
+    .option("--execution <mode>", "how runs of deployments that set no `execution` run: process (a fresh process per run), pooled (long-lived run processes, one run at a time each) or inline (in this worker's process)", "process")
+    .option("--allow-inline", "run deployments that ask `execution: inline` in this process (default: only with --execution inline; else they run pooled)")
+    .option("--pool-size <n>", "pooled run processes kept started ahead (default: --limit with --execution pooled, else 0)")
+    .option("--max-runs-per-process <n>", "retire a pooled run process after this many runs", "100")
+    .option("--max-process-memory-mb <mb>", "retire a pooled run process whose memory passed this after a run", "1024");
 }
 
 function seconds(value: string, option: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) return parsePositiveInteger(value, option);
   return number;
+}
+
+function parseExecution(value: string): ExecutionMode {
+  const mode = EXECUTION_MODES.find((known) => known === value.trim());
+  if (mode === undefined) throw new UsageError(`invalid --execution '${value}': expected one of ${EXECUTION_MODES.join(", ")}`);
+  return mode;
 }
 
 /** Run a worker on `pool`/`queues` until SIGINT or SIGTERM. */
@@ -59,6 +80,12 @@ export async function runWorkerUntilSignalled(client: OrchestrationApi, pool: st
       shutdownGraceMs: seconds(options.shutdownGrace, "--shutdown-grace") * 1000,
       killGraceMs: seconds(options.killGrace, "--kill-grace") * 1000,
       ...(options.warmSpares === undefined ? {} : { warmSpares: parsePositiveInteger(options.warmSpares, "--warm-spares", { allowZero: true }) }),
+      execution: parseExecution(options.execution ?? "process"),
+      inlineExecutor: executeInline,
+      ...(options.allowInline ? { allowInline: true } : {}),
+      ...(options.poolSize === undefined ? {} : { poolSize: parsePositiveInteger(options.poolSize, "--pool-size", { allowZero: true }) }),
+      maxRunsPerProcess: parsePositiveInteger(options.maxRunsPerProcess ?? "100", "--max-runs-per-process"),
+      maxProcessMemoryMb: parsePositiveInteger(options.maxProcessMemoryMb ?? "1024", "--max-process-memory-mb"),
       echo: process.stdout,
       signal: stop.signal,
       onError: (error) => process.stderr.write(`worker: ${errorLine(error)}\n`),

@@ -8,6 +8,8 @@
  *   executes the run. The worker starts its next spare as soon as one is taken, so a run gets a
  *   process of its own without waiting for Node to start and modules to load (DESIGN §8, fresh
  *   child process p50 ≤ 300 ms).
+ * - `flow-run execute --pool`: a pooled process (pooled-run-child.ts) that executes many runs one
+ *   after another, asked over its IPC channel.
  * Either way the process exits 0 only when the run ends Completed (or is Suspended); a flow that cannot be loaded
  * makes the run Crashed at once instead of waiting for crash detection.
  */
@@ -66,8 +68,8 @@ export async function executeDeploymentFlowRun(id: string, known: KnownRun = {})
   return state.type === "COMPLETED" ? 0 : 1;
 }
 
-/** Load the runtime of a run, then wait for a request on `input` and apply its cwd and env. */
-export async function waitForFlowRunRequest(input: NodeJS.ReadableStream = process.stdin): Promise<FlowRunRequest> {
+/** Load what every run needs (client, SDK, TypeScript loader) ahead of the run. */
+export async function loadRunRuntime(): Promise<void> {
   await Promise.all([
     import("../../client/connect.js"),
     import("../../sdk/execute-flow-run.js"),
@@ -78,17 +80,28 @@ export async function waitForFlowRunRequest(input: NodeJS.ReadableStream = proce
     // Node loads its fetch implementation on first use (~50 ms): not while a run waits.
     fetch("data:,").then((response) => response.arrayBuffer()),
   ]);
-  const request = parseRequest(await firstLine(input));
+}
+
+/** Take the working directory and the whole environment of a request. */
+export function applyRunSurroundings(request: Pick<FlowRunRequest, "cwd" | "env">): void {
   process.chdir(request.cwd);
   for (const key of Object.keys(process.env)) if (!(key in request.env)) delete process.env[key];
   Object.assign(process.env, request.env);
+}
+
+/** Load the runtime of a run, then wait for a request on `input` and apply its cwd and env. */
+export async function waitForFlowRunRequest(input: NodeJS.ReadableStream = process.stdin): Promise<FlowRunRequest> {
+  await loadRunRuntime();
+  const request = parseRequest(await firstLine(input));
+  applyRunSurroundings(request);
   return request;
 }
 
 /** Entry of `bin/weir.js flow-run execute (ID | --wait)`; resolves to the exit code. */
 export async function runFlowRunChild(args: readonly string[]): Promise<number> {
   const [first] = args;
-  if (first === undefined || args.length !== 1) throw new WeirError("BAD_REQUEST", "usage: weir flow-run execute (ID | --wait)");
+  if (first === undefined || args.length !== 1) throw new WeirError("BAD_REQUEST", "usage: weir flow-run execute (ID | --wait | --pool)");
+  if (first === "--pool") return (await import("./pooled-run-child.js")).runPooledRunChild();
   if (first !== "--wait") return executeDeploymentFlowRun(first);
   const { flowRunId, entrypoint, flowRun } = await waitForFlowRunRequest();
   return executeDeploymentFlowRun(flowRunId, { ...(entrypoint === undefined ? {} : { entrypoint }), ...(flowRun === undefined ? {} : { flowRun }) });

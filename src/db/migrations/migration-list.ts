@@ -17,6 +17,7 @@ import { automations } from "./015-automations.js";
 import { deploymentVersions } from "./016-deployment-versions.js";
 import { codePull } from "./017-code-pull.js";
 import { taskQueue } from "./018-task-queue.js";
+import { deploymentExecution } from "./019-deployment-execution.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   deploymentVersions,
   codePull,
   taskQueue,
+  deploymentExecution,
 ]);

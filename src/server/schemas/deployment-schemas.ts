@@ -1,7 +1,7 @@
 /** Request and response schemas of the deployment and schedule routes. */
 import { z } from "zod";
 import type { CreateDeploymentFlowRunInput, ScheduleInput, UpdateDeploymentInput, UpsertDeploymentInput } from "../../core/api-types.js";
-import type { Deployment, DeploymentSchedule } from "../../core/models.js";
+import { EXECUTION_MODES, type Deployment, type DeploymentSchedule, type ExecutionMode } from "../../core/models.js";
 import { MAX_CONCURRENCY_LIMIT, MAX_PATH_LENGTH, NON_BLANK_PATTERN } from "../../core/input-limits.js";
 import {
   boundedText,
@@ -21,6 +21,9 @@ import { CATCHUP_POLICIES, DURATION_TEXT_PATTERN, OVERLAP_POLICIES, type Catchup
 
 const catchupSchema = z.enum(CATCHUP_POLICIES as [CatchupPolicy, ...CatchupPolicy[]]).meta({
   description: "Slots missed while the scheduler was down: `skip` runs none, `latest` the most recent, `all` every one within `catchupWindow`, oldest first.",
+});
+const executionSchema = z.enum(EXECUTION_MODES as [ExecutionMode, ...ExecutionMode[]]).meta({
+  description: "How workers execute the runs: `process` (a fresh process per run), `pooled` (long-lived run processes, one run at a time each) or `inline` (in the worker's process, on workers that allow it).",
 });
 const overlapSchema = z.enum(OVERLAP_POLICIES as [OverlapPolicy, ...OverlapPolicy[]]).meta({
   description: "A slot due while an earlier run of the deployment is active (Pending, Running, Cancelling, Paused): `allow` starts it, `skip` cancels it, `buffer-one` lets one run wait, `cancel-other` cancels the active runs.",
@@ -85,6 +88,7 @@ export const upsertDeploymentSchema = z.object({
   jobVariables: jsonObjectSchema.optional(),
   pull: codePullSchema.nullable().optional(),
   isServed: z.boolean().optional(),
+  execution: executionSchema.nullable().optional(),
   retryPolicy: retryPolicySchema.nullable().optional(),
   entrypointHash: z
     .string()
@@ -105,6 +109,7 @@ export const updateDeploymentSchema = z.object({
   catchup: catchupSchema.optional(),
   catchupWindow: catchupWindowInputSchema.nullable().optional(),
   overlap: overlapSchema.optional(),
+  execution: executionSchema.nullable().optional(),
 }) satisfies z.ZodType<UpdateDeploymentInput>;
 
 /** Body of `POST /api/deployments/:id/runs`. */
@@ -182,6 +187,7 @@ export const deploymentSchema = z
     jobVariables: jsonObjectSchema,
     pull: codePullSchema.nullable().optional(),
     isServed: z.boolean(),
+    execution: executionSchema.nullable().optional().meta({ description: "How workers execute its runs; null: as the worker's `--execution` says." }),
     retryPolicy: compiledRetryPolicySchema.nullable().optional().meta({ description: "Given to each run of the deployment (null: no retries)." }),
     versionNumber: z.int().min(1).nullable().meta({ description: "The current version (GET /api/deployments/{id}/versions); null until one is recorded." }),
     lastPolledAt: timestampSchema.nullable(),
