@@ -10,7 +10,8 @@ export type { CatchupPolicy, OverlapPolicy } from "./core/schedules/schedule-pol
 export type { ServeOptions } from "./sdk/serve.js";
 export { task, unmapped } from "./sdk/task.js";
 export type { Task, TaskFunction, SubmitOptions, MapArgs, Unmapped } from "./sdk/task.js";
-export type { TaskOptions, TaskHook, TaskHookContext, CompiledTaskOptions } from "./sdk/task-options.js";
+export type { TaskOptions, TaskHook, TaskHookContext, CompiledTaskOptions, TaskPlacement } from "./sdk/task-options.js";
+export type { DeploymentTriggerInput } from "./sdk/deployment-triggers.js";
 export { inputs, taskSource, flowParameters, runId, none, cacheKey } from "./sdk/cache-policy.js";
 export type { CachePolicy, CachePolicyOption, CacheKeyContext, CacheKeyFunction, CachedFunction } from "./sdk/cache-policy.js";
 export type { TaskCacheOptions, CompiledTaskCache, CacheEntry, CacheValidityCheck } from "./sdk/task-cache.js";

@@ -59,3 +59,8 @@ export type {
 } from "./events.js";
 export { EVENT_NAME_PATTERN, MAX_EVENT_NAME_LENGTH, eventNameFilterProblem } from "./events.js";
 export { followEvents, type FollowEventsOptions } from "./follow-events.js";
+export type { Automation, AutomationActionOutcome, AutomationFiring } from "./automations/automation-models.js";
+export type { NotificationDelivery, NotificationDeliveryFilter, NotificationDeliveryStatus, NotificationMessage } from "./notification-deliveries.js";
+export type { ClaimedTaskRun, ClaimTaskRunsInput, CompleteTaskRunInput, EnqueueTaskRunInput, FinishedTaskRun, TaskQueueApi } from "./task-queue.js";
+export { NOTIFICATION_DELIVERY_STATUSES } from "./notification-deliveries.js";
+export { TRIGGER_POSTURES, automationSpecSchema, type AutomationInput, type AutomationSpec, type MatchSpec, type TriggerPosture, type TriggerSpec } from "./automations/automation-spec.js";

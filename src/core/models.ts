@@ -215,7 +215,6 @@ export type { CatchupPolicy, OverlapPolicy } from "./schedules/schedule-policies
 /** What happens to a new run when the deployment's concurrency limit is full. */
 export type CollisionStrategy = "ENQUEUE" | "CANCEL_NEW";
 
-/** A flow registered for scheduled and on-demand runs. */
 /**
  * How a worker executes a deployment's runs: `process`, a fresh process per run; `pooled`, in one
  * of a pool of long-lived run processes that execute runs one after another; `inline`, in the
@@ -226,6 +225,7 @@ export type ExecutionMode = "process" | "pooled" | "inline";
 /** Every execution mode. */
 export const EXECUTION_MODES: readonly ExecutionMode[] = ["process", "pooled", "inline"];
 
+/** A flow registered for scheduled and on-demand runs. */
 export interface Deployment {
   id: string;
   name: string;
