@@ -14,8 +14,14 @@ export function startWeir(args: readonly string[], env: NodeJS.ProcessEnv, stder
 }
 
 /** `weir server start --port 0` on `databaseUrl` with its home in `home`, and the URL it prints once ready. */
-export function startWeirServer(home: string, databaseUrl: string, env: NodeJS.ProcessEnv = process.env, stderr: "pipe" | "inherit" = "pipe"): { child: ChildProcess; url: Promise<string> } {
-  const child = startWeir(["server", "start", "--port", "0"], { ...env, WEIR_HOME: home, WEIR_DATABASE_URL: databaseUrl }, stderr);
+export function startWeirServer(
+  home: string,
+  databaseUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+  stderr: "pipe" | "inherit" = "pipe",
+  extraArgs: readonly string[] = [],
+): { child: ChildProcess; url: Promise<string> } {
+  const child = startWeir(["server", "start", "--port", "0", ...extraArgs], { ...env, WEIR_HOME: home, WEIR_DATABASE_URL: databaseUrl }, stderr);
   return { child, url: readServerUrl(child) };
 }
 

@@ -284,6 +284,21 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("getNotificationDelivery", { params: { id: "no-such-delivery" }, status: 404 });
   });
 
+  it("automations: create, read, list, replace, disable, firings, a deployment's set, delete", async () => {
+    const form = { name: "tell-me", trigger: { expect: ["flow-run.Failed", "flow-run.Crashed"], match: { flow: "greeting" } }, actions: [{ type: "cancel-flow-run" }] };
+    const created = await call<{ id: string }>("createAutomation", { body: form });
+    await call("createAutomation", { body: form, status: 409 });
+    await call("readAutomation", { params: { id: created.id } });
+    await call("listAutomations");
+    await call("updateAutomation", { params: { id: created.id }, body: { ...form, trigger: { posture: "proactive", expect: "flow-run.Completed", within: "26h" } } });
+    await call("setAutomationEnabled", { params: { id: created.id }, body: { isEnabled: false } });
+    await call("listAutomationFirings", { params: { id: created.id } });
+    const deployment = await call<Deployment>("upsertDeployment", { body: { name: "with-triggers", flowName: "greeting", entrypoint: "flows.ts:greeting" } });
+    await call("setDeploymentAutomations", { params: { id: deployment.id }, body: { automations: [{ ...form, name: "greeting/with-triggers#1" }] } });
+    await call("deleteAutomation", { params: { id: created.id } });
+    await call("readAutomation", { params: { id: created.id }, status: 404 });
+  });
+
   it("the event stream's messages match the document's item schema", async () => {
     const documented = operations.get("streamEvents");
     const media = documented?.operation.responses["200"] && "content" in documented.operation.responses["200"]

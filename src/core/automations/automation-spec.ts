@@ -21,7 +21,8 @@
  */
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { parseDurationSeconds } from "../schedules/schedule-policies.js";
+import { NON_BLANK_PATTERN } from "../input-limits.js";
+import { DURATION_TEXT_PATTERN, parseDurationSeconds } from "../schedules/schedule-policies.js";
 import { WeirError, type FieldIssue } from "../weir-error.js";
 import { actionSpecSchema, type ActionSpec } from "./automation-actions.js";
 
@@ -35,8 +36,8 @@ export type TriggerPosture = (typeof TRIGGER_POSTURES)[number];
 export const MAX_EXPECTED_EVENTS = 50;
 export const MAX_ACTIONS = 20;
 
-/** Longest window of a trigger, in seconds (366 days). */
-export const MAX_WITHIN_SECONDS = 366 * 86_400;
+/** Longest window of a trigger, in seconds: the longest duration text (999999d), so every duration the document allows is accepted. */
+export const MAX_WITHIN_SECONDS = 999_999 * 86_400;
 
 /** Largest reactive threshold. */
 export const MAX_THRESHOLD = 10_000;
@@ -44,7 +45,7 @@ export const MAX_THRESHOLD = 10_000;
 /** An event name: `resource.Verb`, or `resource.*`, or `*`. */
 const EVENT_NAME_PATTERN = /^(\*|[a-z][a-z0-9-]*\.(\*|[A-Za-z][A-Za-z0-9_-]*))$/;
 
-const text = z.string().trim().min(1, "must be a non-empty string").max(500, "must be at most 500 characters");
+const text = z.string().trim().min(1, "must be a non-empty string").max(500, "must be at most 500 characters").regex(new RegExp(NON_BLANK_PATTERN), "must be a non-empty string");
 const oneOrMany = z.union([text, z.array(text).min(1, "must list at least one value").max(100)]);
 
 /** What a trigger's events must be about (every field given must match). */
@@ -67,16 +68,33 @@ export interface MatchSpec {
   flowRun?: string[];
 }
 
-const durationSchema = z.union([z.string(), z.number()]).meta({ description: 'a duration: "45s", "10m", "26h", "2d", or a whole number of seconds' });
+const DURATION_MESSAGE = 'must be a duration like "45s", "10m", "26h", "2d", or whole seconds ≥ 1';
+const durationSchema = z
+  .union([z.int(DURATION_MESSAGE).min(0, DURATION_MESSAGE).max(MAX_WITHIN_SECONDS, DURATION_MESSAGE), z.string().regex(DURATION_TEXT_PATTERN, DURATION_MESSAGE)], { error: DURATION_MESSAGE })
+  .meta({ description: 'a duration: "45s", "10m", "26h", "2d" (1–6 digits and a unit), or a whole number of seconds; 0: no window (reactive only)' });
+
+const eventNameSchema = z.string().regex(EVENT_NAME_PATTERN, { error: (issue) => `'${String(issue.input)}' is not an event name like flow-run.Failed or flow-run.*` });
+
+// What the checks in parseAutomationSpec require across fields, for the OpenAPI document (zod
+// itself leaves them to those checks, which name the field): a proactive trigger has a non-zero
+// window and a threshold of 1; a reactive one with a threshold above 1 has a non-zero window.
+const NON_ZERO = { not: { const: 0 } };
+const TRIGGER_FIELD_RULES = [
+  { properties: { posture: { const: "proactive" }, within: NON_ZERO, threshold: { const: 1 } }, required: ["posture", "within"] },
+  { properties: { posture: { const: "reactive" }, threshold: { const: 1 } } },
+  { properties: { posture: { const: "reactive" }, within: NON_ZERO }, required: ["within"] },
+];
 
 /** A trigger as users write it. */
-export const triggerSpecSchema = z.strictObject({
-  expect: z.union([z.string(), z.array(z.string()).min(1, "must name at least one event").max(MAX_EXPECTED_EVENTS)]),
-  match: matchSpecSchema.optional(),
-  posture: z.enum(TRIGGER_POSTURES).optional(),
-  threshold: z.number().int("must be a whole number").min(1, "must be ≥ 1").max(MAX_THRESHOLD).optional(),
-  within: durationSchema.optional(),
-});
+export const triggerSpecSchema = z
+  .strictObject({
+    expect: z.union([eventNameSchema, z.array(eventNameSchema).min(1, "must name at least one event").max(MAX_EXPECTED_EVENTS)]),
+    match: matchSpecSchema.optional(),
+    posture: z.enum(TRIGGER_POSTURES).optional(),
+    threshold: z.number().int("must be a whole number").min(1, "must be ≥ 1").max(MAX_THRESHOLD).optional(),
+    within: durationSchema.optional(),
+  })
+  .meta({ anyOf: TRIGGER_FIELD_RULES });
 
 /** The automation form (see file header). */
 export const automationSpecSchema = z
@@ -142,7 +160,7 @@ export function parseAutomationSpec(raw: unknown, what = "automation", prefix = 
   if (spec.trigger.within === 0 && posture === "reactive") within = 0;
   else if (spec.trigger.within !== undefined) {
     const seconds = parseDurationSeconds(spec.trigger.within);
-    if (seconds === null || seconds > MAX_WITHIN_SECONDS) issues.push({ path: at("trigger.within"), message: 'must be a duration like "45s", "10m", "26h", "2d", or whole seconds ≥ 1, at most 366d' });
+    if (seconds === null || seconds > MAX_WITHIN_SECONDS) issues.push({ path: at("trigger.within"), message: DURATION_MESSAGE });
     else within = seconds;
   } else if (posture === "proactive") issues.push({ path: at("trigger.within"), message: "is required for a proactive trigger (how long an expected event may be absent)" });
   if (posture === "proactive" && spec.trigger.threshold !== undefined && spec.trigger.threshold !== 1) {

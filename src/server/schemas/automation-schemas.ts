@@ -15,7 +15,7 @@ export const automationPatchSchema = z
 
 /** Body of `PUT /api/deployments/:id/automations`. */
 export const deploymentAutomationsSchema = z
-  .strictObject({ automations: z.array(z.unknown()).max(100).meta({ description: "Automation forms (see AutomationSpec); the deployment's others are deleted." }) })
+  .strictObject({ automations: z.array(automationSpecSchema).max(100).meta({ description: "Automation forms (see AutomationSpec); the deployment's others are deleted." }) })
   .meta({ id: "DeploymentAutomations" });
 
 const canonicalTriggerSchema = z
