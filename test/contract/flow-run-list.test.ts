@@ -317,7 +317,8 @@ describe("flow-run tag index", () => {
     try {
       await runMigrations(
         database,
-        MIGRATIONS.filter((migration) => migration.name < "006"),
+        // Every migration but 006, so that today's service code can write runs the way it does.
+        MIGRATIONS.filter((migration) => !migration.name.startsWith("006-")),
       );
       const api = createOrchestration({ database, clock: systemClock, events: createEventBus() });
       const tagged: FlowRun[] = [];
