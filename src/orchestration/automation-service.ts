@@ -12,9 +12,9 @@ import { initialTriggerState } from "../core/automations/trigger-evaluation.js";
 import { WeirError } from "../core/weir-error.js";
 import type { AutomationTable, DatabaseSchema } from "../db/schema.js";
 import { latestEventCursor } from "./automations/automation-events.js";
-import type { ActionSpec } from "../core/automations/automation-actions.js";
 import { fromJsonColumn, toJsonColumn } from "../db/json-column.js";
-import { automationFromRow, firingFromRow, keepStoredSecrets } from "./automations/automation-mapper.js";
+import { automationFromRow, firingFromRow, keepStoredSecrets, sealActions, unsealActions, type StoredAction } from "./automations/automation-mapper.js";
+import { notificationSecretKey } from "./notifications/notification-outbox.js";
 import { checkName, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 
@@ -38,6 +38,7 @@ async function requireRow(db: Kysely<DatabaseSchema>, idOrName: string): Promise
 /** The automations area of the service layer. */
 export function createAutomationService(ctx: OrchestrationContext) {
   const { db } = ctx.database;
+  const secretKey = notificationSecretKey(ctx);
 
   /** Columns that restart a trigger (see file header), from a cursor read before the transaction. */
   function freshTrigger(cursor: string): Pick<AutomationTable, "trigger_state" | "event_cursor"> {
@@ -49,13 +50,14 @@ export function createAutomationService(ctx: OrchestrationContext) {
       throw new WeirError("CONFLICT", `an automation named '${spec.name}' exists already (replace it with updateAutomation, \`weir automation create --replace\`)`);
     }
     const now = ctx.clock.now().toISOString();
+    const id = crypto.randomUUID();
     const row: AutomationTable = {
-      id: crypto.randomUUID(),
+      id,
       name: spec.name,
       description: spec.description,
       is_enabled: spec.enabled ? 1 : 0,
       trigger_spec: toJsonColumn(spec.trigger),
-      actions: toJsonColumn(spec.actions),
+      actions: toJsonColumn(sealActions(spec.actions, id, secretKey)),
       deployment_id: deploymentId,
       ...freshTrigger(cursor),
       created_at: now,
@@ -75,7 +77,8 @@ export function createAutomationService(ctx: OrchestrationContext) {
       description: spec.description,
       is_enabled: spec.enabled ? 1 : 0,
       trigger_spec: triggerText,
-      actions: toJsonColumn(keepStoredSecrets(spec.actions, fromJsonColumn<ActionSpec[]>(row.actions))),
+      // Secrets sent back as `****` keep the stored ones (unsealed here, sealed again with the rest).
+      actions: toJsonColumn(sealActions(keepStoredSecrets(spec.actions, unsealActions(fromJsonColumn<StoredAction[]>(row.actions), row.id, secretKey)), row.id, secretKey)),
       ...(isRestarted ? freshTrigger(cursor) : {}),
       updated_at: ctx.clock.now().toISOString(),
     };

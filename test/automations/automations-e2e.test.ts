@@ -1,8 +1,10 @@
 /**
  * The issue's acceptance, with real processes: the automation YAML created with
  * `weir automation create -f`, a `weir server start` child running the services, a real failing
- * greeting run (`weir run … :greeting`), and a real HTTP receiver on the webhook's port: one POST
- * naming the run within 10 s. And a proactive trigger with three `weir server start` children on
+ * greeting run (`weir run … :greeting`), a real HTTP receiver on the webhook's port and a real SMTP
+ * server (aiosmtpd) for the email action: one POST and one email naming the run within 10 s each.
+ * The webhook's secret header is stored sealed (the row holds no secret in clear) and still sent.
+ * And a proactive trigger with three `weir server start` children on
  * one database: the deployment misses its expected completion, the automation fires once.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,13 +16,26 @@ import { HttpClient } from "../../src/client/http-client.js";
 import { cliEnv, REPO_ROOT, runCli } from "../cli/run-cli.js";
 import { openOrchestration } from "../../src/orchestration/create-orchestration.js";
 import { freePort } from "../helpers/free-port.js";
+import { aiosmtpdPython, startSmtpReceiver, type SmtpReceiver } from "../helpers/smtp-receiver.js";
 import { useTestDatabase } from "../helpers/test-database.js";
 
 const database = useTestDatabase();
+const smtp = aiosmtpdPython();
+if ("reason" in smtp) console.warn(`automations e2e: the email action is left out: ${smtp.reason}`);
+
+const SECRET_KEY = "automations-e2e-passphrase-0123456789";
+const SECRET_HEADER = "Bearer e2e-secret-token-4242";
+
+// The decoded text of each MIME part of a (small, quoted-printable or 7bit) message.
+function decoded(data: string): string {
+  const bytes = data.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, "latin1").toString("utf8");
+}
 
 interface Received {
   at: number;
   body: Record<string, unknown>;
+  authorization: string | undefined;
 }
 
 function startReceiver(port: number, received: Received[]): Promise<Server> {
@@ -28,7 +43,7 @@ function startReceiver(port: number, received: Received[]): Promise<Server> {
     let text = "";
     request.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
     request.on("end", () => {
-      if (request.method === "POST" && request.url === "/hook") received.push({ at: Date.now(), body: JSON.parse(text) as Record<string, unknown> });
+      if (request.method === "POST" && request.url === "/hook") received.push({ at: Date.now(), body: JSON.parse(text) as Record<string, unknown>, authorization: request.headers.authorization });
       response.writeHead(204).end();
     });
   });
@@ -61,17 +76,20 @@ async function stop(child: ChildProcess): Promise<void> {
 describe("automations end to end", () => {
   const received: Received[] = [];
   let receiver: Server;
+  let mail: SmtpReceiver | null = null;
   let port: number;
   beforeAll(async () => {
     port = await freePort();
     receiver = await startReceiver(port, received);
+    if ("python" in smtp) mail = await startSmtpReceiver(smtp.python);
   });
   afterAll(async () => {
     await new Promise((resolve) => receiver?.close(resolve));
+    await mail?.close();
   });
 
-  it("a failing greeting run makes the webhook receiver get one POST naming the run within 10 s", async () => {
-    const env = cliEnv(database.url, database.dir);
+  it("a failing greeting run makes the webhook receiver get one POST and the SMTP server one email naming the run within 10 s", async () => {
+    const env = cliEnv(database.url, database.dir, { WEIR_SECRET_KEY: SECRET_KEY });
     const file = join(database.dir, "automation.yaml");
     writeFileSync(
       file,
@@ -82,7 +100,8 @@ trigger:
 actions:
   - type: webhook
     url: http://127.0.0.1:${port}/hook
-`,
+    headers: { authorization: "${SECRET_HEADER}" }
+${mail === null ? "" : `  - type: email\n    to: ops@example.com\n    smtp: ${mail.url}\n`}`,
     );
     const created = await runCli(["automation", "create", "-f", file], env);
     expect(created.code, created.stderr).toBe(0);
@@ -108,11 +127,39 @@ actions:
       expect(received.length, server.output()).toBe(1);
       expect(received[0]!.at - failedAt).toBeLessThan(10_000);
       expect(received[0]!.body).toMatchObject({ flowRun: { id: failed!.id, name: failed!.name, stateName: "Failed" }, automation: { name: "tell-me-when-greeting-fails" } });
-      // One POST only: nothing more arrives once the services have run several more passes.
+      // The secret header was sealed at rest and unsealed to send.
+      expect(received[0]!.authorization).toBe(SECRET_HEADER);
+      if (mail !== null) {
+        const [email] = await mail.waitFor(1, Math.max(0, deadline - Date.now()));
+        expect(Date.now() - failedAt).toBeLessThan(10_000);
+        expect(email!.rcpt_tos).toEqual(["ops@example.com"]);
+        const text = decoded(email!.data);
+        expect(text).toContain(`Flow run '${failed!.name}' of greeting is Failed`);
+        expect(text).toContain(`/runs/${failed!.id}`);
+      }
+      // One POST and one email only: nothing more arrives once the services have run several more passes.
       await new Promise((resolve) => setTimeout(resolve, 3000));
       expect(received).toHaveLength(1);
+      if (mail !== null) expect(mail.messages()).toHaveLength(1);
       const history = await runCli(["automation", "history", "tell-me-when-greeting-fails", "--json"], { ...env, WEIR_API_URL: url });
-      expect(JSON.parse(history.stdout)).toMatchObject([{ flowRunId: failed!.id, eventName: "flow-run.Failed", actions: [{ type: "webhook", status: "done" }] }]);
+      expect(JSON.parse(history.stdout)).toMatchObject([
+        { flowRunId: failed!.id, eventName: "flow-run.Failed", actions: [{ type: "webhook", status: "done" }, ...(mail === null ? [] : [{ type: "email", status: "done" }])] },
+      ]);
+      // The stored automation and deliveries hold no secret in clear; the API reads ****.
+      const opened = await openOrchestration({ databaseUrl: database.url });
+      try {
+        const rows = await opened.context.database.db.selectFrom("automations").select("actions").execute();
+        const deliveries = await opened.context.database.db.selectFrom("notification_deliveries").select(["action", "target"]).execute();
+        expect(rows).toHaveLength(1);
+        expect(deliveries).toHaveLength(mail === null ? 1 : 2);
+        expect(JSON.stringify(rows) + JSON.stringify(deliveries)).not.toContain("e2e-secret-token");
+        expect(rows[0]!.actions).toContain("$sealed");
+      } finally {
+        await opened.close();
+      }
+      const shown = await runCli(["automation", "ls", "--json"], { ...env, WEIR_API_URL: url });
+      expect(shown.stdout).not.toContain("e2e-secret-token");
+      expect((JSON.parse(shown.stdout) as { actions: unknown[] }[])[0]!.actions[0]).toMatchObject({ type: "webhook", headers: { authorization: "****" } });
       const listed = await runCli(["automation", "ls"], { ...env, WEIR_API_URL: url });
       expect(listed.stdout).toMatch(/tell-me-when-greeting-fails\s+yes\s+flow-run\.Failed\|flow-run\.Crashed \(flow=greeting\)/);
     } finally {

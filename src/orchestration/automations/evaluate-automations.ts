@@ -16,14 +16,16 @@ import { isNotificationAction } from "../../core/automations/automation-actions.
 import type { AutomationActionOutcome } from "../../core/automations/automation-models.js";
 import type { TriggerSpec } from "../../core/automations/automation-spec.js";
 import { proactiveDue, proactiveStep, reactiveStep, type AutomationEvent, type TriggerFiring, type TriggerState } from "../../core/automations/trigger-evaluation.js";
+import type { NotificationAction } from "../../core/notification-actions.js";
 import type { NotificationMessage } from "../../core/notification-deliveries.js";
 import { fromJsonColumn, toJsonColumn } from "../../db/json-column.js";
 import type { AutomationTable, DatabaseSchema } from "../../db/schema.js";
 import { appendEvents } from "../append-events.js";
 import { buildFlowRunNotificationMessage } from "../notifications/notification-message.js";
-import { createNotificationOutbox } from "../notifications/notification-outbox.js";
+import { createNotificationOutbox, notificationSecretKey } from "../notifications/notification-outbox.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
 import { readAutomationEvents } from "./automation-events.js";
+import { unsealAction, type StoredAction } from "./automation-mapper.js";
 
 /** Events one automation reads per pass (the next pass reads on). */
 const EVENTS_PER_PASS = 500;
@@ -75,7 +77,7 @@ function proactiveMessage(automation: AutomationTable, firing: TriggerFiring, no
 
 /** Record one firing in `trx`: the row, its `automation.fired` event, its notifications. Returns the firing id, or null when it was recorded before. */
 async function recordFiring(ctx: OrchestrationContext, trx: Kysely<DatabaseSchema>, automation: AutomationTable, firing: TriggerFiring, now: Date): Promise<string | null> {
-  const actions = fromJsonColumn<ActionSpec[]>(automation.actions);
+  const actions = fromJsonColumn<StoredAction[]>(automation.actions);
   const id = crypto.randomUUID();
   const flowRunId = firing.event?.resource.flowRunId ?? null;
   const inserted = await trx
@@ -103,9 +105,18 @@ async function recordFiring(ctx: OrchestrationContext, trx: Kysely<DatabaseSchem
   const outbox = createNotificationOutbox(ctx);
   const outcomes: AutomationActionOutcome[] = [];
   let isDone = true;
-  for (const action of actions) {
+  const secretKey = notificationSecretKey(ctx);
+  for (const [index, action] of actions.entries()) {
     if (isNotificationAction(action)) {
-      const delivery = await outbox.enqueue({ action, message, automationId: automation.id }, trx);
+      // The secrets are unsealed only here, and sealed again at once by the outbox under the delivery's own context.
+      let full: ActionSpec;
+      try {
+        full = unsealAction(action, automation.id, index, secretKey);
+      } catch (error) {
+        outcomes.push({ type: action.type, status: "failed", detail: error instanceof Error ? error.message.slice(0, 2000) : String(error) });
+        continue;
+      }
+      const delivery = await outbox.enqueue({ action: full as NotificationAction, message, automationId: automation.id }, trx);
       outcomes.push({ type: action.type, status: "done", detail: `notification ${delivery.id} queued` });
     } else {
       outcomes.push({ type: action.type, status: "pending", detail: null });

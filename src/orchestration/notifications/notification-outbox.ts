@@ -83,7 +83,8 @@ export function defaultMaxAttempts(env: NodeJS.ProcessEnv = process.env): number
 // One key source per database, so a passphrase is stretched once, however many outboxes are made.
 const keySources = new WeakMap<OrchestrationContext["database"], SecretKeySource>();
 
-function secretKeyOf(ctx: OrchestrationContext): SecretKeySource {
+/** The server key source notification secrets are sealed with (one per database). */
+export function notificationSecretKey(ctx: OrchestrationContext): SecretKeySource {
   if (ctx.secretKey !== undefined) return ctx.secretKey;
   let source = keySources.get(ctx.database);
   if (source === undefined) {
@@ -114,7 +115,7 @@ async function appendOutcomeEvent(trx: Kysely<DatabaseSchema>, row: Selectable<N
 /** The outbox over one context (see file header); cheap to create. */
 export function createNotificationOutbox(ctx: OrchestrationContext) {
   const { database } = ctx;
-  const secretKey = secretKeyOf(ctx);
+  const secretKey = notificationSecretKey(ctx);
 
   /**
    * An attempt failed with `reason` (secrets already scrubbed). `retryAt`: try again then,
