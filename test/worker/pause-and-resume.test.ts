@@ -11,7 +11,7 @@ import type { Deployment, FlowRun } from "../../src/core/models.js";
 import type { RunningWorker } from "../../src/worker/start-worker.js";
 import { runCli } from "../cli/run-cli.js";
 import { useTestServer } from "../helpers/test-server.js";
-import { isProcessAlive, REPO_ROOT, serverEnv, waitFor, startTestWorker } from "./worker-test-kit.js";
+import { isProcessAlive, REPO_ROOT, runLogText, serverEnv, startTestWorker, waitFor, waitForRunState } from "./worker-test-kit.js";
 
 const { database, server } = useTestServer();
 let client: HttpClient;
@@ -39,22 +39,8 @@ function cli(args: readonly string[]) {
   return runCli(args, serverEnv(server.url, database.dir), 60_000);
 }
 
-async function waitForState(id: string, name: string, timeoutMs = 45_000): Promise<FlowRun> {
-  try {
-    return await waitFor(async () => {
-      const run = await client.readFlowRun(id);
-      return run.stateName === name ? run : null;
-    }, timeoutMs, `flow run ${id} to be ${name}`);
-  } catch (error) {
-    // What the run went through, and its log, say why it did not get there.
-    const states = (await client.readFlowRunStates(id)).map((state) => `${state.name}: ${state.message ?? ""}`);
-    throw new Error(`${(error as Error).message}\nstates:\n${states.join("\n")}\nlogs:\n${await logText(id)}`, { cause: error });
-  }
-}
-
-async function logText(id: string): Promise<string> {
-  return (await client.readLogs({ flowRunId: id })).map((log) => log.message).join("\n");
-}
+const waitForState = (id: string, name: string, timeoutMs?: number): Promise<FlowRun> => waitForRunState(client, id, name, timeoutMs);
+const logText = (id: string): Promise<string> => runLogText(client, id);
 
 describe("typed pause and resume", () => {
   it("pauses for typed input, refuses a wrong type naming the field, resumes and returns the input", { timeout: 120_000 }, async () => {

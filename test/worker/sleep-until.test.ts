@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import type { Deployment, FlowRun } from "../../src/core/models.js";
-import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
+import type { RunningWorker } from "../../src/worker/start-worker.js";
 import { useTestServer } from "../helpers/test-server.js";
-import { isProcessAlive, REPO_ROOT, waitFor } from "./worker-test-kit.js";
+import { isProcessAlive, REPO_ROOT, runLogText, startTestWorker, waitFor, waitForRunState } from "./worker-test-kit.js";
 
 const { server } = useTestServer({
   runServices: true,
@@ -30,39 +30,12 @@ afterAll(async () => {
   await client?.close();
 });
 
-async function workerOn(name: string, thresholdSeconds: number): Promise<RunningWorker> {
-  const worker = await startWorker({
-    client,
-    workPoolName: "default",
-    workQueueNames: ["sleep"],
-    name,
-    limit: 2,
-    pollIntervalMs: 300,
-    heartbeatIntervalSeconds: 1,
-    killGraceMs: 2000,
-    shutdownGraceMs: 5000,
-    apiUrl: server.url,
-    env: { WEIR_FROM_SOURCE: "1", NO_COLOR: "1", WEIR_SUSPEND_THRESHOLD_SECONDS: String(thresholdSeconds) },
-  });
-  workers.push(worker);
-  return worker;
+function workerOn(name: string, thresholdSeconds: number): Promise<RunningWorker> {
+  return startTestWorker(workers, { client, apiUrl: server.url }, { queue: "sleep", name, env: { WEIR_SUSPEND_THRESHOLD_SECONDS: String(thresholdSeconds) } });
 }
 
-async function waitForState(id: string, name: string, timeoutMs = 45_000): Promise<FlowRun> {
-  try {
-    return await waitFor(async () => {
-      const run = await client.readFlowRun(id);
-      return run.stateName === name ? run : null;
-    }, timeoutMs, `flow run ${id} to be ${name}`);
-  } catch (error) {
-    const states = (await client.readFlowRunStates(id)).map((state) => `${state.name}: ${state.message ?? ""}`);
-    throw new Error(`${(error as Error).message}\nstates:\n${states.join("\n")}\nlogs:\n${await logText(id)}`, { cause: error });
-  }
-}
-
-async function logText(id: string): Promise<string> {
-  return (await client.readLogs({ flowRunId: id })).map((log) => log.message).join("\n");
-}
+const waitForState = (id: string, name: string, timeoutMs?: number): Promise<FlowRun> => waitForRunState(client, id, name, timeoutMs);
+const logText = (id: string): Promise<string> => runLogText(client, id);
 
 function woke(text: string): { preparedPid: number; wokePid: number; lateMs: number } {
   const match = /WOKE (\{.*\})/.exec(text);
@@ -84,7 +57,7 @@ describe("sleepUntil", () => {
     // Not woken before its time.
     expect((await client.readFlowRun(run.id)).stateName).toBe("Suspended");
 
-    await workerOn("second", 2);
+    const second = await workerOn("second", 2);
     const completed = await waitForState(run.id, "Completed", 60_000);
     expect(completed.workerName).toBe("second");
     const values = woke(await logText(run.id));
@@ -97,6 +70,8 @@ describe("sleepUntil", () => {
     expect(Date.parse(wake!.timestamp)).toBeGreaterThanOrEqual(Date.parse(until));
     const prepares = (await client.listTaskRuns({ flowRunId: run.id })).items.filter((taskRun) => taskRun.taskKey === "prepare");
     expect(prepares.map((taskRun) => taskRun.stateName).sort()).toEqual(["Cached", "Completed"]);
+    // Its 2 s threshold would suspend the next test's run if it claimed it first.
+    await second.stop();
   });
 
   it("a wait under the threshold sleeps in the process and never suspends", { timeout: 90_000 }, async () => {

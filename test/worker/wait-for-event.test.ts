@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/client/http-client.js";
 import type { Deployment, FlowRun } from "../../src/core/models.js";
 import { makeState } from "../../src/core/states.js";
-import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
+import type { RunningWorker } from "../../src/worker/start-worker.js";
 import { useTestServer } from "../helpers/test-server.js";
-import { isProcessAlive, REPO_ROOT, waitFor } from "./worker-test-kit.js";
+import { isProcessAlive, REPO_ROOT, runLogText, startTestWorker, waitFor, waitForRunState } from "./worker-test-kit.js";
 
 const { server } = useTestServer({
   runServices: true,
@@ -32,39 +32,12 @@ afterAll(async () => {
   await client?.close();
 });
 
-async function workerOn(name: string, thresholdSeconds: number): Promise<RunningWorker> {
-  const worker = await startWorker({
-    client,
-    workPoolName: "default",
-    workQueueNames: ["events"],
-    name,
-    limit: 2,
-    pollIntervalMs: 300,
-    heartbeatIntervalSeconds: 1,
-    killGraceMs: 2000,
-    shutdownGraceMs: 5000,
-    apiUrl: server.url,
-    env: { WEIR_FROM_SOURCE: "1", NO_COLOR: "1", WEIR_SUSPEND_THRESHOLD_SECONDS: String(thresholdSeconds) },
-  });
-  workers.push(worker);
-  return worker;
+function workerOn(name: string, thresholdSeconds: number): Promise<RunningWorker> {
+  return startTestWorker(workers, { client, apiUrl: server.url }, { queue: "events", name, env: { WEIR_SUSPEND_THRESHOLD_SECONDS: String(thresholdSeconds) } });
 }
 
-async function waitForState(id: string, name: string, timeoutMs = 45_000): Promise<FlowRun> {
-  try {
-    return await waitFor(async () => {
-      const run = await client.readFlowRun(id);
-      return run.stateName === name ? run : null;
-    }, timeoutMs, `flow run ${id} to be ${name}`);
-  } catch (error) {
-    const states = (await client.readFlowRunStates(id)).map((state) => `${state.name}: ${state.message ?? ""}`);
-    throw new Error(`${(error as Error).message}\nstates:\n${states.join("\n")}\nlogs:\n${await logText(id)}`, { cause: error });
-  }
-}
-
-async function logText(id: string): Promise<string> {
-  return (await client.readLogs({ flowRunId: id })).map((log) => log.message).join("\n");
-}
+const waitForState = (id: string, name: string, timeoutMs?: number): Promise<FlowRun> => waitForRunState(client, id, name, timeoutMs);
+const logText = (id: string): Promise<string> => runLogText(client, id);
 
 function got(text: string): { event: string; resource: string; preparedPid: number; gotPid: number } {
   const match = /GOT (\{.*\})/.exec(text);

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
+import type { FlowRun } from "../../src/core/models.js";
 import { startWorker, type RunningWorker } from "../../src/worker/start-worker.js";
 import { REPO_ROOT } from "../helpers/run-process.js";
 
@@ -83,7 +84,7 @@ export function isProcessAlive(pid: number): boolean {
 export async function startTestWorker(
   started: RunningWorker[],
   connection: { client: OrchestrationApi; apiUrl: string },
-  options: { queue: string; name: string; limit?: number },
+  options: { queue: string; name: string; limit?: number; env?: Record<string, string> },
 ): Promise<RunningWorker> {
   const worker = await startWorker({
     client: connection.client,
@@ -96,8 +97,26 @@ export async function startTestWorker(
     killGraceMs: 2000,
     shutdownGraceMs: 5000,
     apiUrl: connection.apiUrl,
-    env: { WEIR_FROM_SOURCE: "1", NO_COLOR: "1" },
+    env: { WEIR_FROM_SOURCE: "1", NO_COLOR: "1", ...options.env },
   });
   started.push(worker);
   return worker;
+}
+
+/** A run's log lines, joined. */
+export async function runLogText(client: OrchestrationApi, id: string): Promise<string> {
+  return (await client.readLogs({ flowRunId: id })).map((log) => log.message).join("\n");
+}
+
+/** Wait until a run is in the state named `name`; on timeout, say what states it went through and what it logged. */
+export async function waitForRunState(client: OrchestrationApi, id: string, name: string, timeoutMs = 45_000): Promise<FlowRun> {
+  try {
+    return await waitFor(async () => {
+      const run = await client.readFlowRun(id);
+      return run.stateName === name ? run : null;
+    }, timeoutMs, `flow run ${id} to be ${name}`);
+  } catch (error) {
+    const states = (await client.readFlowRunStates(id)).map((state) => `${state.name}: ${state.message ?? ""}`);
+    throw new Error(`${(error as Error).message}\nstates:\n${states.join("\n")}\nlogs:\n${await runLogText(client, id)}`, { cause: error });
+  }
 }
