@@ -22,8 +22,23 @@ const CLI_SLOW_FILES = [
   "test/cli/flow-run-commands.test.ts",
   "test/cli/settings-commands.test.ts",
   "test/worker/deploy-commands.test.ts",
+  "test/cli/deployment-versions.test.ts",
 ];
-const CLI_HEAVY_FILES = ["test/cli/param-parsing.test.ts", "test/cli/failure-logs.test.ts", "test/cli/http-mode.test.ts", "test/packaging/install-tarball.test.ts"];
+const CLI_HEAVY_FILES = [
+  "test/cli/param-parsing.test.ts",
+  "test/cli/failure-logs.test.ts",
+  "test/cli/http-mode.test.ts",
+  "test/packaging/install-tarball.test.ts",
+  // Real server, worker and run processes, a minute each on a loaded machine; what they check
+  // of the database is covered on PostgreSQL by the contract and API tests.
+  "test/worker/code-pull.test.ts",
+  "test/task-queue/task-queue-processes.test.ts",
+  "test/worker/execution-modes.test.ts",
+  "test/automations/automations-e2e.test.ts",
+  "test/server/notification-api.test.ts",
+  "test/cli/traces.test.ts",
+  "test/cli/events-command.test.ts",
+];
 const allFiles = process.env.WEIR_TEST_ALL_FILES === "1";
 const leftOut = allFiles ? [] : [...CLI_SLOW_FILES, ...(process.env.WEIR_TEST_DB === "postgres" ? CLI_HEAVY_FILES : [])];
 
