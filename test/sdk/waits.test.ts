@@ -49,20 +49,21 @@ describe("waitForEvent in process", () => {
     await expect(waitForEvent({ name: "flow-run.Completed" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
-  // Skipped: fails since the final stored-events merge (67ba081): the in-process poll gives up with
-  // TIMEOUT well before its deadline for an event stored during the wait. The suspending path
-  // (test/worker/wait-for-event.test.ts) passes on both databases. To fix next (issue 15, item 7).
-  it.skip("finds an event stored just before the wait and one stored during it; times out naming the wait", async () => {
+  it("finds an event stored just before the wait and one stored during it; times out naming the wait", async () => {
     const f = flow("waits-in-process", async ({ upstream, timeoutSeconds }: { upstream: string; timeoutSeconds: number }) => {
-      const event = await waitForEvent({ name: "flow-run.*", resource: upstream, match: { "state.name": "Completed" }, timeoutSeconds, pollIntervalSeconds: 0.1 });
+      const event = await waitForEvent({ name: "flow-run.*", resource: upstream, match: { "state.name": "Completed" }, timeoutSeconds, pollIntervalSeconds: 1 });
       return { event: event.event, resource: event.resource.id };
     });
     const before = await completedUpstream();
     expect(await f({ upstream: before, timeoutSeconds: 10 })).toEqual({ event: "flow-run.Completed", resource: before });
 
     const later = await harness.client.createFlowRun({ flowName: "upstream-in-process", state: makeState("Running") });
-    const waiting = f({ upstream: later.id, timeoutSeconds: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The harness's sleep returns at once and moves the fake clock, so a wait's deadline passes
+    // in real milliseconds: a long timeout (3,600 polls), and the event is stored once the wait
+    // has polled at least once (it sleeps between polls).
+    const sleepsBefore = harness.sleeps.length;
+    const waiting = f({ upstream: later.id, timeoutSeconds: 3600 });
+    while (harness.sleeps.length === sleepsBefore) await new Promise((resolve) => setImmediate(resolve));
     await harness.client.setFlowRunState(later.id, { state: makeState("Completed") });
     expect(await waiting).toEqual({ event: "flow-run.Completed", resource: later.id });
 
