@@ -55,6 +55,7 @@ import type {
   LogRecord,
   TaskRun,
   Variable,
+  LiveEventFilter,
   WeirEvent,
   Worker,
   WorkPool,
@@ -522,9 +523,13 @@ export class HttpClient implements OrchestrationApi {
   }
 
   /** Live changes from `GET /api/events` (Server-Sent Events); reconnects until the signal aborts. */
-  subscribe(signal: AbortSignal, filter: { flowRunId?: string } = {}): AsyncIterable<WeirEvent> {
-    const query = filter.flowRunId === undefined ? "" : `?flowRunId=${enc(filter.flowRunId)}`;
-    return readServerSentEvents<WeirEvent>(this.options, `${this.options.baseUrl}/events${query}`, signal);
+  subscribe(signal: AbortSignal, filter: LiveEventFilter = {}): AsyncIterable<WeirEvent> {
+    const query = new URLSearchParams();
+    if (filter.flowRunId !== undefined) query.set("flowRunId", filter.flowRunId);
+    if (filter.workPoolName !== undefined) query.set("workPool", filter.workPoolName);
+    if (filter.stateTypes !== undefined) query.set("stateType", filter.stateTypes.join(","));
+    const search = query.size === 0 ? "" : `?${query.toString()}`;
+    return readServerSentEvents<WeirEvent>(this.options, `${this.options.baseUrl}/events${search}`, signal);
   }
 
   /** Stops retries in progress; nothing else to release (fetch keeps no state here). */

@@ -5,7 +5,7 @@
  * through this client (and its server, when one shares the same OpenedOrchestration).
  */
 import type { Clock } from "../core/clock.js";
-import type { WeirEvent } from "../core/models.js";
+import type { LiveEventFilter, WeirEvent } from "../core/models.js";
 import type { OpenedOrchestration, Orchestration } from "../orchestration/create-orchestration.js";
 import type { DeploymentChangeOptions, OrchestrationApi } from "./orchestration-api.js";
 import { defaultActor } from "./settings.js";
@@ -184,7 +184,7 @@ export class InProcessClient implements OrchestrationApi, TaskQueueApi {
   readEventsAfter: Api["readEventsAfter"] = (input) => this.call((o) => o.readEventsAfter(input));
   claimFlowRuns: Api["claimFlowRuns"] = (input) => this.call((o) => o.claimFlowRuns(input));
 
-  async *subscribe(signal: AbortSignal, filter?: { flowRunId?: string }): AsyncIterable<WeirEvent> {
+  async *subscribe(signal: AbortSignal, filter?: LiveEventFilter): AsyncIterable<WeirEvent> {
     const { context } = await this.ready;
     yield* context.events.stream(signal, filter);
   }

@@ -59,6 +59,7 @@ import type {
   LogRecord,
   TaskRun,
   Variable,
+  LiveEventFilter,
   WeirEvent,
   Worker,
   WorkPool,
@@ -269,7 +270,7 @@ export interface OrchestrationApi {
    * Live changes (runs, states, logs, artifacts). Yields until the signal aborts.
    * In-process: from the service layer's event bus (and PostgreSQL NOTIFY); HTTP: from the SSE stream.
    */
-  subscribe(signal: AbortSignal, filter?: { flowRunId?: string }): AsyncIterable<WeirEvent>;
+  subscribe(signal: AbortSignal, filter?: LiveEventFilter): AsyncIterable<WeirEvent>;
 
   /** Release connections and timers. */
   close(): Promise<void>;

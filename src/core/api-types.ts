@@ -100,6 +100,12 @@ export interface ProposeStateInput {
   force?: boolean;
   /** Repeating a proposal with the same transition id returns the first decision. */
   transitionId?: string;
+  /**
+   * Recorded with the state when it is accepted, as `heartbeatFlowRun` would record them: the
+   * process that starts the run says who it is and how often it will beat, without a request
+   * of its own.
+   */
+  heartbeat?: { infrastructurePid?: string; heartbeatIntervalSeconds?: number };
 }
 
 /** How the orchestrator answered a proposed state. */

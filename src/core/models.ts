@@ -328,3 +328,17 @@ export type WeirEvent =
   | { kind: "artifact"; artifact: Artifact }
   | { kind: "deployment"; deployment: Deployment }
   | { kind: "worker"; worker: Worker };
+
+/**
+ * Which live events a subscriber wants (`subscribe()`, `GET /api/events`). Every given condition
+ * must hold. `workPoolName` and `stateTypes` keep only flow-run events (a worker listens for the
+ * scheduled and cancelled runs of its pool, not for every change of every run).
+ */
+export interface LiveEventFilter {
+  /** Only events about this flow run (its run, child runs, task runs, logs, artifacts). */
+  flowRunId?: string;
+  /** Only flow-run events of runs in this work pool. */
+  workPoolName?: string;
+  /** Only flow-run events of runs now in one of these state types. */
+  stateTypes?: readonly StateType[];
+}

@@ -3,15 +3,13 @@
  * commits; the in-process client's `subscribe()` and the server's event stream listen.
  * A throwing listener never breaks the publisher or the other listeners.
  */
-import type { WeirEvent } from "../core/models.js";
+import type { LiveEventFilter, WeirEvent } from "../core/models.js";
 
 /** A listener of events; `isRelayed` tells an event of another process (event-relay.ts) from one of this process. */
 export type EventListener = (event: WeirEvent, isRelayed: boolean) => void;
 
 /** Which events a subscriber wants. */
-export interface EventFilter {
-  /** Only events about this flow run (its run, task runs, logs, artifacts). */
-  flowRunId?: string;
+export interface EventFilter extends LiveEventFilter {
   /** Only events of these kinds; publishers skip building the others while nobody wants them. @default every kind */
   kinds?: readonly WeirEvent["kind"][];
 }
@@ -54,6 +52,8 @@ export function flowRunIdOfEvent(event: WeirEvent): string | null {
 
 function matches(event: WeirEvent, filter: EventFilter | undefined): boolean {
   if (filter?.kinds && !filter.kinds.includes(event.kind)) return false;
+  if (filter?.workPoolName !== undefined && (event.kind !== "flow-run" || event.flowRun.workPoolName !== filter.workPoolName)) return false;
+  if (filter?.stateTypes !== undefined && (event.kind !== "flow-run" || !filter.stateTypes.includes(event.flowRun.stateType))) return false;
   if (!filter?.flowRunId) return true;
   if (event.kind === "logs") return event.logs.some((log) => log.flowRunId === filter.flowRunId);
   if (event.kind === "flow-run" && event.flowRun.parentFlowRunId === filter.flowRunId) return true;

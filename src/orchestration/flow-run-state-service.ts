@@ -65,6 +65,14 @@ function checkResumeInput(id: string, paused: State, input: Record<string, unkno
   );
 }
 
+/** The run columns a heartbeat's process id and interval set (checked, fields named with `prefix`). */
+function heartbeatColumns(input: { infrastructurePid?: string; heartbeatIntervalSeconds?: number }, prefix = ""): Partial<FlowRunTable> {
+  return {
+    ...(input.infrastructurePid === undefined ? {} : { infrastructure_pid: checkName(input.infrastructurePid, `${prefix}infrastructurePid`) }),
+    ...(input.heartbeatIntervalSeconds === undefined ? {} : { heartbeat_interval_seconds: checkInteger(input.heartbeatIntervalSeconds, `${prefix}heartbeatIntervalSeconds`, 1) }),
+  };
+}
+
 /** The flow-run state area of the service layer. */
 export function createFlowRunStateService(ctx: OrchestrationContext) {
   const { database } = ctx;
@@ -117,7 +125,8 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
       if (typeof input !== "object" || input === null) invalid("input", "must be an object");
       const state = checkState(input.state, "state");
       const transitionId = input.transitionId === undefined ? undefined : checkName(input.transitionId, "transitionId");
-      const { result } = await propose(id, () => state, { force: input.force === true, ...(transitionId ? { transitionId } : {}) });
+      const heartbeat = input.heartbeat === undefined ? undefined : heartbeatColumns(checkObject(input.heartbeat, "heartbeat"), "heartbeat.");
+      const { result } = await propose(id, () => state, { force: input.force === true, ...(transitionId ? { transitionId } : {}), ...(heartbeat ? { extraColumns: heartbeat } : {}) });
       return result;
     },
 
@@ -136,9 +145,8 @@ export function createFlowRunStateService(ctx: OrchestrationContext) {
       const patch = checkObject(input, "input") as typeof input;
       const columns = {
         heartbeat_at: ctx.clock.now().toISOString(),
-        ...(patch.infrastructurePid === undefined ? {} : { infrastructure_pid: checkName(patch.infrastructurePid, "infrastructurePid") }),
+        ...heartbeatColumns(patch),
         ...(patch.codeVersion === undefined ? {} : { code_version: checkName(patch.codeVersion, "codeVersion") }),
-        ...(patch.heartbeatIntervalSeconds === undefined ? {} : { heartbeat_interval_seconds: checkInteger(patch.heartbeatIntervalSeconds, "heartbeatIntervalSeconds", 1) }),
       };
       const row = await db.updateTable("flow_runs").set(columns).where("id", "=", id).returningAll().executeTakeFirst();
       if (!row) throw WeirError.notFound("flow run", id);

@@ -10,7 +10,7 @@
  */
 import { hostname } from "node:os";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
-import type { OrchestrationResult } from "../core/api-types.js";
+import type { OrchestrationResult, ProposeStateInput } from "../core/api-types.js";
 import { isResumingState } from "../core/flow-run-rules.js";
 import type { FlowRun } from "../core/models.js";
 import type { State, StateName } from "../core/states.js";
@@ -71,6 +71,8 @@ export class FlowRunSupervisor {
   private readonly id: string;
   // The server's run count before this process's first attempt (a retry started elsewhere counts).
   private readonly earlierRunCount: number;
+  /** The first heartbeat, sent with the Running proposal (startHeartbeat); null once sent or when not beating. */
+  private startBeat: ProposeStateInput["heartbeat"] | null = null;
 
   constructor(
     private readonly options: CompiledFlowOptions,
@@ -183,8 +185,12 @@ export class FlowRunSupervisor {
   // Propose Running (Retrying after the first attempt); null when started, else the refusal.
   private async start(attempt: number): Promise<RunOutcome | null> {
     for (;;) {
-      const decided = await this.propose(makeState(attempt === 1 ? "Running" : "Retrying", { now: getEngineEffects().clock.now() }));
-      if (decided.status === "ACCEPT") return null;
+      // The first beat goes with the proposal that starts the run (see startHeartbeat).
+      const decided = await this.propose(makeState(attempt === 1 ? "Running" : "Retrying", { now: getEngineEffects().clock.now() }), this.startBeat ?? undefined);
+      if (decided.status === "ACCEPT") {
+        this.startBeat = null;
+        return null;
+      }
       if (decided.status === "WAIT") {
         await getEngineEffects().sleep(Math.max(0.05, decided.retryAfterSeconds ?? 1) * 1000, this.controller.signal);
         if (!this.controller.signal.aborted) continue;
@@ -293,9 +299,9 @@ export class FlowRunSupervisor {
     return { buffer: this.input.buffer, flowRunId: this.id, taskRunId: null, who: `Flow run '${this.input.flowRun.name}'` };
   }
 
-  private propose(proposed: State): Promise<OrchestrationResult> {
+  private propose(proposed: State, heartbeat?: ProposeStateInput["heartbeat"]): Promise<OrchestrationResult> {
     const state = redactStateText(proposed);
-    return this.input.client.setFlowRunState(this.id, { state, transitionId: state.id }).then((decided) => {
+    return this.input.client.setFlowRunState(this.id, { state, transitionId: state.id, ...(heartbeat === undefined ? {} : { heartbeat }) }).then((decided) => {
       this.finalState = decided.state;
       return decided;
     });
@@ -316,15 +322,18 @@ export class FlowRunSupervisor {
     const intervalSeconds = heartbeatIntervalSeconds();
     // The store keeps whole seconds (at least 1).
     const promisedSeconds = Math.max(1, Math.ceil(intervalSeconds));
+    const identity = { infrastructurePid: `${hostname()}:${process.pid}`, heartbeatIntervalSeconds: promisedSeconds };
     const beat = (): void => {
       this.input.client
-        .heartbeatFlowRun(this.id, { infrastructurePid: `${hostname()}:${process.pid}`, heartbeatIntervalSeconds: promisedSeconds })
+        .heartbeatFlowRun(this.id, identity)
         .then((run) => {
           if (run.stateType === "CANCELLING" || run.stateType === "CANCELLED") this.controller.abort(new FlowRunCancelledError(this.id));
         })
         .catch(() => undefined);
     };
-    if (this.input.isHeartbeating) beat();
+    // A run this process starts beats first with its Running proposal; one already started here, now.
+    if (this.input.isHeartbeating && !this.input.isStarted) this.startBeat = identity;
+    else if (this.input.isHeartbeating) beat();
     const timer = setInterval(beat, intervalSeconds * 1000);
     timer.unref();
     return timer;

@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import type { Orchestration } from "../orchestration/create-orchestration.js";
-import type { WeirEvent } from "../core/models.js";
+import type { LiveEventFilter, WeirEvent } from "../core/models.js";
 import { nameSchema } from "./schemas/common-schemas.js";
 
 /** HTTP methods the API uses. */
@@ -17,7 +17,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type ServedOrchestration = Orchestration;
 
 /** A source of live events for the stream route. */
-export type EventSubscriber = (signal: AbortSignal, filter: { flowRunId?: string }) => AsyncIterable<WeirEvent>;
+export type EventSubscriber = (signal: AbortSignal, filter: LiveEventFilter) => AsyncIterable<WeirEvent>;
 
 /** What the route handlers may use. */
 export interface RouteDependencies {

@@ -16,7 +16,9 @@
  * the run is done (code 0 when it Completed) or its process died.
  *
  * Output: stderr lines go to the logs of the process's current run (the last one once idle), like
- * a process per run; stdout only to the worker's echo unless `forwardStdout`.
+ * a process per run; stdout only to the worker's echo unless `forwardStdout`. The SDK's log
+ * records come over the IPC channel (`logs`): the worker writes the lines and records of all its
+ * processes in one batch every FLUSH_EVERY_MS, instead of a request per run and process.
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
@@ -157,8 +159,10 @@ export function openRunProcessPool(options: RunProcessPoolOptions): RunProcessPo
     entry.current = null;
     slot.isDone = true;
     if (slot.killTimer) clearTimeout(slot.killTimer);
+    // A run that ended Completed needs nothing more from the worker: its logs go with the next
+    // batch. Otherwise the run's logs are written before the worker reads its state.
+    if (exit.code === 0) return slot.resolveExit(exit);
     flush();
-    // The run's logs are written before the worker reads its state.
     void writing.then(() => slot.resolveExit(exit));
   };
 
@@ -169,7 +173,13 @@ export function openRunProcessPool(options: RunProcessPoolOptions): RunProcessPo
       if (entry.current) send(entry, { type: "run", request: entry.current.request });
       return;
     }
+    if (message.type === "logs") {
+      pending.push(...message.logs);
+      if (pending.length >= FLUSH_AT_LINES) flush();
+      return;
+    }
     if (entry.current?.request.flowRunId !== message.flowRunId) return;
+    if (message.line !== undefined) echo?.write(`${message.flowRunId.slice(0, 8)} | ${message.line}\n`);
     entry.runsDone += 1;
     settleRun(entry, { code: message.code, signal: null });
     if (entry.runsDone >= options.maxRunsPerProcess || message.rssBytes > options.maxProcessMemoryMb * 1024 * 1024) retire(entry);

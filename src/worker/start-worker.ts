@@ -26,7 +26,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { CodePull, Deployment, ExecutionMode, FlowRun, LogLevel, WeirEvent } from "../core/models.js";
-import { isTerminalStateType, makeState } from "../core/states.js";
+import { isTerminalStateType, makeState, type StateType } from "../core/states.js";
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 import { followFlowRunProcess, type FlowRunProcess, type FlowRunProcessRequest, type ProcessExit } from "./flow-run-process.js";
 import { startWarmSpares } from "./warm-spare.js";
@@ -37,6 +37,10 @@ import { startInlineRun } from "./inline-run.js";
 import { isWeirError } from "../core/weir-error.js";
 import { tracingIfConfigured } from "../core/tracing/weir-tracing.js";
 import { startClaimSpan } from "./claim-span.js";
+import { createDeploymentCache } from "./deployment-cache.js";
+
+/** The live events a worker subscribes to: runs of its pool that became due, or are being cancelled. */
+const WORKER_EVENT_STATE_TYPES: readonly StateType[] = ["SCHEDULED", "CANCELLING", "CANCELLED"];
 
 /** A started worker. */
 export interface RunningWorker {
@@ -85,6 +89,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   o.signal?.addEventListener("abort", onAbort, { once: true });
   if (o.signal?.aborted) stopping.abort();
   const runs = new Map<string, RunEntry>();
+  const deployments = createDeploymentCache((id) => client.readDeployment(id));
   const settling = new Set<Promise<void>>();
   let isWakeRequested = false;
   let wakeWaiter: AbortController | null = null;
@@ -194,7 +199,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       const request: FlowRunProcessRequest = { flowRunId: run.id, cwd: process.cwd(), env: { ...baseEnv }, flowRun: run };
       let execution: ExecutionMode = "process";
       if (run.deploymentId !== null) {
-        const deployment = await client.readDeployment(run.deploymentId);
+        const deployment = await deployments.deploymentOf({ ...run, deploymentId: run.deploymentId });
         if (deployment.path) request.cwd = resolve(deployment.path);
         request.entrypoint = deployment.entrypoint;
         for (const [key, value] of Object.entries(deployment.jobVariables)) request.env[key] = typeof value === "string" ? value : JSON.stringify(value);
@@ -288,7 +293,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   async function eventLoop(): Promise<void> {
     while (!stopping.signal.aborted) {
       try {
-        for await (const event of client.subscribe(stopping.signal)) {
+        // Only what a worker acts on: its pool's runs that became due or are being cancelled.
+        for await (const event of client.subscribe(stopping.signal, { workPoolName: o.workPoolName, stateTypes: WORKER_EVENT_STATE_TYPES })) {
           if (event.kind !== "flow-run") continue;
           const entry = runs.get(event.flowRun.id);
           if (entry && (event.flowRun.stateType === "CANCELLING" || event.flowRun.stateType === "CANCELLED")) cancel(entry);

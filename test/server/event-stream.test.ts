@@ -1,6 +1,8 @@
 /**
  * The live stream in process: `HttpClient.subscribe` over `GET /api/events?flowRunId=` gets the
- * run, task-run and log events of that run only, and hanging up detaches its bus listener.
+ * run, task-run and log events of that run only, and hanging up detaches its bus listener;
+ * `?workPool=&stateType=` (what a worker asks for) gets only flow-run events of runs of that
+ * pool in those state types; a set-state with a heartbeat records the process with the state.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WeirEvent } from "../../src/core/models.js";
@@ -46,5 +48,50 @@ describe("event stream", () => {
     const until = Date.now() + 2000;
     while (context.events.listenerCount() > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(context.events.listenerCount()).toBe(0);
+  });
+
+  it("streams only the runs of one work pool in the state types asked for", async () => {
+    const { client } = server;
+    await client.createWorkPool({ name: "stream-pool" });
+    await client.createWorkPool({ name: "other-stream-pool" });
+    const deploymentIn = async (pool: string) => client.upsertDeployment({ name: `streamed-${pool}`, flowName: "streamed", workPoolName: pool, entrypoint: "flows.ts:streamed" });
+    const mine = await deploymentIn("stream-pool");
+    const theirs = await deploymentIn("other-stream-pool");
+    const stop = new AbortController();
+    const received: WeirEvent[] = [];
+    const reading = (async () => {
+      for await (const event of client.subscribe(stop.signal, { workPoolName: "stream-pool", stateTypes: ["SCHEDULED", "CANCELLING", "CANCELLED"] })) {
+        received.push(event);
+        if (event.kind === "flow-run" && event.flowRun.stateType === "CANCELLED") stop.abort();
+      }
+    })();
+    const deadline = Date.now() + 2000;
+    while (server.context.events.listenerCount() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    await client.createDeploymentFlowRun(theirs.id);
+    const run = await client.createDeploymentFlowRun(mine.id);
+    await client.setFlowRunState(run.id, { state: makeState("Pending") });
+    await client.setFlowRunState(run.id, { state: makeState("Running") });
+    await client.appendLogs([{ flowRunId: run.id, level: "INFO", name: "weir", message: "hi", timestamp: new Date().toISOString() }]);
+    await client.cancelFlowRun(run.id);
+    await client.setFlowRunState(run.id, { state: makeState("Cancelled") });
+    await reading;
+
+    expect(received.map((event) => (event.kind === "flow-run" ? `${event.flowRun.id === run.id ? "mine" : "theirs"} ${event.flowRun.stateType}` : event.kind))).toEqual([
+      "mine SCHEDULED",
+      "mine CANCELLING",
+      "mine CANCELLED",
+    ]);
+  });
+
+  it("records the process and its heartbeat interval with an accepted state, and names a bad one", async () => {
+    const { client } = server;
+    const run = await client.createFlowRun({ flowName: "watched" });
+    await expect(client.setFlowRunState(run.id, { state: makeState("Running"), heartbeat: { heartbeatIntervalSeconds: 0 } })).rejects.toThrow(/heartbeatIntervalSeconds/);
+    const decided = await client.setFlowRunState(run.id, { state: makeState("Running"), heartbeat: { infrastructurePid: "host:42", heartbeatIntervalSeconds: 7 } });
+    expect(decided.status).toBe("ACCEPT");
+    const read = await client.readFlowRun(run.id);
+    expect(read.infrastructurePid).toBe("host:42");
+    expect(read.heartbeatIntervalSeconds).toBe(7);
   });
 });

@@ -74,11 +74,17 @@ async function settled(id: string, timeoutMs = 60_000): Promise<FlowRun> {
   }, timeoutMs, `run ${id} to end`);
 }
 
+// A pooled run's logs reach the store with its worker's next batch (every 200 ms), so shortly
+// after the run ended: read until the line is there, for up to 5 s.
 async function printed(id: string, prefix: string): Promise<string> {
-  const logs = await client.readLogs({ flowRunId: id });
-  const line = logs.map((log) => log.message).find((message) => message.startsWith(prefix));
-  if (line === undefined) throw new Error(`run ${id} printed no '${prefix}' line (logs: ${logs.map((log) => log.message).join(" | ")})`);
-  return line;
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const logs = await client.readLogs({ flowRunId: id });
+    const line = logs.map((log) => log.message).find((message) => message.startsWith(prefix));
+    if (line !== undefined) return line;
+    if (Date.now() > deadline) throw new Error(`run ${id} printed no '${prefix}' line (logs: ${logs.map((log) => log.message).join(" | ")})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 describe("pooled execution", () => {

@@ -13,18 +13,27 @@ import type { loadFlow } from "../../sdk/load-flow.js";
 /** The flow object SDK's `loadFlow` returns. */
 export type LoadedFlow = Awaited<ReturnType<typeof loadFlow>>;
 
+// Imported on first use and kept: a dynamic import() of a module already loaded still goes
+// through the TypeScript loader's hooks (a round trip to its thread), which a pooled process
+// running many runs would otherwise pay on each.
+function importSdkModules() {
+  return Promise.all([import("../../sdk/load-flow.js"), import("../../sdk/execute-flow-run.js"), import("../../sdk/client-provider.js")]);
+}
+let sdkModules: ReturnType<typeof importSdkModules> | undefined;
+function loadSdkModules(): ReturnType<typeof importSdkModules> {
+  sdkModules ??= importSdkModules();
+  return sdkModules;
+}
+
 /** Load a flow from `path/file.ts:exportName` (TypeScript needs no set-up; the SDK registers tsx). */
 export async function loadFlowFromEntrypoint(entrypoint: string, cwd?: string): Promise<LoadedFlow> {
-  const sdk = await import("../../sdk/load-flow.js");
+  const [sdk] = await loadSdkModules();
   return sdk.loadFlow(entrypoint, cwd);
 }
 
 /** Execute flow run `run` (an id, or the run as last read) of `flow` here and resolve to its final state. */
 export async function executeInProcess(client: OrchestrationApi, flow: LoadedFlow, run: string | FlowRun): Promise<State> {
-  const [{ executeFlowRun }, provider] = await Promise.all([
-    import("../../sdk/execute-flow-run.js"),
-    import("../../sdk/client-provider.js"),
-  ]);
+  const [, { executeFlowRun }, provider] = await loadSdkModules();
   provider.setClient(client);
   const controller = new AbortController();
   let signalCount = 0;

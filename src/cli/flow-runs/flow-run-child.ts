@@ -37,9 +37,20 @@ export interface FlowRunRequest {
 /** What is known of a run before it is read. */
 type KnownRun = Pick<FlowRunRequest, "entrypoint" | "flowRun">;
 
+/** How a process that executes many runs (a pooled one) executes each. */
+export interface RunExecutionOptions {
+  /** The client the run writes through. @default the CLI's client */
+  client?: OrchestrationApi;
+  /** Flows already loaded, by working directory and entrypoint: reused instead of loaded again. */
+  loadedFlows?: Map<string, LoadedFlow>;
+  /** Where the line saying how the run ended goes. @default stdout */
+  report?: (line: string) => void;
+}
+
 /** Execute claimed run `id` of a deployment here; resolves to the process exit code. */
-export async function executeDeploymentFlowRun(id: string, known: KnownRun = {}): Promise<number> {
-  const client = await cliClient({ waitsOutRestarts: true });
+export async function executeDeploymentFlowRun(id: string, known: KnownRun = {}, options: RunExecutionOptions = {}): Promise<number> {
+  const client = options.client ?? (await cliClient({ waitsOutRestarts: true }));
+  const report = options.report ?? printLine;
   let { entrypoint, flowRun } = known;
   let cwd = process.cwd();
   if (entrypoint === undefined || flowRun === undefined) {
@@ -50,21 +61,23 @@ export async function executeDeploymentFlowRun(id: string, known: KnownRun = {})
     // Pulled code: the worker started this process in the directory it pulled the code into.
     if (!deployment.pull) cwd = deployment.path ?? cwd;
   }
-  let flow: LoadedFlow;
+  const flowKey = `${cwd}\0${entrypoint}`;
+  let flow = options.loadedFlows?.get(flowKey);
   try {
-    flow = await loadFlowFromEntrypoint(entrypoint, cwd);
+    flow ??= await loadFlowFromEntrypoint(entrypoint, cwd);
   } catch (error) {
     await markCrashed(client, id, error);
     throw error;
   }
+  options.loadedFlows?.set(flowKey, flow);
   // A state that changed since (a cancellation) makes the Running proposal fail as it should.
   const state = await executeInProcess(client, flow, flowRun);
   // A suspended run (suspendFlowRun) released this process on purpose: no failure.
   if (state.type === "PAUSED") {
-    printLine(`Flow run '${flowRun.name}' (${id}) is ${state.name}; it runs again on a worker once resumed`);
+    report(`Flow run '${flowRun.name}' (${id}) is ${state.name}; it runs again on a worker once resumed`);
     return 0;
   }
-  printLine(`Flow run '${flowRun.name}' (${id}) finished in state ${state.name}`);
+  report(`Flow run '${flowRun.name}' (${id}) finished in state ${state.name}`);
   return state.type === "COMPLETED" ? 0 : 1;
 }
 

@@ -11,9 +11,18 @@
  * run, and retires the process once that run ended; `retire` or a closed channel retire it when idle.
  * A run whose code takes the process down (an uncaught error, process.exit) leaves the worker to
  * mark it Crashed and start another process.
+ *
+ * What stays warm besides modules: the client, the flows loaded (by working directory and
+ * entrypoint; the worker gives a run whose entrypoint file changed a process that never loaded
+ * it), and the way logs travel: the run's log records go to the worker over the IPC channel,
+ * which writes those of all its processes in one batch.
  */
+import type { OrchestrationApi } from "../../client/orchestration-api.js";
+import type { LogInput } from "../../core/api-types.js";
 import type { FromPooledProcess, ToPooledProcess, PooledRunRequest } from "../../worker/pool-messages.js";
+import { cliClient } from "../cli-client.js";
 import { errorLine } from "../output/error-line.js";
+import type { LoadedFlow } from "./execute-in-process.js";
 import { applyRunSurroundings, executeDeploymentFlowRun, loadRunRuntime } from "./flow-run-child.js";
 
 function send(message: FromPooledProcess): Promise<void> {
@@ -23,10 +32,25 @@ function send(message: FromPooledProcess): Promise<void> {
   });
 }
 
+/** `client`, except that its log records go to the worker (see file header). */
+function logsThroughWorker(client: OrchestrationApi): OrchestrationApi {
+  const appendLogs = async (logs: LogInput[]): Promise<void> => send({ type: "logs", logs });
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === "appendLogs") return appendLogs;
+      const value: unknown = Reflect.get(target, property, target);
+      // Methods run on the client itself (its private fields are not the proxy's).
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /** Serve the worker's run requests until retired; resolves to the exit code (0). */
 export async function runPooledRunChild(): Promise<number> {
   if (process.send === undefined) throw new Error("weir flow-run execute --pool runs only as a worker's pooled process (it needs the worker's IPC channel)");
   await loadRunRuntime();
+  const client = logsThroughWorker(await cliClient({ waitsOutRestarts: true }));
+  const loadedFlows = new Map<string, LoadedFlow>();
   let isRunning = false;
   let isRetiring = false;
   let finish: (code: number) => void = () => undefined;
@@ -43,16 +67,17 @@ export async function runPooledRunChild(): Promise<number> {
   const runOne = async (request: PooledRunRequest): Promise<void> => {
     isRunning = true;
     let code: number;
+    let line: string | undefined;
     try {
       applyRunSurroundings(request);
       const known = { ...(request.entrypoint === undefined ? {} : { entrypoint: request.entrypoint }), ...(request.flowRun === undefined ? {} : { flowRun: request.flowRun }) };
-      code = await executeDeploymentFlowRun(request.flowRunId, known);
+      code = await executeDeploymentFlowRun(request.flowRunId, known, { client, loadedFlows, report: (text) => (line = text) });
     } catch (error) {
       process.stderr.write(`${errorLine(error)}\n`);
       code = 1;
     }
     isRunning = false;
-    await send({ type: "done", flowRunId: request.flowRunId, code, rssBytes: process.memoryUsage.rss() });
+    await send({ type: "done", flowRunId: request.flowRunId, code, rssBytes: process.memoryUsage.rss(), ...(line === undefined ? {} : { line }) });
     if (isRetiring) finish(0);
   };
 

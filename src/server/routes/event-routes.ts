@@ -1,17 +1,22 @@
 /**
- * The live stream `GET /api/events[?flowRunId=]`: Server-Sent Events, one `data:` JSON
+ * The live stream `GET /api/events[?flowRunId=&workPool=&stateType=]`: Server-Sent Events, one `data:` JSON
  * WeirEvent per message, from the orchestration event bus; a comment line every 15 s keeps
  * proxies from closing an idle stream.
  */
 import { z } from "zod";
 import { defineRoute, type AnyRouteDefinition, type RouteDependencies } from "../route-registry.js";
-import { nameSchema } from "../schemas/common-schemas.js";
+import { STATE_TYPES } from "../../core/states.js";
+import { csvOf, nameSchema } from "../schemas/common-schemas.js";
 import { weirEventSchema } from "../schemas/event-schemas.js";
 
 const KEEP_ALIVE_MS = 15_000;
 
 /** Query of `GET /api/events`. */
-export const eventsQuerySchema = z.object({ flowRunId: nameSchema.optional() });
+export const eventsQuerySchema = z.object({
+  flowRunId: nameSchema.optional(),
+  workPool: nameSchema.optional().meta({ description: "Only flow-run events of runs in this work pool" }),
+  stateType: csvOf(STATE_TYPES).optional().meta({ description: `Only flow-run events of runs in one of these state types (comma-separated: ${STATE_TYPES.join(",")})` }),
+});
 
 /** The event stream route. */
 export function eventRoutes({ subscribe }: RouteDependencies): AnyRouteDefinition[] {
@@ -29,7 +34,11 @@ export function eventRoutes({ subscribe }: RouteDependencies): AnyRouteDefinitio
         const requestSignal = context.req.raw.signal;
         requestSignal.addEventListener("abort", () => stop.abort(), { once: true });
         const encoder = new TextEncoder();
-        const filter = query.flowRunId === undefined ? {} : { flowRunId: query.flowRunId };
+        const filter = {
+          ...(query.flowRunId === undefined ? {} : { flowRunId: query.flowRunId }),
+          ...(query.workPool === undefined ? {} : { workPoolName: query.workPool }),
+          ...(query.stateType === undefined ? {} : { stateTypes: query.stateType }),
+        };
         const body = new ReadableStream<Uint8Array>({
           start(controller) {
             controller.enqueue(encoder.encode(": connected\n\n"));

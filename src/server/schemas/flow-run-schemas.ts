@@ -74,19 +74,20 @@ export function flowRunFilterOf(query: z.infer<typeof flowRunFilterQuerySchema>)
   return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
 }
 
-/** Body of `POST /api/flow-runs/:id/set-state`. */
-export const proposeStateSchema = z.object({
-  state: stateSchema,
-  force: z.boolean().optional(),
-  transitionId: nameSchema.optional(),
-}) satisfies z.ZodType<ProposeStateInput>;
-
 /** Body of `POST /api/flow-runs/:id/heartbeat`. */
 export const heartbeatFlowRunSchema = z.object({
   infrastructurePid: nameSchema.optional(),
   codeVersion: nameSchema.optional(),
   heartbeatIntervalSeconds: z.int().min(1).max(MAX_HEARTBEAT_INTERVAL_SECONDS).optional(),
 });
+
+/** Body of `POST /api/flow-runs/:id/set-state`. */
+export const proposeStateSchema = z.object({
+  state: stateSchema,
+  force: z.boolean().optional(),
+  transitionId: nameSchema.optional(),
+  heartbeat: heartbeatFlowRunSchema.omit({ codeVersion: true }).optional().meta({ description: "Recorded with the state when it is accepted, as a heartbeat would record them" }),
+}) satisfies z.ZodType<ProposeStateInput>;
 
 /** Body of `POST /api/flow-runs/:id/resume`. */
 export const resumeFlowRunSchema = z.object({
