@@ -5,11 +5,11 @@
  * without sockets (their URLs name `localhost`, which the Host guard always serves).
  */
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { systemClock, type Clock } from "../core/clock.js";
 import { WeirError, type FieldIssue } from "../core/weir-error.js";
 import { isSameKey, presentedKey } from "./api-key-check.js";
+import { bodySizeLimit } from "./body-size-limit.js";
 import { DatabaseOutageMonitor } from "./database-outage.js";
 import { errorResponse, type ErrorLogger } from "./error-response.js";
 import { hostGuard, type AllowedHosts } from "./host-guard.js";
@@ -111,12 +111,9 @@ export function createApp(options: CreateAppOptions): WeirApp {
   });
   app.use("/api/*", jsonBodyGuard());
   const maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
-  const generalLimit = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => errorResponse(new WeirError("PAYLOAD_TOO_LARGE", `request body over ${maxBodyBytes} bytes`), logError),
-  });
+  const generalLimit = bodySizeLimit(maxBodyBytes, () => errorResponse(new WeirError("PAYLOAD_TOO_LARGE", `request body over ${maxBodyBytes} bytes`), logError));
   // Results have their own limit (WEIR_RESULT_MAX_BYTES), on their bytes rather than their base64.
-  const resultLimit = bodyLimit({ maxSize: resultBodyLimit(maxResultBytes), onError: () => errorResponse(tooLarge(null, maxResultBytes), logError) });
+  const resultLimit = bodySizeLimit(resultBodyLimit(maxResultBytes), () => errorResponse(tooLarge(null, maxResultBytes), logError));
   app.use("/api/*", (context, next) => (context.req.method === "PUT" && context.req.path.startsWith("/api/results/") ? resultLimit : generalLimit)(context, next));
 
   let openApi: unknown;

@@ -18,6 +18,7 @@ import { deploymentVersions } from "./016-deployment-versions.js";
 import { codePull } from "./017-code-pull.js";
 import { taskQueue } from "./018-task-queue.js";
 import { deploymentExecution } from "./019-deployment-execution.js";
+import { claimOrderIndex } from "./021-claim-order-index.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   codePull,
   taskQueue,
   deploymentExecution,
+  claimOrderIndex,
 ]);
