@@ -38,6 +38,44 @@ export function matchesPayload(event: Pick<StoredEvent, "payload">, match: Recor
   return Object.entries(match).every(([path, wanted]) => sortedJson(valueAt(event.payload, path)) === sortedJson(wanted));
 }
 
+// An ISO-8601 time as the events API compares it (UTC, milliseconds); null when it is not a time.
+function isoTime(text: string): string | null {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+// Whether an event's name is one of `names` (exact, `prefix.*`, or `*`); none given: any name.
+function matchesName(event: string, names: readonly string[]): boolean {
+  if (names.length === 0 || names.includes("*")) return true;
+  return names.some((name) => (name.endsWith("*") ? event.startsWith(name.slice(0, -1)) : event === name));
+}
+
+/**
+ * Whether an event passes a stored-event filter as the events API applies it (names, resource,
+ * related ids that are not tags, tags, `since` inclusive, `until` exclusive); a time that does
+ * not parse matches nothing (the API refuses it).
+ */
+export function matchesEventFilter(event: StoredEvent, filter: StoredEventFilter): boolean {
+  if (!matchesName(event.event, filter.events ?? [])) return false;
+  if (filter.resourceId !== undefined && filter.resourceId !== null && event.resource.id !== filter.resourceId) return false;
+  if (!(filter.related ?? []).every((id) => event.related.some((related) => related.kind !== "tag" && related.id === id))) return false;
+  if (!(filter.tags ?? []).every((tag) => event.related.some((related) => related.kind === "tag" && related.id === tag))) return false;
+  if (filter.since !== undefined && filter.since !== null) {
+    const since = isoTime(filter.since);
+    if (since === null || event.occurred < since) return false;
+  }
+  if (filter.until !== undefined && filter.until !== null) {
+    const until = isoTime(filter.until);
+    if (until === null || event.occurred >= until) return false;
+  }
+  return true;
+}
+
+/** Whether `event` is one `wait` waits for: it passes the wait's filter from the wait's `since` on, and its payload matches. */
+export function matchesEventWait(event: StoredEvent, wait: EventWait): boolean {
+  return matchesEventFilter(event, { ...wait.filter, since: wait.since }) && matchesPayload(event, wait.match ?? {});
+}
+
 /** The first event (oldest first) of `events` whose payload matches, or undefined. */
 export function firstMatchingEvent(events: readonly StoredEvent[], match: Record<string, unknown>, isNewestFirst: boolean): StoredEvent | undefined {
   const ordered = isNewestFirst ? [...events].reverse() : events;

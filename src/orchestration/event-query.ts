@@ -12,7 +12,7 @@
  * SQLite has one writer at a time, so `seq` order is commit order and `tx` is always 0; the bound
  * there is the largest `seq` (also read before the events).
  */
-import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { EventBatch, EventPage, EventResource, ListEventsInput, ReadEventsAfterInput, StoredEvent, StoredEventFilter } from "../core/events.js";
 import { eventNameFilterProblem } from "../core/events.js";
 import { MAX_NAME_LENGTH, isWithinLength } from "../core/input-limits.js";
@@ -24,6 +24,7 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./page-cursor.js";
 
 type Db = Kysely<DatabaseSchema>;
 type EventQuery = SelectQueryBuilder<DatabaseSchema & { e: EventTable }, "e", object>;
+type EventExpressions = ExpressionBuilder<DatabaseSchema & { e: EventTable }, "e">;
 
 /** Most names, related ids or tags one filter may give. */
 export const MAX_EVENT_FILTER_VALUES = 50;
@@ -90,16 +91,19 @@ function checkLimit(limit: unknown): number {
   return value;
 }
 
+// The conditions, any one of which an event's name meets: one of `exactNames`, or starting with one of `prefixes`.
+function eventNameConditions(eb: EventExpressions, exactNames: readonly string[], prefixes: readonly string[]): Expression<SqlBool>[] {
+  return [
+    ...(exactNames.length > 0 ? [eb("e.event", "in", [...exactNames])] : []),
+    // A range, not LIKE (SQLite's LIKE ignores case; `_` and `%` would need escaping).
+    ...prefixes.map((prefix) => eb.and([eb("e.event", ">=", prefix), eb("e.event", "<", `${prefix}\u{10FFFF}`)])),
+  ];
+}
+
 function applyFilter(query: EventQuery, filter: CompiledEventFilter): EventQuery {
   let next = query;
   if (!filter.isAnyName && (filter.exactNames.length > 0 || filter.prefixes.length > 0)) {
-    next = next.where((eb) =>
-      eb.or([
-        ...(filter.exactNames.length > 0 ? [eb("e.event", "in", filter.exactNames)] : []),
-        // A range, not LIKE (SQLite's LIKE ignores case; `_` and `%` would need escaping).
-        ...filter.prefixes.map((prefix) => eb.and([eb("e.event", ">=", prefix), eb("e.event", "<", `${prefix}\u{10FFFF}`)])),
-      ]),
-    );
+    next = next.where((eb) => eb.or(eventNameConditions(eb, filter.exactNames, filter.prefixes)));
   }
   if (filter.resourceId !== null) next = next.where("e.resource_id", "=", filter.resourceId);
   for (const id of filter.related) {
@@ -231,4 +235,36 @@ export async function readEventsAfter(database: WeirDatabase, input: ReadEventsA
   // A short batch read everything up to the bound.
   else if (isAfter(bound, after)) next = bound;
   return { events: await toStoredEvents(database.db, rows), cursor: encodeFollowCursor(next) };
+}
+
+/** What {@link scanEvents} reads (see there). */
+export interface EventScanInput {
+  /** Events that occurred at or after this time (ISO-8601 UTC). */
+  since: string;
+  /** Events about one of these resources… */
+  resourceIds: readonly string[];
+  /** …or named by one of these (exact, `prefix.*`, or `*` for any). */
+  names: readonly string[];
+  /** After this `seq` (0: from the first). */
+  afterSeq: number;
+  limit: number;
+}
+
+/**
+ * Events for matching in memory against many filters at once (the suspended `waitForEvent`
+ * runs): those that occurred from `since` on and are about one of `resourceIds` or named by one
+ * of `names`, oldest first by `seq`, with the `seq` of the last to continue after. No filter's
+ * limits apply: the caller builds the input from filters already checked.
+ */
+export async function scanEvents(database: WeirDatabase, input: EventScanInput): Promise<{ events: StoredEvent[]; lastSeq: number | null }> {
+  const isAnyName = input.names.includes("*");
+  const exactNames = input.names.filter((name) => !name.endsWith("*"));
+  const prefixes = input.names.filter((name) => name.endsWith("*") && name !== "*").map((name) => name.slice(0, -1));
+  let query = database.db.selectFrom("events as e").select(EVENT_COLUMNS).where("e.occurred", ">=", input.since).where("e.seq", ">", input.afterSeq);
+  if (!isAnyName) {
+    query = query.where((eb) => eb.or([...(input.resourceIds.length > 0 ? [eb("e.resource_id", "in", [...input.resourceIds])] : []), ...eventNameConditions(eb, exactNames, prefixes)]));
+  }
+  const rows = (await query.orderBy("e.seq").limit(input.limit).execute()) as unknown as Array<EventTable & { seq: number }>;
+  const last = rows[rows.length - 1];
+  return { events: await toStoredEvents(database.db, rows), lastSeq: last === undefined ? null : Number(last.seq) };
 }

@@ -30,23 +30,28 @@
  * place, as without `pull`: shared file systems and images). With git or bundle the entrypoint is
  * relative to the repository or bundle root.
  *
+ * The checks of `pull:`, `execution:` and `triggers:` are in deployment-file/ (one file each).
+ *
  * Errors name the field and its line (`deployments.0.schedules.0.timezone (line 9): …`).
  * Applying loads each entrypoint (SDK `loadFlow`) for the flow's name and parameter schema.
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { entrypointFileHash } from "./entrypoint-hash.js";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
 import type { ScheduleInput } from "../core/api-types.js";
-import { EXECUTION_MODES, type CatchupPolicy, type CodePull, type Deployment, type ExecutionMode, type OverlapPolicy, type Parameters, type ScheduleSpec } from "../core/models.js";
+import type { CatchupPolicy, CodePull, Deployment, ExecutionMode, OverlapPolicy, Parameters, ScheduleSpec } from "../core/models.js";
 import { unknownOptionMessage, type OptionAliases } from "../core/option-checks.js";
 import { validateScheduleSpec } from "../core/schedules/next-schedule-times.js";
-import { parseAutomationSpec } from "../core/automations/automation-spec.js";
 import { CATCHUP_POLICIES, OVERLAP_POLICIES, isCatchupPolicy, isOverlapPolicy, parseDurationSeconds } from "../core/schedules/schedule-policies.js";
-import { WeirError, isWeirError, type FieldIssue } from "../core/weir-error.js";
+import { WeirError } from "../core/weir-error.js";
 import { getClient } from "./client-provider.js";
 import { deploymentTriggerAutomations, type DeploymentTriggerInput } from "./deployment-triggers.js";
+import { checkExecution } from "./deployment-file/check-execution.js";
+import { checkPull, type DeploymentFilePull } from "./deployment-file/check-pull.js";
+import { checkTriggers } from "./deployment-file/check-triggers.js";
+import { IssueCollector, isMapping, type RawMapping } from "./deployment-file/issue-collector.js";
 import { packCodeBundle, uploadCodeBundle, type CodeBundle } from "./code-bundle.js";
 import { loadFlow } from "./load-flow.js";
 import { SCHEDULE_OPTION_ALIASES } from "./option-aliases.js";
@@ -70,7 +75,7 @@ export interface DeploymentFileEntry {
   /** Automations of the deployment (`triggers:`), as written; `applyDeploymentFile` names them and binds their match to it. */
   triggers: DeploymentTriggerInput[];
   /** Where workers get the code: git, a bundle of `path` (hash known once packed), or null (in place at `path`). */
-  pull: Extract<CodePull, { kind: "git" }> | { kind: "bundle" } | null;
+  pull: DeploymentFilePull;
   /** How workers execute its runs; null: as the worker says. */
   execution: ExecutionMode | null;
 }
@@ -84,7 +89,6 @@ export interface SchedulePolicies {
 
 const POLICY_KEYS = ["catchup", "catchupWindow", "overlap"];
 const ENTRY_KEYS = ["name", "entrypoint", "parameters", "workPool", "schedules", "tags", "description", "concurrencyLimit", "path", "version", "pull", "triggers", "execution", ...POLICY_KEYS];
-const PULL_KEYS = ["git", "ref", "credentials", "bundle", "path"];
 const SCHEDULE_KEYS = ["cron", "interval", "rrule", "timezone", "anchorDate", "dayOr", "parameters", "active", ...POLICY_KEYS];
 const WORK_POOL_KEYS = ["name", "workQueue"];
 
@@ -104,29 +108,8 @@ const ENTRY_ALIASES: OptionAliases = {
 };
 const WORK_POOL_ALIASES: OptionAliases = { workQueueName: "workQueue", work_queue_name: "workQueue", queue: "workQueue" };
 
-type Raw = Record<string, unknown>;
-
-function isObject(value: unknown): value is Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-class IssueCollector {
-  readonly issues: FieldIssue[] = [];
-  constructor(
-    private readonly document: Document,
-    private readonly lines: LineCounter,
-  ) {}
-
-  add(path: (string | number)[], message: string): void {
-    const node = this.document.getIn(path, true);
-    const offset = isNode(node) ? node.range?.[0] : undefined;
-    const line = offset === undefined ? "" : ` (line ${this.lines.linePos(offset).line})`;
-    this.issues.push({ path: `${path.join(".")}${line}`, message });
-  }
-}
-
 /** The policy keys of a deployment or schedule entry, checked (see the file header). */
-function checkPolicies(raw: Raw, path: (string | number)[], issues: IssueCollector): SchedulePolicies {
+function checkPolicies(raw: RawMapping, path: (string | number)[], issues: IssueCollector): SchedulePolicies {
   const policies: SchedulePolicies = {};
   if (raw.catchup !== undefined) {
     if (isCatchupPolicy(raw.catchup)) policies.catchup = raw.catchup;
@@ -145,7 +128,7 @@ function checkPolicies(raw: Raw, path: (string | number)[], issues: IssueCollect
 }
 
 function checkSchedule(raw: unknown, path: (string | number)[], owner: string, issues: IssueCollector): ScheduleInput | null {
-  if (!isObject(raw)) {
+  if (!isMapping(raw)) {
     issues.add(path, "must be a mapping with cron, interval or rrule");
     return null;
   }
@@ -157,60 +140,18 @@ function checkSchedule(raw: unknown, path: (string | number)[], owner: string, i
   try {
     validateScheduleSpec(spec as ScheduleSpec, "");
   } catch (error) {
-    if (!isWeirError(error)) throw error;
-    const found = (error.details?.issues as FieldIssue[] | undefined) ?? [{ path: "", message: error.message }];
-    for (const issue of found) issues.add([...path, ...issue.path.split(".").filter(Boolean)], issue.message);
+    issues.addFromError(path, error);
     return null;
   }
-  if (parameters !== undefined && !isObject(parameters)) issues.add([...path, "parameters"], "must be a mapping");
+  if (parameters !== undefined && !isMapping(parameters)) issues.add([...path, "parameters"], "must be a mapping");
   if (active !== undefined && typeof active !== "boolean") issues.add([...path, "active"], "must be true or false");
   // No `active`: a schedule paused in the dashboard stays paused when the file is applied again.
   return { schedule: spec as ScheduleSpec, parameters: (parameters as Parameters | undefined) ?? {}, ...(active === undefined ? {} : { isActive: active === true }), ...policies };
 }
 
-// A git URL that is a local path (no scheme, not `user@host:path`) is made absolute, as `path` is.
-function gitUrlOf(url: string, baseDir: string): string {
-  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) || /^[^/]+@[^/]+:/.test(url) ? url : resolve(baseDir, url);
-}
-
-/** The `pull` of a deployment entry, checked (see the file header); `path` when it says `{ path }`. */
-function checkPull(raw: unknown, path: (string | number)[], baseDir: string, issues: IssueCollector): { pull: DeploymentFileEntry["pull"]; path?: string } {
-  if (raw === undefined || raw === null) return { pull: null };
-  if (!isObject(raw)) {
-    issues.add(path, "must be { git: <url>, ref: <commit|branch|tag> }, { bundle: true } or { path: <dir> }");
-    return { pull: null };
-  }
-  for (const key of Object.keys(raw)) if (!PULL_KEYS.includes(key)) issues.add([...path, key], `unknown key '${key}' in pull (keys: ${PULL_KEYS.join(", ")})`);
-  const kinds = ["git", "bundle", "path"].filter((kind) => raw[kind] !== undefined);
-  if (kinds.length !== 1) {
-    issues.add(path, `must name exactly one of git, bundle or path${kinds.length > 1 ? ` (it names ${kinds.join(" and ")})` : ""}`);
-    return { pull: null };
-  }
-  if (raw.git === undefined && (raw.ref !== undefined || raw.credentials !== undefined)) issues.add(path, "ref and credentials go with git only");
-  if (raw.bundle !== undefined) {
-    if (raw.bundle !== true) issues.add([...path, "bundle"], "must be true");
-    return { pull: { kind: "bundle" } };
-  }
-  if (raw.path !== undefined) {
-    if (typeof raw.path !== "string" || raw.path.trim() === "") issues.add([...path, "path"], "must be a non-empty string");
-    return { pull: null, path: typeof raw.path === "string" ? resolve(baseDir, raw.path) : baseDir };
-  }
-  if (typeof raw.git !== "string" || raw.git.trim() === "" || raw.git.startsWith("-")) issues.add([...path, "git"], "must be a repository URL or path");
-  if (raw.ref === undefined) issues.add(path, "ref is required with git: a commit, branch or tag");
-  else if (typeof raw.ref !== "string" || raw.ref.trim() === "" || raw.ref.startsWith("-") || /\s/.test(raw.ref)) issues.add([...path, "ref"], "must be a commit, branch or tag");
-  let credentialsSecret: string | null = null;
-  if (raw.credentials !== undefined) {
-    const secret = isObject(raw.credentials) ? raw.credentials.secret : undefined;
-    if (!isObject(raw.credentials) || Object.keys(raw.credentials).some((key) => key !== "secret") || typeof secret !== "string" || secret.trim() === "") {
-      issues.add([...path, "credentials"], "must be { secret: <name of a secret variable> }");
-    } else credentialsSecret = secret;
-  }
-  return { pull: { kind: "git", url: typeof raw.git === "string" ? gitUrlOf(raw.git, baseDir) : "", ref: String(raw.ref), credentialsSecret } };
-}
-
 function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueCollector): DeploymentFileEntry | null {
   const at = (...rest: (string | number)[]): (string | number)[] => ["deployments", index, ...rest];
-  if (!isObject(raw)) {
+  if (!isMapping(raw)) {
     issues.add(at(), "must be a mapping with at least name and entrypoint");
     return null;
   }
@@ -233,7 +174,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
   if (entrypoint !== null && !/^.+:[A-Za-z_$][\w$]*$/.test(entrypoint)) issues.add(at("entrypoint"), "must be path/to/file.ts:exportName");
   const description = text("description", false);
   const path = text("path", false);
-  if (raw.parameters !== undefined && raw.parameters !== null && !isObject(raw.parameters)) issues.add(at("parameters"), "must be a mapping");
+  if (raw.parameters !== undefined && raw.parameters !== null && !isMapping(raw.parameters)) issues.add(at("parameters"), "must be a mapping");
   const tags = raw.tags ?? [];
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string")) issues.add(at("tags"), "must be a list of strings");
   const limit = raw.concurrencyLimit ?? null;
@@ -242,7 +183,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
   let workQueueName = "default";
   const pool = raw.workPool;
   if (typeof pool === "string") workPoolName = pool;
-  else if (isObject(pool)) {
+  else if (isMapping(pool)) {
     for (const key of Object.keys(pool)) {
       if (!WORK_POOL_KEYS.includes(key)) issues.add(at("workPool", key), `${unknownOptionMessage(key, { kind: "deployment", known: WORK_POOL_KEYS, aliases: WORK_POOL_ALIASES, path: "workPool" })} in deployment '${owner}'`);
     }
@@ -254,8 +195,7 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
   const policies = checkPolicies(raw, at(), issues);
   const pulled = checkPull(raw.pull, at("pull"), baseDir, issues);
   if (pulled.path !== undefined && path !== null) issues.add(at("pull"), "give path or pull: { path }, not both");
-  const execution = raw.execution ?? null;
-  if (execution !== null && !EXECUTION_MODES.includes(execution as ExecutionMode)) issues.add(at("execution"), `must be one of ${EXECUTION_MODES.join(", ")}`);
+  const execution = checkExecution(raw.execution, at("execution"), issues);
   const schedules: ScheduleInput[] = [];
   if (raw.schedules !== undefined && raw.schedules !== null) {
     if (!Array.isArray(raw.schedules)) issues.add(at("schedules"), "must be a list");
@@ -281,32 +221,9 @@ function checkEntry(raw: unknown, index: number, baseDir: string, issues: IssueC
     policies,
     pull: pulled.pull,
     triggers,
-    execution: execution as ExecutionMode | null,
+    execution,
   };
 }
-
-/** A deployment's `triggers:`, each checked as an automation (see the file header). */
-function checkTriggers(raw: unknown, path: (string | number)[], issues: IssueCollector): DeploymentTriggerInput[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) {
-    issues.add(path, "must be a list of automations (trigger + actions)");
-    return [];
-  }
-  raw.forEach((entry: unknown, index) => {
-    if (!isObject(entry)) return issues.add([...path, index], "must be a mapping with trigger and actions");
-    const trigger = isObject(entry.trigger) ? entry.trigger : {};
-    if (isObject(trigger.match) && trigger.match.deployment !== undefined) issues.add([...path, index, "trigger", "match", "deployment"], "is implied: a deployment's triggers match that deployment");
-    try {
-      parseAutomationSpec({ name: "unnamed", ...entry }, "weir.yaml");
-    } catch (error) {
-      if (!isWeirError(error)) throw error;
-      const found = (error.details?.issues as FieldIssue[] | undefined) ?? [{ path: "", message: error.message }];
-      for (const issue of found) issues.add([...path, index, ...issue.path.split(".").filter(Boolean)], issue.message);
-    }
-  });
-  return raw as DeploymentTriggerInput[];
-}
-
 
 /** Parse and validate weir.yaml text; `baseDir` is the folder entrypoints are relative to. */
 export function parseDeploymentFile(text: string, baseDir: string, fileName = "weir.yaml"): DeploymentFileEntry[] {
@@ -319,7 +236,7 @@ export function parseDeploymentFile(text: string, baseDir: string, fileName = "w
   }
   const root: unknown = document.toJS();
   const issues = new IssueCollector(document, lines);
-  if (!isObject(root) || !Array.isArray(root.deployments)) {
+  if (!isMapping(root) || !Array.isArray(root.deployments)) {
     issues.add(["deployments"], "the file must have a `deployments:` list");
     throw WeirError.validation(fileName, issues.issues);
   }

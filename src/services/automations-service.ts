@@ -6,10 +6,13 @@
  * runs shortly after a flow run changes state (a `flow-run` event on the in-process bus, relayed
  * from other processes on PostgreSQL), and once more a second later (a PostgreSQL follower may
  * not see the new stored event at once); the stored-event cursor, not the wake-up, is what
- * guarantees each event is seen.
+ * guarantees each event is seen. Its first pass seals the notification secrets that automations
+ * saved before sealing existed still hold in clear (seal-clear-automation-actions.ts).
  */
 import { createOrchestration } from "../orchestration/create-orchestration.js";
+import { isWeirError } from "../core/weir-error.js";
 import { evaluateAutomations } from "../orchestration/automations/evaluate-automations.js";
+import { sealClearAutomationActions } from "../orchestration/automations/seal-clear-automation-actions.js";
 import { runAutomationActions } from "../orchestration/automations/run-automation-actions.js";
 import type { OrchestrationContext } from "../orchestration/orchestration-context.js";
 import type { ServiceLoop } from "./service-loop.js";
@@ -25,6 +28,7 @@ export function createAutomationsService(ctx: OrchestrationContext, options: { i
   const api = createOrchestration(ctx);
   const onError = (error: unknown): void => options.onError(error, name);
   let recheckAt: number | null = null;
+  let hasSealedClearActions = false;
   return {
     name,
     intervalMs: options.intervalMs,
@@ -56,6 +60,16 @@ export function createAutomationsService(ctx: OrchestrationContext, options: { i
         signal.addEventListener("abort", done, { once: true });
       }),
     tick: async ({ now }) => {
+      if (!hasSealedClearActions) {
+        try {
+          await sealClearAutomationActions(ctx);
+          hasSealedClearActions = true;
+        } catch (error) {
+          // No server key (CONFLICT) is reported once; anything else is tried again next pass.
+          if (isWeirError(error) && error.code === "CONFLICT") hasSealedClearActions = true;
+          onError(error);
+        }
+      }
       await evaluateAutomations(ctx, now, onError);
       await runAutomationActions(ctx, api, onError);
     },

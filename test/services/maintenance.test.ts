@@ -113,3 +113,19 @@ describe("retention of run data", () => {
     expect(await deleteExpiredRunData(ctx(), { olderThanSeconds: 7 * 86_400 })).toEqual({ flowRuns: 0, taskRuns: 0, logs: 0, results: 0, hasMore: false });
   });
 });
+
+describe("retention in batches", () => {
+  const { bed, api, ctx } = useServiceTestBed("2026-07-01T00:00:00Z");
+
+  it("stops after maxBatches full batches with hasMore, and the next pass deletes the rest", async () => {
+    for (let index = 0; index < 3; index++) {
+      const run = await api().createFlowRun({ flowName: "batched" });
+      await moveFlowRun(api(), bed().clock, run.id, "Running", "Completed");
+    }
+    bed().clock.set("2026-07-09T00:00:00Z");
+    const options = { olderThanSeconds: 7 * 86_400, batchSize: 1, maxBatches: 2 };
+    expect(await deleteExpiredRunData(ctx(), options)).toEqual({ flowRuns: 2, taskRuns: 0, logs: 0, results: 0, hasMore: true });
+    expect(await deleteExpiredRunData(ctx(), options)).toEqual({ flowRuns: 1, taskRuns: 0, logs: 0, results: 0, hasMore: false });
+    expect(await ctx().database.db.selectFrom("flow_runs").select("id").execute()).toEqual([]);
+  });
+});

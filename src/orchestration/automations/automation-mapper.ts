@@ -12,7 +12,8 @@ import type { SecretKeySource } from "../secret-key-source.js";
  * An action as stored in `automations.actions`: a notification action with secrets is kept
  * redacted (`****` in place of each secret) with the whole action sealed under the server key
  * (WEIR_SECRET_KEY, notification-secrets.ts) in `$sealed`, so the row holds no secret in clear.
- * Rows written before sealing hold the action in clear, without `$sealed`; they read the same.
+ * Rows written before sealing hold the action in clear, without `$sealed`; they read the same,
+ * and the automations service seals them when it starts (seal-clear-automation-actions.ts).
  */
 export type StoredAction = ActionSpec & { $sealed?: string };
 

@@ -6,6 +6,7 @@
  * old: the services still have work to do on them.
  */
 import type { OrchestrationContext } from "../orchestration-context.js";
+import { deleteInBatches, retentionCutoff } from "./delete-in-batches.js";
 
 /** Options of {@link deleteExpiredNotifications}. */
 export interface DeleteExpiredNotificationsOptions {
@@ -26,39 +27,18 @@ export interface DeletedNotifications {
 
 /** Delete finished deliveries and firings older than the retention age (see file header). */
 export async function deleteExpiredNotifications(ctx: OrchestrationContext, options: DeleteExpiredNotificationsOptions): Promise<DeletedNotifications> {
-  const { database } = ctx;
-  const batchSize = options.batchSize ?? 500;
-  const maxBatches = options.maxBatches ?? 20;
-  const cutoff = new Date(ctx.clock.now().getTime() - options.olderThanSeconds * 1000).toISOString();
-  const result: DeletedNotifications = { deliveries: 0, firings: 0, hasMore: false };
-
-  for (let batch = 0; ; batch++) {
-    if (batch === maxBatches) {
-      result.hasMore = true;
-      break;
-    }
-    const count = await database.writeTransaction(async (trx) => {
-      const ids = (await trx.selectFrom("notification_deliveries").select("id").where("status", "in", ["sent", "failed"]).where("updated_at", "<", cutoff).limit(batchSize).execute()).map((row) => row.id);
-      if (ids.length === 0) return 0;
-      return Number((await trx.deleteFrom("notification_deliveries").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
-    });
-    result.deliveries += count;
-    if (count < batchSize) break;
-  }
-
-  for (let batch = 0; ; batch++) {
-    if (batch === maxBatches) {
-      result.hasMore = true;
-      break;
-    }
-    const count = await database.writeTransaction(async (trx) => {
-      // (status, fired_at) index of migration 015.
-      const ids = (await trx.selectFrom("automation_firings").select("id").where("status", "=", "done").where("fired_at", "<", cutoff).orderBy("fired_at").limit(batchSize).execute()).map((row) => row.id);
-      if (ids.length === 0) return 0;
-      return Number((await trx.deleteFrom("automation_firings").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
-    });
-    result.firings += count;
-    if (count < batchSize) break;
-  }
-  return result;
+  const limits = { batchSize: options.batchSize ?? 500, maxBatches: options.maxBatches ?? 20 };
+  const cutoff = retentionCutoff(ctx, options.olderThanSeconds);
+  const deliveries = await deleteInBatches(ctx.database, limits, async (trx) => {
+    const ids = (await trx.selectFrom("notification_deliveries").select("id").where("status", "in", ["sent", "failed"]).where("updated_at", "<", cutoff).limit(limits.batchSize).execute()).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    return Number((await trx.deleteFrom("notification_deliveries").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
+  });
+  const firings = await deleteInBatches(ctx.database, limits, async (trx) => {
+    // (status, fired_at) index of migration 015.
+    const ids = (await trx.selectFrom("automation_firings").select("id").where("status", "=", "done").where("fired_at", "<", cutoff).orderBy("fired_at").limit(limits.batchSize).execute()).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    return Number((await trx.deleteFrom("automation_firings").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
+  });
+  return { deliveries: deliveries.deleted, firings: firings.deleted, hasMore: deliveries.hasMore || firings.hasMore };
 }

@@ -7,10 +7,11 @@
  * database for long; every batch is a range of an index (migration 008), so a pass with nothing
  * to delete reads next to nothing.
  */
-import { sql, type ExpressionBuilder } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { DatabaseSchema } from "../../db/schema.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
 import { deleteFlowRunsWithDependents } from "./delete-flow-runs.js";
+import { deleteInBatches, retentionCutoff } from "./delete-in-batches.js";
 import { deleteUnreferencedResults, resultKeysOfFlowRuns, resultKeysOfTaskRuns } from "./release-stored-results.js";
 
 const TERMINAL_TYPES = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"];
@@ -44,64 +45,51 @@ export interface DeletedRunData {
 /** Delete run data older than the retention age (see header). */
 export async function deleteExpiredRunData(ctx: OrchestrationContext, options: DeleteExpiredRunDataOptions): Promise<DeletedRunData> {
   const { database } = ctx;
-  const batchSize = options.batchSize ?? 500;
-  const maxBatches = options.maxBatches ?? 20;
-  const cutoff = new Date(ctx.clock.now().getTime() - options.olderThanSeconds * 1000).toISOString();
+  const limits = { batchSize: options.batchSize ?? 500, maxBatches: options.maxBatches ?? 20 };
+  const cutoff = retentionCutoff(ctx, options.olderThanSeconds);
   const deleted: DeletedRunData = { flowRuns: 0, taskRuns: 0, logs: 0, results: 0, hasMore: false };
-
-  const inBatches = async (deleteBatch: () => Promise<number>): Promise<number> => {
-    let total = 0;
-    for (let batch = 0; batch < maxBatches; batch++) {
-      const count = await deleteBatch();
-      total += count;
-      if (count < batchSize) return total;
-    }
-    deleted.hasMore = true;
-    return total;
+  const inBatches = async (deleteBatch: (trx: Kysely<DatabaseSchema>) => Promise<number>): Promise<number> => {
+    const batched = await deleteInBatches(database, limits, deleteBatch);
+    deleted.hasMore ||= batched.hasMore;
+    return batched.deleted;
   };
 
-  deleted.flowRuns = await inBatches(() =>
-    database.writeTransaction(async (trx) => {
-      const ids = (
-        await trx.selectFrom("flow_runs").select("id").where("end_time", "<", cutoff).where((eb) => eb(stateTypeOf(eb), "in", TERMINAL_TYPES)).orderBy("end_time").limit(batchSize).execute()
-      ).map((row) => row.id);
-      const keys = await resultKeysOfFlowRuns(trx, database.sql, ids);
-      const count = await deleteFlowRunsWithDependents(trx, ids);
-      deleted.results += await deleteUnreferencedResults(trx, database.sql, keys);
-      return count;
-    }),
-  );
+  deleted.flowRuns = await inBatches(async (trx) => {
+    const ids = (
+      await trx.selectFrom("flow_runs").select("id").where("end_time", "<", cutoff).where((eb) => eb(stateTypeOf(eb), "in", TERMINAL_TYPES)).orderBy("end_time").limit(limits.batchSize).execute()
+    ).map((row) => row.id);
+    const keys = await resultKeysOfFlowRuns(trx, database.sql, ids);
+    const count = await deleteFlowRunsWithDependents(trx, ids);
+    deleted.results += await deleteUnreferencedResults(trx, database.sql, keys);
+    return count;
+  });
 
-  deleted.taskRuns = await inBatches(() =>
-    database.writeTransaction(async (trx) => {
-      const ids = (
-        await trx
-          .selectFrom("task_runs")
-          .select("id")
-          .where("flow_run_id", "is", null)
-          .where("end_time", "<", cutoff)
-          .where((eb) => eb(stateTypeOf(eb), "in", TERMINAL_TYPES))
-          .orderBy("end_time")
-          .limit(batchSize)
-          .execute()
-      ).map((row) => row.id);
-      if (ids.length === 0) return 0;
-      const keys = await resultKeysOfTaskRuns(trx, database.sql, ids);
-      await trx.deleteFrom("task_run_states").where("task_run_id", "in", ids).execute();
-      await trx.deleteFrom("logs").where("task_run_id", "in", ids).execute();
-      await trx.deleteFrom("artifacts").where("task_run_id", "in", ids).execute();
-      const count = Number((await trx.deleteFrom("task_runs").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
-      deleted.results += await deleteUnreferencedResults(trx, database.sql, keys);
-      return count;
-    }),
-  );
+  deleted.taskRuns = await inBatches(async (trx) => {
+    const ids = (
+      await trx
+        .selectFrom("task_runs")
+        .select("id")
+        .where("flow_run_id", "is", null)
+        .where("end_time", "<", cutoff)
+        .where((eb) => eb(stateTypeOf(eb), "in", TERMINAL_TYPES))
+        .orderBy("end_time")
+        .limit(limits.batchSize)
+        .execute()
+    ).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    const keys = await resultKeysOfTaskRuns(trx, database.sql, ids);
+    await trx.deleteFrom("task_run_states").where("task_run_id", "in", ids).execute();
+    await trx.deleteFrom("logs").where("task_run_id", "in", ids).execute();
+    await trx.deleteFrom("artifacts").where("task_run_id", "in", ids).execute();
+    const count = Number((await trx.deleteFrom("task_runs").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
+    deleted.results += await deleteUnreferencedResults(trx, database.sql, keys);
+    return count;
+  });
 
-  deleted.logs = await inBatches(() =>
-    database.writeTransaction(async (trx) => {
-      const ids = (await trx.selectFrom("logs").select("id").where("timestamp", "<", cutoff).orderBy("timestamp").limit(batchSize).execute()).map((row) => row.id);
-      if (ids.length === 0) return 0;
-      return Number((await trx.deleteFrom("logs").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
-    }),
-  );
+  deleted.logs = await inBatches(async (trx) => {
+    const ids = (await trx.selectFrom("logs").select("id").where("timestamp", "<", cutoff).orderBy("timestamp").limit(limits.batchSize).execute()).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    return Number((await trx.deleteFrom("logs").where("id", "in", ids).executeTakeFirst()).numDeletedRows);
+  });
   return deleted;
 }

@@ -9,6 +9,7 @@
  * over several passes instead of re-read at each.
  */
 import type { OrchestrationContext } from "../orchestration-context.js";
+import { retentionCutoff } from "./delete-in-batches.js";
 import { deleteUnreferencedResults } from "./release-stored-results.js";
 
 /** Where a pass stopped: the last result it looked at. */
@@ -40,7 +41,7 @@ export async function deleteOrphanedResults(ctx: OrchestrationContext, options: 
   const { database } = ctx;
   const batchSize = options.batchSize ?? 500;
   const maxBatches = options.maxBatches ?? 20;
-  const cutoff = new Date(ctx.clock.now().getTime() - options.olderThanSeconds * 1000).toISOString();
+  const cutoff = retentionCutoff(ctx, options.olderThanSeconds);
   let after = options.after ?? null;
   let deleted = 0;
   for (let batch = 0; batch < maxBatches; batch++) {

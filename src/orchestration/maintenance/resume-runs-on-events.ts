@@ -1,16 +1,16 @@
 /**
  * Suspended runs waiting for an event (`waitForEvent` past the suspend threshold): their
  * Suspended state carries `details.waitForEvent` (src/core/event-wait.ts). The late-runs loop
- * looks, for each, for a matching event stored since the wait began; when one is there it
- * resumes the run (Suspended → Scheduled with `details.matchedEvent`) and any worker runs the
- * flow again, where `waitForEvent` returns that event. One events query per waiting run and
- * pass; a wait whose timeout comes first is resumed by resume-due-waits.ts instead.
+ * looks, for each, for the first matching event stored since the wait began (for all of them
+ * at once: find-awaited-events.ts); when one is there it resumes the run (Suspended → Scheduled
+ * with `details.matchedEvent`) and any worker runs the flow again, where `waitForEvent` returns
+ * that event. A wait whose timeout comes first is resumed by resume-due-waits.ts instead.
  */
-import { firstMatchingEvent, type EventWait } from "../../core/event-wait.js";
+import type { EventWait } from "../../core/event-wait.js";
 import { makeState, type State } from "../../core/states.js";
 import { fromJsonColumn } from "../../db/json-column.js";
-import { listEvents } from "../event-query.js";
 import type { OrchestrationContext } from "../orchestration-context.js";
+import { findAwaitedEvents } from "./find-awaited-events.js";
 import { transitionFlowRunIf } from "./transition-flow-run-if.js";
 
 /** Resume the Suspended runs whose awaited event was stored; returns how many were resumed. */
@@ -23,12 +23,15 @@ export async function resumeRunsOnEvents(ctx: OrchestrationContext, options: { l
     .orderBy("next_scheduled_start_time")
     .limit(options.limit ?? 500)
     .execute();
-  let resumed = 0;
-  for (const row of rows) {
+  const waiting = rows.flatMap((row) => {
     const wait = fromJsonColumn<State>(row.state).details?.waitForEvent as EventWait | undefined;
-    if (wait === undefined) continue;
-    const page = await listEvents(ctx.database, { ...wait.filter, since: wait.since, limit: 1000 });
-    const event = firstMatchingEvent(page.events, wait.match ?? {}, true);
+    return wait === undefined ? [] : [{ row, wait }];
+  });
+  if (waiting.length === 0) return 0;
+  const events = await findAwaitedEvents(ctx.database, waiting.map(({ wait }) => wait));
+  let resumed = 0;
+  for (const [index, { row }] of waiting.entries()) {
+    const event = events[index];
     if (event === undefined) continue;
     const result = await transitionFlowRunIf(
       ctx,
@@ -36,12 +39,12 @@ export async function resumeRunsOnEvents(ctx: OrchestrationContext, options: { l
       // Still the same wait: not resumed, cancelled or woken meanwhile.
       (locked) => locked.state_id === row.state_id,
       (locked, now) => {
-        const waiting = fromJsonColumn<State>(locked.state);
+        const suspended = fromJsonColumn<State>(locked.state);
         return makeState("Scheduled", {
           now,
           scheduledTime: now.toISOString(),
           message: `resumed: event '${event.event}' was stored (${event.id})`,
-          details: { matchedEvent: event, waitKey: waiting.details?.pauseKey ?? null },
+          details: { matchedEvent: event, waitKey: suspended.details?.pauseKey ?? null },
         });
       },
       { via: "resume" },
