@@ -1,6 +1,7 @@
 import type { State } from "../core/states.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
+import { TASK_QUEUE_NAME_PATTERN } from "../core/task-queue.js";
 import type { CachedFunction } from "./cache-policy.js";
 import { TASK_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
@@ -138,7 +139,7 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
   });
 }
 
-const QUEUE_NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
+const QUEUE_NAME = new RegExp(TASK_QUEUE_NAME_PATTERN);
 
 function compilePlacement(options: TaskOptions<never>, what: string): TaskPlacement | null {
   const { taskQueue, thread } = options;
