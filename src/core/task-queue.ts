@@ -1,11 +1,12 @@
 /**
  * Task queues (issue 16): task runs placed with `task({ taskQueue })` are executed by task
- * workers (`weir task-worker start --queue Q`) on any machine sharing the database.
+ * workers (`weir task-worker start --queue Q`) on any machine that reaches the server or the
+ * database.
  *
  * Glossary:
  * - **item**: one attempt of a task run on a queue (id `<task run id>:<attempt>`);
  * - **owner**: the dispatcher, one per calling process, that submitted the item and reads its
- *   outcome back (then deletes the row);
+ *   outcome back (then deletes the row: in one call in process, in two over HTTP);
  * - **lease**: a claimed item belongs to its task worker until `leaseExpiresAt`; the worker renews
  *   it while the task runs. An item whose lease expired (its worker died) is claimed again, so a
  *   task may *execute* more than once after a crash, but its outcome is *recorded* once: only the
@@ -19,8 +20,11 @@
  * lease is claimable like `queued`.
  */
 
-/** A task queue's name: a letter or digit, then letters, digits, `_`, `.` or `-` (100 at most). */
-export const TASK_QUEUE_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$";
+/** A task queue's name: a letter or digit, then letters, digits, `_`, `.` or `-` (MAX_TASK_QUEUE_NAME_LENGTH at most). */
+export const TASK_QUEUE_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$";
+
+/** Longest task queue name. */
+export const MAX_TASK_QUEUE_NAME_LENGTH = 100;
 
 /**
  * Largest argument list or outcome (JSON text, in UTF-8 bytes) kept in the queue's row; a larger

@@ -1,6 +1,6 @@
 /**
- * The task queue (src/core/task-queue.ts): enqueue, claim with a lease, renew, complete once,
- * read back. Claims take rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so task workers never
+ * The task queue (src/core/task-queue.ts): enqueue (an item sent twice is kept once), claim
+ * with a lease, renew, complete once, read back (taking, or reading then deleting). Claims take rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so task workers never
  * wait for each other, and run in a `BEGIN IMMEDIATE` transaction on SQLite. Completion is
  * guarded by the claim: only the worker that holds an item may record its outcome.
  */

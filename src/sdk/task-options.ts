@@ -1,7 +1,7 @@
 import type { State } from "../core/states.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
-import { TASK_QUEUE_NAME_PATTERN } from "../core/task-queue.js";
+import { MAX_TASK_QUEUE_NAME_LENGTH, TASK_QUEUE_NAME_PATTERN } from "../core/task-queue.js";
 import type { CachedFunction } from "./cache-policy.js";
 import { TASK_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
@@ -145,7 +145,7 @@ function compilePlacement(options: TaskOptions<never>, what: string): TaskPlacem
   const { taskQueue, thread } = options;
   if (thread !== undefined && typeof thread !== "boolean") throw WeirError.validation(what, [{ path: "thread", message: "must be true or false" }]);
   if (taskQueue === undefined) return thread === true ? Object.freeze({ kind: "thread" as const }) : null;
-  if (typeof taskQueue !== "string" || !QUEUE_NAME.test(taskQueue)) {
+  if (typeof taskQueue !== "string" || !QUEUE_NAME.test(taskQueue) || taskQueue.length > MAX_TASK_QUEUE_NAME_LENGTH) {
     throw WeirError.validation(what, [{ path: "taskQueue", message: "must be a queue name: letters, digits, '.', '_' or '-' (at most 100)" }]);
   }
   if (thread === true) throw WeirError.validation(what, [{ path: "thread", message: "a task runs on a task queue or in a thread, not both" }]);

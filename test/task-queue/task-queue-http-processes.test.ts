@@ -7,7 +7,8 @@
  * deleted once read.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { InProcessClient } from "../../src/client/in-process-client.js";
@@ -77,7 +78,7 @@ describe("task queues over HTTP (WEIR_API_URL only)", () => {
     writeFileSync(processes.logOf(queue), "");
     const workers = await Promise.all([1, 2].map(() => processes.startTaskWorker(queue, ["--concurrency", "20"])));
     const count = 300;
-    const { isFailed, value, error } = await processes.runFlow(queue, "map", count);
+    const { isFailed, value, error, seconds } = await processes.runFlow(queue, "map", count);
     expect(error).toBeNull();
     expect(isFailed).toBe(false);
     expect(value.values).toEqual(Array.from({ length: count }, (_, index) => index * index));
@@ -90,6 +91,10 @@ describe("task queues over HTTP (WEIR_API_URL only)", () => {
     expect(taskRuns.items).toHaveLength(count);
     expect(taskRuns.items.every((run) => run.stateName === "Completed" && run.taskKey === "square")).toBe(true);
     expect(await api.countTaskQueue(queue)).toEqual({});
+    // Passing tests print nothing (vitest silent: passed-only): TQ_BENCH_REPORT names a file for the figure.
+    const load = loadavg().map((average) => average.toFixed(2)).join(" ");
+    const figure = `task queue over HTTP (${process.env.WEIR_TEST_DB ?? "sqlite"}): ${count} items over 2 task workers in ${seconds.toFixed(1)} s (flow run) = ${Math.round(count / seconds)} items/s (load average ${load})`;
+    if (process.env.TQ_BENCH_REPORT) appendFileSync(process.env.TQ_BENCH_REPORT, `${figure}\n`);
   }, 240_000);
 
   it("sends arguments and a value over 64 KiB through the server's result storage, intact, and deletes them once read", async () => {

@@ -9,6 +9,7 @@ import {
   MAX_CLAIM_WAIT_SECONDS,
   MAX_INLINE_TASK_PAYLOAD_BYTES,
   MAX_TASK_QUEUE_BATCH,
+  MAX_TASK_QUEUE_NAME_LENGTH,
   TASK_QUEUE_NAME_PATTERN,
   type ClaimedTaskRun,
   type ClaimTaskRunsInput,
@@ -24,8 +25,8 @@ const MAX_INT32 = 2_147_483_647;
 /** A task queue's name. */
 export const taskQueueNameSchema = z
   .string()
-  .regex(new RegExp(TASK_QUEUE_NAME_PATTERN), "must be a task queue name: a letter or digit, then letters, digits, '.', '_' or '-' (at most 100)")
-  .meta({ maxLength: 100 });
+  .max(MAX_TASK_QUEUE_NAME_LENGTH)
+  .regex(new RegExp(TASK_QUEUE_NAME_PATTERN), "must be a task queue name: a letter or digit, then letters, digits, '.', '_' or '-'");
 
 const payloadSchema = boundedText(MAX_INLINE_TASK_PAYLOAD_BYTES).meta({
   description: `JSON text of at most ${MAX_INLINE_TASK_PAYLOAD_BYTES} bytes; a larger payload is written to result storage and this holds \`{"stored": <ResultRef>}\`.`,
