@@ -3,13 +3,15 @@
  * `weir task-worker start` child processes execute the task runs a flow (another child process)
  * places on a queue. 10,000 mapped items over 4 task workers run exactly once each and come back
  * in order; a failing attempt is retried on a worker; a killed worker's items are executed again
- * by another; a `thread` task runs off the main thread.
+ * by another; payloads over 64 KiB go through result storage; a `thread` task runs off the main
+ * thread.
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { InProcessClient } from "../../src/client/in-process-client.js";
+import { MAX_INLINE_TASK_PAYLOAD_BYTES } from "../../src/core/task-queue.js";
 import { cliEnv } from "../cli/run-cli.js";
 import { useTestDatabase } from "../helpers/test-database.js";
 import { TaskQueueProcesses } from "./task-queue-kit.js";
@@ -95,6 +97,19 @@ describe("task queues across processes", () => {
     expect(ends.map((run) => run.pid)).toEqual([rescuer.pid, rescuer.pid, rescuer.pid, rescuer.pid]);
     expect(executions(queue).filter((run) => run.kind === "slow-start")).toHaveLength(8);
   }, 120_000);
+
+  it("sends arguments and a value over 64 KiB through result storage (the database's store), intact", async () => {
+    const queue = "tq-big";
+    await startTaskWorker(queue);
+    const { isFailed, value, error } = await runFlow(queue, "big", 100);
+    expect(error).toBeNull();
+    expect(isFailed).toBe(false);
+    expect(value.isIntact).toBe(true);
+    expect(value.argBytes).toBeGreaterThan(MAX_INLINE_TASK_PAYLOAD_BYTES);
+    expect(value.valueBytes).toBeGreaterThan(MAX_INLINE_TASK_PAYLOAD_BYTES);
+    const api = await openClient();
+    expect((await api.listResults({ limit: 1000 })).items.filter((item) => item.key.startsWith("task-queue-"))).toEqual([]);
+  }, 60_000);
 
   it("runs a thread task off the main thread and returns its value", async () => {
     const { isFailed, value, error } = await runFlow("tq-thread", "thread", 25);
