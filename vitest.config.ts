@@ -33,6 +33,7 @@ const CLI_HEAVY_FILES = [
   // of the database is covered on PostgreSQL by the contract and API tests.
   "test/worker/code-pull.test.ts",
   "test/task-queue/task-queue-processes.test.ts",
+  "test/task-queue/task-queue-http-processes.test.ts",
   "test/worker/execution-modes.test.ts",
   "test/automations/automations-e2e.test.ts",
   "test/server/notification-api.test.ts",

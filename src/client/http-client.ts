@@ -73,6 +73,8 @@ import { RUN_ID_HEADER } from "../core/run-id-header.js";
 import { ACTOR_HEADER, encodeActor } from "../core/actor.js";
 import type { DeploymentVersion } from "../core/deployment-versions.js";
 import { defaultActor } from "./settings.js";
+import type { TaskQueueApi } from "../core/task-queue.js";
+import { TaskQueueHttp } from "./task-queue-http.js";
 
 /** Options of `HttpClient`. */
 export interface HttpClientOptions {
@@ -152,13 +154,15 @@ export function retryWindowFromEnvironment(env: NodeJS.ProcessEnv = process.env)
 const enc = encodeURIComponent;
 
 /** The orchestration API over HTTP (see file header). */
-export class HttpClient implements OrchestrationApi {
+export class HttpClient implements OrchestrationApi, TaskQueueApi {
   readonly options: CompiledHttpClientOptions;
   #bufferedItems = 0;
   readonly #closed = new AbortController();
+  readonly #taskQueue: TaskQueueHttp;
 
   constructor(options: HttpClientOptions) {
     this.options = compileHttpClientOptions(options);
+    this.#taskQueue = new TaskQueueHttp((request, budget) => this.#call(request, budget), this.options.maxBatchBytes);
   }
 
   async #call<T>(request: HttpRequest, budget: RetryBudget = "idempotent"): Promise<T> {
@@ -338,6 +342,17 @@ export class HttpClient implements OrchestrationApi {
   async referencedResultKeys(keys: string[]): Promise<string[]> {
     return (await this.#call<{ keys: string[] }>({ method: "POST", path: "/results/referenced", body: { keys } })).keys;
   }
+
+  // task queues (src/client/task-queue-http.ts)
+  enqueueTaskRuns: TaskQueueApi["enqueueTaskRuns"] = (items) => this.#taskQueue.enqueueTaskRuns(items);
+  claimTaskRuns: TaskQueueApi["claimTaskRuns"] = (input) => this.#taskQueue.claimTaskRuns(input);
+  renewTaskRunLeases: TaskQueueApi["renewTaskRunLeases"] = (workerName, ids, leaseSeconds) => this.#taskQueue.renewTaskRunLeases(workerName, ids, leaseSeconds);
+  completeTaskRuns: TaskQueueApi["completeTaskRuns"] = (outcomes) => this.#taskQueue.completeTaskRuns(outcomes);
+  takeFinishedTaskRuns: TaskQueueApi["takeFinishedTaskRuns"] = (owner, limit) => this.#taskQueue.takeFinishedTaskRuns(owner, limit);
+  readFinishedTaskRuns: TaskQueueApi["readFinishedTaskRuns"] = (owner, limit) => this.#taskQueue.readFinishedTaskRuns(owner, limit);
+  deleteFinishedTaskRuns: TaskQueueApi["deleteFinishedTaskRuns"] = (owner, ids) => this.#taskQueue.deleteFinishedTaskRuns(owner, ids);
+  withdrawTaskRuns: TaskQueueApi["withdrawTaskRuns"] = (ids) => this.#taskQueue.withdrawTaskRuns(ids);
+  countTaskQueue: TaskQueueApi["countTaskQueue"] = (queue) => this.#taskQueue.countTaskQueue(queue);
 
   // concurrency limits
   createConcurrencyLimit(input: CreateConcurrencyLimitInput): Promise<ConcurrencyLimit> {

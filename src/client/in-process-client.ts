@@ -97,6 +97,8 @@ export class InProcessClient implements OrchestrationApi, TaskQueueApi {
   renewTaskRunLeases: TaskQueueApi["renewTaskRunLeases"] = (workerName, ids, leaseSeconds) => this.call((o) => o.renewTaskRunLeases(workerName, ids, leaseSeconds));
   completeTaskRuns: TaskQueueApi["completeTaskRuns"] = (outcomes) => this.call((o) => o.completeTaskRuns(outcomes));
   takeFinishedTaskRuns: TaskQueueApi["takeFinishedTaskRuns"] = (owner, limit) => this.call((o) => o.takeFinishedTaskRuns(owner, limit));
+  readFinishedTaskRuns: TaskQueueApi["readFinishedTaskRuns"] = (owner, limit) => this.call((o) => o.readFinishedTaskRuns(owner, limit));
+  deleteFinishedTaskRuns: TaskQueueApi["deleteFinishedTaskRuns"] = (owner, ids) => this.call((o) => o.deleteFinishedTaskRuns(owner, ids));
   withdrawTaskRuns: TaskQueueApi["withdrawTaskRuns"] = (ids) => this.call((o) => o.withdrawTaskRuns(ids));
   countTaskQueue: TaskQueueApi["countTaskQueue"] = (queue) => this.call((o) => o.countTaskQueue(queue));
 

@@ -1,6 +1,6 @@
 /**
- * The task queue (src/core/task-queue.ts): enqueue, claim with a lease, renew, complete once,
- * read back. Claims take rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so task workers never
+ * The task queue (src/core/task-queue.ts): enqueue (an item sent twice is kept once), claim
+ * with a lease, renew, complete once, read back (taking, or reading then deleting). Claims take rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so task workers never
  * wait for each other, and run in a `BEGIN IMMEDIATE` transaction on SQLite. Completion is
  * guarded by the claim: only the worker that holds an item may record its outcome.
  */
@@ -17,12 +17,51 @@ const COMPLETE_CHUNK = 200;
 const ID_CHUNK = 500;
 /** Most items one claim takes. */
 export const MAX_CLAIM = 1000;
+/** Most finished items one read returns. */
+export const MAX_FINISHED_READ = 5000;
+/** Outcome text one read of finished items returns at most (past its first item): 4 MiB, under the server's body limit. */
+export const MAX_FINISHED_READ_BYTES = 4 * 1024 * 1024;
 
 /** Build the task-queue service. */
 export function createTaskQueueService(ctx: OrchestrationContext): TaskQueueApi {
   const { database, clock } = ctx;
   const { db } = database;
   const now = () => clock.now().toISOString();
+
+  // Oldest first, until `limit` items or MAX_FINISHED_READ_BYTES of outcomes (at least one item).
+  const readFinished = async (owner: string, limit: number): Promise<FinishedTaskRun[]> => {
+    const rows = await db
+      .selectFrom("task_queue_items")
+      .select(["id", "status", "outcome"])
+      .where("owner", "=", owner)
+      .where("status", "in", ["completed", "failed"])
+      .orderBy("id")
+      .limit(Math.min(Math.max(1, Math.floor(limit)), MAX_FINISHED_READ))
+      .execute();
+    const finished: FinishedTaskRun[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      const outcome = row.outcome ?? "{}";
+      bytes += outcome.length;
+      if (finished.length > 0 && bytes > MAX_FINISHED_READ_BYTES) break;
+      finished.push({ id: row.id, isFailed: row.status === "failed", outcome });
+    }
+    return finished;
+  };
+
+  const deleteFinished = async (owner: string, ids: readonly string[]): Promise<number> => {
+    let count = 0;
+    for (let start = 0; start < ids.length; start += ID_CHUNK) {
+      const result = await db
+        .deleteFrom("task_queue_items")
+        .where("owner", "=", owner)
+        .where("id", "in", ids.slice(start, start + ID_CHUNK))
+        .where("status", "in", ["completed", "failed"])
+        .executeTakeFirst();
+      count += Number(result.numDeletedRows);
+    }
+    return count;
+  };
 
   return {
     async enqueueTaskRuns(items) {
@@ -42,7 +81,8 @@ export function createTaskQueueService(ctx: OrchestrationContext): TaskQueueApi 
           status: "queued",
           created_at: createdAt,
         }));
-        await db.insertInto("task_queue_items").values(rows).execute();
+        // An item sent again (a retried request whose answer was lost) is already there: keep it.
+        await db.insertInto("task_queue_items").values(rows).onConflict((conflict) => conflict.column("id").doNothing()).execute();
       }
     },
 
@@ -131,18 +171,18 @@ export function createTaskQueueService(ctx: OrchestrationContext): TaskQueueApi 
       });
     },
 
-    async takeFinishedTaskRuns(owner, limit): Promise<FinishedTaskRun[]> {
-      const rows = await db
-        .selectFrom("task_queue_items")
-        .select(["id", "status", "outcome"])
-        .where("owner", "=", owner)
-        .where("status", "in", ["completed", "failed"])
-        .limit(Math.min(Math.max(1, limit), 5000))
-        .execute();
-      for (let start = 0; start < rows.length; start += ID_CHUNK) {
-        await db.deleteFrom("task_queue_items").where("id", "in", rows.slice(start, start + ID_CHUNK).map((row) => row.id)).execute();
-      }
-      return rows.map((row) => ({ id: row.id, isFailed: row.status === "failed", outcome: row.outcome ?? "{}" }));
+    async readFinishedTaskRuns(owner, limit) {
+      return readFinished(owner, limit);
+    },
+
+    async deleteFinishedTaskRuns(owner, ids) {
+      return deleteFinished(owner, ids);
+    },
+
+    async takeFinishedTaskRuns(owner, limit) {
+      const finished = await readFinished(owner, limit);
+      await deleteFinished(owner, finished.map((item) => item.id));
+      return finished;
     },
 
     async withdrawTaskRuns(ids) {

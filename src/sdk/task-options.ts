@@ -1,6 +1,7 @@
 import type { State } from "../core/states.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
+import { MAX_TASK_QUEUE_NAME_LENGTH, TASK_QUEUE_NAME_PATTERN } from "../core/task-queue.js";
 import type { CachedFunction } from "./cache-policy.js";
 import { TASK_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
@@ -138,13 +139,13 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
   });
 }
 
-const QUEUE_NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
+const QUEUE_NAME = new RegExp(TASK_QUEUE_NAME_PATTERN);
 
 function compilePlacement(options: TaskOptions<never>, what: string): TaskPlacement | null {
   const { taskQueue, thread } = options;
   if (thread !== undefined && typeof thread !== "boolean") throw WeirError.validation(what, [{ path: "thread", message: "must be true or false" }]);
   if (taskQueue === undefined) return thread === true ? Object.freeze({ kind: "thread" as const }) : null;
-  if (typeof taskQueue !== "string" || !QUEUE_NAME.test(taskQueue)) {
+  if (typeof taskQueue !== "string" || !QUEUE_NAME.test(taskQueue) || taskQueue.length > MAX_TASK_QUEUE_NAME_LENGTH) {
     throw WeirError.validation(what, [{ path: "taskQueue", message: "must be a queue name: letters, digits, '.', '_' or '-' (at most 100)" }]);
   }
   if (thread === true) throw WeirError.validation(what, [{ path: "thread", message: "a task runs on a task queue or in a thread, not both" }]);

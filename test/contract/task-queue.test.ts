@@ -1,15 +1,33 @@
 /**
- * The task-queue service on SQLite and PostgreSQL: claims in order without overlap, an expired
- * lease makes an item claimable again, only the current claimant records an outcome (so a
- * finished item is recorded once), outcomes are read back once, and unclaimed items withdraw.
+ * The task-queue service on SQLite and PostgreSQL, in process and over HTTP (the same cases
+ * through `InProcessClient` and through `HttpClient` and the server's routes): claims in order
+ * without overlap, an expired lease makes an item claimable again, only the current claimant
+ * records an outcome (so a finished item is recorded once), outcomes are read back once (or read
+ * and then deleted), an item enqueued twice is kept once, and unclaimed items withdraw.
  */
-import { describe, expect, it } from "vitest";
-import type { EnqueueTaskRunInput } from "../../src/core/task-queue.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OrchestrationApi } from "../../src/client/orchestration-api.js";
+import type { EnqueueTaskRunInput, TaskQueueApi } from "../../src/core/task-queue.js";
+import { MAX_FINISHED_READ_BYTES } from "../../src/orchestration/task-queue-service.js";
 import { FakeClock } from "../sdk/sdk-harness.js";
 import { useTestOrchestration } from "../helpers/test-orchestration.js";
+import { createServerTestApp, type ServerTestApp } from "../server/server-test-app.js";
 
-const clock = new FakeClock();
-const { client } = useTestOrchestration({ clock });
+const inProcessClock = new FakeClock();
+const { client: inProcess } = useTestOrchestration({ clock: inProcessClock });
+const httpClock = new FakeClock();
+let server: ServerTestApp | null = null;
+beforeAll(async () => {
+  server = await createServerTestApp({ clock: httpClock });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const implementations: { name: string; client: () => OrchestrationApi & TaskQueueApi; clock: FakeClock }[] = [
+  { name: "in process", client: () => inProcess, clock: inProcessClock },
+  { name: "over HTTP", client: () => server!.client, clock: httpClock },
+];
 
 function items(queue: string, count: number, owner = "caller-1"): EnqueueTaskRunInput[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -26,7 +44,12 @@ function items(queue: string, count: number, owner = "caller-1"): EnqueueTaskRun
   }));
 }
 
-describe("task queue service", () => {
+describe.each(implementations)("task queue service ($name)", ({ client: clientOf, clock }) => {
+  let client: OrchestrationApi & TaskQueueApi;
+  beforeAll(() => {
+    client = clientOf();
+  });
+
   it("claims in submission order, never the same item twice while its lease holds", async () => {
     await client.enqueueTaskRuns(items("q-order", 1200));
     const first = await client.claimTaskRuns({ queue: "q-order", workerName: "a", limit: 700, leaseSeconds: 30 });
@@ -56,5 +79,37 @@ describe("task queue service", () => {
     // The other item was never claimed: it can be withdrawn; a claimed one cannot.
     expect(await client.withdrawTaskRuns(items("q-lease", 2).map((item) => item.id))).toBe(1);
     expect(await client.countTaskQueue("q-lease")).toEqual({});
+  });
+
+  it("reads finished items without removing them until their owner deletes them; an item enqueued twice is kept once", async () => {
+    const sent = items("q-read", 3, "caller-3");
+    await client.enqueueTaskRuns(sent);
+    await client.enqueueTaskRuns(sent.slice(0, 2));
+    expect(await client.countTaskQueue("q-read")).toEqual({ queued: 3 });
+    const claimed = await client.claimTaskRuns({ queue: "q-read", workerName: "w", limit: 3, leaseSeconds: 30 });
+    expect(await client.completeTaskRuns(claimed.map((item, index) => ({ id: item.id, workerName: "w", isFailed: index === 2, outcome: JSON.stringify({ value: index }) })))).toHaveLength(3);
+    const first = await client.readFinishedTaskRuns("caller-3", 10);
+    expect(first.map((item) => [item.id, item.isFailed])).toEqual(sent.map((item, index) => [item.id, index === 2]));
+    expect(await client.readFinishedTaskRuns("caller-3", 10)).toEqual(first);
+    expect(await client.readFinishedTaskRuns("someone-else", 10)).toEqual([]);
+    expect(await client.deleteFinishedTaskRuns("someone-else", [sent[0]!.id])).toBe(0);
+    expect(await client.deleteFinishedTaskRuns("caller-3", [sent[0]!.id, sent[1]!.id])).toBe(2);
+    expect((await client.readFinishedTaskRuns("caller-3", 10)).map((item) => item.id)).toEqual([sent[2]!.id]);
+    expect(await client.deleteFinishedTaskRuns("caller-3", [sent[2]!.id])).toBe(1);
+    expect(await client.countTaskQueue("q-read")).toEqual({});
+  });
+
+  it("returns a few MiB of outcomes per read: the rest come with the next", async () => {
+    const outcome = JSON.stringify({ value: "x".repeat(60 * 1024) });
+    const count = Math.ceil(MAX_FINISHED_READ_BYTES / outcome.length) + 5;
+    await client.enqueueTaskRuns(items("q-big", count, "caller-4"));
+    const claimed = await client.claimTaskRuns({ queue: "q-big", workerName: "w", limit: count, leaseSeconds: 30 });
+    await client.completeTaskRuns(claimed.map((item) => ({ id: item.id, workerName: "w", isFailed: false, outcome })));
+    const first = await client.takeFinishedTaskRuns("caller-4", 5000);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(count);
+    expect(first.every((item) => item.outcome === outcome)).toBe(true);
+    const rest = await client.takeFinishedTaskRuns("caller-4", 5000);
+    expect(first.length + rest.length).toBe(count);
   });
 });

@@ -203,6 +203,21 @@ describe("every documented operation answers as the OpenAPI document says", () =
     await call("deleteConcurrencyLimit", { params: { tag: "closed" } });
   });
 
+  it("task queues: enqueue, claim, renew, complete, read and delete finished, withdraw, count", async () => {
+    const item = (n: number) => ({ id: `tq-item-${n}:1`, queue: "tq-doc", owner: "caller", taskRunId: `tq-item-${n}`, flowRunId: null, module: "/app/flows.ts", taskName: "square", args: `[${n}]`, attempt: 1, timeoutMs: 5000 });
+    await call("enqueueTaskRuns", { body: { items: [item(1), item(2)] } });
+    expect(await call("countTaskQueue", { params: { queue: "tq-doc" } })).toEqual({ queue: "tq-doc", counts: { queued: 2 } });
+    const claimed = await call<{ items: { id: string; claims: number }[] }>("claimTaskRuns", { body: { queue: "tq-doc", workerName: "w", limit: 1, leaseSeconds: 30, waitSeconds: 0 } });
+    expect(claimed.items.map((claim) => [claim.id, claim.claims])).toEqual([["tq-item-1:1", 1]]);
+    expect(await call("renewTaskRunLeases", { body: { workerName: "w", ids: ["tq-item-1:1"], leaseSeconds: 30 } })).toEqual({ ids: ["tq-item-1:1"] });
+    expect(await call("completeTaskRuns", { body: { outcomes: [{ id: "tq-item-1:1", workerName: "w", isFailed: false, outcome: "{\"value\":1}" }] } })).toEqual({ ids: ["tq-item-1:1"] });
+    expect(await call("readFinishedTaskRuns", { query: { owner: "caller", limit: "10" } })).toEqual({ items: [{ id: "tq-item-1:1", isFailed: false, outcome: "{\"value\":1}" }] });
+    expect(await call("deleteFinishedTaskRuns", { body: { owner: "caller", ids: ["tq-item-1:1"] } })).toEqual({ count: 1 });
+    expect(await call("withdrawTaskRuns", { body: { ids: ["tq-item-2:1"] } })).toEqual({ count: 1 });
+    const refused = await call<ErrorBody>("claimTaskRuns", { body: { queue: "tq doc", workerName: "w", limit: 1, leaseSeconds: 30 }, status: 422 });
+    expect(refused.error.details?.issues?.map((issue) => issue.path)).toEqual(["queue"]);
+  });
+
   it("work pools, queues, deployments, schedules, workers and claims", async () => {
     const pool = await call<WorkPool>("createWorkPool", { body: { name: "pool-a", description: "first", concurrencyLimit: 5 } });
     await call("listWorkPools");

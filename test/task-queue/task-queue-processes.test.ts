@@ -3,75 +3,37 @@
  * `weir task-worker start` child processes execute the task runs a flow (another child process)
  * places on a queue. 10,000 mapped items over 4 task workers run exactly once each and come back
  * in order; a failing attempt is retried on a worker; a killed worker's items are executed again
- * by another; a `thread` task runs off the main thread.
+ * by another; payloads over 64 KiB go through result storage; a `thread` task runs off the main
+ * thread.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { InProcessClient } from "../../src/client/in-process-client.js";
-import { cliEnv, REPO_ROOT } from "../cli/run-cli.js";
-import { runScript } from "../helpers/run-process.js";
+import { MAX_INLINE_TASK_PAYLOAD_BYTES } from "../../src/core/task-queue.js";
+import { cliEnv } from "../cli/run-cli.js";
 import { useTestDatabase } from "../helpers/test-database.js";
+import { TaskQueueProcesses } from "./task-queue-kit.js";
 
 const database = useTestDatabase();
-const FLOW_SCRIPT = join(REPO_ROOT, "test/task-queue/fixtures/run-queued-flow.ts");
-const workers: ChildProcess[] = [];
+const processes = new TaskQueueProcesses(
+  () => database.dir,
+  (queue, extra) => cliEnv(database.url, database.dir, { TQ_LOG: join(database.dir, `${queue}.log`), TQ_QUEUE: queue, WEIR_LOGGING_QUIET: "1", ...extra }),
+);
+const startTaskWorker = processes.startTaskWorker.bind(processes);
+const runFlow = processes.runFlow.bind(processes);
+const executions = processes.executions.bind(processes);
 let client: InProcessClient | null = null;
-
-function envFor(queue: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return cliEnv(database.url, database.dir, { TQ_LOG: join(database.dir, `${queue}.log`), TQ_QUEUE: queue, WEIR_LOGGING_QUIET: "1", ...extra });
-}
-
-/** Start `weir task-worker start` on a queue; resolves once it says it started. */
-function startTaskWorker(queue: string, args: string[] = [], extra: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, "bin/weir.js"), "task-worker", "start", "--queue", queue, ...args], { env: envFor(queue, extra), stdio: ["ignore", "pipe", "pipe"] });
-  workers.push(child);
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Task worker started")) resolve(child);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`task worker exited (${code}) before starting: ${output}`)));
-  });
-}
-
-async function stopAll(): Promise<void> {
-  await Promise.all(workers.splice(0).map((child) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  })));
-}
-
-async function runFlow(queue: string, name: string, count: number, extra: Record<string, string> = {}) {
-  const result = await runScript(FLOW_SCRIPT, [name, String(count)], envFor(queue, extra), 240_000);
-  const last = result.stdout.trim().split("\n").at(-1) ?? "";
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(last) as { isFailed: boolean; value: { flowRunId: string; values?: number[]; caller?: number; result?: { value: number; threadId: number; pid: number } }; error: string | null; seconds: number };
-}
-
-function executions(queue: string): Array<{ kind: string; item: number; pid: number }> {
-  const path = join(database.dir, `${queue}.log`);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8").trim().split("\n").filter((line) => line !== "").map((line) => {
-    const [kind, item, pid] = line.split(" ");
-    return { kind: kind!, item: Number(item), pid: Number(pid) };
-  });
-}
 
 async function openClient(): Promise<InProcessClient> {
   client ??= await InProcessClient.open({ databaseUrl: database.url });
   return client;
 }
 
-afterEach(stopAll);
+afterEach(() => processes.stopAll());
 afterAll(async () => {
-  await stopAll();
+  await processes.stopAll();
   await client?.close();
 });
 
@@ -135,6 +97,19 @@ describe("task queues across processes", () => {
     expect(ends.map((run) => run.pid)).toEqual([rescuer.pid, rescuer.pid, rescuer.pid, rescuer.pid]);
     expect(executions(queue).filter((run) => run.kind === "slow-start")).toHaveLength(8);
   }, 120_000);
+
+  it("sends arguments and a value over 64 KiB through result storage (the database's store), intact", async () => {
+    const queue = "tq-big";
+    await startTaskWorker(queue);
+    const { isFailed, value, error } = await runFlow(queue, "big", 100);
+    expect(error).toBeNull();
+    expect(isFailed).toBe(false);
+    expect(value.isIntact).toBe(true);
+    expect(value.argBytes).toBeGreaterThan(MAX_INLINE_TASK_PAYLOAD_BYTES);
+    expect(value.valueBytes).toBeGreaterThan(MAX_INLINE_TASK_PAYLOAD_BYTES);
+    const api = await openClient();
+    expect((await api.listResults({ limit: 1000 })).items.filter((item) => item.key.startsWith("task-queue-"))).toEqual([]);
+  }, 60_000);
 
   it("runs a thread task off the main thread and returns its value", async () => {
     const { isFailed, value, error } = await runFlow("tq-thread", "thread", 25);

@@ -2,7 +2,8 @@
  * `weir task-worker start --queue Q [--concurrency N] [--name NAME]`: execute the task runs that
  * flows place on task queue Q (`task({ taskQueue: "Q" })`) until SIGINT/SIGTERM, then finish the
  * items in hand. The worker imports each task's module from the path the flow process recorded:
- * it needs the same code at the same path (a shared checkout, image or volume).
+ * it needs the same code at the same path (a shared checkout, image or volume). It reaches the
+ * queue through the server (`WEIR_API_URL`) or the database (`WEIR_DATABASE_URL`), like any client.
  */
 import type { Command } from "commander";
 import { WeirError } from "../../core/weir-error.js";
@@ -35,7 +36,7 @@ export function registerTaskWorkerCommand(program: Command): void {
     .option("--poll-interval <ms>", "wait between claims when the queue is empty", "200")
     .action(async (options: TaskWorkerCommandOptions) => {
       const client = await cliClient({ waitsOutRestarts: true });
-      if (!hasTaskQueue(client)) throw new WeirError("BAD_REQUEST", "task workers need a direct database connection (WEIR_DATABASE_URL, or the embedded database); task queues over WEIR_API_URL are not available yet");
+      if (!hasTaskQueue(client)) throw new WeirError("BAD_REQUEST", "this client has no task queues: set WEIR_API_URL (a Weir server) or WEIR_DATABASE_URL");
       setClient(client);
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();

@@ -3,7 +3,9 @@
  * the queue; one dispatcher per client (per calling process) enqueues the items of a turn of the
  * event loop in one batch and polls for the finished items it owns, settling each attempt with
  * the value or error its task worker recorded. An attempt whose signal aborts (timeout,
- * cancellation) withdraws its item if no worker has claimed it yet.
+ * cancellation) withdraws its item if no worker has claimed it yet. Arguments and outcomes over
+ * 64 KiB travel through result storage (task-payload.ts); the dispatcher deletes both once the
+ * attempt settles.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -13,21 +15,31 @@ import { WeirError } from "../../core/weir-error.js";
 import { assertSerializable } from "../assert-serializable.js";
 import { NonRetryableError } from "../non-retryable-error.js";
 import { runScopeStorage } from "../run-scope.js";
+import type { ResultStorageOption } from "../results/result-store-for.js";
 import type { CompiledTaskOptions } from "../task-options.js";
+import { discardPayload, packPayload, payloadStorage, readPayload, storedPayloadOf, type StoredPayload } from "./task-payload.js";
 
 /** How often a dispatcher with items in flight asks for finished ones, in ms. */
 export const RESULT_POLL_INTERVAL_MS = 100;
 
-type Settle = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type StoredError = { name?: string; message?: string; stack?: string };
 
-/** Whether a client can use task queues (the in-process client can; HTTP cannot yet). */
+/** An item in flight: how to settle its attempt, where its payloads go, and its arguments' stored copy (deleted once it settles). */
+interface InFlight {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  storage: ResultStorageOption;
+  storedArgs: StoredPayload | null;
+}
+
+/** Whether a client can use task queues (the in-process and HTTP clients can). */
 export function hasTaskQueue(client: OrchestrationApi): client is OrchestrationApi & TaskQueueApi {
   return typeof (client as Partial<TaskQueueApi>).enqueueTaskRuns === "function";
 }
 
 class TaskQueueDispatcher {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly pending = new Map<string, Settle>();
+  private readonly pending = new Map<string, InFlight>();
   private batch: EnqueueTaskRunInput[] = [];
   private isPolling = false;
 
@@ -36,7 +48,7 @@ class TaskQueueDispatcher {
   // Items in flight per attempt signal: one abort listener per signal, however many items share it (a flow's map).
   private readonly bySignal = new WeakMap<AbortSignal, Set<string>>();
 
-  submit(item: Omit<EnqueueTaskRunInput, "owner">, signal: AbortSignal): Promise<unknown> {
+  submit(item: Omit<EnqueueTaskRunInput, "owner">, signal: AbortSignal, payload: { storage: ResultStorageOption; storedArgs: StoredPayload | null }): Promise<unknown> {
     return new Promise((resolve, reject) => {
       let ids = this.bySignal.get(signal);
       if (ids === undefined) {
@@ -47,13 +59,18 @@ class TaskQueueDispatcher {
       }
       const inFlight = ids;
       inFlight.add(item.id);
+      const settled = () => {
+        inFlight.delete(item.id);
+        if (payload.storedArgs !== null) void discardPayload(payload.storedArgs, payload.storage).catch(() => undefined);
+      };
       this.pending.set(item.id, {
+        ...payload,
         resolve: (value) => {
-          inFlight.delete(item.id);
+          settled();
           resolve(value);
         },
         reject: (error) => {
-          inFlight.delete(item.id);
+          settled();
           reject(error);
         },
       });
@@ -99,11 +116,8 @@ class TaskQueueDispatcher {
         }
         for (const item of finished) {
           const settle = this.pending.get(item.id);
-          if (settle === undefined) continue;
           this.pending.delete(item.id);
-          const outcome = JSON.parse(item.outcome) as { value?: unknown; error?: { name?: string; message?: string; stack?: string } };
-          if (item.isFailed) settle.reject(rebuildError(outcome.error));
-          else settle.resolve(outcome.value ?? null);
+          void settleFinished(item, settle);
         }
         if (finished.length === 0) await new Promise((resolve) => setTimeout(resolve, RESULT_POLL_INTERVAL_MS));
       }
@@ -113,7 +127,30 @@ class TaskQueueDispatcher {
   }
 }
 
-function rebuildError(stored: { name?: string; message?: string; stack?: string } | undefined): Error {
+// Settle an attempt with its outcome (read from result storage when it was stored there, then deleted); an item nobody waits for any more (its attempt was aborted) only has its stored outcome deleted.
+async function settleFinished(item: FinishedTaskRun, settle: InFlight | undefined): Promise<void> {
+  const storage = settle?.storage ?? payloadStorage(null);
+  let outcome: { value?: unknown; error?: StoredError };
+  let stored: StoredPayload | null;
+  try {
+    if (settle === undefined) {
+      stored = storedPayloadOf(JSON.parse(item.outcome));
+    } else {
+      const read = await readPayload(item.outcome, storage);
+      outcome = read.value as typeof outcome;
+      stored = read.stored;
+      if (item.isFailed) settle.reject(rebuildError(outcome.error));
+      else settle.resolve(outcome.value ?? null);
+    }
+  } catch (error) {
+    // The outcome could not be read (its store is out of reach): a retryable failure of the attempt.
+    settle?.reject(new Error(`the outcome of task-queue item ${item.id} could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    return;
+  }
+  if (stored !== null) await discardPayload(stored, storage).catch(() => undefined);
+}
+
+function rebuildError(stored: StoredError | undefined): Error {
   const message = stored?.message ?? "the task worker recorded a failure without an error";
   const error = stored?.name === "NonRetryableError" ? new NonRetryableError(message) : new Error(message);
   if (stored?.name !== undefined && stored.name !== "NonRetryableError") Object.defineProperty(error, "name", { value: stored.name });
@@ -125,17 +162,23 @@ const dispatchers = new WeakMap<object, TaskQueueDispatcher>();
 
 /** The executor of a task on a queue: one queue item per attempt, settled by a task worker. */
 export function queueExecutor(queue: string, module: string, options: CompiledTaskOptions): (...args: unknown[]) => Promise<unknown> {
-  return (...args: unknown[]) => {
+  return async (...args: unknown[]) => {
     const scope = runScopeStorage.getStore();
-    if (scope?.kind !== "task") return Promise.reject(new WeirError("BAD_REQUEST", `task '${options.name}' on queue '${queue}' must run as a task`));
+    if (scope?.kind !== "task") throw new WeirError("BAD_REQUEST", `task '${options.name}' on queue '${queue}' must run as a task`);
     const { client } = scope;
-    if (!hasTaskQueue(client)) {
-      return Promise.reject(new NonRetryableError(`task '${options.name}' is on task queue '${queue}', which needs a direct database connection (WEIR_DATABASE_URL or the embedded database); over WEIR_API_URL task queues are not available yet`));
-    }
+    if (!hasTaskQueue(client)) throw new NonRetryableError(`task '${options.name}' is on task queue '${queue}', but this process's client has no task queues (use the client of WEIR_API_URL or WEIR_DATABASE_URL)`);
+    let json: string;
     try {
       assertSerializable(args, `the arguments of task '${options.name}' (on task queue '${queue}')`, "args");
+      json = JSON.stringify(args);
     } catch (error) {
-      return Promise.reject(new NonRetryableError(error instanceof Error ? error.message : String(error)));
+      throw new NonRetryableError(error instanceof Error ? error.message : String(error));
+    }
+    const storage = payloadStorage(options.results.storage);
+    const { text, stored } = await packPayload(json, storage);
+    if (scope.signal.aborted) {
+      if (stored !== null) await discardPayload(stored, storage).catch(() => undefined);
+      throw scope.signal.reason;
     }
     let dispatcher = dispatchers.get(client);
     if (dispatcher === undefined) {
@@ -150,11 +193,12 @@ export function queueExecutor(queue: string, module: string, options: CompiledTa
         flowRunId: scope.flow?.flowRunId ?? null,
         module,
         taskName: options.name,
-        args: JSON.stringify(args),
+        args: text,
         attempt: scope.attempt,
         timeoutMs: options.timeoutMs,
       },
       scope.signal,
+      { storage, storedArgs: stored },
     );
   };
 }

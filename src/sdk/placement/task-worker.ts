@@ -12,6 +12,8 @@
 import { hostname } from "node:os";
 import type { OrchestrationApi } from "../../client/orchestration-api.js";
 import type { ClaimedTaskRun, CompleteTaskRunInput, TaskQueueApi } from "../../core/task-queue.js";
+import { httpStatusOf } from "../../core/error-codes.js";
+import { WeirError } from "../../core/weir-error.js";
 import { flushAll } from "../client-provider.js";
 import { executeQueuedTask } from "./execute-queued-task.js";
 
@@ -27,6 +29,11 @@ export interface TaskWorkerOptions {
   leaseSeconds?: number;
   /** Wait between claims when the queue is empty, in ms. @default 200 */
   pollIntervalMs?: number;
+  /**
+   * How long a claim may wait at the server for an item when the queue is empty (over HTTP; the
+   * server answers as soon as an item is enqueued through it). Stopping waits for it. @default 2
+   */
+  claimWaitSeconds?: number;
   signal: AbortSignal;
   onError?: (error: unknown) => void;
   /** Called with each item as it starts (for logs and tests). */
@@ -39,6 +46,9 @@ export interface TaskWorkerSummary {
   executed: number;
 }
 
+// How many times a stopping worker tries to record its last outcomes.
+const FINAL_FLUSH_ATTEMPTS = 5;
+
 /** Run a task worker until `signal` aborts. */
 export async function runTaskWorker(options: TaskWorkerOptions): Promise<TaskWorkerSummary> {
   const { client, queue, signal } = options;
@@ -46,6 +56,7 @@ export async function runTaskWorker(options: TaskWorkerOptions): Promise<TaskWor
   const concurrency = options.concurrency ?? 10;
   const leaseSeconds = options.leaseSeconds ?? 30;
   const pollIntervalMs = options.pollIntervalMs ?? 200;
+  const claimWaitSeconds = options.claimWaitSeconds ?? 2;
   const onError = options.onError ?? (() => undefined);
   const inFlight = new Map<string, Promise<void>>();
   // Claimed and not yet recorded (executing, or its outcome waiting for the next batch): their leases are renewed.
@@ -58,14 +69,20 @@ export async function runTaskWorker(options: TaskWorkerOptions): Promise<TaskWor
   const flushCompletions = () => {
     if (completions.length === 0) return;
     const batch = completions.splice(0);
-    completing = completing.then(() =>
-      client.completeTaskRuns(batch).then(
-        () => {
-          for (const outcome of batch) held.delete(outcome.id);
-        },
-        onError,
-      ),
-    );
+    completing = completing.then(async () => {
+      try {
+        await client.completeTaskRuns(batch);
+      } catch (error) {
+        onError(error);
+        // Sent again with the next batch (the items stay held, their leases renewed), unless the server refused them for good.
+        if (isRetryable(error)) {
+          completions.unshift(...batch);
+          return;
+        }
+      }
+      // An outcome not recorded (another worker re-claimed the item) keeps any value it stored: `weir storage prune` reclaims it.
+      for (const outcome of batch) held.delete(outcome.id);
+    });
   };
   const renewer = setInterval(() => {
     if (held.size > 0) void client.renewTaskRunLeases(name, [...held], leaseSeconds).catch(onError);
@@ -75,9 +92,9 @@ export async function runTaskWorker(options: TaskWorkerOptions): Promise<TaskWor
   const execute = (item: ClaimedTaskRun) => {
     options.onItem?.(item);
     held.add(item.id);
-    const done = executeQueuedTask(client, item, signal).then((result) => {
+    const done = executeQueuedTask(client, item, signal).then(({ isFailed, outcome }) => {
       executed += 1;
-      completions.push({ id: item.id, workerName: name, ...result });
+      completions.push({ id: item.id, workerName: name, isFailed, outcome });
       if (completions.length >= 200) flushCompletions();
       inFlight.delete(item.id);
       wake?.();
@@ -91,7 +108,7 @@ export async function runTaskWorker(options: TaskWorkerOptions): Promise<TaskWor
       let claimed: ClaimedTaskRun[] = [];
       if (free > 0) {
         try {
-          claimed = await client.claimTaskRuns({ queue, workerName: name, limit: free, leaseSeconds });
+          claimed = await client.claimTaskRuns({ queue, workerName: name, limit: free, leaseSeconds, waitSeconds: claimWaitSeconds });
         } catch (error) {
           onError(error);
         }
@@ -101,14 +118,22 @@ export async function runTaskWorker(options: TaskWorkerOptions): Promise<TaskWor
       wake = null;
     }
     await Promise.all(inFlight.values());
-    flushCompletions();
-    await completing;
+    // A failed batch comes back for another try, a few times at most: a worker that cannot reach the server still stops (its items run again elsewhere once their leases end).
+    for (let attempt = 0; completions.length > 0 && attempt < FINAL_FLUSH_ATTEMPTS; attempt++) {
+      flushCompletions();
+      await completing;
+    }
     await flushAll();
   } finally {
     clearInterval(renewer);
     clearInterval(completer);
   }
   return { name, executed };
+}
+
+// A failure worth sending the outcomes again: anything but the server refusing the request (4xx).
+function isRetryable(error: unknown): boolean {
+  return !(error instanceof WeirError) || httpStatusOf(error.code) >= 500;
 }
 
 // Wait `ms` (or, when null, until woken), or until a slot frees or the worker stops.

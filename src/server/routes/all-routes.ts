@@ -15,6 +15,7 @@ import { notificationRoutes } from "./notification-routes.js";
 import { resultRoutes } from "./result-routes.js";
 import { scheduleRoutes } from "./schedule-routes.js";
 import { storedEventRoutes } from "./stored-event-routes.js";
+import { taskQueueRoutes } from "./task-queue-routes.js";
 import { taskRunRoutes } from "./task-run-routes.js";
 import { variableRoutes } from "./variable-routes.js";
 import { workPoolRoutes } from "./work-pool-routes.js";
@@ -28,6 +29,7 @@ export function allRoutes(dependencies: RouteDependencies): AnyRouteDefinition[]
     ...flowRoutes(dependencies),
     ...flowRunRoutes(dependencies),
     ...taskRunRoutes(dependencies),
+    ...taskQueueRoutes(dependencies),
     ...logRoutes(dependencies),
     ...artifactRoutes(dependencies),
     ...variableRoutes(dependencies),
