@@ -10,7 +10,8 @@
  * per run, the default; `pooled`: long-lived run processes; `inline`), and how many run processes
  * started (pooled and inline start fewer than one per run).
  * Run alone: `node --import tsx bench/worker-fleet.ts [runs] [workers] [execution] [sqlite]`
- * (after `npm run build`); `sqlite` uses a fresh SQLite file instead of PostgreSQL.
+ * (after `npm run build`); `sqlite` uses a fresh SQLite file instead of PostgreSQL;
+ * WEIR_BENCH_FLEET_LIMIT sets each worker's `--limit` (default 4).
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,7 +24,8 @@ import { benchDatabase } from "./deployment-latency.js";
 import { startWeir, startWeirServer, stopProcess } from "./server-url.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const LIMIT_PER_WORKER = 4;
+/** Runs each worker executes at once (`--limit`); WEIR_BENCH_FLEET_LIMIT changes it. */
+const LIMIT_PER_WORKER = Number(process.env.WEIR_BENCH_FLEET_LIMIT ?? 4);
 
 /** What the fleet run found. */
 export interface FleetResult {
@@ -38,6 +40,8 @@ export interface FleetResult {
   runsPerWorker: Record<string, number>;
   /** Distinct run processes (the pids the runs' heartbeats carried). */
   runProcesses: number;
+  /** Each worker's `--limit`. */
+  limitPerWorker: number;
 }
 
 /** Queue `runs` runs, start `workers` workers, wait for all, and check them. */
@@ -109,7 +113,7 @@ export async function benchWorkerFleet(runs = 2000, workers = 4, execution = "pr
     const lastHigh = Math.max(...ids.high.map((id) => pendingAt.get(id) ?? Number.NaN));
     const lowClaimedBeforeLastHigh = ids.low.filter((id) => (pendingAt.get(id) ?? Number.POSITIVE_INFINITY) < lastHigh).length;
     await client.close();
-    return { execution, database: engine, runs: all.length, workers, seconds: Number(seconds.toFixed(1)), runsPerSecond: Number((all.length / seconds).toFixed(1)), executedExactlyOnce, lowClaimedBeforeLastHigh, runsPerWorker, runProcesses: pids.size };
+    return { execution, database: engine, runs: all.length, workers, seconds: Number(seconds.toFixed(1)), runsPerSecond: Number((all.length / seconds).toFixed(1)), executedExactlyOnce, lowClaimedBeforeLastHigh, runsPerWorker, runProcesses: pids.size, limitPerWorker: LIMIT_PER_WORKER };
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));
     rmSync(home, { recursive: true, force: true });

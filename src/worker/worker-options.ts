@@ -46,7 +46,7 @@ export interface WorkerOptions {
   allowInline?: boolean;
   /** Pooled processes kept started ahead of runs (at most `limit`). @default limit when execution is pooled, else 0 */
   poolSize?: number;
-  /** A pooled process is retired after this many runs. @default 100 */
+  /** A pooled process is retired after this many runs. @default 1000 */
   maxRunsPerProcess?: number;
   /** A pooled process whose resident memory passed this after a run is retired. @default 1024 */
   maxProcessMemoryMb?: number;
@@ -183,7 +183,7 @@ export function compileWorkerOptions(options: WorkerOptions): CompiledWorkerOpti
     execution,
     allowInline: options.allowInline ?? execution === "inline",
     poolSize,
-    maxRunsPerProcess: Math.floor(positive(options.maxRunsPerProcess, 100, "maxRunsPerProcess")),
+    maxRunsPerProcess: Math.floor(positive(options.maxRunsPerProcess, 1000, "maxRunsPerProcess")),
     maxProcessMemoryMb: positive(options.maxProcessMemoryMb, 1024, "maxProcessMemoryMb"),
     spawnPooled: options.spawnPooled ?? spawnPooledProcess,
     inlineExecutor: options.inlineExecutor ?? null,

@@ -216,7 +216,7 @@ describe("execution settings", () => {
     expect(() => compileWorkerOptions({ client, execution: "pooled", limit: 2, poolSize: 3 })).toThrow(/poolSize/);
     expect(() => compileWorkerOptions({ client, execution: "inline" })).toThrow(/inlineExecutor/);
     const pooled = compileWorkerOptions({ client, execution: "pooled", limit: 3 });
-    expect(pooled).toMatchObject({ poolSize: 3, warmSpares: 0, maxRunsPerProcess: 100, maxProcessMemoryMb: 1024, allowInline: false });
+    expect(pooled).toMatchObject({ poolSize: 3, warmSpares: 0, maxRunsPerProcess: 1000, maxProcessMemoryMb: 1024, allowInline: false });
     expect(compileWorkerOptions({ client })).toMatchObject({ execution: "process", poolSize: 0, warmSpares: 2 });
     expect(compileWorkerOptions({ client, execution: "inline", inlineExecutor: executeInline }).allowInline).toBe(true);
   });

@@ -46,7 +46,7 @@ export function addWorkerOptions(command: Command): Command {
     .option("--execution <mode>", "how runs of deployments that set no `execution` run: process (a fresh process per run), pooled (long-lived run processes, one run at a time each) or inline (in this worker's process)", "process")
     .option("--allow-inline", "run deployments that ask `execution: inline` in this process (default: only with --execution inline; else they run pooled)")
     .option("--pool-size <n>", "pooled run processes kept started ahead (default: --limit with --execution pooled, else 0)")
-    .option("--max-runs-per-process <n>", "retire a pooled run process after this many runs", "100")
+    .option("--max-runs-per-process <n>", "retire a pooled run process after this many runs", "1000")
     .option("--max-process-memory-mb <mb>", "retire a pooled run process whose memory passed this after a run", "1024");
 }
 
@@ -84,7 +84,7 @@ export async function runWorkerUntilSignalled(client: OrchestrationApi, pool: st
       inlineExecutor: executeInline,
       ...(options.allowInline ? { allowInline: true } : {}),
       ...(options.poolSize === undefined ? {} : { poolSize: parsePositiveInteger(options.poolSize, "--pool-size", { allowZero: true }) }),
-      maxRunsPerProcess: parsePositiveInteger(options.maxRunsPerProcess ?? "100", "--max-runs-per-process"),
+      maxRunsPerProcess: parsePositiveInteger(options.maxRunsPerProcess ?? "1000", "--max-runs-per-process"),
       maxProcessMemoryMb: parsePositiveInteger(options.maxProcessMemoryMb ?? "1024", "--max-process-memory-mb"),
       echo: process.stdout,
       signal: stop.signal,
