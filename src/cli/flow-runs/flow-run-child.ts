@@ -77,8 +77,6 @@ export async function loadRunRuntime(): Promise<void> {
     // The package root a flow file imports as "weir": the same module when it resolves here.
     import("../../index.js"),
     import("../../sdk/load-flow.js").then(({ prepareTypeScriptLoader }) => prepareTypeScriptLoader()),
-    // Node loads its fetch implementation on first use (~50 ms): not while a run waits.
-    fetch("data:,").then((response) => response.arrayBuffer()),
   ]);
 }
 
