@@ -77,6 +77,8 @@ export async function loadRunRuntime(): Promise<void> {
     // The package root a flow file imports as "weir": the same module when it resolves here.
     import("../../index.js"),
     import("../../sdk/load-flow.js").then(({ prepareTypeScriptLoader }) => prepareTypeScriptLoader()),
+    // The run's scope is an AsyncLocalStorage, whose first use turns on Node's promise hooks (a few ms).
+    import("../../sdk/run-scope.js").then(({ runScopeStorage }) => runScopeStorage.run(undefined as never, () => undefined)),
   ]);
 }
 
