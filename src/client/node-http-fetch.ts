@@ -31,7 +31,7 @@ export interface HttpResponse {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: { get(name: string): string | null };
-  /** The body as a stream (the event stream reads it so); null when it was already read. */
+  /** The body as a stream (the event stream reads it so), the same one each time; null once `text()` read it. */
   readonly body: ReadableStream<Uint8Array> | null;
   text(): Promise<string>;
 }
@@ -84,7 +84,8 @@ class NodeHttpResponse implements HttpResponse {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: { get(name: string): string | null };
-  private isRead = false;
+  private stream: ReadableStream<Uint8Array> | null = null;
+  private isTextRead = false;
 
   constructor(
     private readonly message: IncomingMessage,
@@ -105,14 +106,14 @@ class NodeHttpResponse implements HttpResponse {
   }
 
   get body(): ReadableStream<Uint8Array> | null {
-    if (this.isRead) return null;
-    this.isRead = true;
-    return Readable.toWeb(this.message) as ReadableStream<Uint8Array>;
+    if (this.isTextRead) return null;
+    this.stream ??= Readable.toWeb(this.message) as ReadableStream<Uint8Array>;
+    return this.stream;
   }
 
   text(): Promise<string> {
-    if (this.isRead) return Promise.reject(new TypeError("the body of this answer was already read"));
-    this.isRead = true;
+    if (this.isTextRead || this.stream !== null) return Promise.reject(new TypeError("the body of this answer was already read"));
+    this.isTextRead = true;
     const { message } = this;
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
