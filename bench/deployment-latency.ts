@@ -4,7 +4,8 @@
  * - run created → flow body starts (the run's Running state), warm served flow, p50/p99 over 200 runs;
  * - the same with a fresh child process per run (worker), p50/p99 over fewer runs;
  * - trivial runs completed per second through a server and 1 or 4 workers (a process per run);
- * - 40 sequential fibo(10) tasks and 10 fibo(33) tasks in one deployment run via server + worker:
+ * - 40 sequential fibo(10) tasks and 10 fibo(33) tasks in one deployment run via server + worker
+ *   (started 3 s before, so that its warm spares have booted):
  *   overhead per task = (run time − the same computation without Weir) / tasks.
  * Run alone: `node --conditions=weir-source --import tsx bench/deployment-latency.ts [servedRuns] [processRuns]`
  * (its flows import "weirflow": the condition makes that this src/, as the rest of this process).
@@ -111,7 +112,7 @@ export async function startBenchServer(databaseUrl: string): Promise<ServerBench
   return { client, apiUrl: server.url, close: async () => (await client.close(), await server.close()) };
 }
 
-async function withWorkers<T>(bench: ServerBench, count: number, queue: string, fn: () => Promise<T>): Promise<T> {
+async function withWorkers<T>(bench: ServerBench, count: number, queue: string, fn: () => Promise<T>, settleMs = 0): Promise<T> {
   const stop = new AbortController();
   const workers = await Promise.all(
     Array.from({ length: count }, (_, index) =>
@@ -119,6 +120,7 @@ async function withWorkers<T>(bench: ServerBench, count: number, queue: string, 
     ),
   );
   try {
+    if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
     return await fn();
   } finally {
     stop.abort();
@@ -152,7 +154,13 @@ export async function benchThroughput(bench: ServerBench, workers: number, runs 
   });
 }
 
-/** Overhead per task of `count` sequential fibo(n) tasks in one deployment run. */
+const FIBO_SETTLE_MS = 3000;
+
+/**
+ * Overhead per task of `count` sequential fibo(n) tasks in one deployment run. The run is created
+ * once the worker has run 3 s, as a worker in service has: its warm spares have booted (booting
+ * one takes about half a second of CPU, which a run computing on the same 2 cores would share).
+ */
 export async function benchFiboOverhead(bench: ServerBench, n: number, count: number): Promise<{ runMs: number; computeMs: number; overheadPerTaskMs: number }> {
   const deployment = await bench.client.upsertDeployment({
     name: `bench-fibo-${n}`,
@@ -172,7 +180,7 @@ export async function benchFiboOverhead(bench: ServerBench, n: number, count: nu
     const running = states.find((state) => state.type === "RUNNING");
     const runMs = Date.parse(finished?.endTime ?? "") - Date.parse(running?.timestamp ?? "");
     return { runMs, computeMs, overheadPerTaskMs: (runMs - computeMs) / count };
-  });
+  }, FIBO_SETTLE_MS);
 }
 
 function progress(line: string): void {

@@ -67,6 +67,7 @@ import { realSleep, type Sleep } from "../core/clock.js";
 import { WeirError } from "../core/weir-error.js";
 import type { OrchestrationApi } from "./orchestration-api.js";
 import { readServerSentEvents } from "./http-event-stream.js";
+import { nodeHttpFetch } from "./node-http-fetch.js";
 import { sendHttpRequest, type HttpRequest, type HttpRequestSettings, type RetryBudget } from "./http-request.js";
 import { flowRunFilterQuery, pageQuery, type QueryValues } from "./http-query.js";
 import { RUN_ID_HEADER } from "../core/run-id-header.js";
@@ -82,7 +83,7 @@ export interface HttpClientOptions {
   apiUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>`. @default undefined */
   apiKey?: string;
-  /** The fetch to use (tests pass `app.request`). @default globalThis.fetch */
+  /** The fetch to use (tests pass `app.request`). @default nodeHttpFetch (node:http, see node-http-fetch.ts) */
   fetch?: typeof fetch;
   /** Sleep between retries. @default realSleep */
   sleep?: Sleep;
@@ -132,7 +133,7 @@ export function compileHttpClientOptions(options: HttpClientOptions): CompiledHt
   return Object.freeze({
     baseUrl,
     apiKey: options.apiKey || undefined,
-    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    fetch: options.fetch ?? nodeHttpFetch,
     sleep: options.sleep ?? realSleep,
     retries: options.retries ?? 4,
     bufferedWriteRetries: options.bufferedWriteRetries ?? 60,

@@ -5,11 +5,12 @@
 import type { Sleep } from "../core/clock.js";
 import { WeirError } from "../core/weir-error.js";
 import { errorFromResponse } from "./http-request.js";
+import type { HttpFetch, HttpResponse } from "./node-http-fetch.js";
 
 /** What the stream reader needs of the client's options. */
 export interface EventStreamSettings {
   apiKey: string | undefined;
-  fetch: typeof fetch;
+  fetch: HttpFetch;
   sleep: Sleep;
 }
 
@@ -19,7 +20,7 @@ export async function* readServerSentEvents<T>(settings: EventStreamSettings, ur
   if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
   let failures = 0;
   while (!signal.aborted) {
-    let response: Response;
+    let response: HttpResponse;
     try {
       response = await settings.fetch(url, { headers, signal });
     } catch {

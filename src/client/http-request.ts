@@ -8,6 +8,7 @@ import type { Sleep } from "../core/clock.js";
 import { findTooDeep, MAX_JSON_DEPTH } from "../core/json-depth.js";
 import { WeirError } from "../core/weir-error.js";
 import { encodeQuery, type QueryValues } from "./http-query.js";
+import type { HttpFetch, HttpResponse } from "./node-http-fetch.js";
 
 /** A call to make: method, path under `/api`, optional query and JSON body. */
 export interface HttpRequest {
@@ -33,7 +34,7 @@ export interface HttpRequestSettings {
   baseUrl: string;
   apiKey: string | undefined;
   /** The fetch requests go through. */
-  fetch: typeof fetch;
+  fetch: HttpFetch;
   sleep: Sleep;
   retries: number;
   bufferedWriteRetries: number;
@@ -67,7 +68,7 @@ export async function sendHttpRequest(
     await settings.sleep(ms, retrySignal);
   };
   for (let attempt = 0; ; attempt++) {
-    let response: Response;
+    let response: HttpResponse;
     try {
       response = await settings.fetch(url, { method: request.method, headers, body, signal: AbortSignal.timeout(settings.requestTimeoutMs) });
     } catch (cause) {
@@ -112,7 +113,7 @@ function retryAfterMs(header: string | null): number | undefined {
   return Math.min(MAX_RETRY_AFTER_MS, Number(header.trim()) * 1000);
 }
 
-async function readResponse(response: Response, request: HttpRequest): Promise<unknown> {
+async function readResponse(response: HttpResponse, request: HttpRequest): Promise<unknown> {
   if (response.status === 204) return undefined;
   const text = await response.text();
   let parsed: unknown = undefined;

@@ -3,10 +3,13 @@
  * retries, heartbeats (which also tell about cancellation), the final state and the hooks.
  * See run-flow.ts for the whole life of a flow run.
  *
- * Heartbeats come from the process executing the run, at once and every interval, so a run whose
- * worker died but whose own process lives on is not taken for crashed (the worker heartbeats it
- * too, but only while that process is alive). A run stopped from outside (flow-run-stop.ts) ends
- * Cancelled when the server cancelled it, and is never retried here.
+ * Heartbeats come from the process executing the run, from its start and every interval, so a run
+ * whose worker died but whose own process lives on is not taken for crashed (the worker heartbeats
+ * it too, but only while that process is alive). The first one rides on the proposal of Running
+ * (its `heartbeat` field: no request of its own); what the input's `onStartAnswered` sends (the
+ * flow's registration) leaves once the server has answered that proposal, so the server answers
+ * it first (the run's clock starts at Running, and a server handles one request after another). A run stopped from outside
+ * (flow-run-stop.ts) ends Cancelled when the server cancelled it, and is never retried here.
  */
 import { hostname } from "node:os";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
@@ -51,6 +54,8 @@ export interface SupervisorInput {
   signals: Array<AbortSignal | undefined>;
   /** The run's span when traces are on (run-tracing.ts). */
   trace: FlowRunTrace | null;
+  /** Called once the server answered the first proposal of Running (at once when `isStarted`). */
+  onStartAnswered?: () => void;
 }
 
 /** How long tasks of a run stopped from outside may take to end once told, before the run ends without them. */
@@ -71,6 +76,7 @@ export class FlowRunSupervisor {
   private readonly id: string;
   // The server's run count before this process's first attempt (a retry started elsewhere counts).
   private readonly earlierRunCount: number;
+  private isStartAnswered = false;
   /** The first heartbeat, sent with the Running proposal (startHeartbeat); null once sent or when not beating. */
   private startBeat: ProposeStateInput["heartbeat"] | null = null;
 
@@ -118,6 +124,7 @@ export class FlowRunSupervisor {
       this.controller.abort(isCancel ? new FlowRunCancelledError(this.id) : new WeirError("CONFLICT", `flow run ${this.id} stopped: a task run was refused (${reason})`));
     }));
     const heartbeat = this.startHeartbeat();
+    if (this.input.isStarted) this.startAnswered();
     try {
       return await this.attempts();
     } catch (error) {
@@ -129,6 +136,15 @@ export class FlowRunSupervisor {
     }
   }
 
+  // What waited for the answer to the first proposal of Running goes now (see file header).
+  private startAnswered(): void {
+    if (this.isStartAnswered) return;
+    this.isStartAnswered = true;
+    // A run started by a proposal of this process sent its first beat with it.
+    if (this.input.isHeartbeating && this.input.isStarted) this.heartbeat();
+    this.input.onStartAnswered?.();
+  }
+
   private async attempts(): Promise<RunOutcome> {
     let isRunning = this.input.isStarted;
     let hasFiredRunning = false;
@@ -136,6 +152,8 @@ export class FlowRunSupervisor {
       if (!isRunning) {
         const refused = await this.start(attempt);
         if (refused !== null) return refused;
+        // What the answer let go (see file header) leaves before the body, which may compute for long without yielding.
+        if (attempt === 1) await new Promise((resolve) => setImmediate(resolve));
       }
       isRunning = false;
       this.scope.attempt = attempt;
@@ -187,6 +205,7 @@ export class FlowRunSupervisor {
     for (;;) {
       // The first beat goes with the proposal that starts the run (see startHeartbeat).
       const decided = await this.propose(makeState(attempt === 1 ? "Running" : "Retrying", { now: getEngineEffects().clock.now() }), this.startBeat ?? undefined);
+      if (attempt === 1) this.startAnswered();
       if (decided.status === "ACCEPT") {
         this.startBeat = null;
         return null;
@@ -318,29 +337,31 @@ export class FlowRunSupervisor {
     }
   }
 
+  // Heartbeats every interval from now; the first one is sent by `startAnswered`.
   private startHeartbeat(): NodeJS.Timeout {
-    const intervalSeconds = heartbeatIntervalSeconds();
-    // The store keeps whole seconds (at least 1).
-    const promisedSeconds = Math.max(1, Math.ceil(intervalSeconds));
-    const identity = { infrastructurePid: `${hostname()}:${process.pid}`, heartbeatIntervalSeconds: promisedSeconds };
-    const beat = (): void => {
-      this.input.client
-        .heartbeatFlowRun(this.id, identity)
-        .then((run) => {
-          if (run.stateType === "CANCELLING" || run.stateType === "CANCELLED") this.controller.abort(new FlowRunCancelledError(this.id));
-        })
-        .catch(() => undefined);
-    };
-    // A run this process starts beats first with its Running proposal; one already started here, now.
-    if (this.input.isHeartbeating && !this.input.isStarted) this.startBeat = identity;
-    else if (this.input.isHeartbeating) beat();
-    const timer = setInterval(beat, intervalSeconds * 1000);
+    // A run this process starts beats first with its Running proposal (no request of its own).
+    if (this.input.isHeartbeating && !this.input.isStarted) this.startBeat = heartbeatIdentity();
+    const timer = setInterval(() => this.heartbeat(), heartbeatIntervalSeconds() * 1000);
     timer.unref();
     return timer;
+  }
+
+  private heartbeat(): void {
+    this.input.client
+      .heartbeatFlowRun(this.id, heartbeatIdentity())
+      .then((run) => {
+        if (run.stateType === "CANCELLING" || run.stateType === "CANCELLED") this.controller.abort(new FlowRunCancelledError(this.id));
+      })
+      .catch(() => undefined);
   }
 }
 
 type HookName = keyof CompiledFlowOptions["hooks"];
+
+/** What a heartbeat of this process records: who executes the run, and how often it beats (whole seconds, at least 1, as the store keeps them). */
+function heartbeatIdentity(): { infrastructurePid: string; heartbeatIntervalSeconds: number } {
+  return { infrastructurePid: `${hostname()}:${process.pid}`, heartbeatIntervalSeconds: Math.max(1, Math.ceil(heartbeatIntervalSeconds())) };
+}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -62,10 +62,11 @@ export async function runFlow(options: CompiledFlowOptions, body: FlowBody, requ
     return { state: decided.state, value: undefined, error, isFailed: true };
   }
   // A run made by a deployment already names its flow: registering (schema, version) need not
-  // delay its start, only finish before the run returns. A new run needs its flow first.
-  const registration = registerFlow(client, options);
-  if (existing === undefined) await registration;
-  else void registration.catch(() => undefined);
+  // delay its start, only finish before the run returns, so it waits for the answer to the run's
+  // Running (flow-run-supervisor.ts). A new run needs its flow first.
+  let registration: Promise<void> | null = null;
+  const register = (): Promise<void> => (registration ??= registerFlow(client, options));
+  if (existing === undefined) await register();
 
   const now = getEngineEffects().clock.now();
   const flowRunId = existing?.id ?? timeOrderedId();
@@ -116,12 +117,13 @@ export async function runFlow(options: CompiledFlowOptions, body: FlowBody, requ
     isHeartbeating: existing !== undefined,
     signals: [request.signal, parent?.signal],
     trace,
+    onStartAnswered: () => void register().catch(() => undefined),
   });
   let outcome: RunOutcome | undefined;
   try {
     outcome = await supervisor.run();
   } finally {
-    await registration.catch(() => undefined);
+    await register().catch(() => undefined);
     if (trace !== null) endFlowRunTrace(trace, supervisor.finalState ?? outcome?.state ?? null, supervisor.flowAttempt);
     if (parentTask !== null) {
       const last = supervisor.finalState;

@@ -20,7 +20,10 @@
  * `t.map()`) keeps it busy with promise callbacks alone, so a flush waiting on the database would
  * make no progress until the flow ends. `admitRun()` therefore lets only so many task runs start
  * per turn of the event loop; later ones (`queueRun`) start on the next turns, after pending
- * I/O: the database writes one batch while the engine runs the next tasks.
+ * I/O: the database writes one batch while the engine runs the next tasks. The same holds for a
+ * loop of tasks that compute without awaiting anything: once a turn has lasted `MAX_TURN_MS`,
+ * the next run starts on a later turn, so that flushes and heartbeats leave between such tasks,
+ * not all after the last one.
  *
  * The store may refuse a task-run state (src/core/task-run-rules.ts). An ABORT (the task's flow
  * run is cancelled or has ended) goes to the watcher of that flow run (`watchFlowRun`), which
@@ -53,6 +56,11 @@ const MAX_FLUSHES_IN_FLIGHT = 2;
 // fewer while a flush is in flight, whose next step (a reply to read) waits for the next turn.
 const RUNS_PER_TURN = 256;
 const RUNS_PER_TURN_WHILE_WRITING = 32;
+// How long task runs may keep starting in one turn of the event loop (tasks that compute).
+const MAX_TURN_MS = 20;
+// `flush()` splits what it writes over both flush slots only past this many runs a part: a small
+// batch costs less as one request (over HTTP, each costs the server about a millisecond).
+const MIN_RUNS_PER_PART = 256;
 
 /** Buffers task-run writes and logs for one client and flushes them in batches. */
 export class RunWriteBuffer {
@@ -75,6 +83,7 @@ export class RunWriteBuffer {
   // Runs started in this turn of the event loop, and the starts waiting for later turns.
   private runsThisTurn = 0;
   private turn: NodeJS.Immediate | null = null;
+  private turnStartedMs = 0;
   private queuedRuns: QueuedRun[] = [];
   private nextQueuedRun = 0;
   private readonly flowRunWatchers = new Map<string, (refusal: TaskRunRefusal) => void>();
@@ -96,8 +105,9 @@ export class RunWriteBuffer {
    * header): runs start in call order, so many per turn of the event loop.
    */
   admitRun(): boolean {
-    if (this.turn === null) this.turn = setImmediate(this.nextTurn);
+    if (this.turn === null) this.bookTurn();
     if (this.queuedRuns.length > this.nextQueuedRun || this.runsThisTurn >= this.runsPerTurn()) return false;
+    if (performance.now() - this.turnStartedMs >= MAX_TURN_MS) return false;
     this.runsThisTurn += 1;
     return true;
   }
@@ -111,6 +121,11 @@ export class RunWriteBuffer {
     return this.flushes.size === 0 ? RUNS_PER_TURN : RUNS_PER_TURN_WHILE_WRITING;
   }
 
+  private bookTurn(): void {
+    this.turn = setImmediate(this.nextTurn);
+    this.turnStartedMs = performance.now();
+  }
+
   private readonly nextTurn = (): void => {
     this.turn = null;
     this.runsThisTurn = 0;
@@ -119,8 +134,10 @@ export class RunWriteBuffer {
     const end = Math.min(queued.length, this.nextQueuedRun + this.runsPerTurn());
     this.runsThisTurn = end - this.nextQueuedRun;
     // The next turn is booked first: a run that starts more runs queues them behind these.
-    this.turn = setImmediate(this.nextTurn);
+    this.bookTurn();
     for (let index = this.nextQueuedRun; index < end; index += 1) {
+      // Runs that compute as they start: the rest wait for the next turn.
+      if (index > this.nextQueuedRun && performance.now() - this.turnStartedMs >= MAX_TURN_MS) break;
       const run = queued[index]!;
       this.nextQueuedRun = index + 1;
       try {
@@ -257,8 +274,9 @@ export class RunWriteBuffer {
 
   /**
    * Write everything pending now and wait until it is stored. What may go at once goes at once,
-   * split over both flush slots (at a flow's end, the last batch is written by two connections);
-   * the rest (later states of runs a flush in flight writes) once the flushes in flight end.
+   * split over both flush slots when it is large (at a flow's end, the last batch is written by
+   * two connections); the rest (later states of runs a flush in flight writes) once the flushes
+   * in flight end.
    */
   async flush(): Promise<void> {
     this.stopFlushTimer();
@@ -267,7 +285,7 @@ export class RunWriteBuffer {
       const taken = this.takePending(false);
       if (taken !== null) {
         const { taskRuns, logs } = taken;
-        const size = Math.ceil(taskRuns.length / MAX_FLUSHES_IN_FLIGHT);
+        const size = taskRuns.length < MAX_FLUSHES_IN_FLIGHT * MIN_RUNS_PER_PART ? taskRuns.length : Math.ceil(taskRuns.length / MAX_FLUSHES_IN_FLIGHT);
         for (let part = 0; part < MAX_FLUSHES_IN_FLIGHT; part += 1) {
           const runs = taskRuns.slice(part * size, (part + 1) * size);
           if (runs.length === 0 && (part > 0 || logs.length === 0)) continue;

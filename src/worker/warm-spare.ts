@@ -2,9 +2,15 @@
  * A worker's warm spares: run children started ahead of need (`flow-run execute --wait`), which
  * have already loaded Node, the client, the SDK and the TypeScript loader and wait on stdin. A
  * claimed run is handed to a ready spare as one JSON line (`{flowRunId, cwd, env, …}`) and a
- * replacement is started at once. Every run still gets a process of its own; it just does not
- * wait for that process to boot (DESIGN §8: fresh child process, p50 ≤ 300 ms). Two spares (the
- * default) cover back-to-back runs, whose replacement is still booting when the next one comes.
+ * replacement is started. Every run still gets a process of its own; it just does not wait for
+ * that process to boot (DESIGN §8: fresh child process, p50 ≤ 300 ms). Two spares (the default)
+ * cover back-to-back runs, whose replacement is still booting when the next one comes.
+ *
+ * Booting a spare costs about half a second of CPU on two threads (Node, the SDK, and the thread
+ * of the TypeScript loader), which a run on a small machine would share its cores with: ten
+ * fibo(33) tasks took ~180 ms longer than their compute. So a spare taken while another still
+ * waits is replaced once its run's process exits (at the latest after `REPLACE_AFTER_MS`); the
+ * last one taken is replaced at once.
  *
  * A run whose environment changes what Node reads only at start-up (`NODE_*`, `UV_*`, such as
  * NODE_OPTIONS in a deployment's job variables) gets a cold process instead. Spares that die
@@ -16,6 +22,8 @@ import type { FlowRunProcessRequest, SpawnFlowRun } from "./flow-run-process.js"
 
 /** Spares that may die unused in a row before the worker stops starting them. */
 const MAX_EARLY_DEATHS = 3;
+/** How long the replacement of a spare taken while another still waits may wait for its run to end. */
+const REPLACE_AFTER_MS = 5000;
 /** Variables Node reads only when it starts: a run that changes them needs a new process. */
 export const START_UP_ONLY_VARIABLE = /^(NODE_|UV_)/;
 
@@ -69,6 +77,22 @@ export function startWarmSpares(
     return true;
   };
 
+  // See the file header: replaced at once when none is left waiting, else once its run ends.
+  const replace = (taken: ChildProcess): void => {
+    if (waiting.length === 0) {
+      setImmediate(startOne);
+      return;
+    }
+    const timer = setTimeout(replaceNow, REPLACE_AFTER_MS);
+    timer.unref();
+    function replaceNow(): void {
+      clearTimeout(timer);
+      taken.off("exit", replaceNow);
+      startOne();
+    }
+    taken.once("exit", replaceNow);
+  };
+
   for (let i = 0; i < count; i++) startOne();
   return {
     take(request) {
@@ -78,7 +102,7 @@ export function startWarmSpares(
       const [child] = waiting.splice(index, 1) as [ChildProcess];
       earlyDeaths = 0;
       child.stdin?.end(`${JSON.stringify(request)}\n`);
-      setImmediate(startOne);
+      replace(child);
       return child;
     },
     close() {

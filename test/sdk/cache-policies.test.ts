@@ -19,6 +19,9 @@ afterAll(async () => harness.close());
 
 /** Run `body` in a new flow run (named uniquely); its task runs' state names in call order. */
 async function statesOf<T>(body: () => Promise<T>): Promise<{ value: T; states: string[]; flowRunId: string }> {
+  // The newest entry of a key wins (by end time): each flow ends a millisecond after the last on
+  // the fake clock, or two entries would tie and either could win.
+  harness.clock.advance(1);
   const f = flow(`policy-flow-${crypto.randomUUID().slice(0, 8)}`, async () => ({ value: await body(), flowRunId: getRunContext().flowRunId! }));
   const { value, flowRunId } = await f();
   await flushAll();

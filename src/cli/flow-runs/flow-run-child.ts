@@ -90,8 +90,8 @@ export async function loadRunRuntime(): Promise<void> {
     // The package root a flow file imports as "weir": the same module when it resolves here.
     import("../../index.js"),
     import("../../sdk/load-flow.js").then(({ prepareTypeScriptLoader }) => prepareTypeScriptLoader()),
-    // Node loads its fetch implementation on first use (~50 ms): not while a run waits.
-    fetch("data:,").then((response) => response.arrayBuffer()),
+    // The run's scope is an AsyncLocalStorage, whose first use turns on Node's promise hooks (a few ms).
+    import("../../sdk/run-scope.js").then(({ runScopeStorage }) => runScopeStorage.run(undefined as never, () => undefined)),
   ]);
 }
 
