@@ -17,6 +17,8 @@ const OUT = join(ROOT, "bench", ".out");
 const benches: Record<string, string[]> = {
   "task-overhead": [process.execPath, "--import", "tsx", "bench/task-overhead.ts", "10000"],
   "warm-task-overhead": [process.execPath, "--import", "tsx", "bench/warm-task-overhead.ts", "400", "12"],
+  "run-process-cost": [process.execPath, "--import", "tsx", "bench/run-process-cost.ts", "spare", "8"],
+  "run-process-cost-cold": [process.execPath, "--import", "tsx", "bench/run-process-cost.ts", "cold", "5"],
   "flow-throughput": [process.execPath, "--import", "tsx", "bench/flow-throughput.ts", "5000", "32"],
   "deployment-latency": [process.execPath, "--conditions=weir-source", "--import", "tsx", "bench/deployment-latency.ts", "200", "200"],
   "worker-fleet": [process.execPath, "--import", "tsx", "bench/worker-fleet.ts", "2000", "4"],
