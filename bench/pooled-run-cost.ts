@@ -1,0 +1,133 @@
+/**
+ * Where a pooled run's CPU goes (issue 16): a `weir server start` on a fresh SQLite file,
+ * `runs` trivial deployment runs queued, then `workers` × `weir worker start --execution pooled
+ * --limit 4` draining them. Reports, for the drain only: the server's CPU per run and its requests
+ * per run by route (from its own `/metrics`), each worker's CPU, the run processes' CPU (their
+ * start-up included) and the throughput. CPU is read from `/proc` (Linux), so it counts what each
+ * process used, whatever else the machine was doing; the throughput does not.
+ * Run alone: `node --import tsx bench/pooled-run-cost.ts [runs] [workers]` (after `npm run build`).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { HttpClient } from "../src/client/http-client.js";
+import { readServerUrl, stopProcess } from "./server-url.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const BIN = join(ROOT, "bin", "weir.js");
+
+/** What the drain cost. */
+export interface PooledRunCost {
+  runs: number;
+  workers: number;
+  runsPerSecond: number;
+  serverCpuMsPerRun: number;
+  /** Requests the server answered during the drain, per run, by `METHOD route`. */
+  requestsPerRun: Record<string, number>;
+  workerCpuMsPerRun: number;
+  runProcesses: number;
+  runProcessCpuMsPerRun: number;
+}
+
+/** CPU time (user + system) a process used so far, in ms; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The live processes whose parent is one of `parents`, and their CPU in ms. */
+function childrenCpu(parents: ReadonlySet<number>): { count: number; ms: number } {
+  let count = 0;
+  let ms = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const parent = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
+      if (!parents.has(parent)) continue;
+      count += 1;
+      ms += cpuMs(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { count, ms };
+}
+
+async function requestCounts(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const match = /^weir_http_request_duration_seconds_count\{method="(\w+)",route="([^"]+)",status="\d+"\} (\d+)/.exec(line);
+    if (match) counts.set(`${match[1]} ${match[2]}`, (counts.get(`${match[1]} ${match[2]}`) ?? 0) + Number(match[3]));
+  }
+  return counts;
+}
+
+/** Queue `runs`, drain them with `workers` pooled workers, and measure (see file header). */
+export async function benchPooledRunCost(runs = 600, workers = 1): Promise<PooledRunCost> {
+  const home = mkdtempSync(join(tmpdir(), "weir-bench-pooled-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: `sqlite://${join(home, "weir.db")}`, WEIR_LOGGING_QUIET: "1", WEIR_FROM_SOURCE: "0" };
+  delete env.WEIR_API_URL;
+  const server = spawn(process.execPath, [BIN, "server", "start", "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const children: ChildProcess[] = [];
+  try {
+    const url = await readServerUrl(server);
+    const client = new HttpClient({ apiUrl: `${url}/api` });
+    await client.createWorkPool({ name: "cost" });
+    const deployment = await client.upsertDeployment({ name: "cost", flowName: "bench-trivial", entrypoint: "bench/deployment-latency-flows.ts:trivial", path: ROOT, workPoolName: "cost" });
+    for (let made = 0; made < runs; made += 50) await Promise.all(Array.from({ length: Math.min(50, runs - made) }, () => client.createDeploymentFlowRun(deployment.id)));
+    const before = await requestCounts(url);
+    const serverBefore = cpuMs(server.pid ?? 0);
+    const started = performance.now();
+    for (let index = 0; index < workers; index++) {
+      const worker = spawn(process.execPath, [BIN, "worker", "start", "--pool", "cost", "--limit", "4", "--name", `cost-${index}`, "--poll-interval", "1", "--execution", "pooled"], {
+        env: { ...env, WEIR_API_URL: `${url}/api` },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      worker.stdout.resume();
+      worker.stderr.resume();
+      children.push(worker);
+    }
+    for (;;) {
+      const done = await client.countFlowRuns({ deploymentIds: [deployment.id], stateTypes: ["COMPLETED", "FAILED", "CRASHED"] });
+      if (done >= runs) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const serverMs = cpuMs(server.pid ?? 0) - serverBefore;
+    const after = await requestCounts(url);
+    const requestsPerRun: Record<string, number> = {};
+    for (const [route, count] of after) {
+      const made = count - (before.get(route) ?? 0);
+      if (made / runs >= 0.005 && !route.endsWith("/metrics")) requestsPerRun[route] = Number((made / runs).toFixed(2));
+    }
+    const workerMs = children.reduce((sum, child) => sum + cpuMs(child.pid ?? 0), 0);
+    const runProcesses = childrenCpu(new Set(children.map((child) => child.pid ?? 0)));
+    await client.close();
+    const perRun = (ms: number): number => Number((ms / runs).toFixed(1));
+    return {
+      runs,
+      workers,
+      runsPerSecond: Number((runs / seconds).toFixed(1)),
+      serverCpuMsPerRun: perRun(serverMs),
+      requestsPerRun,
+      workerCpuMsPerRun: perRun(workerMs),
+      runProcesses: runProcesses.count,
+      runProcessCpuMsPerRun: perRun(runProcesses.ms),
+    };
+  } finally {
+    await Promise.all(children.map((child) => stopProcess(child)));
+    await stopProcess(server);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(await benchPooledRunCost(Number(process.argv[2] ?? 600), Number(process.argv[3] ?? 1)), null, 2));
+}
