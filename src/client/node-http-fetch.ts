@@ -30,9 +30,13 @@ export interface HttpFetchInit {
 export interface HttpResponse {
   readonly status: number;
   readonly ok: boolean;
-  readonly headers: { get(name: string): string | null };
+  readonly headers: {
+    /** The value of header `name` (case-insensitive), or null. */
+    get(name: string): string | null;
+  };
   /** The body as a stream (the event stream reads it so), the same one each time; null once `text()` read it. */
   readonly body: ReadableStream<Uint8Array> | null;
+  /** The whole body as text. */
   text(): Promise<string>;
 }
 
