@@ -19,7 +19,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
-import type { LogInput } from "../core/api-types.js";
+import { createLogBatcher } from "./log-batcher.js";
 import type { FlowRun, LogLevel } from "../core/models.js";
 
 /** Path of the `weir` executable script of this package. */
@@ -67,8 +67,6 @@ export interface FlowRunProcess {
   isAlive(): boolean;
 }
 
-const FLUSH_EVERY_MS = 200;
-const FLUSH_AT_LINES = 200;
 
 /** How a run's output is handled. */
 export interface FlowRunOutput {
@@ -82,24 +80,14 @@ export interface FlowRunOutput {
 /** Follow the started process `child` of run `flowRunId`, streaming its output into the run's logs. */
 export function followFlowRunProcess(child: ChildProcess, flowRunId: string, output: FlowRunOutput): FlowRunProcess {
   const { client, echo, forwardStdout = false } = output;
-  let pending: LogInput[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    // Lost output must never fail the run; the next batch still goes out.
-    writing = writing.then(() => client.appendLogs(batch)).catch(() => undefined);
-  };
-  const timer = setInterval(flush, FLUSH_EVERY_MS);
+  const logs = createLogBatcher(client);
   const follow = (stream: NodeJS.ReadableStream | null, level: LogLevel, isForwarded: boolean): Promise<void> => {
     if (!stream) return Promise.resolve();
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     lines.on("line", (message) => {
       echo?.write(`${flowRunId.slice(0, 8)} | ${message}\n`);
       if (!isForwarded) return;
-      pending.push({ flowRunId, level, name: "weir.worker", message, timestamp: new Date().toISOString() });
-      if (pending.length >= FLUSH_AT_LINES) flush();
+      logs.add({ flowRunId, level, name: "weir.worker", message, timestamp: new Date().toISOString() });
     });
     return new Promise((resolve) => lines.once("close", () => resolve()));
   };
@@ -110,10 +98,8 @@ export function followFlowRunProcess(child: ChildProcess, flowRunId: string, out
     child.once("exit", (code, signal) => resolve({ code, signal }));
   }).then(async (exit) => {
     await Promise.race([outputDone, new Promise((resolve) => setTimeout(resolve, 1000))]);
-    clearInterval(timer);
     if (killTimer) clearTimeout(killTimer);
-    flush();
-    await writing;
+    await logs.close();
     return exit;
   });
   return {
@@ -125,7 +111,7 @@ export function followFlowRunProcess(child: ChildProcess, flowRunId: string, out
       killTimer ??= setTimeout(() => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const message = `the run's process was still running ${graceMs / 1000} s after SIGTERM (its code ignores the run's signal): killed with SIGKILL`;
-        pending.push({ flowRunId, level: "WARNING", name: "weir.worker", message, timestamp: new Date().toISOString() });
+        logs.add({ flowRunId, level: "WARNING", name: "weir.worker", message, timestamp: new Date().toISOString() });
         signalGroup(child, "SIGKILL");
       }, graceMs);
     },

@@ -18,14 +18,14 @@
  * Output: stderr lines go to the logs of the process's current run (the last one once idle), like
  * a process per run; stdout only to the worker's echo unless `forwardStdout`. The SDK's log
  * records come over the IPC channel (`logs`): the worker writes the lines and records of all its
- * processes in one batch every FLUSH_EVERY_MS, instead of a request per run and process.
+ * processes in one batch every 200 ms (log-batcher.ts), instead of a request per run and process.
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { OrchestrationApi } from "../client/orchestration-api.js";
-import type { LogInput } from "../core/api-types.js";
+import { createLogBatcher } from "./log-batcher.js";
 import type { LogLevel } from "../core/models.js";
 import { WEIR_BIN, signalGroup, type FlowRunProcess, type FlowRunProcessRequest, type ProcessExit } from "./flow-run-process.js";
 import { isFromPooledProcess, type FromPooledProcess, type PooledRunRequest, type ToPooledProcess } from "./pool-messages.js";
@@ -86,8 +86,6 @@ interface PooledProcess {
   exited: Promise<void>;
 }
 
-const FLUSH_EVERY_MS = 200;
-const FLUSH_AT_LINES = 200;
 /** Processes that may die before becoming ready, in a row, before the pool stops prestarting. */
 const MAX_EARLY_DEATHS = 3;
 /** How long retired processes may take to exit when the pool closes, before SIGKILL. */
@@ -113,17 +111,7 @@ export function openRunProcessPool(options: RunProcessPoolOptions): RunProcessPo
   let started = 0;
   let earlyDeaths = 0;
   let isClosed = false;
-  let pending: LogInput[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    // Lost output must never fail a run; the next batch still goes out.
-    writing = writing.then(() => client.appendLogs(batch)).catch(() => undefined);
-  };
-  const timer = setInterval(flush, FLUSH_EVERY_MS);
-  timer.unref();
+  const logs = createLogBatcher(client);
 
   const send = (entry: PooledProcess, message: ToPooledProcess): void => {
     if (entry.hasExited || !entry.child.connected) return;
@@ -148,8 +136,7 @@ export function openRunProcessPool(options: RunProcessPoolOptions): RunProcessPo
       const runId = entry.logRunId;
       echo?.write(`${runId === null ? "pool    " : runId.slice(0, 8)} | ${message}\n`);
       if (!isForwarded || runId === null) return;
-      pending.push({ flowRunId: runId, level, name: "weir.worker", message, timestamp: new Date().toISOString() });
-      if (pending.length >= FLUSH_AT_LINES) flush();
+      logs.add({ flowRunId: runId, level, name: "weir.worker", message, timestamp: new Date().toISOString() });
     });
   };
 
@@ -162,8 +149,8 @@ export function openRunProcessPool(options: RunProcessPoolOptions): RunProcessPo
     // A run that ended Completed needs nothing more from the worker: its logs go with the next
     // batch. Otherwise the run's logs are written before the worker reads its state.
     if (exit.code === 0) return slot.resolveExit(exit);
-    flush();
-    void writing.then(() => slot.resolveExit(exit));
+    logs.flush();
+    void logs.written().then(() => slot.resolveExit(exit));
   };
 
   const onMessage = (entry: PooledProcess, message: FromPooledProcess): void => {
@@ -174,8 +161,7 @@ export function openRunProcessPool(options: RunProcessPoolOptions): RunProcessPo
       return;
     }
     if (message.type === "logs") {
-      pending.push(...message.logs);
-      if (pending.length >= FLUSH_AT_LINES) flush();
+      logs.add(...message.logs);
       return;
     }
     if (entry.current?.request.flowRunId !== message.flowRunId) return;
@@ -255,7 +241,7 @@ export function openRunProcessPool(options: RunProcessPoolOptions): RunProcessPo
       slot.killTimer ??= setTimeout(() => {
         if (slot.isDone || entry.hasExited) return;
         const message = `the run's process was still running ${graceMs / 1000} s after SIGTERM (its code ignores the run's signal): killed with SIGKILL`;
-        pending.push({ flowRunId: slot.request.flowRunId, level: "WARNING", name: "weir.worker", message, timestamp: new Date().toISOString() });
+        logs.add({ flowRunId: slot.request.flowRunId, level: "WARNING", name: "weir.worker", message, timestamp: new Date().toISOString() });
         signalGroup(entry.child, "SIGKILL");
       }, graceMs);
     },
@@ -311,9 +297,7 @@ export function openRunProcessPool(options: RunProcessPoolOptions): RunProcessPo
       }, CLOSE_GRACE_MS);
       await Promise.all(all.map((entry) => entry.exited));
       clearTimeout(stuck);
-      clearInterval(timer);
-      flush();
-      await writing;
+      await logs.close();
     },
   };
 }
