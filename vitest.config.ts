@@ -39,6 +39,14 @@ const CLI_HEAVY_FILES = [
   "test/server/notification-api.test.ts",
   "test/cli/traces.test.ts",
   "test/cli/events-command.test.ts",
+  // Process behaviour (signals, orphaned run processes, a worker killed, sleeping runs, the
+  // quickstart, storage commands); the database side of each has its own test on both databases
+  // (crash detection, late runs, claims, result stores).
+  "test/worker/orphaned-run-process.test.ts",
+  "test/worker/worker-processes.test.ts",
+  "test/worker/sleep-until.test.ts",
+  "test/examples/quickstart.test.ts",
+  "test/results/storage-command.test.ts",
 ];
 const allFiles = process.env.WEIR_TEST_ALL_FILES === "1";
 const leftOut = allFiles ? [] : [...CLI_SLOW_FILES, ...(process.env.WEIR_TEST_DB === "postgres" ? CLI_HEAVY_FILES : [])];
