@@ -6,7 +6,7 @@
  * start-up included) and the throughput. CPU is read from `/proc` (Linux), so it counts what each
  * process used, whatever else the machine was doing; the throughput does not.
  * Run alone: `node --import tsx bench/pooled-run-cost.ts [runs] [workers]` (after `npm run build`).
- * WEIR_BENCH_SERVER_NODE_OPTIONS gives the server process alone Node options, e.g.
+ * WEIR_BENCH_SERVER_NODE_ARGS gives the server process alone Node arguments, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile of the server written when it stops.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -76,9 +76,8 @@ export async function benchPooledRunCost(runs = 600, workers = 1): Promise<Poole
   const home = mkdtempSync(join(tmpdir(), "weir-bench-pooled-"));
   const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: `sqlite://${join(home, "weir.db")}`, WEIR_LOGGING_QUIET: "1", WEIR_FROM_SOURCE: "0" };
   delete env.WEIR_API_URL;
-  const serverOptions = process.env.WEIR_BENCH_SERVER_NODE_OPTIONS;
-  const serverEnv = serverOptions === undefined ? env : { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} ${serverOptions}`.trim() };
-  const server = spawn(process.execPath, [BIN, "server", "start", "--port", "0"], { env: serverEnv, stdio: ["ignore", "pipe", "inherit"] });
+  const nodeArgs = (process.env.WEIR_BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
+  const server = spawn(process.execPath, [...nodeArgs, BIN, "server", "start", "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
   const children: ChildProcess[] = [];
   try {
     const url = await readServerUrl(server);
