@@ -1,13 +1,15 @@
 /**
- * Where a pooled run's CPU goes (issue 16): a `weir server start` on a fresh SQLite file,
+ * Where a pooled run's CPU goes (issue 16): a `weir server start` on a fresh SQLite file (or a
+ * fresh PostgreSQL schema, whose server processes' CPU is then reported too),
  * `runs` trivial deployment runs queued, then `workers` × `weir worker start --execution pooled
  * --limit 4` draining them. Reports, for the drain only: the server's CPU per run and its requests
  * per run by route (from its own `/metrics`), each worker's CPU, the run processes' CPU (their
  * start-up included) and the throughput. CPU is read from `/proc` (Linux), so it counts what each
  * process used, whatever else the machine was doing; the throughput does not.
- * Run alone: `node --import tsx bench/pooled-run-cost.ts [runs] [workers]` (after `npm run build`).
+ * Run alone: `node --import tsx bench/pooled-run-cost.ts [runs] [workers] [sqlite|postgres]` (after `npm run build`).
  * WEIR_BENCH_SERVER_NODE_ARGS gives the server process alone Node arguments, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile of the server written when it stops.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile of the server written when it stops;
+ * WEIR_BENCH_WORKER_NODE_ARGS does the same for the workers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -15,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HttpClient } from "../src/client/http-client.js";
+import { benchDatabase } from "./deployment-latency.js";
 import { readServerUrl, stopProcess } from "./server-url.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -31,6 +34,9 @@ export interface PooledRunCost {
   workerCpuMsPerRun: number;
   runProcesses: number;
   runProcessCpuMsPerRun: number;
+  /** PostgreSQL's own processes (every one on the machine, so run nothing else meanwhile); 0 on SQLite. */
+  postgresCpuMsPerRun: number;
+  database: "sqlite" | "postgres";
 }
 
 /** CPU time (user + system) a process used so far, in ms; 0 once it is gone. */
@@ -41,6 +47,20 @@ function cpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU in ms of every live process whose command name is `name`. */
+function cpuOfNamed(name: string): number {
+  let ms = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === name) ms += cpuMs(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return ms;
 }
 
 /** The live processes whose parent is one of `parents`, and their CPU in ms. */
@@ -72,12 +92,13 @@ async function requestCounts(url: string): Promise<Map<string, number>> {
 }
 
 /** Queue `runs`, drain them with `workers` pooled workers, and measure (see file header). */
-export async function benchPooledRunCost(runs = 600, workers = 1): Promise<PooledRunCost> {
+export async function benchPooledRunCost(runs = 600, workers = 1, engine: "sqlite" | "postgres" = "sqlite"): Promise<PooledRunCost> {
   const home = mkdtempSync(join(tmpdir(), "weir-bench-pooled-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: `sqlite://${join(home, "weir.db")}`, WEIR_LOGGING_QUIET: "1", WEIR_FROM_SOURCE: "0" };
+  const database = engine === "sqlite" ? { url: `sqlite://${join(home, "weir.db")}`, dispose: async () => undefined } : await benchDatabase();
+  const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: database.url, WEIR_LOGGING_QUIET: "1", WEIR_FROM_SOURCE: "0" };
   delete env.WEIR_API_URL;
-  const nodeArgs = (process.env.WEIR_BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
-  const server = spawn(process.execPath, [...nodeArgs, BIN, "server", "start", "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const nodeArgs = (name: string): string[] => (process.env[name] ?? "").split(" ").filter((arg) => arg !== "");
+  const server = spawn(process.execPath, [...nodeArgs("WEIR_BENCH_SERVER_NODE_ARGS"), BIN, "server", "start", "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
   const children: ChildProcess[] = [];
   try {
     const url = await readServerUrl(server);
@@ -87,9 +108,10 @@ export async function benchPooledRunCost(runs = 600, workers = 1): Promise<Poole
     for (let made = 0; made < runs; made += 50) await Promise.all(Array.from({ length: Math.min(50, runs - made) }, () => client.createDeploymentFlowRun(deployment.id)));
     const before = await requestCounts(url);
     const serverBefore = cpuMs(server.pid ?? 0);
+    const postgresBefore = engine === "postgres" ? cpuOfNamed("postgres") : 0;
     const started = performance.now();
     for (let index = 0; index < workers; index++) {
-      const worker = spawn(process.execPath, [BIN, "worker", "start", "--pool", "cost", "--limit", "4", "--name", `cost-${index}`, "--poll-interval", "1", "--execution", "pooled"], {
+      const worker = spawn(process.execPath, [...nodeArgs("WEIR_BENCH_WORKER_NODE_ARGS"), BIN, "worker", "start", "--pool", "cost", "--limit", "4", "--name", `cost-${index}`, "--poll-interval", "1", "--execution", "pooled"], {
         env: { ...env, WEIR_API_URL: `${url}/api` },
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -104,6 +126,7 @@ export async function benchPooledRunCost(runs = 600, workers = 1): Promise<Poole
     }
     const seconds = (performance.now() - started) / 1000;
     const serverMs = cpuMs(server.pid ?? 0) - serverBefore;
+    const postgresMs = engine === "postgres" ? cpuOfNamed("postgres") - postgresBefore : 0;
     const after = await requestCounts(url);
     const requestsPerRun: Record<string, number> = {};
     for (const [route, count] of after) {
@@ -123,14 +146,17 @@ export async function benchPooledRunCost(runs = 600, workers = 1): Promise<Poole
       workerCpuMsPerRun: perRun(workerMs),
       runProcesses: runProcesses.count,
       runProcessCpuMsPerRun: perRun(runProcesses.ms),
+      postgresCpuMsPerRun: perRun(postgresMs),
+      database: engine,
     };
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));
     await stopProcess(server);
     rmSync(home, { recursive: true, force: true });
+    await database.dispose();
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(JSON.stringify(await benchPooledRunCost(Number(process.argv[2] ?? 600), Number(process.argv[3] ?? 1)), null, 2));
+  console.log(JSON.stringify(await benchPooledRunCost(Number(process.argv[2] ?? 600), Number(process.argv[3] ?? 1), process.argv[4] === "postgres" ? "postgres" : "sqlite"), null, 2));
 }

@@ -10,6 +10,7 @@
  * Whenever this path is unsure it answers null and the caller takes the locked path
  * (apply-flow-run-state.ts), which decides again on the stored row:
  * - the dialect has no data-modifying CTEs (SQLite: its round trips are in-process anyway);
+ * - the change sets more columns than the state's and a heartbeat's (e.g. a claim's worker);
  * - the rules do not ACCEPT (a refusal is rare, and the locked path records it by transition id);
  * - the change needs more than the run's own row: a deployment's run taking a slot without a
  *   claim (its deployment's limit is counted: deployment-slot-check.ts), or a Crashed/Cancelled
@@ -39,6 +40,13 @@ function guardedBatcherOf(database: WeirDatabase): WriteBatcher<GuardedFlowRunCh
   return batcher;
 }
 
+// Extra columns the guarded statement can set: those of a heartbeat riding on a state change.
+const HEARTBEAT_COLUMNS: ReadonlySet<string> = new Set(["infrastructure_pid", "heartbeat_interval_seconds"]);
+
+function hasOnlyHeartbeatColumns(extraColumns: ApplyFlowRunStateOptions["extraColumns"]): boolean {
+  return extraColumns === undefined || Object.keys(extraColumns).every((column) => HEARTBEAT_COLUMNS.has(column));
+}
+
 /**
  * Decide `proposed` against the cached `row` and apply it with the guarded statement; null when
  * the caller must take the locked path (see file header), as for a null `proposed`.
@@ -50,7 +58,7 @@ export async function applyFlowRunStateToCachedRow(
   now: Date,
   options: ApplyFlowRunStateOptions = {},
 ): Promise<AppliedFlowRunState | null> {
-  if (proposed === null || !database.capabilities.supportsDataModifyingCte || options.extraColumns !== undefined) return null;
+  if (proposed === null || !database.capabilities.supportsDataModifyingCte || !hasOnlyHeartbeatColumns(options.extraColumns)) return null;
   const { result, decision } = decideFlowRunState(row, proposed, now, options);
   if (decision.status !== "ACCEPT" || decision.recorded.length === 0) return null;
   if ((!options.force && takesDeploymentSlot(row, decision)) || stateEndingTaskRuns(decision.recorded) !== null) return null;
@@ -70,6 +78,8 @@ export async function applyFlowRunStateToCachedRow(
     start_time: columns.start_time ?? null,
     end_time: columns.end_time ?? null,
     heartbeat_at: columns.heartbeat_at === row.heartbeat_at ? null : (columns.heartbeat_at ?? null),
+    infrastructure_pid: options.extraColumns?.infrastructure_pid ?? null,
+    heartbeat_interval_seconds: options.extraColumns?.heartbeat_interval_seconds ?? null,
     next_scheduled_start_time: columns.next_scheduled_start_time ?? null,
     updated_at: nowIso,
     transition_id: options.transitionId ?? null,

@@ -5,7 +5,8 @@
  * different rows without waiting).
  *
  * Order: the pool's non-paused queues by priority (1 first, then name), inside a queue by due time
- * (`next_scheduled_start_time`, then id). Limits: the pool's and each queue's concurrency limit
+ * (`next_scheduled_start_time`, then id). A claim records when each polled queue was last polled
+ * (to within {@link POLL_RECORD_INTERVAL_MS}). Limits: the pool's and each queue's concurrency limit
  * count runs Pending, Running or Cancelling (their rows are locked while counting on PostgreSQL);
  * a deployment's limit, when full, either parks the run as `AwaitingConcurrencySlot` (ENQUEUE;
  * it stays due and is claimed when a slot frees) or cancels it (CANCEL_NEW), with the reason in
@@ -34,6 +35,7 @@ import { applyFlowRunState } from "./apply-flow-run-state.js";
 import { isHeartbeatStale, readCandidatePage, readRetryStalenessCutoffs, type CandidateCursor } from "./claim-candidates.js";
 import { SLOT_HOLDING_STATE_TYPES } from "./deployment-slot-check.js";
 import { flowRunFromRow } from "./flow-run-mapper.js";
+import { flowRunRowCacheOf } from "./flow-run-row-cache.js";
 import { checkInteger, checkName, checkObject, checkStringList, checkTime, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 import { readWorkPoolRow } from "./work-pool-service.js";
@@ -44,6 +46,8 @@ type Trx = Kysely<DatabaseSchema>;
 export const MAX_CLAIM_LIMIT = 1000;
 /** Most candidate pages one claim reads in one queue (see the header). */
 export const MAX_CANDIDATE_PAGES = 50;
+/** A queue's `last_polled_at` is moved by a claim only once it is this old. */
+export const POLL_RECORD_INTERVAL_MS = 5000;
 
 /** Candidate rows per page for a queue that may give `take` runs: room for a few skipped rows. */
 function candidatePageSize(take: number): number {
@@ -61,6 +65,7 @@ interface DeploymentSlot {
 export function createClaimService(ctx: OrchestrationContext) {
   const { database } = ctx;
   const { capabilities } = database;
+  const rowCache = flowRunRowCacheOf(database);
 
   async function countActive(trx: Trx, column: "work_pool_name" | "deployment_id", value: string, queueName?: string): Promise<number> {
     let query = trx
@@ -94,8 +99,11 @@ export function createClaimService(ctx: OrchestrationContext) {
           if (!queues.some((queue) => queue.name === name)) throw WeirError.notFound("work queue", `${poolName}/${name}`);
         }
         const polled = queues.filter((queue) => queueNames === null || queueNames.includes(queue.name));
-        if (polled.length > 0) {
-          await trx.updateTable("work_queues").set({ last_polled_at: now.toISOString() }).where("id", "in", polled.map((queue) => queue.id)).execute();
+        // Recorded at most every POLL_RECORD_INTERVAL_MS per queue: a write on every claim would
+        // lock the queue rows and make concurrent claimers of a pool wait for each other.
+        const pollNotRecorded = polled.filter((queue) => queue.last_polled_at === null || now.getTime() - Date.parse(queue.last_polled_at) >= POLL_RECORD_INTERVAL_MS);
+        if (pollNotRecorded.length > 0) {
+          await trx.updateTable("work_queues").set({ last_polled_at: now.toISOString() }).where("id", "in", pollNotRecorded.map((queue) => queue.id)).execute();
         }
         if (pool.is_paused) return { claimed: claimedRows, changed: changedRows };
         const active = polled.filter((queue) => !queue.is_paused);
@@ -111,9 +119,14 @@ export function createClaimService(ctx: OrchestrationContext) {
         async function deploymentSlot(id: string): Promise<DeploymentSlot> {
           const known = slots.get(id);
           if (known) return known;
-          let query = trx.selectFrom("deployments").select(["name", "concurrency_limit", "collision_strategy"]).where("id", "=", id);
-          if (capabilities.supportsRowLocks) query = query.forUpdate();
-          const row = await query.executeTakeFirst();
+          const readDeployment = (lock: boolean) => {
+            const query = trx.selectFrom("deployments").select(["name", "concurrency_limit", "collision_strategy"]).where("id", "=", id);
+            return (lock ? query.forUpdate() : query).executeTakeFirst();
+          };
+          // Locked (so that counting then claiming does not interleave between claimers) only
+          // when the deployment has a limit: claims of unlimited deployments never wait on each other.
+          let row = await readDeployment(false);
+          if (row?.concurrency_limit != null && capabilities.supportsRowLocks) row = await readDeployment(true);
           const slot: DeploymentSlot = { name: row?.name ?? id, limit: row?.concurrency_limit ?? null, strategy: row?.collision_strategy ?? "ENQUEUE", active: 0 };
           if (slot.limit !== null) slot.active = await countActive(trx, "deployment_id", id);
           slots.set(id, slot);
@@ -183,6 +196,9 @@ export function createClaimService(ctx: OrchestrationContext) {
         }
         return { claimed: claimedRows, changed: changedRows };
       });
+      // The claimed rows are the latest: the run's next state change (Running) can skip reading them.
+      for (const row of claimed) rowCache.remember(row);
+      for (const row of changed) rowCache.forget(row.id);
       const runs = claimed.map(flowRunFromRow);
       for (const flowRun of [...changed.map(flowRunFromRow), ...runs]) ctx.events.publish({ kind: "flow-run", flowRun });
       return runs;

@@ -95,6 +95,9 @@ export interface GuardedFlowRunChange {
   end_time: string | null;
   /** null keeps the stored value (a heartbeat may have moved it since the row was cached). */
   heartbeat_at: string | null;
+  /** The process heartbeating the run and its interval (a Running proposal may carry them); null keeps the stored value. */
+  infrastructure_pid: string | null;
+  heartbeat_interval_seconds: number | null;
   next_scheduled_start_time: string | null;
   updated_at: string;
   /** Remembered with `result` when given; a change whose id is known already is not applied. */
@@ -118,6 +121,8 @@ const GUARDED_INPUT_COLUMNS: Record<Exclude<keyof GuardedFlowRunChange, "recorde
   start_time: "text",
   end_time: "text",
   heartbeat_at: "text",
+  infrastructure_pid: "text",
+  heartbeat_interval_seconds: "integer",
   next_scheduled_start_time: "text",
   updated_at: "text",
   transition_id: "text",
@@ -133,7 +138,8 @@ const APPLY_GUARDED_SQL = markPrepared(
     // tables grow (the statement stays prepared, with one plan).
     `"seen" as materialized (select t."flow_run_id", t."transition_id" from "flow_run_transitions" as t where t."flow_run_id" = any(cast($3 as text[]))), ` +
     `"updated" as (update "flow_runs" as f set ${SET_COLUMNS.map((column) => `${q(column)} = ${valueOf("x", column, GUARDED_INPUT_COLUMNS[column])}`).join(", ")}, ` +
-    `"heartbeat_at" = coalesce(x."heartbeat_at", f."heartbeat_at") from "input" as x ` +
+    ["heartbeat_at", "infrastructure_pid", "heartbeat_interval_seconds"].map((column) => `${q(column)} = coalesce(x.${q(column)}, f.${q(column)})`).join(", ") +
+    ` from "input" as x ` +
     `where f."id" = any(cast($3 as text[])) and f."id" = x."id" and f."state_id" = x."expected_state_id" and f."updated_at" = x."expected_updated_at" ` +
     `and (x."transition_id" is null or not exists (select 1 from "seen" as t where t."flow_run_id" = x."id" and t."transition_id" = x."transition_id")) ` +
     `returning f.*), ` +

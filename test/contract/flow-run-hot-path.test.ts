@@ -60,6 +60,24 @@ describe("flow-run hot path", () => {
     });
   });
 
+  it("applies a claimed run's Running with the heartbeat it carries, and keeps a pid set by another process when it carries none", async () => {
+    await serverSide.orchestration.createWorkPool({ name: "hot-pool" });
+    const deployment = await serverSide.orchestration.upsertDeployment({ name: "hot-claim", flowName: "hot", entrypoint: "flows.ts:hot", path: "/tmp", workPoolName: "hot-pool" });
+    const first = await serverSide.orchestration.createDeploymentFlowRun(deployment.id);
+    const second = await serverSide.orchestration.createDeploymentFlowRun(deployment.id);
+    const claimed = await serverSide.orchestration.claimFlowRuns({ workPoolName: "hot-pool", workerId: "w-1", workerName: "w", limit: 2 });
+    expect(claimed.map((run) => run.id).sort()).toEqual([first.id, second.id].sort());
+    // The claiming service layer remembers the Pending rows: Running goes on them, with the heartbeat.
+    const running = await serverSide.orchestration.setFlowRunState(first.id, { state: makeState("Running"), heartbeat: { infrastructurePid: "7@here", heartbeatIntervalSeconds: 11 } });
+    expect(running.status).toBe("ACCEPT");
+    expect(await serverSide.orchestration.readFlowRun(first.id)).toMatchObject({ stateName: "Running", runCount: 1, workerId: "w-1", infrastructurePid: "7@here", heartbeatIntervalSeconds: 11 });
+    // Another process heartbeats the second run while it is Pending; Running without a heartbeat keeps that pid.
+    await sdkSide.orchestration.heartbeatFlowRun(second.id, { infrastructurePid: "9@there", heartbeatIntervalSeconds: 5 });
+    expect((await serverSide.orchestration.setFlowRunState(second.id, { state: makeState("Running") })).status).toBe("ACCEPT");
+    expect(await serverSide.orchestration.readFlowRun(second.id)).toMatchObject({ stateName: "Running", workerId: "w-1", infrastructurePid: "9@there", heartbeatIntervalSeconds: 5 });
+    expect(await names(first.id)).toEqual(["Scheduled", "Pending", "Running"]);
+  });
+
   it("answers a repeated transition id with the first decision, without a second state", async () => {
     const run = await sdkSide.orchestration.createFlowRun({ flowName: "hot", state: makeState("Running") });
     const done = makeState("Completed");
