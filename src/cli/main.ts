@@ -15,32 +15,47 @@ import { errorLine } from "./output/error-line.js";
 import { UsageError } from "./usage-error.js";
 import { packageVersion } from "./package-version.js";
 import { closeCliClientWithin, EXIT_FAILURE, exitOnStrayFailure } from "./process-exit.js";
-import { registerConcurrencyLimitCommand } from "./commands/concurrency-limit.js";
-import { registerConfigCommand } from "./commands/config.js";
-import { registerFlowCommand } from "./commands/flow.js";
-import { registerFlowRunCommand } from "./commands/flow-run.js";
-import { registerRunCommand } from "./commands/run.js";
-import { registerStorageCommand } from "./commands/storage.js";
-import { registerVariableCommand } from "./commands/variable.js";
-import { registerVersionCommand } from "./commands/version.js";
-import { registerDeployCommand } from "./commands/deploy.js";
-import { registerWorkerCommand } from "./commands/worker.js";
-import { registerTaskWorkerCommand } from "./commands/task-worker.js";
-import { registerAgentCommand } from "./commands/agent.js";
-import { registerDeploymentCommand } from "./commands/deployment.js";
-import { registerWorkPoolCommand } from "./commands/work-pool.js";
-import { registerWorkQueueCommand } from "./commands/work-queue.js";
-import { registerServerCommand } from "./commands/server.js";
-import { registerEventsCommand } from "./commands/events.js";
-import { registerNotificationCommand } from "./commands/notification.js";
-import { registerAutomationCommand } from "./commands/automation.js";
+type Register = (program: Command) => void;
+
+/**
+ * Every top-level command, in help order, with the module that registers it. A run of one command
+ * loads that command's module only (a command file may pull in the worker, the server, zod…:
+ * loading them all cost every `weir` start ~0.3 s of CPU); help and typos load all.
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
+  ["run", async () => (await import("./commands/run.js")).registerRunCommand],
+  ["flow", async () => (await import("./commands/flow.js")).registerFlowCommand],
+  ["flow-run", async () => (await import("./commands/flow-run.js")).registerFlowRunCommand],
+  ["concurrency-limit", async () => (await import("./commands/concurrency-limit.js")).registerConcurrencyLimitCommand],
+  ["variable", async () => (await import("./commands/variable.js")).registerVariableCommand],
+  ["storage", async () => (await import("./commands/storage.js")).registerStorageCommand],
+  ["config", async () => (await import("./commands/config.js")).registerConfigCommand],
+  ["version", async () => (await import("./commands/version.js")).registerVersionCommand],
+  ["deploy", async () => (await import("./commands/deploy.js")).registerDeployCommand],
+  ["worker", async () => (await import("./commands/worker.js")).registerWorkerCommand],
+  ["task-worker", async () => (await import("./commands/task-worker.js")).registerTaskWorkerCommand],
+  ["agent", async () => (await import("./commands/agent.js")).registerAgentCommand],
+  ["deployment", async () => (await import("./commands/deployment.js")).registerDeploymentCommand],
+  ["work-pool", async () => (await import("./commands/work-pool.js")).registerWorkPoolCommand],
+  ["work-queue", async () => (await import("./commands/work-queue.js")).registerWorkQueueCommand],
+  ["server", async () => (await import("./commands/server.js")).registerServerCommand],
+  ["events", async () => (await import("./commands/events.js")).registerEventsCommand],
+  ["notification", async () => (await import("./commands/notification.js")).registerNotificationCommand],
+  ["automation", async () => (await import("./commands/automation.js")).registerAutomationCommand],
+];
+
+/** The names of every top-level command, in help order. */
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map(([name]) => name);
 
 export { EXIT_FAILURE } from "./process-exit.js";
 /** Exit code for a usage error (unknown command or option, bad argument syntax). */
 export const EXIT_USAGE = 2;
 
-/** Build the `weir` program with every command registered (commands never call process.exit). */
-export function buildProgram(): Command {
+/**
+ * Build the `weir` program (commands never call process.exit) with the commands named in `only`,
+ * or every command when `only` is null.
+ */
+export async function buildProgram(only: readonly string[] | null = null): Promise<Command> {
   const program = new Command("weir");
   program
     .description("Weir: a workflow orchestrator for TypeScript")
@@ -51,33 +66,22 @@ export function buildProgram(): Command {
       // Commander's own messages are re-printed by main() as one `Error:` line.
       outputError: () => undefined,
     });
-
-  // One registration line per command file (each owner adds theirs).
-  registerRunCommand(program);
-  registerFlowCommand(program);
-  registerFlowRunCommand(program);
-  registerConcurrencyLimitCommand(program);
-  registerVariableCommand(program);
-  registerStorageCommand(program);
-  registerConfigCommand(program);
-  registerVersionCommand(program);
-  registerDeployCommand(program);
-  registerWorkerCommand(program);
-  registerTaskWorkerCommand(program);
-  registerAgentCommand(program);
-  registerDeploymentCommand(program);
-  registerWorkPoolCommand(program);
-  registerWorkQueueCommand(program);
-  registerServerCommand(program);
-  registerEventsCommand(program);
-  registerNotificationCommand(program);
-  registerAutomationCommand(program);
+  const chosen = COMMANDS.filter(([name]) => only === null || only.includes(name));
+  const registers = await Promise.all(chosen.map(([, load]) => load()));
+  for (const register of registers) register(program);
   return program;
+}
+
+/** The commands `argv` needs: the one it names (its first argument), none for `--version`, else all (null: help, a typo). */
+function neededCommands(argv: readonly string[]): string[] | null {
+  const first = argv[2];
+  if (first === "-V" || first === "--version") return [];
+  return first !== undefined && COMMAND_NAMES.includes(first) ? [first] : null;
 }
 
 /** Run the CLI on `argv` (as in process.argv) and resolve to the exit code; never throws. */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(neededCommands(argv));
   process.exitCode = undefined;
   let code = 0;
   try {

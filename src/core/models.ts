@@ -264,6 +264,7 @@ export interface Deployment {
   retryPolicy?: RetryPolicy | null;
   /** The current version (src/core/deployment-versions.ts); null until one is recorded. */
   versionNumber: number | null;
+  /** When a worker last claimed from the deployment's work queue, to within 5 s; null: never. */
   lastPolledAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -301,6 +302,7 @@ export interface WorkQueue {
   priority: number;
   concurrencyLimit: number | null;
   isPaused: boolean;
+  /** When a worker last claimed from this queue, to within 5 s (claims record it at most that often); null: never. */
   lastPolledAt: string | null;
   createdAt: string;
   updatedAt: string;

@@ -123,7 +123,12 @@ export function createEventRelay(inner: EventBus, channel: NotificationChannel):
   let reader: EventRelayReader | null = null;
   let listening: Promise<void> | null = null;
 
+  // What every notification this process sent starts with (it hears its own too).
+  const ownPrefix = `{"o":"${origin}"`;
+
   function onPayload(payload: string): void {
+    // Its own notifications are dropped before parsing: a busy server hears one per batch it sent.
+    if (payload.startsWith(ownPrefix)) return;
     let message: { o: string; e: Wire[] };
     try {
       message = JSON.parse(payload) as { o: string; e: Wire[] };

@@ -190,7 +190,7 @@ export const deploymentSchema = z
     execution: executionSchema.nullable().optional().meta({ description: "How workers execute its runs; null: as the worker's `--execution` says." }),
     retryPolicy: compiledRetryPolicySchema.nullable().optional().meta({ description: "Given to each run of the deployment (null: no retries)." }),
     versionNumber: z.int().min(1).nullable().meta({ description: "The current version (GET /api/deployments/{id}/versions); null until one is recorded." }),
-    lastPolledAt: timestampSchema.nullable(),
+    lastPolledAt: timestampSchema.nullable().meta({ description: "When a worker last claimed from the queue, to within 5 s (claims record it at most that often); null: never." }),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
   })

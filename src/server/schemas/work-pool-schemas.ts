@@ -81,7 +81,7 @@ export const workQueueSchema = z
     priority: z.int().min(1).meta({ description: "1 is served first." }),
     concurrencyLimit: z.int().min(0).nullable(),
     isPaused: z.boolean(),
-    lastPolledAt: timestampSchema.nullable(),
+    lastPolledAt: timestampSchema.nullable().meta({ description: "When a worker last claimed from the queue, to within 5 s (claims record it at most that often); null: never." }),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
   })
