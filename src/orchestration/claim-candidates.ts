@@ -43,7 +43,7 @@ export interface CandidatePageQuery {
   pageSize: number;
   /** Start after this row. @default the head of the queue */
   after: CandidateCursor | null;
-  /** Deployments whose runs are left out (paused, or found full by this claim). */
+  /** Deployments whose runs are left out besides paused ones (those found full by this claim). */
   excludedDeploymentIds: readonly string[];
   /** From {@link readRetryStalenessCutoffs}; AwaitingRetry runs with a fresh heartbeat are left out. */
   retryCutoffs: readonly RetryStalenessCutoff[];
@@ -103,6 +103,18 @@ export async function readCandidatePage(trx: Trx, database: WeirDatabase, page: 
       eb.or([eb("next_scheduled_start_time", ">", after.dueTime), eb.and([eb("next_scheduled_start_time", "=", after.dueTime), eb("id", ">", after.id)])]),
     );
   }
+  // Runs of paused deployments are left out.
+  query = query.where((eb) =>
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom("deployments")
+          .select("deployments.id")
+          .whereRef("deployments.id", "=", "flow_runs.deployment_id")
+          .where("deployments.is_paused", "=", 1),
+      ),
+    ),
+  );
   if (excludedDeploymentIds.length > 0) {
     query = query.where((eb) => eb.or([eb("deployment_id", "is", null), eb("deployment_id", "not in", [...excludedDeploymentIds])]));
   }

@@ -30,7 +30,7 @@ import type { ClaimFlowRunsInput } from "../core/api-types.js";
 import type { FlowRun } from "../core/models.js";
 import { makeState } from "../core/states.js";
 import { WeirError } from "../core/weir-error.js";
-import type { DatabaseSchema, FlowRunTable } from "../db/schema.js";
+import type { DatabaseSchema, FlowRunTable, WorkPoolTable, WorkQueueTable } from "../db/schema.js";
 import { applyFlowRunState } from "./apply-flow-run-state.js";
 import { isHeartbeatStale, readCandidatePage, readRetryStalenessCutoffs, type CandidateCursor } from "./claim-candidates.js";
 import { SLOT_HOLDING_STATE_TYPES } from "./deployment-slot-check.js";
@@ -38,7 +38,6 @@ import { flowRunFromRow } from "./flow-run-mapper.js";
 import { flowRunRowCacheOf } from "./flow-run-row-cache.js";
 import { checkInteger, checkName, checkObject, checkStringList, checkTime, invalid } from "./input-checks.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
-import { readWorkPoolRow } from "./work-pool-service.js";
 
 type Trx = Kysely<DatabaseSchema>;
 
@@ -59,6 +58,27 @@ interface DeploymentSlot {
   limit: number | null;
   strategy: string;
   active: number;
+}
+
+/** The pool's row (what a claim needs of it) and its queues by priority, in one round trip. */
+async function readPoolAndQueues(trx: Trx, poolName: string): Promise<{ pool: Pick<WorkPoolTable, "id" | "name" | "is_paused" | "concurrency_limit">; queues: WorkQueueTable[] }> {
+  const rows = await trx
+    .selectFrom("work_pools as p")
+    .leftJoin("work_queues as q", "q.work_pool_id", "p.id")
+    .selectAll("q")
+    .select(["p.id as pool_id", "p.is_paused as pool_is_paused", "p.concurrency_limit as pool_concurrency_limit"])
+    .where("p.name", "=", poolName)
+    .orderBy("q.priority")
+    .orderBy("q.name")
+    .execute();
+  const first = rows[0];
+  if (first === undefined) throw WeirError.notFound("work pool", poolName);
+  const pool = { id: first.pool_id, name: poolName, is_paused: first.pool_is_paused, concurrency_limit: first.pool_concurrency_limit };
+  // A pool without queues gives one row whose queue columns are null.
+  const queues = rows
+    .filter((row) => row.id !== null)
+    .map(({ pool_id: _id, pool_is_paused: _paused, pool_concurrency_limit: _limit, ...queue }) => queue as WorkQueueTable);
+  return { pool, queues };
 }
 
 /** The claims area of the service layer. */
@@ -93,8 +113,7 @@ export function createClaimService(ctx: OrchestrationContext) {
       const { claimed, changed } = await database.writeTransaction(async (trx) => {
         const claimedRows: FlowRunTable[] = [];
         const changedRows: FlowRunTable[] = [];
-        const pool = await readWorkPoolRow(trx, poolName);
-        const queues = await trx.selectFrom("work_queues").selectAll().where("work_pool_id", "=", pool.id).orderBy("priority").orderBy("name").execute();
+        const { pool, queues } = await readPoolAndQueues(trx, poolName);
         for (const name of queueNames ?? []) {
           if (!queues.some((queue) => queue.name === name)) throw WeirError.notFound("work queue", `${poolName}/${name}`);
         }
@@ -112,8 +131,6 @@ export function createClaimService(ctx: OrchestrationContext) {
         if (hasLimits && capabilities.supportsRowLocks) await trx.selectFrom("work_pools").select("id").where("id", "=", pool.id).forUpdate().execute();
         let remaining = limit;
         if (pool.concurrency_limit !== null) remaining = Math.min(remaining, Number(pool.concurrency_limit) - (await countActive(trx, "work_pool_name", pool.name)));
-        const paused = await trx.selectFrom("deployments").select("id").where("work_pool_name", "=", pool.name).where("is_paused", "=", 1).execute();
-        const pausedIds = paused.map((row) => row.id);
         const slots = new Map<string, DeploymentSlot>();
 
         async function deploymentSlot(id: string): Promise<DeploymentSlot> {
@@ -160,7 +177,7 @@ export function createClaimService(ctx: OrchestrationContext) {
           const pageSize = candidatePageSize(take);
           let after: CandidateCursor | null = null;
           for (let pageNumber = 0; pageNumber < MAX_CANDIDATE_PAGES && taken < take; pageNumber++) {
-            const excludedDeploymentIds = [...pausedIds, ...fullIds];
+            const excludedDeploymentIds = [...fullIds];
             const rows = await readCandidatePage(trx, database, { poolName: pool.name, queueName: queue.name, before, pageSize, after, excludedDeploymentIds, retryCutoffs });
             for (const row of rows) {
               if (taken >= take) break;

@@ -1,7 +1,8 @@
 /**
  * Four claim loops (as four workers would run them) over 2,000 queued runs in two queues of one
  * pool: every run is executed exactly once (one Pending, one Running, Completed with runCount 1),
- * and no low-priority run is claimed before the high-priority queue was drained.
+ * and low-priority runs are claimed only once the high-priority queue is drained (but for the
+ * few that concurrent claims at the boundary may take).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowRun } from "../../src/core/models.js";
@@ -68,8 +69,12 @@ describe("four workers over 2,000 runs", () => {
     for (const run of sample) {
       expect((await api.readFlowRunStates(run.id)).map((state) => state.name)).toEqual(["Scheduled", "Pending", "Running", "Completed"]);
     }
+    // Claims run concurrently (PostgreSQL: SKIP LOCKED, no lock shared by claimers of a pool): at
+    // the boundary, a claimer that finds the last high runs locked by another claim moves on to low
+    // ones while that claim commits. At most the other claimers' limits (3 × 25) can pass it so;
+    // ignoring priority would claim most of the 1,000 older low runs first.
     const lastHighClaim = Math.max(...claimOrder.filter((run) => run.workQueueName === "high").map((run) => Date.parse(run.state.timestamp)));
-    const firstLowClaim = Math.min(...claimOrder.filter((run) => run.workQueueName === "low").map((run) => Date.parse(run.state.timestamp)));
-    expect(firstLowClaim).toBeGreaterThanOrEqual(lastHighClaim);
+    const lowBeforeLastHigh = claimOrder.filter((run) => run.workQueueName === "low" && Date.parse(run.state.timestamp) < lastHighClaim).length;
+    expect(lowBeforeLastHigh).toBeLessThanOrEqual(3 * 25);
   });
 });
