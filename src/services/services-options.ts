@@ -119,8 +119,16 @@ function defaultOnLog(line: string, serviceName: string): void {
   console.log(`weir: service ${serviceName}: ${line}`);
 }
 
+/** The same failure of one service is logged at most this often (a 1 s loop would log every second of an outage). */
+const REPEATED_FAILURE_LOG_INTERVAL_MS = 60_000;
+const lastLoggedFailure = new Map<string, { message: string; atMs: number }>();
+
 function defaultOnError(error: unknown, serviceName: string): void {
   const message = error instanceof Error ? error.message : String(error);
+  const last = lastLoggedFailure.get(serviceName);
+  const nowMs = Date.now();
+  if (last !== undefined && last.message === message && nowMs - last.atMs < REPEATED_FAILURE_LOG_INTERVAL_MS) return;
+  lastLoggedFailure.set(serviceName, { message, atMs: nowMs });
   console.error(`weir: service ${serviceName} failed: ${message}`);
 }
 
