@@ -49,29 +49,14 @@ function cpuMs(pid: number): number {
   }
 }
 
-/** CPU in ms of every live process whose command name is `name`. */
-function cpuOfNamed(name: string): number {
-  let ms = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === name) ms += cpuMs(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return ms;
-}
-
-/** The live processes whose parent is one of `parents`, and their CPU in ms. */
-function childrenCpu(parents: ReadonlySet<number>): { count: number; ms: number } {
+/** The live processes `matches` picks (by pid), and their CPU in ms. */
+function cpuOfProcesses(matches: (pid: string) => boolean): { count: number; ms: number } {
   let count = 0;
   let ms = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const parent = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
-      if (!parents.has(parent)) continue;
+      if (!matches(entry)) continue;
       count += 1;
       ms += cpuMs(Number(entry));
     } catch {
@@ -80,6 +65,13 @@ function childrenCpu(parents: ReadonlySet<number>): { count: number; ms: number 
   }
   return { count, ms };
 }
+
+/** CPU in ms of every live process whose command name is `name`. */
+const cpuOfNamed = (name: string): number => cpuOfProcesses((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === name).ms;
+
+/** The live processes whose parent is one of `parents`, and their CPU in ms. */
+const childrenCpu = (parents: ReadonlySet<number>): { count: number; ms: number } =>
+  cpuOfProcesses((pid) => parents.has(Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1])));
 
 async function requestCounts(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
