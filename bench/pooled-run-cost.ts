@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HttpClient } from "../src/client/http-client.js";
+import { cpuReferenceMs } from "./cpu-reference.js";
 import { benchDatabase } from "./deployment-latency.js";
 import { readServerUrl, stopProcess } from "./server-url.js";
 
@@ -37,6 +38,8 @@ export interface PooledRunCost {
   /** PostgreSQL's own processes (every one on the machine, so run nothing else meanwhile); 0 on SQLite. */
   postgresCpuMsPerRun: number;
   database: "sqlite" | "postgres";
+  /** The machine's speed when the run began (bench/cpu-reference.ts; lower is faster). */
+  cpuReferenceMs: number;
 }
 
 /** CPU time (user + system) a process used so far, in ms; 0 once it is gone. */
@@ -85,6 +88,7 @@ async function requestCounts(url: string): Promise<Map<string, number>> {
 
 /** Queue `runs`, drain them with `workers` pooled workers, and measure (see file header). */
 export async function benchPooledRunCost(runs = 600, workers = 1, engine: "sqlite" | "postgres" = "sqlite"): Promise<PooledRunCost> {
+  const cpuReference = cpuReferenceMs();
   const home = mkdtempSync(join(tmpdir(), "weir-bench-pooled-"));
   const database = engine === "sqlite" ? { url: `sqlite://${join(home, "weir.db")}`, dispose: async () => undefined } : await benchDatabase();
   const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: database.url, WEIR_LOGGING_QUIET: "1", WEIR_FROM_SOURCE: "0" };
@@ -140,6 +144,7 @@ export async function benchPooledRunCost(runs = 600, workers = 1, engine: "sqlit
       runProcessCpuMsPerRun: perRun(runProcesses.ms),
       postgresCpuMsPerRun: perRun(postgresMs),
       database: engine,
+      cpuReferenceMs: cpuReference,
     };
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));

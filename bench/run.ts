@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cpuReferenceMs } from "./cpu-reference.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "bench", ".out");
@@ -39,7 +40,7 @@ if (prefectPython) {
 
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 mkdirSync(OUT, { recursive: true });
-console.log(`# Weir benchmarks, ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+console.log(`# Weir benchmarks, ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, CPU reference fibo(32) ${cpuReferenceMs()} ms`);
 let failed = 0;
 for (const name of chosen) {
   const command = benches[name];

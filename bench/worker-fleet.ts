@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HttpClient } from "../src/client/http-client.js";
 import type { FlowRun } from "../src/core/models.js";
+import { cpuReferenceMs } from "./cpu-reference.js";
 import { benchDatabase } from "./deployment-latency.js";
 import { startWeir, startWeirServer, stopProcess } from "./server-url.js";
 
@@ -42,10 +43,13 @@ export interface FleetResult {
   runProcesses: number;
   /** Each worker's `--limit`. */
   limitPerWorker: number;
+  /** The machine's speed when the run began (bench/cpu-reference.ts; lower is faster). */
+  cpuReferenceMs: number;
 }
 
 /** Queue `runs` runs, start `workers` workers, wait for all, and check them. */
 export async function benchWorkerFleet(runs = 2000, workers = 4, execution = "process", engine: "postgres" | "sqlite" = "postgres"): Promise<FleetResult> {
+  const cpuReference = cpuReferenceMs();
   const home = mkdtempSync(join(tmpdir(), "weir-bench-fleet-"));
   const database = engine === "sqlite" ? { url: `sqlite://${join(home, "weir.db")}`, dispose: async () => undefined } : await benchDatabase();
   const env: NodeJS.ProcessEnv = { ...process.env, WEIR_HOME: home, WEIR_DATABASE_URL: database.url, WEIR_LOGGING_QUIET: "1", WEIR_FROM_SOURCE: "0" };
@@ -113,7 +117,7 @@ export async function benchWorkerFleet(runs = 2000, workers = 4, execution = "pr
     const lastHigh = Math.max(...ids.high.map((id) => pendingAt.get(id) ?? Number.NaN));
     const lowClaimedBeforeLastHigh = ids.low.filter((id) => (pendingAt.get(id) ?? Number.POSITIVE_INFINITY) < lastHigh).length;
     await client.close();
-    return { execution, database: engine, runs: all.length, workers, seconds: Number(seconds.toFixed(1)), runsPerSecond: Number((all.length / seconds).toFixed(1)), executedExactlyOnce, lowClaimedBeforeLastHigh, runsPerWorker, runProcesses: pids.size, limitPerWorker: LIMIT_PER_WORKER };
+    return { execution, database: engine, runs: all.length, workers, seconds: Number(seconds.toFixed(1)), runsPerSecond: Number((all.length / seconds).toFixed(1)), executedExactlyOnce, lowClaimedBeforeLastHigh, runsPerWorker, runProcesses: pids.size, limitPerWorker: LIMIT_PER_WORKER, cpuReferenceMs: cpuReference };
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));
     rmSync(home, { recursive: true, force: true });
