@@ -124,7 +124,7 @@ export function createApp(options: CreateAppOptions): WeirApp {
       // A more specific template owns this path (`/api/flow-runs/count` is not the run 'count').
       if (templateOf(context.req.path) !== route.path) return next();
       const params = parseWith(paramsSchema, context.req.param(), "path");
-      const body = route.body ? parseWith(route.body, await readJsonBody(context, isBodyOptional(route)), "request body") : undefined;
+      const body = route.body ? parseBody(route, await readJsonBody(context, isBodyOptional(route))) : undefined;
       const query = route.query ? parseWith(route.query, context.req.query(), "query string") : undefined;
       const result = await route.handle({ params, body, query, context } as never);
       if (result instanceof Response) return result;
@@ -178,6 +178,10 @@ async function readJsonBody(context: Context, isOptional: boolean): Promise<unkn
   } catch (cause) {
     throw new WeirError("BAD_REQUEST", `malformed JSON body: ${(cause as Error).message}`, { cause });
   }
+}
+
+function parseBody(route: AnyRouteDefinition, value: unknown): unknown {
+  return route.acceptsBodyAsIs?.(value) ? value : parseWith(route.body!, value, "request body");
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

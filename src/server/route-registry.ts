@@ -54,6 +54,11 @@ export interface RouteDefinition<B = unknown, Q = unknown, R = unknown> {
   params?: Record<string, z.ZodType<string, string>>;
   /** Schema of the JSON body; without it the body is ignored. */
   body?: z.ZodType<B>;
+  /**
+   * A quick check of the hottest bodies: true only for a body `body` accepts unchanged (then it is
+   * used as it is); false leaves it to `body`, which also words the errors.
+   */
+  acceptsBodyAsIs?: (value: unknown) => boolean;
   /** Schema of the query-string object (string values in). */
   query?: z.ZodType<Q>;
   /**

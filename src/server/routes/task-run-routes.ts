@@ -12,6 +12,7 @@ import {
   taskRunWriteResultSchema,
   writeTaskRunsSchema,
 } from "../schemas/task-run-schemas.js";
+import { isPlainTaskRunBatch } from "../schemas/task-run-batch-check.js";
 
 /** The task-run routes. */
 export function taskRunRoutes({ orchestration: api }: RouteDependencies): AnyRouteDefinition[] {
@@ -22,6 +23,7 @@ export function taskRunRoutes({ orchestration: api }: RouteDependencies): AnyRou
       operationId: "writeTaskRuns",
       summary: "Create or update task runs and append their states, idempotent by task-run and state id (writeTaskRuns)",
       body: writeTaskRunsSchema,
+      acceptsBodyAsIs: isPlainTaskRunBatch,
       response: taskRunWriteResultSchema,
       handle: ({ body }) => api.writeTaskRuns(body.writes),
     }),
