@@ -2,6 +2,7 @@ import type { Parameters, RetryPolicy } from "../core/models.js";
 import type { State } from "../core/states.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
+import { MAX_INTERVAL_SECONDS } from "../core/input-limits.js";
 import { FLOW_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
 import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
@@ -34,7 +35,7 @@ export interface FlowOptions<R = unknown> extends RetryOptions, ResultOptions {
   version?: string;
   /** Schema of the parameters object (zod 4 or any Standard Schema); its JSON Schema is stored for run forms. @default undefined (any object) */
   params?: StandardSchemaV1;
-  /** Fail the attempt (`TimedOut`) and abort its signal after this long. @default undefined (no timeout) */
+  /** Fail the attempt (`TimedOut`) and abort its signal after this long (seconds, at most 100 years). @default undefined (no timeout) */
   timeoutSeconds?: number;
   /** Store console.* calls made inside the run as its logs (still printed). @default true */
   logPrints?: boolean;
@@ -112,8 +113,8 @@ export function compileFlowOptions(options: FlowOptions<never>, fallbackName: st
     throw WeirError.validation(what, [{ path: "name", message: "a flow needs a name (give one, or use a named function)" }]);
   }
   const timeout = options.timeoutSeconds;
-  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
-    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: "must be a number > 0" }]);
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_INTERVAL_SECONDS)) {
+    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: `must be a number > 0 and at most ${MAX_INTERVAL_SECONDS} (100 years)` }]);
   }
   const concurrency = options.taskConcurrency;
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {

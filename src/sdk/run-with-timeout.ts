@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { setLongTimeout, type LongTimeout } from "../core/clock.js";
 import { WeirError } from "../core/weir-error.js";
 
 /** The error a run gets when its `timeoutSeconds` passes. */
@@ -24,9 +25,9 @@ export class RunTimeoutError extends WeirError {
  * out too, with how long it overran: a run never ends well past its timeout.
  */
 export async function runWithTimeout<R>(body: () => R | Promise<R>, timeoutMs: number, controller: AbortController, what: string): Promise<R> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
+    timer = setLongTimeout(() => {
       const error = new RunTimeoutError(what, timeoutMs);
       controller.abort(error);
       reject(error);
@@ -46,7 +47,7 @@ export async function runWithTimeout<R>(body: () => R | Promise<R>, timeoutMs: n
   } catch (error) {
     throw overran() ?? error;
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
   }
   const late = overran();
   if (late !== null) throw late;

@@ -1,6 +1,7 @@
 import type { State } from "../core/states.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
+import { MAX_INTERVAL_SECONDS } from "../core/input-limits.js";
 import { MAX_TASK_QUEUE_NAME_LENGTH, TASK_QUEUE_NAME_PATTERN } from "../core/task-queue.js";
 import type { CachedFunction } from "./cache-policy.js";
 import { TASK_OPTION_ALIASES } from "./option-aliases.js";
@@ -35,7 +36,7 @@ export interface TaskOptions<R = unknown> extends RetryOptions, ResultOptions {
   description?: string;
   /** Tags; tags with a concurrency limit (`weir concurrency-limit create`) throttle the task. @default [] */
   tags?: string[];
-  /** Fail the attempt (`TimedOut`) and abort its signal after this long. @default undefined (no timeout) */
+  /** Fail the attempt (`TimedOut`) and abort its signal after this long (seconds, at most 100 years). @default undefined (no timeout) */
   timeoutSeconds?: number;
   /** Cache results across runs (see TaskCacheOptions). @default undefined (no caching) */
   cache?: TaskCacheOptions<R>;
@@ -112,8 +113,8 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
     throw WeirError.validation(what, [{ path: "name", message: "a task needs a name (give one, or use a named function)" }]);
   }
   const timeout = options.timeoutSeconds;
-  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
-    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: "must be a number > 0" }]);
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_INTERVAL_SECONDS)) {
+    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: `must be a number > 0 and at most ${MAX_INTERVAL_SECONDS} (100 years)` }]);
   }
   if (options.tags !== undefined && (!Array.isArray(options.tags) || options.tags.some((tag) => typeof tag !== "string"))) {
     throw WeirError.validation(what, [{ path: "tags", message: "must be a list of strings" }]);

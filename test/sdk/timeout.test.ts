@@ -14,6 +14,18 @@ function untilAborted(signal: AbortSignal): Promise<void> {
 }
 
 describe("timeouts", () => {
+  it("a timeout past what one Node timer holds (~24.8 days) does not fire at once", async () => {
+    const thirtyDays = 30 * 86_400;
+    const patient = task({ name: "patient", timeoutSeconds: thirtyDays }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return "done";
+    });
+    const f = flow({ name: "long-timeout-flow", timeoutSeconds: thirtyDays }, async () => patient());
+    expect(await f()).toBe("done");
+    expect(() => task({ name: "forever", timeoutSeconds: 4e9 }, async () => 1)).toThrow(/timeoutSeconds: must be a number > 0 and at most 3155760000/);
+    expect(() => flow({ name: "forever", timeoutSeconds: 4e9 }, async () => 1)).toThrow(/timeoutSeconds: must be a number > 0 and at most 3155760000/);
+  });
+
   it("ends a task TimedOut and aborts the signal it sees", async () => {
     let seen: AbortSignal | null = null;
     const slow = task({ name: "slow", timeoutSeconds: 0.05 }, async () => {

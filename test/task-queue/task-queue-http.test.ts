@@ -60,6 +60,13 @@ describe("task-queue routes", () => {
     expect(await server.client.countTaskQueue("q-bad")).toEqual({});
   });
 
+  it("keeps a task timeout longer than 2^31 ms (PostgreSQL stored it in 4 bytes)", async () => {
+    const thirtyDaysMs = 30 * 86_400_000;
+    await server.client.enqueueTaskRuns(items("q-long", 1).map((item) => ({ ...item, timeoutMs: thirtyDaysMs })));
+    const [claimed] = await server.client.claimTaskRuns({ queue: "q-long", workerName: "w", limit: 1, leaseSeconds: 30 });
+    expect(claimed?.timeoutMs).toBe(thirtyDaysMs);
+  });
+
   it("a waiting claim is answered as soon as an item is enqueued through the server", async () => {
     const started = performance.now();
     const claiming = server.client.claimTaskRuns({ queue: "q-wait", workerName: "w", limit: 10, leaseSeconds: 30, waitSeconds: 10 });

@@ -6,6 +6,7 @@
  * (it should not before the signal aborts) just leaves `take()` to time out.
  */
 import type { WeirEvent } from "../../core/models.js";
+import { setLongTimeout } from "../../core/clock.js";
 
 /** Events received and not yet taken. */
 export interface EventInbox {
@@ -39,9 +40,9 @@ export function openEventInbox(events: AsyncIterable<WeirEvent>, signal: AbortSi
     async take(timeoutMs) {
       if (received.length === 0 && failure === null && timeoutMs > 0 && !signal.aborted) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, timeoutMs);
+          const timer = setLongTimeout(done, timeoutMs);
           function done(): void {
-            clearTimeout(timer);
+            timer.clear();
             signal.removeEventListener("abort", done);
             waiter.wake = null;
             resolve();

@@ -19,6 +19,7 @@ import { codePull } from "./017-code-pull.js";
 import { taskQueue } from "./018-task-queue.js";
 import { deploymentExecution } from "./019-deployment-execution.js";
 import { claimOrderIndex } from "./021-claim-order-index.js";
+import { taskQueueTimeoutBigint } from "./022-task-queue-timeout-bigint.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   taskQueue,
   deploymentExecution,
   claimOrderIndex,
+  taskQueueTimeoutBigint,
 ]);

@@ -195,7 +195,8 @@ export function queueExecutor(queue: string, module: string, options: CompiledTa
         taskName: options.name,
         args: text,
         attempt: scope.attempt,
-        timeoutMs: options.timeoutMs,
+        // Whole milliseconds, as the queue stores them (a timeout of 1.5 ms waits 2).
+        timeoutMs: options.timeoutMs === null ? null : Math.ceil(options.timeoutMs),
       },
       scope.signal,
       { storage, storedArgs: stored },

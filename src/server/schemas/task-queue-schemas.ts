@@ -4,7 +4,7 @@
  * larger one through result storage), so a batch of them stays under the body limit.
  */
 import { z } from "zod";
-import { MAX_LEASE_SECONDS, MAX_PATH_LENGTH, NON_BLANK_PATTERN } from "../../core/input-limits.js";
+import { MAX_INTERVAL_SECONDS, MAX_LEASE_SECONDS, MAX_PATH_LENGTH, NON_BLANK_PATTERN } from "../../core/input-limits.js";
 import {
   MAX_CLAIM_WAIT_SECONDS,
   MAX_INLINE_TASK_PAYLOAD_BYTES,
@@ -44,7 +44,7 @@ const itemFields = {
   taskName: nameSchema,
   args: payloadSchema,
   attempt: z.int().min(0).max(MAX_INT32),
-  timeoutMs: z.int().min(0).max(MAX_INT32).nullable(),
+  timeoutMs: z.int().min(0).max(MAX_INTERVAL_SECONDS * 1000).nullable(),
 };
 
 /** Body of `POST /api/task-queue-items`. */
