@@ -11,7 +11,7 @@ import { writeTaskRunsSchema } from "../../src/server/schemas/task-run-schemas.j
 import { makeState } from "../../src/core/states.js";
 
 const odd = fc.oneof(
-  fc.constantFrom<unknown>(undefined, null, "", " ", "\u3000", "x".repeat(501), "😀".repeat(500), "😀".repeat(501), "a".repeat(1000), "a".repeat(1001), 0, -1, 1.5, 1001, true, [], {}, { a: 1 }, ["a"], [" "], "2026-13-01T00:00:00.000Z", "2026-02-30T00:00:00.000Z", "2026-12-04T01:02:03Z", "2026-12-04T01:02:03.123+01:00", "0000-01-01T00:00:00.000Z", "RUNNING", "Running", "COMPLETED"),
+  fc.constantFrom<unknown>(undefined, null, "", " ", "\u3000", "x".repeat(501), "😀".repeat(500), "😀".repeat(501), "a".repeat(1000), "a".repeat(1001), 0, -1, 1.5, 1001, true, [], {}, { a: 1 }, ["a"], [" "], "2026-13-01T00:00:00.000Z", "2026-02-30T00:00:00.000Z", "2024-02-29T23:59:59.999Z", "2100-02-29T00:00:00.000Z", "2000-02-29T00:00:00.000Z", "2026-04-31T00:00:00.000Z", "2026-12-04T24:00:00.000Z", "2026-12-04T23:60:00.000Z", "2026-12-04T23:59:60.000Z", "2026-00-10T00:00:00.000Z", "2026-01-00T00:00:00.000Z", "2026-12-04T01:02:03Z", "2026-12-04T01:02:03.123+01:00", "0000-01-01T00:00:00.000Z", "RUNNING", "Running", "COMPLETED"),
   fc.string({ maxLength: 6 }),
   fc.jsonValue({ maxDepth: 2 }),
 );
@@ -82,6 +82,11 @@ describe("the quick task-run batch check", () => {
     for (const body of [null, [], { writes: null }, { writes: [] , extra: 1 }, { writes: [null] }]) agreesWithSchema(body);
     const proto = JSON.parse('{"writes":[{"id":"a","flowRunId":null,"name":"a","taskKey":"a","dynamicKey":"","inputs":{"__proto__":{"x":1}},"states":[]}]}') as unknown;
     expect(isPlainTaskRunBatch(proto)).toBe(false);
+    const times = ["2026-02-29T00:00:00.000Z", "2024-02-29T23:59:59.999Z", "2100-02-29T00:00:00.000Z", "2000-02-29T00:00:00.000Z", "2026-04-31T00:00:00.000Z", "2026-04-30T00:00:00.000Z", "2026-12-04T24:00:00.000Z", "2026-12-04T23:60:00.000Z", "2026-12-04T23:59:60.000Z", "2026-00-10T00:00:00.000Z", "2026-01-00T00:00:00.000Z", "2026-12-04T01:02:03Z"];
+    for (const timestamp of times) {
+      const body = { writes: [{ id: "a", flowRunId: null, name: "a", taskKey: "a", dynamicKey: "", states: [{ id: "s", type: "RUNNING", name: "Running", timestamp }] }] };
+      expect(isPlainTaskRunBatch(body), timestamp).toBe(writeTaskRunsSchema.safeParse(body).success && timestamp.length === 24);
+    }
   });
 
   it("accepts what the SDK sends: a task run's Running and Completed states", () => {

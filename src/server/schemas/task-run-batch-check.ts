@@ -94,11 +94,25 @@ function isShortText(value: unknown): boolean {
   return typeof value === "string" && value.length <= MAX_KEY_LENGTH;
 }
 
-// Only the form `Date.toISOString()` gives, and a real instant (e.g. no month 13).
+// Only the form `Date.toISOString()` gives, of a real date and time (no month 13, no 30 February,
+// no hour 24): digits read by position, as Date.parse and toISOString cost a third of this check.
 function isTimestamp(value: unknown): boolean {
   if (typeof value !== "string" || !ISO_UTC.test(value)) return false;
-  const time = Date.parse(value);
-  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && digits(value, 11, 2) < 24 && digits(value, 14, 2) < 60 && digits(value, 17, 2) < 60;
+}
+
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index += 1) value = value * 10 + text.charCodeAt(index) - 48;
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 // A JSON object as JSON.parse makes it, without an own `__proto__` (which zod's record drops).
