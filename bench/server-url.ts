@@ -25,14 +25,33 @@ export function startWeirServer(
   return { child, url: readServerUrl(child) };
 }
 
-/** The URL a spawned `weir server start` prints once it listens ("… ready at http://…"). */
+/** How much of a server's output is kept for the error when it exits before it is ready. */
+const KEPT_OUTPUT_CHARS = 16_384;
+
+/**
+ * The URL a spawned `weir server start` prints once it listens ("… ready at http://…"). Both of
+ * its output pipes are read for as long as it runs: a pipe nobody reads fills (64 KiB), and a
+ * server writing its log to a full pipe blocks, answering nothing more (a schemathesis run's
+ * server stopped answering so, 10 s time-outs on every operation).
+ */
 export function readServerUrl(child: ChildProcess): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     let out = "";
+    let isReady = false;
+    const keep = (chunk: Buffer): void => {
+      out = `${out}${chunk.toString()}`.slice(-KEPT_OUTPUT_CHARS);
+    };
     child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
+      if (isReady) return;
+      keep(chunk);
       const match = /ready at (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
+      if (match?.[1]) {
+        isReady = true;
+        resolve(match[1]);
+      }
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      if (!isReady) keep(chunk);
     });
     child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });

@@ -1,7 +1,7 @@
 """Generators for the string formats Weir's OpenAPI document names (src/server/schemas/common-schemas.ts).
 
 JSON Schema cannot spell what these strings must be (a cron expression that fires, an IANA time
-zone, a cursor this API returned), so the document names them with a `format` and this file
+zone, a cursor this API returned, an SMTP server URL), so the document names them with a `format` and this file
 tells schemathesis how to make valid ones; scripts/faults/schemathesis.ts loads it through
 SCHEMATHESIS_HOOKS. Invalid values of these formats are still sent in the negative phases.
 """
@@ -52,5 +52,10 @@ RRULE = st.tuples(
 schemathesis.openapi.format("cron", CRON)
 schemathesis.openapi.format("rrule", RRULE)
 schemathesis.openapi.format("time-zone", st.sampled_from(TIME_ZONES))
+# An SMTP server URL (an email action's `smtp`): only smtp:// and smtps:// with a host are accepted.
+schemathesis.openapi.format(
+    "smtp-url",
+    st.tuples(st.sampled_from(["smtp", "smtps"]), st.sampled_from(["", "user:secret@", "ops@"]), st.sampled_from(["mail.example.com", "127.0.0.1", "smtp.test"]), st.sampled_from(["", ":25", ":465", ":587"])).map(lambda parts: f"{parts[0]}://{parts[1]}{parts[2]}{parts[3]}"),
+)
 # Only the API makes cursors (each names its listing and sort); the empty one is the first page.
 schemathesis.openapi.format("page-cursor", st.just(""))

@@ -4,7 +4,7 @@
  * PostgreSQL. schemathesis is a Python tool: this script makes its own venv under
  * `.cache/schemathesis-venv` from PyPI the first time (never a runtime dependency of Weir), and
  * loads scripts/faults/schemathesis-hooks.py, which makes valid values of the string formats the
- * document names for checks JSON Schema cannot spell (cron, rrule, time-zone, page-cursor).
+ * document names for checks JSON Schema cannot spell (cron, rrule, time-zone, page-cursor, smtp-url).
  *
  *   node --import tsx scripts/faults/schemathesis.ts [--max-examples N] [--max-time SECONDS]
  *
@@ -93,6 +93,8 @@ async function main(): Promise<number> {
       "--max-examples", String(option("--max-examples", 25)),
       "--max-time", String(option("--max-time", 240)),
       "--workers", "2",
+      // A claim on an empty task queue may wait at the server for up to 20 s (waitSeconds).
+      "--request-timeout", "30",
       "--seed", process.env.WEIR_SCHEMATHESIS_SEED ?? "20261203",
       "--suppress-health-check", "all",
       "--no-color",

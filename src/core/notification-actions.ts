@@ -109,7 +109,7 @@ export const emailActionSchema = z
       .max(MAX_NOTIFICATION_URL_LENGTH)
       .refine((text) => isUrlWithScheme(text, ["smtp:", "smtps:"]), "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587")
       .optional()
-      .meta({ description: "SMTP server as smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps:// (TLS). Secret. Default: WEIR_SMTP_URL." }),
+      .meta({ format: "smtp-url", description: "SMTP server as smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps:// (TLS). Secret. Default: WEIR_SMTP_URL." }),
   })
   .strict()
   .meta({ id: "EmailAction" });

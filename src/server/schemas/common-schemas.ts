@@ -7,8 +7,8 @@
  * A request schema states every limit the service layer applies (src/core/input-limits.ts holds
  * them for both), so the document never promises more than the server accepts. A check that
  * JSON Schema cannot spell (a cron expression parses, a time zone exists, a cursor is one this
- * API returned) is named by a `format` (`cron`, `rrule`, `time-zone`, `page-cursor`) that the
- * document's readers and scripts/faults/schemathesis-hooks.py know.
+ * API returned, an SMTP URL) is named by a `format` (`cron`, `rrule`, `time-zone`, `page-cursor`,
+ * `smtp-url`) that the document's readers and scripts/faults/schemathesis-hooks.py know.
  */
 import { z } from "zod";
 import type { PageRequest } from "../../core/api-types.js";
