@@ -63,139 +63,40 @@ import type {
 } from "../core/models.js";
 import type { State } from "../core/states.js";
 import type { EventBatch, EventPage, ListEventsInput, ReadEventsAfterInput, StoredEventFilter } from "../core/events.js";
-import { realSleep, type Sleep } from "../core/clock.js";
 import { WeirError } from "../core/weir-error.js";
 import type { OrchestrationApi } from "./orchestration-api.js";
 import { readServerSentEvents } from "./http-event-stream.js";
-import { nodeHttpFetch } from "./node-http-fetch.js";
-import { sendHttpRequest, type HttpRequest, type HttpRequestSettings, type RetryBudget } from "./http-request.js";
+import { sendHttpRequest, type HttpRequest, type RetryBudget } from "./http-request.js";
 import { flowRunFilterQuery, pageQuery, type QueryValues } from "./http-query.js";
 import { RUN_ID_HEADER } from "../core/run-id-header.js";
 import { ACTOR_HEADER, encodeActor } from "../core/actor.js";
 import type { DeploymentVersion } from "../core/deployment-versions.js";
-import { defaultActor } from "./settings.js";
 import type { TaskQueueApi } from "../core/task-queue.js";
 import { TaskQueueHttp } from "./task-queue-http.js";
+import { BufferedBatchSender } from "./buffered-batch-sender.js";
+import { compileHttpClientOptions, type CompiledHttpClientOptions, type HttpClientOptions } from "./http-client-options.js";
 
-/** Options of `HttpClient`. */
-export interface HttpClientOptions {
-  /** Base URL of the server, with or without `/api` (e.g. `http://127.0.0.1:4200/api`). */
-  apiUrl: string;
-  /** Sent as `Authorization: Bearer <apiKey>`. @default undefined */
-  apiKey?: string;
-  /** The fetch to use (tests pass `app.request`). @default nodeHttpFetch (node:http, see node-http-fetch.ts) */
-  fetch?: typeof fetch;
-  /** Sleep between retries. @default realSleep */
-  sleep?: Sleep;
-  /** Retries of idempotent calls on connection errors. @default 4 */
-  retries?: number;
-  /** Retries of task-run writes and logs on connection errors (~1 s apart at most). @default 60 */
-  bufferedWriteRetries?: number;
-  /**
-   * Besides `retries`, how long any call keeps retrying while the server refuses connections or
-   * answers 503 (a restart, a database outage). Run processes wait out a restart; an interactive
-   * command fails fast. @default WEIR_API_RETRY_SECONDS × 1000, else 0
-   */
-  retryWindowMs?: number;
-  /** Most task-run writes + log lines waiting for a retry at once; beyond it calls fail fast. @default 100000 */
-  maxBufferedItems?: number;
-  /** How long one request may wait for its answer before failing with TIMEOUT. @default 60000 */
-  requestTimeoutMs?: number;
-  /** Task-run and log batches larger than this (JSON bytes) are split; keep it under the server's body limit. @default 4194304 */
-  maxBatchBytes?: number;
-  /** Who this client's deployment changes are made by, sent as `X-Weir-Actor`. @default WEIR_ACTOR, else the OS user */
-  actor?: string;
-}
-
-/** The compiled, frozen `HttpClientOptions`: what each request needs, and the batching limits. */
-export interface CompiledHttpClientOptions extends HttpRequestSettings {
-  maxBufferedItems: number;
-  maxBatchBytes: number;
-  actor: string;
-}
-
-/** Validate `HttpClientOptions`, fill defaults and freeze. */
-export function compileHttpClientOptions(options: HttpClientOptions): CompiledHttpClientOptions {
-  let url: URL;
-  try {
-    url = new URL(options.apiUrl);
-  } catch (cause) {
-    throw new WeirError("VALIDATION", `apiUrl: not a URL: '${options.apiUrl}'`, { cause });
-  }
-  const path = url.pathname.replace(/\/+$/, "");
-  const baseUrl = `${url.origin}${path.endsWith("/api") ? path : `${path}/api`}`;
-  for (const field of ["retries", "bufferedWriteRetries", "retryWindowMs", "maxBufferedItems", "requestTimeoutMs", "maxBatchBytes"] as const) {
-    const value = options[field];
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-      throw new WeirError("VALIDATION", `${field}: expected a non-negative integer, got ${String(value)}`);
-    }
-  }
-  return Object.freeze({
-    baseUrl,
-    apiKey: options.apiKey || undefined,
-    fetch: options.fetch ?? nodeHttpFetch,
-    sleep: options.sleep ?? realSleep,
-    retries: options.retries ?? 4,
-    bufferedWriteRetries: options.bufferedWriteRetries ?? 60,
-    retryWindowMs: options.retryWindowMs ?? retryWindowFromEnvironment() ?? 0,
-    maxBufferedItems: options.maxBufferedItems ?? 100_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
-    maxBatchBytes: options.maxBatchBytes ?? 4 * 1024 * 1024,
-    actor: options.actor ?? defaultActor(),
-  });
-}
-
-/** `WEIR_API_RETRY_SECONDS` in milliseconds, or undefined when it is unset or not a number ≥ 0. */
-export function retryWindowFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const text = env.WEIR_API_RETRY_SECONDS;
-  const seconds = Number(text);
-  return text !== undefined && text.trim() !== "" && Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
-}
+// The options live in http-client-options.ts; every import of them from here keeps working.
+export { compileHttpClientOptions, retryWindowFromEnvironment, type CompiledHttpClientOptions, type HttpClientOptions } from "./http-client-options.js";
 
 const enc = encodeURIComponent;
 
 /** The orchestration API over HTTP (see file header). */
 export class HttpClient implements OrchestrationApi, TaskQueueApi {
   readonly options: CompiledHttpClientOptions;
-  #bufferedItems = 0;
   readonly #closed = new AbortController();
   readonly #taskQueue: TaskQueueHttp;
+  // Task-run writes and logs (buffered-batch-sender.ts).
+  readonly #bufferedBatches: BufferedBatchSender;
 
   constructor(options: HttpClientOptions) {
     this.options = compileHttpClientOptions(options);
     this.#taskQueue = new TaskQueueHttp((request, budget) => this.#call(request, budget), this.options.maxBatchBytes);
+    this.#bufferedBatches = new BufferedBatchSender((request, budget) => this.#call(request, budget), this.options.maxBufferedItems, this.options.maxBatchBytes);
   }
 
   async #call<T>(request: HttpRequest, budget: RetryBudget = "idempotent"): Promise<T> {
     return (await sendHttpRequest(this.options, request, budget, this.#closed.signal)) as T;
-  }
-
-  /** Send buffered items (split to fit the body limit); resolves with the answer of each request sent. */
-  async #buffered(path: string, field: "writes" | "logs", items: readonly unknown[]): Promise<unknown[]> {
-    const answers: unknown[] = [];
-    if (items.length === 0) return answers;
-    if (this.#bufferedItems + items.length > this.options.maxBufferedItems) {
-      throw new WeirError("UNAVAILABLE", `too many writes waiting for the server (${this.#bufferedItems} items buffered)`);
-    }
-    this.#bufferedItems += items.length;
-    try {
-      await this.#sendInBatches(path, field, items, answers);
-      return answers;
-    } finally {
-      this.#bufferedItems -= items.length;
-    }
-  }
-
-  // A batch over the server's body limit would be refused for good: split it, keeping the order.
-  async #sendInBatches(path: string, field: "writes" | "logs", items: readonly unknown[], answers: unknown[]): Promise<void> {
-    const bodyText = JSON.stringify({ [field]: items });
-    if (Buffer.byteLength(bodyText) > this.options.maxBatchBytes && items.length > 1) {
-      const middle = Math.ceil(items.length / 2);
-      await this.#sendInBatches(path, field, items.slice(0, middle), answers);
-      await this.#sendInBatches(path, field, items.slice(middle), answers);
-      return;
-    }
-    answers.push(await this.#call({ method: "POST", path, bodyText }, "buffered"));
   }
 
   // flows
@@ -248,7 +149,7 @@ export class HttpClient implements OrchestrationApi, TaskQueueApi {
 
   // task runs
   async writeTaskRuns(writes: TaskRunWrite[]): Promise<TaskRunWriteResult> {
-    const answers = await this.#buffered("/task-runs/batch", "writes", writes);
+    const answers = await this.#bufferedBatches.sendItems("/task-runs/batch", "writes", writes);
     // A server before task-run rules answered 204 (no body): nothing refused.
     const refused = answers.flatMap((answer) => (answer as Partial<TaskRunWriteResult> | undefined)?.refused ?? []);
     return { refused };
@@ -274,7 +175,7 @@ export class HttpClient implements OrchestrationApi, TaskQueueApi {
 
   // logs
   async appendLogs(logs: LogInput[]): Promise<void> {
-    await this.#buffered("/logs", "logs", logs);
+    await this.#bufferedBatches.sendItems("/logs", "logs", logs);
   }
   async readLogs(filter: LogFilter): Promise<LogRecord[]> {
     const query: QueryValues = { ...filter };
