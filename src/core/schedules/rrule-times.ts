@@ -11,6 +11,19 @@
  * The rrule package's own RRuleSet is not used to merge: its iterator yields every RDATE first and
  * runs each rule to the end before sorting, so "the next N after X" of an unbounded set cannot
  * stop early.
+ *
+ * A rule may match rarely or never, and the package does not stop on its own then (one schedule
+ * preview kept a server busy for minutes, answering nothing else):
+ * - an hourly, minutely or secondly rule whose BYHOUR/BYMINUTE/BYSECOND its steps can never reach
+ *   (`FREQ=HOURLY;INTERVAL=4;BYHOUR=9` from a DTSTART at 08:00) loops forever inside the package
+ *   (its step to the next period looks for an admitted time of day without end). Such a rule has
+ *   no occurrence at all, which is plain arithmetic (`canReachTimeOfDay`), so it is not expanded;
+ * - a rule whose days never match (`FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30`) is searched to the year
+ *   9999, UNTIL being checked only against a match (10 to 15 s per rule here). The package reads
+ *   its options' `interval` on every step of that search, so a getter on it ends the search (by
+ *   throwing) once the call has spent EXPANSION_BUDGET_MS; the call then returns the slots found,
+ *   fewer than asked.
+ * `test/schedules/rrule-budget.test.ts` fails if an update of the package changes either.
  */
 import rrulePackage from "rrule";
 import type { Options as RRuleOptions } from "rrule";
@@ -22,6 +35,59 @@ const { RRule } = rrulePackage;
 const MAX_ZONE_OFFSET_MS = 14 * 3_600_000;
 /** Past this many occurrences of one rule per call, a set that keeps missing (all excluded) gives up. */
 const MAX_EXPANSION = 100_000;
+/** Time one call may spend expanding rules before it returns what it found (see file header). */
+export const EXPANSION_BUDGET_MS = 200;
+/** Steps of the package's search between two looks at the clock. */
+const STEPS_PER_CLOCK_CHECK = 1024;
+
+const SUB_DAILY_UNIT_MS: Partial<Record<number, number>> = { [RRule.HOURLY]: 3_600_000, [RRule.MINUTELY]: 60_000, [RRule.SECONDLY]: 1000 };
+
+function greatestCommonDivisor(a: number, b: number): number {
+  return b === 0 ? a : greatestCommonDivisor(b, a % b);
+}
+
+const admits = (filter: readonly number[] | null | undefined, value: number): boolean => filter === null || filter === undefined || filter.length === 0 || filter.includes(value);
+
+/**
+ * Whether the steps of an hourly, minutely or secondly rule ever land on a time of day its
+ * BYHOUR (and BYMINUTE, BYSECOND below the frequency) admit: from DTSTART's time of day, steps of
+ * `interval` units reach exactly the times of day congruent to it modulo gcd(interval, units per
+ * day). Other frequencies: true.
+ */
+function canReachTimeOfDay(options: Partial<RRuleOptions> & { dtstart: Date }): boolean {
+  const unitMs = SUB_DAILY_UNIT_MS[options.freq ?? -1];
+  if (unitMs === undefined) return true;
+  const { byhour, byminute, bysecond, freq } = options;
+  const unitsPerDay = WALL_MS_PER_DAY / unitMs;
+  const step = greatestCommonDivisor(options.interval ?? 1, unitsPerDay);
+  const startUnit = Math.floor((((options.dtstart.getTime() % WALL_MS_PER_DAY) + WALL_MS_PER_DAY) % WALL_MS_PER_DAY) / unitMs);
+  for (let unit = startUnit % step; unit < unitsPerDay; unit += step) {
+    const second = (unit * unitMs) / 1000;
+    const isAdmitted =
+      admits(byhour as number[] | null, Math.floor(second / 3600)) &&
+      (freq === RRule.HOURLY || admits(byminute as number[] | null, Math.floor(second / 60) % 60)) &&
+      (freq !== RRule.SECONDLY || admits(bysecond as number[] | null, second % 60));
+    if (isAdmitted) return true;
+  }
+  return false;
+}
+
+/** Thrown inside the package's search to end it once the budget is spent. */
+class ExpansionBudgetSpent extends Error {}
+
+/** Make `expander`'s search throw ExpansionBudgetSpent once performance.now() passes `deadline`. */
+function stopSearchAt(expander: InstanceType<typeof RRule>, deadline: number): void {
+  const options = expander.options as { interval: number };
+  const { interval } = options;
+  let steps = 0;
+  Object.defineProperty(options, "interval", {
+    get: () => {
+      steps += 1;
+      if (steps % STEPS_PER_CLOCK_CHECK === 0 && performance.now() > deadline) throw new ExpansionBudgetSpent();
+      return interval;
+    },
+  });
+}
 const FIXED_PERIOD_MS: Partial<Record<number, number>> = {
   [RRule.WEEKLY]: 7 * 86_400_000,
   [RRule.DAILY]: 86_400_000,
@@ -40,8 +106,8 @@ export interface RRuleTimesOptions {
 
 interface RuleWalls {
   walls: number[];
-  /** Every occurrence up to `toWall` is in `walls` (else they stop at the limit). */
-  isComplete: boolean;
+  /** Every occurrence up to this wall time is in `walls` (infinite: all of them up to `toWall`). */
+  knownUntilWall: number;
 }
 
 const sizeOf = (list: unknown): number => (list === undefined || list === null ? 1 : Array.isArray(list) ? list.length : 1);
@@ -87,23 +153,31 @@ function skipWholePeriods(rule: CompiledRuleLine, startWall: number, fromWall: n
   return remaining <= 0 ? null : { ...options, dtstart: new Date(startWall + skippable * stride), count: remaining };
 }
 
-/** The wall times of one rule in [fromWall, toWall], at most `limit` of them. */
-function ruleWalls(rule: CompiledRuleLine, startWall: number, fromWall: number, toWall: number, limit: number): RuleWalls {
+/** The wall times of one rule in [fromWall, toWall], at most `limit` of them, searched until `deadline`. */
+function ruleWalls(rule: CompiledRuleLine, startWall: number, fromWall: number, toWall: number, limit: number, deadline: number): RuleWalls {
   const options = skipWholePeriods(rule, startWall, fromWall);
-  if (options === null) return { walls: [], isComplete: true };
+  if (options === null) return { walls: [], knownUntilWall: Number.POSITIVE_INFINITY };
   const expander = new RRule({ ...options, until: rule.untilWall === null ? null : new Date(rule.untilWall), tzid: null });
+  // The options as the package completed them (its BY defaults from DTSTART included).
+  if (!canReachTimeOfDay(expander.options)) return { walls: [], knownUntilWall: Number.POSITIVE_INFINITY };
+  stopSearchAt(expander, deadline);
   const walls: number[] = [];
-  let isComplete = true;
-  expander.all((occurrence) => {
-    const wall = occurrence.getTime();
-    if (wall < fromWall) return true;
-    if (wall > toWall) return false;
-    walls.push(wall);
-    if (walls.length < limit) return true;
-    isComplete = false;
-    return false;
-  });
-  return { walls, isComplete };
+  let knownUntilWall = Number.POSITIVE_INFINITY;
+  try {
+    expander.all((occurrence) => {
+      const wall = occurrence.getTime();
+      if (wall < fromWall) return true;
+      if (wall > toWall) return false;
+      walls.push(wall);
+      if (walls.length < limit) return true;
+      knownUntilWall = wall;
+      return false;
+    });
+  } catch (error) {
+    if (!(error instanceof ExpansionBudgetSpent)) throw error;
+    knownUntilWall = walls[walls.length - 1] ?? Number.NEGATIVE_INFINITY;
+  }
+  return { walls, knownUntilWall };
 }
 
 function dayOf(wall: number): number {
@@ -123,13 +197,14 @@ export function rruleTimes(rule: CompiledRRule, options: RRuleTimesOptions): num
   // Wall times before afterMs's wall time never yield a later instant under the policy.
   const fromWall = wallTimeOf(afterMs, timeZone) - 1000;
   const toWall = untilMs + MAX_ZONE_OFFSET_MS;
+  const deadline = performance.now() + EXPANSION_BUDGET_MS;
   for (let limit = count + 8; ; limit *= 4) {
-    // Occurrences past the earliest rule cut off at `limit` are not all known yet.
+    // Occurrences past the earliest rule cut off (at `limit`, or by the budget) are not all known yet.
     let horizonWall = Number.POSITIVE_INFINITY;
     const candidates: { wall: number; instantMs: number }[] = [];
     for (const line of rule.rules) {
-      const { walls, isComplete } = ruleWalls(line, rule.startWall, fromWall, toWall, limit);
-      if (!isComplete) horizonWall = Math.min(horizonWall, walls[walls.length - 1] ?? Number.NEGATIVE_INFINITY);
+      const { walls, knownUntilWall } = ruleWalls(line, rule.startWall, fromWall, toWall, limit, deadline);
+      horizonWall = Math.min(horizonWall, knownUntilWall);
       for (const wall of walls) {
         const instantMs = firstInstantOfWallTime(wall, timeZone);
         if (instantMs !== null) candidates.push({ wall, instantMs });
@@ -144,6 +219,6 @@ export function rruleTimes(rule: CompiledRRule, options: RRuleTimesOptions): num
       .map(({ instantMs }) => instantMs)
       .sort((a, b) => a - b);
     const times = instants.filter((instant, index) => index === 0 || instant !== instants[index - 1]).slice(0, count);
-    if (times.length >= count || horizonWall === Number.POSITIVE_INFINITY || limit > MAX_EXPANSION) return times;
+    if (times.length >= count || horizonWall === Number.POSITIVE_INFINITY || limit > MAX_EXPANSION || performance.now() > deadline) return times;
   }
 }
