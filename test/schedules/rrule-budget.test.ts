@@ -24,18 +24,12 @@ describe("rules that never match end at once, with no slots", () => {
     ["minutely steps that never reach BYMINUTE", "DTSTART:20261201T080000\nRRULE:FREQ=MINUTELY;INTERVAL=2;BYMINUTE=1"],
     ["secondly steps that never reach BYSECOND", "DTSTART:20261201T080000\nRRULE:FREQ=SECONDLY;INTERVAL=2;BYSECOND=1,3"],
     ["minutely steps that never reach BYHOUR and BYMINUTE together", "DTSTART:20261201T080000\nRRULE:FREQ=MINUTELY;INTERVAL=30;BYHOUR=9;BYMINUTE=15"],
-  ])("%s", (_name, rrule) => {
-    const { value, ms } = timed(() => scheduleTimes({ rrule, timezone: "America/New_York" }, "2026-12-01T00:00:00Z"));
-    expect(value).toEqual([]);
-    expect(ms).toBeLessThan(ENDS_WITHIN_MS);
-  });
-
-  it.each([
+    // These three days do not exist: the search stops at its budget.
     ["a day that does not exist, daily", "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"],
     ["a day that does not exist, hourly", "RRULE:FREQ=HOURLY;BYMONTH=4;BYMONTHDAY=31"],
     ["a day that does not exist, minutely", "RRULE:FREQ=MINUTELY;BYMONTH=4;BYMONTHDAY=31"],
-  ])("%s: the search stops at its budget", (_name, rrule) => {
-    const { value, ms } = timed(() => scheduleTimes({ rrule, timezone: "UTC" }, "2026-12-01T00:00:00Z"));
+  ])("%s", (_name, rrule) => {
+    const { value, ms } = timed(() => scheduleTimes({ rrule, timezone: "America/New_York" }, "2026-12-01T00:00:00Z"));
     expect(value).toEqual([]);
     expect(ms).toBeLessThan(ENDS_WITHIN_MS);
   });

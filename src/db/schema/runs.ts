@@ -19,8 +19,19 @@ export interface FlowTable {
   updated_at: string;
 }
 
+/** The columns of a run's current state and attempts, the same on flow runs and task runs. */
+export interface RunStateColumns {
+  state: JsonText;
+  state_id: string;
+  state_type: string;
+  state_name: string;
+  state_timestamp: string;
+  run_count: number;
+  retry_policy: JsonText;
+}
+
 /** Table `flow_runs`. */
-export interface FlowRunTable {
+export interface FlowRunTable extends RunStateColumns {
   id: string;
   name: string;
   flow_id: string;
@@ -31,13 +42,6 @@ export interface FlowRunTable {
   parent_task_run_id: string | null;
   parameters: JsonText;
   tags: JsonText;
-  state: JsonText;
-  state_id: string;
-  state_type: string;
-  state_name: string;
-  state_timestamp: string;
-  run_count: number;
-  retry_policy: JsonText;
   expected_start_time: string;
   next_scheduled_start_time: string | null;
   start_time: string | null;
@@ -90,7 +94,7 @@ export interface FlowRunTransitionTable {
 }
 
 /** Table `task_runs`. */
-export interface TaskRunTable {
+export interface TaskRunTable extends RunStateColumns {
   id: string;
   flow_run_id: string | null;
   name: string;
@@ -100,13 +104,6 @@ export interface TaskRunTable {
   inputs: JsonText | null;
   cache_key: string | null;
   cache_expiration: string | null;
-  state: JsonText;
-  state_id: string;
-  state_type: string;
-  state_name: string;
-  state_timestamp: string;
-  run_count: number;
-  retry_policy: JsonText;
   expected_start_time: string | null;
   start_time: string | null;
   end_time: string | null;
