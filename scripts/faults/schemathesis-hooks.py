@@ -59,3 +59,22 @@ schemathesis.openapi.format(
 )
 # Only the API makes cursors (each names its listing and sort); the empty one is the first page.
 schemathesis.openapi.format("page-cursor", st.just(""))
+
+
+# A deployment's automations must have distinct names (a rule JSON Schema cannot spell for items
+# of a list): generated lists get distinct names, so that valid data stays valid.
+@schemathesis.hook.apply_to(method="PUT", path="/api/deployments/{id}/automations")
+def map_body(ctx, body):
+    automations = body.get("automations") if isinstance(body, dict) else None
+    if isinstance(automations, list):
+        seen = set()
+        for index, automation in enumerate(automations):
+            if isinstance(automation, dict) and isinstance(automation.get("name"), str):
+                # Compared as the server compares them: without surrounding white space.
+                name = automation["name"].strip()
+                while name in seen:
+                    name = f"{name}-{index}"
+                if name != automation["name"].strip():
+                    automation["name"] = name
+                seen.add(name)
+    return body
