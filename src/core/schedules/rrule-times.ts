@@ -36,17 +36,27 @@ const MAX_ZONE_OFFSET_MS = 14 * 3_600_000;
 /** Past this many occurrences of one rule per call, a set that keeps missing (all excluded) gives up. */
 const MAX_EXPANSION = 100_000;
 /** Time one call may spend expanding rules before it returns what it found (see file header). */
-export const EXPANSION_BUDGET_MS = 200;
+const EXPANSION_BUDGET_MS = 200;
 /** Steps of the package's search between two looks at the clock. */
 const STEPS_PER_CLOCK_CHECK = 1024;
 
-const SUB_DAILY_UNIT_MS: Partial<Record<number, number>> = { [RRule.HOURLY]: 3_600_000, [RRule.MINUTELY]: 60_000, [RRule.SECONDLY]: 1000 };
+const FIXED_PERIOD_MS: Partial<Record<number, number>> = {
+  [RRule.WEEKLY]: 7 * 86_400_000,
+  [RRule.DAILY]: 86_400_000,
+  [RRule.HOURLY]: 3_600_000,
+  [RRule.MINUTELY]: 60_000,
+  [RRule.SECONDLY]: 1000,
+};
+
+/** Whether a BY part is given (rrule leaves an absent one undefined, null or empty). */
+const isSet = (value: unknown): boolean => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+
+/** Whether a BY part admits `value` (an absent one admits everything). */
+const admits = (filter: unknown, value: number): boolean => !isSet(filter) || (filter as number[]).includes(value);
 
 function greatestCommonDivisor(a: number, b: number): number {
   return b === 0 ? a : greatestCommonDivisor(b, a % b);
 }
-
-const admits = (filter: readonly number[] | null | undefined, value: number): boolean => filter === null || filter === undefined || filter.length === 0 || filter.includes(value);
 
 /**
  * Whether the steps of an hourly, minutely or secondly rule ever land on a time of day its
@@ -55,8 +65,8 @@ const admits = (filter: readonly number[] | null | undefined, value: number): bo
  * day). Other frequencies: true.
  */
 function canReachTimeOfDay(options: Partial<RRuleOptions> & { dtstart: Date }): boolean {
-  const unitMs = SUB_DAILY_UNIT_MS[options.freq ?? -1];
-  if (unitMs === undefined) return true;
+  const unitMs = FIXED_PERIOD_MS[options.freq ?? -1];
+  if (unitMs === undefined || unitMs >= WALL_MS_PER_DAY) return true;
   const { byhour, byminute, bysecond, freq } = options;
   const unitsPerDay = WALL_MS_PER_DAY / unitMs;
   const step = greatestCommonDivisor(options.interval ?? 1, unitsPerDay);
@@ -64,9 +74,9 @@ function canReachTimeOfDay(options: Partial<RRuleOptions> & { dtstart: Date }): 
   for (let unit = startUnit % step; unit < unitsPerDay; unit += step) {
     const second = (unit * unitMs) / 1000;
     const isAdmitted =
-      admits(byhour as number[] | null, Math.floor(second / 3600)) &&
-      (freq === RRule.HOURLY || admits(byminute as number[] | null, Math.floor(second / 60) % 60)) &&
-      (freq !== RRule.SECONDLY || admits(bysecond as number[] | null, second % 60));
+      admits(byhour, Math.floor(second / 3600)) &&
+      (freq === RRule.HOURLY || admits(byminute, Math.floor(second / 60) % 60)) &&
+      (freq !== RRule.SECONDLY || admits(bysecond, second % 60));
     if (isAdmitted) return true;
   }
   return false;
@@ -88,13 +98,7 @@ function stopSearchAt(expander: InstanceType<typeof RRule>, deadline: number): v
     },
   });
 }
-const FIXED_PERIOD_MS: Partial<Record<number, number>> = {
-  [RRule.WEEKLY]: 7 * 86_400_000,
-  [RRule.DAILY]: 86_400_000,
-  [RRule.HOURLY]: 3_600_000,
-  [RRule.MINUTELY]: 60_000,
-  [RRule.SECONDLY]: 1000,
-};
+
 
 /** Options of {@link rruleTimes}. */
 export interface RRuleTimesOptions {
@@ -118,7 +122,6 @@ const sizeOf = (list: unknown): number => (list === undefined || list === null ?
  */
 function occurrencesPerPeriod(options: Partial<RRuleOptions>): number | null {
   const { freq, bymonth, bymonthday, bynmonthday, byyearday, byweekno, bysetpos, byeaster, byweekday, bynweekday, byhour, byminute, bysecond } = options;
-  const isSet = (value: unknown): boolean => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
   if ([bymonth, bymonthday, bynmonthday, byyearday, byweekno, bysetpos, byeaster, bynweekday].some(isSet)) return null;
   const weekdays = Array.isArray(byweekday) ? byweekday : byweekday === undefined || byweekday === null ? [] : [byweekday];
   if (weekdays.some((day) => typeof day === "object" && day.n !== undefined && day.n !== 0)) return null;
