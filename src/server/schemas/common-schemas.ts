@@ -13,7 +13,7 @@
 import { z } from "zod";
 import type { PageRequest } from "../../core/api-types.js";
 import { HTTP_STATUS_OF_ERROR_CODE } from "../../core/error-codes.js";
-import { MAX_INTERVAL_SECONDS, MAX_NAME_LENGTH, MIN_INTERVAL_SECONDS, NON_BLANK_PATTERN, NON_BLANK_WITHOUT_SLASH_PATTERN, isWithinLength } from "../../core/input-limits.js";
+import { MAX_INTERVAL_SECONDS, MAX_NAME_LENGTH, MAX_RESULT_KEY_LENGTH, MIN_INTERVAL_SECONDS, NON_BLANK_PATTERN, NON_BLANK_WITHOUT_SLASH_PATTERN, isWithinLength } from "../../core/input-limits.js";
 import type { RetryPolicy, ScheduleSpec } from "../../core/models.js";
 import { INITIAL_FLOW_RUN_STATE_TYPES, STATE_NAMES, STATE_TYPES, STATE_TYPE_OF_NAME, type ResultRef, type State, type StateName, type StateType, type StoredError } from "../../core/states.js";
 
@@ -37,6 +37,13 @@ export const slashlessNameSchema = boundedText(MAX_NAME_LENGTH)
 
 /** An ISO-8601 timestamp. */
 export const timestampSchema = z.iso.datetime({ offset: true }).meta({ id: "Timestamp", description: "An ISO-8601 date and time with a time zone offset or Z." });
+
+/** Most retries of a policy, and most delays it lists. */
+export const MAX_RETRIES = 1000;
+export const MAX_RETRY_DELAYS = 1000;
+/** Longest serializer name, and longest store URL, of a stored result's reference. */
+export const MAX_SERIALIZER_NAME_LENGTH = 200;
+export const MAX_RESULT_STORE_URL_LENGTH = 2000;
 
 /** A JSON object. */
 export const jsonObjectSchema = z.record(z.string(), z.unknown());
@@ -64,7 +71,12 @@ export const storedErrorSchema: z.ZodType<StoredError> = z
 export const resultRefSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("inline"), value: z.unknown() }),
-    z.object({ kind: z.literal("stored"), storageKey: z.string().max(200), serializer: z.string().min(1).max(200), store: z.string().max(2000).optional() }),
+    z.object({
+      kind: z.literal("stored"),
+      storageKey: z.string().max(MAX_RESULT_KEY_LENGTH),
+      serializer: z.string().min(1).max(MAX_SERIALIZER_NAME_LENGTH),
+      store: z.string().max(MAX_RESULT_STORE_URL_LENGTH).optional(),
+    }),
   ])
   .meta({ id: "ResultRef", description: "Where a run's return value lives: inline JSON, or a storage key in a result store (`store`: its URL) written by a serializer." }) satisfies z.ZodType<ResultRef>;
 
@@ -117,8 +129,8 @@ export const initialFlowRunStateSchema = stateSchemaOf(
 
 /** A partial retry policy (requests; the server fills the defaults). */
 export const retryPolicySchema = z.object({
-  retries: z.int().min(0).max(1000).optional(),
-  retryDelaySeconds: z.array(z.number().min(0)).max(1000).optional(),
+  retries: z.int().min(0).max(MAX_RETRIES).optional(),
+  retryDelaySeconds: z.array(z.number().min(0)).max(MAX_RETRY_DELAYS).optional(),
 }) satisfies z.ZodType<Partial<RetryPolicy>>;
 
 /** A retry policy with its defaults filled, as records carry it. */

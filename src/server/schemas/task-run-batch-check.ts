@@ -8,15 +8,13 @@
  * nested), a timestamp not in `Date.toISOString()` form, an own
  * `__proto__` key. `test/server/task-run-batch-check.test.ts` compares both on generated bodies.
  */
-import { MAX_NAME_LENGTH, NON_BLANK_PATTERN, isWithinLength } from "../../core/input-limits.js";
+import { MAX_NAME_LENGTH, MAX_RESULT_KEY_LENGTH, NON_BLANK_PATTERN, isWithinLength } from "../../core/input-limits.js";
 import { STATE_TYPE_OF_NAME, type StateName } from "../../core/states.js";
+import { MAX_RESULT_STORE_URL_LENGTH, MAX_RETRIES, MAX_RETRY_DELAYS, MAX_SERIALIZER_NAME_LENGTH } from "./common-schemas.js";
+import { MAX_TASK_RUN_KEY_LENGTH, MAX_TASK_RUN_WRITES } from "./task-run-schemas.js";
 
 const NON_BLANK = new RegExp(NON_BLANK_PATTERN, "u");
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const MAX_WRITES = 100_000;
-const MAX_KEY_LENGTH = 1000;
-const MAX_RETRIES = 1000;
-const MAX_DELAYS = 1000;
 
 const WRITE_KEYS = new Set(["id", "flowRunId", "name", "taskKey", "dynamicKey", "tags", "inputs", "cacheKey", "cacheExpiration", "retryPolicy", "subflowRunId", "states"]);
 const STATE_KEYS = new Set(["id", "type", "name", "timestamp", "message", "scheduledTime", "result", "error", "details"]);
@@ -26,7 +24,7 @@ const RETRY_KEYS = new Set(["retries", "retryDelaySeconds"]);
 export function isPlainTaskRunBatch(body: unknown): body is { writes: unknown[] } {
   if (!isPlainObject(body) || !hasOnlyKeys(body, ONLY_WRITES)) return false;
   const { writes } = body;
-  if (!Array.isArray(writes) || writes.length > MAX_WRITES) return false;
+  if (!Array.isArray(writes) || writes.length > MAX_TASK_RUN_WRITES) return false;
   for (const write of writes) if (!isPlainWrite(write)) return false;
   return true;
 }
@@ -69,7 +67,7 @@ function isResultRef(value: unknown): boolean {
   if (value.kind === "inline") return hasOnlyKeys(value, INLINE_KEYS) && Object.hasOwn(value, "value");
   if (value.kind !== "stored" || !hasOnlyKeys(value, STORED_KEYS)) return false;
   const { storageKey, serializer, store } = value;
-  return typeof storageKey === "string" && storageKey.length <= 200 && typeof serializer === "string" && serializer.length >= 1 && serializer.length <= 200 && (store === undefined || (typeof store === "string" && store.length <= 2000));
+  return typeof storageKey === "string" && storageKey.length <= MAX_RESULT_KEY_LENGTH && typeof serializer === "string" && serializer.length >= 1 && serializer.length <= MAX_SERIALIZER_NAME_LENGTH && (store === undefined || (typeof store === "string" && store.length <= MAX_RESULT_STORE_URL_LENGTH));
 }
 
 function isRetryPolicy(value: unknown): boolean {
@@ -77,7 +75,7 @@ function isRetryPolicy(value: unknown): boolean {
   const { retries, retryDelaySeconds: delays } = value;
   if (retries !== undefined && !(Number.isInteger(retries) && (retries as number) >= 0 && (retries as number) <= MAX_RETRIES)) return false;
   if (delays === undefined) return true;
-  return Array.isArray(delays) && delays.length <= MAX_DELAYS && delays.every((delay) => typeof delay === "number" && Number.isFinite(delay) && delay >= 0);
+  return Array.isArray(delays) && delays.length <= MAX_RETRY_DELAYS && delays.every((delay) => typeof delay === "number" && Number.isFinite(delay) && delay >= 0);
 }
 
 // Absent (undefined), null, or a value `check` accepts: the schema's `.nullable().optional()`.
@@ -89,9 +87,9 @@ function isName(value: unknown): boolean {
   return typeof value === "string" && isWithinLength(value, MAX_NAME_LENGTH) && NON_BLANK.test(value);
 }
 
-// `z.string().max(1000)`: counted in UTF-16 units, as zod counts.
+// `z.string().max(MAX_TASK_RUN_KEY_LENGTH)`: counted in UTF-16 units, as zod counts.
 function isShortText(value: unknown): boolean {
-  return typeof value === "string" && value.length <= MAX_KEY_LENGTH;
+  return typeof value === "string" && value.length <= MAX_TASK_RUN_KEY_LENGTH;
 }
 
 // Only the form `Date.toISOString()` gives, of a real date and time (no month 13, no 30 February,

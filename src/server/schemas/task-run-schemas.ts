@@ -16,16 +16,20 @@ import {
   timestampSchema,
 } from "./common-schemas.js";
 
+/** Most writes in one batch, and the longest dynamic or cache key of one. */
+export const MAX_TASK_RUN_WRITES = 100_000;
+export const MAX_TASK_RUN_KEY_LENGTH = 1000;
+
 /** One task-run write. */
 export const taskRunWriteSchema = z.object({
   id: nameSchema,
   flowRunId: nameSchema.nullable(),
   name: nameSchema,
   taskKey: nameSchema,
-  dynamicKey: z.string().max(1000),
+  dynamicKey: z.string().max(MAX_TASK_RUN_KEY_LENGTH),
   tags: z.array(nameSchema).optional(),
   inputs: jsonObjectSchema.nullable().optional(),
-  cacheKey: z.string().max(1000).nullable().optional(),
+  cacheKey: z.string().max(MAX_TASK_RUN_KEY_LENGTH).nullable().optional(),
   cacheExpiration: timestampSchema.nullable().optional(),
   retryPolicy: retryPolicySchema.optional(),
   subflowRunId: nameSchema.nullable().optional(),
@@ -33,7 +37,7 @@ export const taskRunWriteSchema = z.object({
 }) satisfies z.ZodType<TaskRunWrite>;
 
 /** Body of `POST /api/task-runs/batch`. */
-export const writeTaskRunsSchema = z.object({ writes: z.array(taskRunWriteSchema).max(100_000) });
+export const writeTaskRunsSchema = z.object({ writes: z.array(taskRunWriteSchema).max(MAX_TASK_RUN_WRITES) });
 
 /** Answer of `POST /api/task-runs/batch`: the refused states (src/core/task-run-rules.ts). */
 export const taskRunWriteResultSchema = z
