@@ -2,7 +2,7 @@ import type { Parameters, RetryPolicy } from "../core/models.js";
 import type { State } from "../core/states.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
-import { MAX_INTERVAL_SECONDS } from "../core/input-limits.js";
+import { compileTimeoutMs } from "./run-with-timeout.js";
 import { FLOW_OPTION_ALIASES } from "./option-aliases.js";
 import type { CompiledRetryPolicy, RetryOptions } from "./retry-policy.js";
 import { compileRetryPolicy, storedRetryDelays } from "./retry-policy.js";
@@ -112,10 +112,7 @@ export function compileFlowOptions(options: FlowOptions<never>, fallbackName: st
   if (typeof name !== "string" || name.trim() === "") {
     throw WeirError.validation(what, [{ path: "name", message: "a flow needs a name (give one, or use a named function)" }]);
   }
-  const timeout = options.timeoutSeconds;
-  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_INTERVAL_SECONDS)) {
-    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: `must be a number > 0 and at most ${MAX_INTERVAL_SECONDS} (100 years)` }]);
-  }
+  const timeoutMs = compileTimeoutMs(options.timeoutSeconds, what);
   const concurrency = options.taskConcurrency;
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw WeirError.validation(what, [{ path: "taskConcurrency", message: "must be a whole number ≥ 1" }]);
@@ -131,7 +128,7 @@ export function compileFlowOptions(options: FlowOptions<never>, fallbackName: st
     params: options.params,
     retry,
     storedRetryPolicy: { retries: retry.retries, retryDelaySeconds: storedRetryDelays(retry) },
-    timeoutMs: timeout === undefined ? null : timeout * 1000,
+    timeoutMs,
     logPrints: options.logPrints ?? true,
     runName: (options.runName as CompiledFlowOptions["runName"]) ?? null,
     taskConcurrency: concurrency ?? null,

@@ -1,6 +1,19 @@
 import { performance } from "node:perf_hooks";
 import { setLongTimeout, type LongTimeout } from "../core/clock.js";
+import { MAX_INTERVAL_SECONDS } from "../core/input-limits.js";
 import { WeirError } from "../core/weir-error.js";
+
+/**
+ * A flow's or task's `timeoutSeconds` in ms, or null without one; refused (naming the field, in
+ * `what`) unless a number > 0 and at most 100 years (the limit the task queue stores).
+ */
+export function compileTimeoutMs(timeoutSeconds: number | undefined, what: string): number | null {
+  if (timeoutSeconds === undefined) return null;
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > MAX_INTERVAL_SECONDS) {
+    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: `must be a number > 0 and at most ${MAX_INTERVAL_SECONDS} (100 years)` }]);
+  }
+  return timeoutSeconds * 1000;
+}
 
 /** The error a run gets when its `timeoutSeconds` passes. */
 export class RunTimeoutError extends WeirError {

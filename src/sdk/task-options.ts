@@ -1,7 +1,7 @@
 import type { State } from "../core/states.js";
 import { checkKnownOptions } from "../core/option-checks.js";
 import { WeirError } from "../core/weir-error.js";
-import { MAX_INTERVAL_SECONDS } from "../core/input-limits.js";
+import { compileTimeoutMs } from "./run-with-timeout.js";
 import { MAX_TASK_QUEUE_NAME_LENGTH, TASK_QUEUE_NAME_PATTERN } from "../core/task-queue.js";
 import type { CachedFunction } from "./cache-policy.js";
 import { TASK_OPTION_ALIASES } from "./option-aliases.js";
@@ -112,10 +112,7 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
   if (typeof name !== "string" || name.trim() === "") {
     throw WeirError.validation(what, [{ path: "name", message: "a task needs a name (give one, or use a named function)" }]);
   }
-  const timeout = options.timeoutSeconds;
-  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_INTERVAL_SECONDS)) {
-    throw WeirError.validation(what, [{ path: "timeoutSeconds", message: `must be a number > 0 and at most ${MAX_INTERVAL_SECONDS} (100 years)` }]);
-  }
+  const timeoutMs = compileTimeoutMs(options.timeoutSeconds, what);
   if (options.tags !== undefined && (!Array.isArray(options.tags) || options.tags.some((tag) => typeof tag !== "string"))) {
     throw WeirError.validation(what, [{ path: "tags", message: "must be a list of strings" }]);
   }
@@ -129,7 +126,7 @@ export function compileTaskOptions(options: TaskOptions<never>, fallbackName: st
     tags: Object.freeze([...(options.tags ?? [])]),
     retry,
     storedRetryPolicy: { retries: retry.retries, retryDelaySeconds: storedRetryDelays(retry) },
-    timeoutMs: timeout === undefined ? null : timeout * 1000,
+    timeoutMs,
     cache,
     persistResult: options.persistResult ?? false,
     results: compileResultOptions(options, what),
