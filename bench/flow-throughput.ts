@@ -10,12 +10,12 @@
  * (found by a unique application_name, read from /proc when the server is on this machine).
  * On a shared machine the rate moves with the load; CPU per run much less.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { InProcessClient } from "../src/client/in-process-client.js";
 import { flow, setClient } from "../src/index.js";
 import { releaseClient } from "../src/sdk/client-provider.js";
+import { processCpuMs } from "./process-cpu.js";
 import { benchDatabase } from "./deployment-latency.js";
 
 /** Figures of one throughput measurement. */
@@ -98,12 +98,8 @@ async function backendCpuMs(baseUrl: string, name: string): Promise<Map<number, 
   await admin.connect();
   try {
     const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where application_name = $1", [name]);
-    const ticksPerMs = 100 / 1000;
     const out = new Map<number, number>();
-    for (const { pid } of rows) {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
-    }
+    for (const { pid } of rows) out.set(pid, processCpuMs(pid));
     return out;
   } catch {
     return null;

@@ -23,12 +23,13 @@
  * `WEIR_BENCH_DB=sqlite` for SQLite. Set WEIR_FROM_SOURCE=1 to serve from src/ instead of dist/.
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { processCpuMs } from "./process-cpu.js";
 import { startWeirServer, stopProcess } from "./server-url.js";
 
 const PG_URL = process.env.WEIR_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -241,8 +242,7 @@ function cpuMsOf(pids: readonly number[]): Map<number, number> {
   const cpu = new Map<number, number>();
   for (const pid of pids) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+      cpu.set(pid, processCpuMs(pid));
     } catch {
       // The process ended.
     }

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HttpClient } from "../src/client/http-client.js";
 import { cpuReferenceMs } from "./cpu-reference.js";
+import { processCpuMs } from "./process-cpu.js";
 import { benchDatabase } from "./deployment-latency.js";
 import { readServerUrl, stopProcess } from "./server-url.js";
 
@@ -45,8 +46,7 @@ export interface PooledRunCost {
 /** CPU time (user + system) a process used so far, in ms; 0 once it is gone. */
 function cpuMs(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return processCpuMs(pid);
   } catch {
     return 0;
   }

@@ -7,7 +7,7 @@
  * runs vary by 2×. CPU columns are this process's CPU time (all its threads, GC included); on
  * PostgreSQL, "db cpu" is the CPU time of the server processes serving this benchmark.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,7 @@ import pg from "pg";
 import { InProcessClient } from "../src/client/in-process-client.js";
 import { flow, task, setClient } from "../src/index.js";
 import { releaseClient } from "../src/sdk/client-provider.js";
+import { processCpuMs } from "./process-cpu.js";
 
 /** Microseconds per task of each way of running `tasks` trivial tasks. */
 export interface TaskOverheadResult {
@@ -121,11 +122,7 @@ function postgresCpuMs(admin: pg.Client, applicationName: string): () => Promise
   return async () => {
     const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where application_name = $1", [applicationName]);
     let total = 0;
-    for (const { pid } of rows) {
-      // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (10 ms).
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
-    }
+    for (const { pid } of rows) total += processCpuMs(pid);
     return total;
   };
 }

@@ -11,7 +11,7 @@
  * WEIR_BENCH_POSTGRES_URL or the test database).
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,6 +21,7 @@ import { InProcessClient } from "../src/client/in-process-client.js";
 import type { OrchestrationApi } from "../src/client/orchestration-api.js";
 import { flow, task, setClient } from "../src/index.js";
 import { releaseClient } from "../src/sdk/client-provider.js";
+import { processCpuMs } from "./process-cpu.js";
 import { startWeirServer, stopProcess } from "./server-url.js";
 
 const increment = task("increment", async (value: number) => value + 1);
@@ -52,7 +53,7 @@ export async function benchWarmRuns(client: OrchestrationApi, tasks: number, run
   const timings: RunTiming[] = [];
   try {
     for (let run = 0; run < runs; run += 1) {
-      const serverBefore = serverPid === null ? 0 : cpuMsOf(serverPid);
+      const serverBefore = serverPid === null ? 0 : processCpuMs(serverPid);
       const cpu = process.cpuUsage();
       const started = performance.now();
       await sequentialFlow({ count: tasks });
@@ -61,7 +62,7 @@ export async function benchWarmRuns(client: OrchestrationApi, tasks: number, run
       timings.push({
         wallUs: (wallMs * 1000) / tasks,
         cpuUs: (used.user + used.system) / tasks,
-        serverCpuUs: serverPid === null ? null : ((cpuMsOf(serverPid) - serverBefore) * 1000) / tasks,
+        serverCpuUs: serverPid === null ? null : ((processCpuMs(serverPid) - serverBefore) * 1000) / tasks,
       });
     }
   } finally {
@@ -73,13 +74,6 @@ export async function benchWarmRuns(client: OrchestrationApi, tasks: number, run
     second: timings[1]!,
     later: { wallUs: median(later.map((t) => t.wallUs)), cpuUs: median(later.map((t) => t.cpuUs)), serverCpuUs: serverPid === null ? null : median(later.map((t) => t.serverCpuUs!)) },
   };
-}
-
-/** CPU milliseconds (user + system) a process of this machine used so far. */
-function cpuMsOf(pid: number): number {
-  // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (10 ms).
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function median(values: number[]): number {
