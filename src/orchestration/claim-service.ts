@@ -48,9 +48,14 @@ export const MAX_CANDIDATE_PAGES = 50;
 /** A queue's `last_polled_at` is moved by a claim only once it is this old. */
 export const POLL_RECORD_INTERVAL_MS = 5000;
 
-/** Candidate rows per page for a queue that may give `take` runs: room for a few skipped rows. */
-function candidatePageSize(take: number): number {
-  return take * 2 + 10;
+/**
+ * Candidate rows for a page when `wanted` more runs may be taken. The first page reads exactly
+ * `wanted`: on PostgreSQL a page's rows stay locked until the claim commits, and a spare locked
+ * row would be skipped by a concurrent claimer, which would then take lower-priority runs while
+ * it is still due. Later pages, read only because rows were passed over, leave room for more.
+ */
+function candidatePageSize(wanted: number, pageNumber: number): number {
+  return pageNumber === 0 ? wanted : wanted * 2 + 10;
 }
 
 interface DeploymentSlot {
@@ -174,9 +179,9 @@ export function createClaimService(ctx: OrchestrationContext) {
           if (queue.concurrency_limit !== null) take = Math.min(take, Number(queue.concurrency_limit) - (await countActive(trx, "work_pool_name", pool.name, queue.name)));
           if (take <= 0) continue;
           let taken = 0;
-          const pageSize = candidatePageSize(take);
           let after: CandidateCursor | null = null;
           for (let pageNumber = 0; pageNumber < MAX_CANDIDATE_PAGES && taken < take; pageNumber++) {
+            const pageSize = candidatePageSize(take - taken, pageNumber);
             const excludedDeploymentIds = [...fullIds];
             const rows = await readCandidatePage(trx, database, { poolName: pool.name, queueName: queue.name, before, pageSize, after, excludedDeploymentIds, retryCutoffs });
             for (const row of rows) {
