@@ -144,10 +144,14 @@ describe("stored events", () => {
         await Promise.all([api().setFlowRunState(run.id, { state: makeState("Completed") }), api().setFlowRunState(run.id, { state: makeState("Failed") })]);
       }),
     );
+    let stateCount = 0;
     for (const run of runs) {
       const states = await api().readFlowRunStates(run.id);
+      stateCount += states.length;
       expect((await allEvents({ resourceId: run.id })).map((event) => event.id).reverse()).toEqual(states.map((state) => state.id));
     }
+    // Each event of the batched statements has its related rows (here: the runs' tag).
+    expect(await allEvents({ tags: ["concurrent"] })).toHaveLength(stateCount);
   });
 
   it.runIf(testEngine() === "postgres")("a transaction that took a lower seq but commits later is not skipped by a follower", async () => {

@@ -7,7 +7,8 @@
  * state row (and only those; a state skipped by `on conflict do nothing` fires nothing) adds the
  * event `flow-run.<state name>` in the same statement, so each state change has exactly one
  * event whichever path wrote it (claims, batched hot-path statements, maintenance, backfills).
- * Its id is the state's id. Other events are inserted by the services
+ * Its id is the state's id. (On PostgreSQL, migration 023 replaces this row trigger by a
+ * statement trigger that does the same for all of a statement's states at once.) Other events are inserted by the services
  * (src/orchestration/append-events.ts) inside their own transactions.
  *
  * `tx` (PostgreSQL only; 0 on SQLite) is the id of the transaction that wrote the event. A

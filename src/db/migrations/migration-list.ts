@@ -20,6 +20,7 @@ import { taskQueue } from "./018-task-queue.js";
 import { deploymentExecution } from "./019-deployment-execution.js";
 import { claimOrderIndex } from "./021-claim-order-index.js";
 import { taskQueueTimeoutBigint } from "./022-task-queue-timeout-bigint.js";
+import { stateEventsPerStatement } from "./023-state-events-per-statement.js";
 
 /** All migrations of Weir's schema. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   deploymentExecution,
   claimOrderIndex,
   taskQueueTimeoutBigint,
+  stateEventsPerStatement,
 ]);
