@@ -5,9 +5,9 @@
  * before the workers start: half in queue `low` (priority 2, created first, so due first) and half
  * in `high` (priority 1). It checks that every run was executed exactly once (one Pending, one
  * Running, Completed, runCount 1) and how many low runs were claimed before the last high one
- * (0 when priority holds; at the boundary between the queues, claims that skip the high runs another
- * claim holds take low ones, and workers may claim and finish more than one round while that claim
- * commits: 6–31 on PostgreSQL in sessions 8–9, out of 1,000 low runs),
+ * (0 when priority holds; 6–31 on PostgreSQL in sessions 8–9, out of 1,000 low runs, because a
+ * claim locked spare candidate rows that concurrent claims then skipped for low ones; 0 since a
+ * claim's first page locks only the runs it may take, src/orchestration/claim-service.ts),
  * and reports runs completed per second for an execution mode of the workers (`process`: a process
  * per run, the default; `pooled`: long-lived run processes; `inline`), and how many run processes
  * started (pooled and inline start fewer than one per run).

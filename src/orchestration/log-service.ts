@@ -5,6 +5,7 @@ import { sql, type Selectable } from "kysely";
 import type { LogTable } from "../db/schema.js";
 
 import { checkInteger, checkName, checkTime, invalid } from "./input-checks.js";
+import { insertLogsLocked } from "./log-insert-statement.js";
 import type { OrchestrationContext } from "./orchestration-context.js";
 
 type LogRow = Selectable<LogTable>;
@@ -99,21 +100,28 @@ function droppedLineRow(log: unknown, index: number, count: number, error: unkno
 export function createLogService(ctx: OrchestrationContext) {
   const { database } = ctx;
   const { db } = database;
+
+  async function insertLogsInChunks(rows: LogInsert[]): Promise<LogRow[]> {
+    return database.writeTransaction(async (trx) => {
+      // Ids must become visible in increasing order, or a reader following by `afterId` could
+      // skip a batch that commits late; SQLite's write lock gives that, PostgreSQL needs a lock.
+      if (database.capabilities.supportsAdvisoryLocks) await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.logs'))`.execute(trx);
+      const out: LogRow[] = [];
+      for (let start = 0; start < rows.length; start += LOG_CHUNK) {
+        out.push(...(await trx.insertInto("logs").values(rows.slice(start, start + LOG_CHUNK)).returningAll().execute()));
+      }
+      return out;
+    });
+  }
+
   return {
     async appendLogs(logs: LogInput[]): Promise<void> {
       if (!Array.isArray(logs)) invalid("logs", "must be a list");
       if (logs.length === 0) return;
       const rows = logRows(logs, ctx.clock.now().toISOString());
-      const inserted = await database.writeTransaction(async (trx) => {
-        // Ids must become visible in increasing order, or a reader following by `afterId` could
-        // skip a batch that commits late; SQLite's write lock gives that, PostgreSQL needs a lock.
-        if (database.capabilities.supportsAdvisoryLocks) await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.logs'))`.execute(trx);
-        const out: Array<LogRow> = [];
-        for (let start = 0; start < rows.length; start += LOG_CHUNK) {
-          out.push(...(await trx.insertInto("logs").values(rows.slice(start, start + LOG_CHUNK)).returningAll().execute()));
-        }
-        return out;
-      });
+      // PostgreSQL: a batch of one chunk in one statement (log-insert-statement.ts).
+      const isOneStatement = database.capabilities.supportsAdvisoryLocks && rows.length <= LOG_CHUNK;
+      const inserted = isOneStatement ? await insertLogsLocked(db, rows) : await insertLogsInChunks(rows);
       if (!ctx.events.hasListeners("logs")) return;
       // One event per flow run so subscribers filtered by run get exactly theirs.
       const byRun = new Map<string | null, LogRecord[]>();
