@@ -26,6 +26,7 @@
  */
 import { sql } from "kysely";
 import type { Migration } from "../migration.js";
+import { runRelatedRowsSql } from "./run-related-rows-sql.js";
 
 const SQLITE_TRIGGER = `create trigger events_on_flow_run_state after insert on flow_run_states begin
   insert into events (id, occurred, event, resource_id, resource_kind, resource_name, payload)
@@ -58,11 +59,7 @@ begin
     returning seq into event_seq;
   insert into event_related (seq, kind, related_id, name)
     select event_seq, x.kind, x.related_id, x.name from (
-      select 'flow' as kind, r.flow_id as related_id, r.flow_name as name
-      union all select 'deployment', r.deployment_id, r.deployment_name where r.deployment_id is not null
-      union all select 'work-pool', r.work_pool_name, r.work_pool_name where r.work_pool_name is not null
-      union all select 'flow-run', r.parent_flow_run_id, null where r.parent_flow_run_id is not null
-      union all select 'tag', t.value, t.value from jsonb_array_elements_text(case when jsonb_typeof(r.tags) = 'array' then r.tags else '[]'::jsonb end) t(value)
+      ${runRelatedRowsSql("r")}
     ) x
     on conflict do nothing;
   return null;

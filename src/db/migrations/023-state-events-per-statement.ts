@@ -14,6 +14,7 @@
  */
 import { sql } from "kysely";
 import type { Migration } from "../migration.js";
+import { runRelatedRowsSql } from "./run-related-rows-sql.js";
 
 const POSTGRES_FUNCTION = `create function weir_flow_run_states_events() returns trigger language plpgsql as $$
 begin
@@ -34,11 +35,7 @@ begin
     select i.seq, x.kind, x.related_id, x.name
     from inserted i join added a on a.id = i.id
     cross join lateral (
-      select 'flow' as kind, a.flow_id as related_id, a.flow_name as name
-      union all select 'deployment', a.deployment_id, a.deployment_name where a.deployment_id is not null
-      union all select 'work-pool', a.work_pool_name, a.work_pool_name where a.work_pool_name is not null
-      union all select 'flow-run', a.parent_flow_run_id, null where a.parent_flow_run_id is not null
-      union all select 'tag', t.value, t.value from jsonb_array_elements_text(case when jsonb_typeof(a.tags) = 'array' then a.tags else '[]'::jsonb end) t(value)
+      ${runRelatedRowsSql("a")}
     ) x
     on conflict do nothing;
   return null;
