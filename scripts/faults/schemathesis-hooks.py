@@ -47,6 +47,10 @@ RRULE = st.tuples(
     st.sampled_from(["MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]),
     st.integers(1, 30),
     st.sampled_from(["", ";COUNT=10", ";BYHOUR=9", ";BYDAY=MO,WE,FR"]),
+).filter(
+    # From the default DTSTART (midnight), even hourly steps never land on 9: such a rule never
+    # fires and is refused (422), so it is not valid data.
+    lambda parts: not (parts[0] == "HOURLY" and parts[2] == ";BYHOUR=9" and parts[1] % 2 == 0)
 ).map(lambda parts: f"RRULE:FREQ={parts[0]};INTERVAL={parts[1]}{parts[2]}")
 
 schemathesis.openapi.format("cron", CRON)

@@ -134,6 +134,13 @@ describe("cron syntax", () => {
     expect(validationMessage({ cron: "0 0 L-3 * *" })).toMatch(/day-of-month field: "L" is not allowed here/);
   });
 
+  it("refuses an RRULE whose steps never reach the times of day it admits, and keeps one that has an RDATE or does reach them", () => {
+    expect(validationMessage({ rrule: "DTSTART:20261201T080000\nRRULE:FREQ=HOURLY;INTERVAL=4;BYHOUR=9" })).toMatch(/schedule\.rrule: never fires/);
+    expect(validationMessage({ rrule: "DTSTART:20261201T080000\nRRULE:FREQ=MINUTELY;INTERVAL=30;BYHOUR=9;BYMINUTE=15" })).toMatch(/never fires/);
+    expect(() => validateScheduleSpec({ rrule: "DTSTART:20261201T080000\nRRULE:FREQ=HOURLY;INTERVAL=4;BYHOUR=9\nRDATE:20261224T090000" })).not.toThrow();
+    expect(() => validateScheduleSpec({ rrule: "DTSTART:20261201T090000\nRRULE:FREQ=HOURLY;INTERVAL=4;BYHOUR=9" })).not.toThrow();
+  });
+
   it("rejects an unknown time zone with a clear message", () => {
     expect(validationMessage({ cron: "0 8 * * *", timezone: "Mars/Phobos" })).toMatch(/schedule\.timezone: unknown time zone "Mars\/Phobos"/);
     expect(validationMessage({ interval: 60, timezone: "" })).toMatch(/schedule\.timezone/);

@@ -18,6 +18,7 @@ function timed<T>(work: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - started };
 }
 
+// As stored schedules (compiled without the input check, which refuses the first four: below).
 describe("rules that never match end at once, with no slots", () => {
   it.each([
     ["hourly steps that never reach BYHOUR", "DTSTART:20261201T080000\nRRULE:FREQ=HOURLY;INTERVAL=4;BYHOUR=9"],
@@ -61,16 +62,21 @@ describe("rules whose steps do reach their times still fire", () => {
 });
 
 describe("over HTTP", () => {
-  it("the preview of a rule that never matches answers (with no times), and the server goes on answering", async () => {
+  it("a rule whose steps never reach its times is refused naming the field; one whose days never come previews no times; the server goes on answering", async () => {
     const server = await createServerTestApp();
-    try {
-      const preview = await server.fetch("http://localhost/api/schedules/preview", {
+    const preview = (rrule: string) =>
+      server.fetch("http://localhost/api/schedules/preview", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ count: 638, schedule: { timezone: "America/New_York", rrule: "RRULE:FREQ=HOURLY;INTERVAL=4;BYHOUR=9" } }),
+        body: JSON.stringify({ count: 638, schedule: { timezone: "America/New_York", rrule } }),
       });
-      expect(preview.status).toBe(200);
-      expect(await preview.json()).toEqual({ times: [] });
+    try {
+      const refused = await preview("RRULE:FREQ=HOURLY;INTERVAL=4;BYHOUR=9");
+      expect(refused.status).toBe(422);
+      expect(JSON.stringify(await refused.json())).toMatch(/schedule\.rrule.*never fires/);
+      const empty = await preview("RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30");
+      expect(empty.status).toBe(200);
+      expect(await empty.json()).toEqual({ times: [] });
       expect((await server.fetch("http://localhost/api/health")).status).toBe(200);
     } finally {
       await server.close();

@@ -18,7 +18,7 @@ import { canonicalTimeZone } from "./canonical-time-zone.js";
 import { cronTimes } from "./cron-times.js";
 import { DEFAULT_INTERVAL_ANCHOR, intervalTimes, parseAnchorDate } from "./interval-times.js";
 import { canonicalRRuleText, parseRRule, type CompiledRRule } from "./rrule-text.js";
-import { rruleTimes } from "./rrule-times.js";
+import { rruleNeverReachesTimeOfDay, rruleTimes } from "./rrule-times.js";
 
 /** Time zone of a schedule that names none. */
 export const DEFAULT_SCHEDULE_TIME_ZONE = "UTC";
@@ -96,9 +96,24 @@ export function compileScheduleSpec(spec: ScheduleSpec, path = "schedule"): Comp
   return Object.freeze(result);
 }
 
+/**
+ * Compile a schedule given as input (a new or changed deployment, a preview, a deployment file):
+ * besides what {@link compileScheduleSpec} refuses, an RRULE that can be seen never to fire is
+ * refused, as a cron that never fires is. A schedule already stored is compiled without this
+ * check, so one stored before it keeps loading (and gives no slots).
+ */
+function compileInputSchedule(spec: ScheduleSpec, path: string): CompiledSchedule {
+  const compiled = compileScheduleSpec(spec, path);
+  if (compiled.kind === "rrule" && rruleNeverReachesTimeOfDay(compiled.rule)) {
+    const message = "never fires: from DTSTART, its steps of INTERVAL never land on a time of day its BYHOUR/BYMINUTE/BYSECOND admit";
+    throw WeirError.validation("schedule", [{ path: `${path}.rrule`, message }]);
+  }
+  return compiled;
+}
+
 /** Throw a VALIDATION WeirError naming the bad field unless `spec` is a valid schedule. */
 export function validateScheduleSpec(spec: ScheduleSpec, path = "schedule"): void {
-  compileScheduleSpec(spec, path);
+  compileInputSchedule(spec, path);
 }
 
 /**
@@ -108,7 +123,7 @@ export function validateScheduleSpec(spec: ScheduleSpec, path = "schedule"): voi
  * @example canonicalScheduleSpec({ cron: "0 8 * * *", timezone: "asia/phnom_penh" }) // → { cron: "0 8 * * *", timezone: "Asia/Phnom_Penh" }
  */
 export function canonicalScheduleSpec(spec: ScheduleSpec, path = "schedule"): ScheduleSpec {
-  const compiled = compileScheduleSpec(spec, path);
+  const compiled = compileInputSchedule(spec, path);
   const canonical: ScheduleSpec = { ...spec };
   if (typeof canonical.timezone === "string") canonical.timezone = compiled.timeZone;
   if ("rrule" in canonical && typeof canonical.rrule === "string") canonical.rrule = canonicalRRuleText(canonical.rrule);

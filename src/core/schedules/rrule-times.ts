@@ -17,7 +17,8 @@
  * - an hourly, minutely or secondly rule whose BYHOUR/BYMINUTE/BYSECOND its steps can never reach
  *   (`FREQ=HOURLY;INTERVAL=4;BYHOUR=9` from a DTSTART at 08:00) loops forever inside the package
  *   (its step to the next period looks for an admitted time of day without end). Such a rule has
- *   no occurrence at all, which is plain arithmetic (`canReachTimeOfDay`), so it is not expanded;
+ *   no occurrence at all, which is plain arithmetic (`canReachTimeOfDay`), so it is not expanded
+ *   (and a new schedule made only of such rules is refused: `rruleNeverReachesTimeOfDay`);
  * - a rule whose days never match (`FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30`) is searched to the year
  *   9999, UNTIL being checked only against a match (10 to 15 s per rule here). The package reads
  *   its options' `interval` on every step of that search, so a getter on it ends the search (by
@@ -80,6 +81,16 @@ function canReachTimeOfDay(options: Partial<RRuleOptions> & { dtstart: Date }): 
     if (isAdmitted) return true;
   }
   return false;
+}
+
+/**
+ * Whether a recurrence set can be seen never to fire by arithmetic alone: it has no RDATE, and each
+ * of its rules is an hourly, minutely or secondly one whose steps never reach a time of day it
+ * admits (`canReachTimeOfDay`). A set whose days never come is not caught (see the file header).
+ */
+export function rruleNeverReachesTimeOfDay(rule: CompiledRRule): boolean {
+  if (rule.rdates.length > 0 || rule.rules.length === 0) return false;
+  return rule.rules.every((line) => !canReachTimeOfDay(new RRule({ ...line.options, dtstart: new Date(rule.startWall), tzid: null }).options));
 }
 
 /** Thrown inside the package's search to end it once the budget is spent. */
