@@ -9,8 +9,8 @@
  * held until the statement commits. (Not `exists (select pg_advisory_xact_lock(…))`: PostgreSQL
  * drops the select list of an `exists` subquery, and the lock is never taken.) The
  * lines are read from one JSON document in order (so ids follow it) and the statement text is the
- * same for any number of lines (kept prepared). Not for use inside another transaction (it runs
- * on a connection of its own); log-service.ts calls it only for a lone batch.
+ * same for any number of lines (kept prepared). Run on the pool, it is a transaction of its own;
+ * run in a transaction (a batch of several chunks), the lock is held until that commits.
  */
 import { CompiledQuery, type Kysely, type Selectable } from "kysely";
 import { toJsonText } from "../db/json-column.js";

@@ -1,7 +1,7 @@
 /** Logs: appended in batches (one multi-row insert per chunk), read in id order by an `afterId` cursor. */
 import type { LogFilter, LogInput } from "../core/api-types.js";
 import { LOG_LEVEL_RANK, type LogLevel, type LogRecord } from "../core/models.js";
-import { sql, type Selectable } from "kysely";
+import type { Selectable } from "kysely";
 import type { LogTable } from "../db/schema.js";
 
 import { checkInteger, checkName, checkTime, invalid } from "./input-checks.js";
@@ -101,14 +101,19 @@ export function createLogService(ctx: OrchestrationContext) {
   const { database } = ctx;
   const { db } = database;
 
-  async function insertLogsInChunks(rows: LogInsert[]): Promise<LogRow[]> {
+  /**
+   * Ids must become visible in increasing order, or a reader following by `afterId` could skip a
+   * batch that commits late: SQLite's write lock gives that; on PostgreSQL each insert takes the
+   * logs lock itself (log-insert-statement.ts), so a batch of one chunk is one statement.
+   */
+  async function insertLogRows(rows: LogInsert[]): Promise<LogRow[]> {
+    const isLocked = database.capabilities.supportsAdvisoryLocks;
+    if (isLocked && rows.length <= LOG_CHUNK) return insertLogsLocked(db, rows);
     return database.writeTransaction(async (trx) => {
-      // Ids must become visible in increasing order, or a reader following by `afterId` could
-      // skip a batch that commits late; SQLite's write lock gives that, PostgreSQL needs a lock.
-      if (database.capabilities.supportsAdvisoryLocks) await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.logs'))`.execute(trx);
       const out: LogRow[] = [];
       for (let start = 0; start < rows.length; start += LOG_CHUNK) {
-        out.push(...(await trx.insertInto("logs").values(rows.slice(start, start + LOG_CHUNK)).returningAll().execute()));
+        const chunk = rows.slice(start, start + LOG_CHUNK);
+        out.push(...(isLocked ? await insertLogsLocked(trx, chunk) : await trx.insertInto("logs").values(chunk).returningAll().execute()));
       }
       return out;
     });
@@ -119,9 +124,7 @@ export function createLogService(ctx: OrchestrationContext) {
       if (!Array.isArray(logs)) invalid("logs", "must be a list");
       if (logs.length === 0) return;
       const rows = logRows(logs, ctx.clock.now().toISOString());
-      // PostgreSQL: a batch of one chunk in one statement (log-insert-statement.ts).
-      const isOneStatement = database.capabilities.supportsAdvisoryLocks && rows.length <= LOG_CHUNK;
-      const inserted = isOneStatement ? await insertLogsLocked(db, rows) : await insertLogsInChunks(rows);
+      const inserted = await insertLogRows(rows);
       if (!ctx.events.hasListeners("logs")) return;
       // One event per flow run so subscribers filtered by run get exactly theirs.
       const byRun = new Map<string | null, LogRecord[]>();

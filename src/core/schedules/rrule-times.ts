@@ -110,7 +110,6 @@ function stopSearchAt(expander: InstanceType<typeof RRule>, deadline: number): v
   });
 }
 
-
 /** Options of {@link rruleTimes}. */
 export interface RRuleTimesOptions {
   timeZone: string;

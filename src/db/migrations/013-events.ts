@@ -8,8 +8,8 @@
  * event `flow-run.<state name>` in the same statement, so each state change has exactly one
  * event whichever path wrote it (claims, batched hot-path statements, maintenance, backfills).
  * Its id is the state's id. (On PostgreSQL, migration 023 replaces this row trigger by a
- * statement trigger that does the same for all of a statement's states at once.) Other events are inserted by the services
- * (src/orchestration/append-events.ts) inside their own transactions.
+ * statement trigger that does the same for all of a statement's states at once.) Other events
+ * are inserted by the services (src/orchestration/append-events.ts) inside their own transactions.
  *
  * `tx` (PostgreSQL only; 0 on SQLite) is the id of the transaction that wrote the event. A
  * follower reads events in `(tx, seq)` order and only those of transactions older than every
